@@ -68,7 +68,7 @@ const accounts: TableContract = {
     plan: text("Current plan or edition."),
     arr: num("Annual recurring revenue in the reporting currency.", { min: 0 }),
     seats_purchased: int("Licensed seats today.", { min: 0 }),
-    contract_start_date: date("First day of the first contract; may lie after the export for signed deals.").meta({
+    contract_start_date: date("First day of the first contract (a signed deal may start after the export).").meta({
       mayBeFuture: true,
     }),
     renewal_date: date("Next (or last, for churned accounts) renewal date.").nullable().meta({ mayBeFuture: true }),

@@ -1,0 +1,89 @@
+/** The `health` command: parses the shared options, dispatches to a subcommand, maps errors to exit codes. */
+import { parseArgs } from "node:util";
+import { EXIT, UsageError } from "../errors.ts";
+import { SHARED_HELP, SHARED_OPTIONS, type Command, type CommandContext } from "./command.ts";
+import { checkCommand } from "./commands/check.ts";
+import { createLogger } from "./log.ts";
+import type { OutputFormat } from "./output.ts";
+import { resolveLocations } from "./paths.ts";
+
+const COMMANDS: Command[] = [checkCommand];
+
+const FORMATS: readonly OutputFormat[] = ["text", "csv", "json"];
+
+export interface MainIo {
+  stdout?: (text: string) => void;
+  stderr?: (text: string) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Runs `health <argv>` and returns the exit code (0 ok, 1 failure, 2 usage, 3 bad input). */
+export async function main(argv: string[], io: MainIo = {}): Promise<number> {
+  const stdout = io.stdout ?? ((text: string) => void process.stdout.write(text));
+  const stderr = io.stderr ?? ((text: string) => void process.stderr.write(text));
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    stdout(topHelp());
+    return name ? EXIT.ok : EXIT.usage;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  try {
+    if (!command) throw new UsageError(`unknown command "${name}"; run "health --help" for the list`);
+    const { values, positionals } = parse(command, rest);
+    if (values.help) {
+      stdout(commandHelp(command));
+      return EXIT.ok;
+    }
+    const format = (values.format ?? "text") as OutputFormat;
+    if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${format}"`);
+    const flags = { data: values.data as string | undefined, formula: values.formula as string | undefined, out: values.out as string | undefined };
+    return await command.run({
+      locations: resolveLocations(flags, io.env ?? process.env),
+      explicit: { data: flags.data !== undefined, formula: flags.formula !== undefined, out: flags.out !== undefined },
+      options: values as CommandContext["options"],
+      positionals,
+      format,
+      log: createLogger({ quiet: Boolean(values.quiet), write: stderr }),
+      print: stdout,
+    });
+  } catch (error) {
+    const exitCode = (error as { exitCode?: number }).exitCode;
+    if (exitCode === EXIT.usage || exitCode === EXIT.input) {
+      stderr(`health ${name}: ${(error as Error).message}\n`);
+      return exitCode;
+    }
+    stderr(`health ${name}: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return EXIT.failure;
+  }
+}
+
+function parse(command: Command, args: string[]) {
+  try {
+    return parseArgs({ args, options: { ...SHARED_OPTIONS, ...command.options }, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message.split("\n")[0]}\nusage: ${command.usage}`);
+  }
+}
+
+function topHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `health: customer health workbench
+
+usage: health <command> [options]
+
+commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
+
+Run "health <command> --help" for a command's options.
+Exit codes: 0 ok, 1 unexpected failure, 2 bad command line, 3 bad input (exports or formula).
+`;
+}
+
+function commandHelp(command: Command): string {
+  return `usage: ${command.usage}
+
+${command.summary}.
+${command.help ? `\n${command.help}\n` : ""}
+${SHARED_HELP}
+`;
+}

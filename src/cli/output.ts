@@ -1,0 +1,56 @@
+/** Prints lists and reports to stdout as an aligned text table, CSV or JSON. */
+
+export type OutputFormat = "text" | "csv" | "json";
+export type Record_ = Record<string, unknown>;
+
+/** Renders records; `columns` fixes the order and the set of fields (default: keys of the first record). */
+export function formatRecords(records: readonly Record_[], format: OutputFormat, columns?: readonly string[]): string {
+  const fields = columns ?? Object.keys(records[0] ?? {});
+  switch (format) {
+    case "json":
+      return `${JSON.stringify(records.map((r) => pick(r, fields)), jsonValue, 2)}\n`;
+    case "csv":
+      return toCsv(records, fields);
+    case "text":
+      return toTextTable(records, fields);
+  }
+}
+
+/** RFC 4180 CSV. Text cells that a spreadsheet would run as a formula are prefixed with a quote. */
+export function toCsv(records: readonly Record_[], fields: readonly string[]): string {
+  const lines = [fields.map(csvCell).join(",")];
+  for (const record of records) lines.push(fields.map((f) => csvCell(record[f])).join(","));
+  return `${lines.join("\n")}\n`;
+}
+
+function csvCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  let text = value instanceof Date ? value.toISOString() : typeof value === "object" ? JSON.stringify(value) : String(value);
+  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function toTextTable(records: readonly Record_[], fields: readonly string[]): string {
+  const cells = records.map((r) => fields.map((f) => textCell(r[f])));
+  const widths = fields.map((f, i) => Math.max(f.length, ...cells.map((row) => row[i]!.length)));
+  const numeric = fields.map((f) => records.length > 0 && records.every((r) => r[f] === null || r[f] === undefined || typeof r[f] === "number"));
+  const line = (row: string[]) =>
+    row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd();
+  return `${[line([...fields]), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n")}\n`;
+}
+
+function textCell(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) return value.toISOString().replace(".000Z", "Z");
+  if (typeof value === "number") return Number.isInteger(value) ? String(value) : value.toFixed(2);
+  if (typeof value === "object") return JSON.stringify(value);
+  return String(value);
+}
+
+function pick(record: Record_, fields: readonly string[]): Record_ {
+  return Object.fromEntries(fields.map((f) => [f, record[f] ?? null]));
+}
+
+function jsonValue(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? Number(value) : value;
+}

@@ -1,0 +1,131 @@
+/**
+ * Ingest: discover the exports, check the files, stage them as typed views, check their content,
+ * then build the weekly usage rollup. Throws ValidationError with every error of the first failing
+ * stage; soft problems come back as warnings.
+ */
+import { columnsOf } from "../contract/introspect.ts";
+import { TABLES } from "../contract/tables.ts";
+import { ident, type Database } from "../db/duckdb.ts";
+import { sqlFile } from "../sql/files.ts";
+import { checkKey, checkReferences, checkRows, type CheckTarget } from "./check-content.ts";
+import { checkTableFiles, type FileFacts } from "./check-files.ts";
+import { discover, type Discovery, type FileFormat } from "./discover.ts";
+import { EXAMPLES, ValidationError, type Problem } from "./problems.ts";
+import { createStagingViews, prepareSession, stagingRelation, stagingSql } from "./stage.ts";
+
+export interface IngestOptions {
+  /** Export instant when the data directory has no export.json. Defaults to now. */
+  now?: Date;
+  onProgress?: (message: string) => void;
+}
+
+export interface TableSummary {
+  table: string;
+  presence: "required" | "optional";
+  present: boolean;
+  format?: FileFormat;
+  files: number;
+  rows: number;
+  /** Earliest and latest value of the table's first timestamp or date column (ISO), when it has one. */
+  from?: string;
+  to?: string;
+}
+
+export interface IngestResult {
+  dataDir: string;
+  exportedAt: Date;
+  exportedAtSource: Discovery["exportedAtSource"];
+  tables: TableSummary[];
+  warnings: Problem[];
+}
+
+/** Validates and stages the exports in `dataDir` into `db`. */
+export async function ingest(db: Database, dataDir: string, options: IngestOptions = {}): Promise<IngestResult> {
+  const progress = options.onProgress ?? (() => {});
+  const discovery = await discover(db, dataDir, options.now);
+  await prepareSession(db, discovery.exportedAt);
+  const warnings: Problem[] = [...discovery.warnings];
+
+  progress(`checking ${discovery.tables.size} tables in ${dataDir}`);
+  const facts = new Map<string, FileFacts>();
+  const fileProblems: Problem[] = [];
+  for (const source of discovery.tables.values()) {
+    const checked = await checkTableFiles(db, source);
+    facts.set(source.table.name, checked.facts);
+    fileProblems.push(...checked.problems);
+  }
+  warnings.push(...fileProblems.filter((p) => p.level === "warning"));
+  failOnErrors(fileProblems);
+
+  await createStagingViews(db, discovery, facts);
+  const contentProblems: Problem[] = [];
+  for (const source of discovery.tables.values()) {
+    progress(`validating ${source.table.name}`);
+    const target: CheckTarget = {
+      table: source.table,
+      view: `stg_${source.table.name}`,
+      numberedRelation: () => `(${stagingSql(source.table, stagingRelation(source.table, discovery, facts, { rowNumbers: true }))})`,
+    };
+    contentProblems.push(...(await checkRows(db, target, discovery.exportedAt)));
+    contentProblems.push(...(await checkKey(db, target)));
+    contentProblems.push(...(await checkReferences(db, target)));
+  }
+  failOnErrors(contentProblems);
+
+  progress("rolling up usage by week");
+  await db.run(`create or replace table int_usage_weekly as ${sqlFile("intermediate/int_usage_weekly.sql")}`);
+  warnings.push(...(await softChecks(db, discovery)));
+
+  return {
+    dataDir: discovery.dataDir,
+    exportedAt: discovery.exportedAt,
+    exportedAtSource: discovery.exportedAtSource,
+    tables: await summarise(db, discovery, facts),
+    warnings,
+  };
+}
+
+function failOnErrors(problems: Problem[]): void {
+  if (problems.some((p) => p.level === "error")) throw new ValidationError(problems.filter((p) => p.level === "error"));
+}
+
+async function softChecks(db: Database, discovery: Discovery): Promise<Problem[]> {
+  const warnings: Problem[] = [];
+  for (const source of discovery.tables.values()) {
+    for (const check of source.table.warnings ?? []) {
+      const rows = await db.all<{ offender: string; total: number }>(
+        `select offender, count(*) over ()::integer as total from (${check.query}) order by offender limit ${EXAMPLES}`,
+      );
+      if (rows.length === 0) continue;
+      warnings.push({
+        level: "warning",
+        rule: "soft_check",
+        table: source.table.name,
+        message: check.message,
+        keys: rows.map((r) => r.offender),
+        count: rows[0]!.total,
+      });
+    }
+  }
+  return warnings;
+}
+
+async function summarise(db: Database, discovery: Discovery, facts: Map<string, FileFacts>): Promise<TableSummary[]> {
+  const summaries: TableSummary[] = [];
+  for (const table of TABLES) {
+    const source = discovery.tables.get(table.name);
+    const rows = [...(facts.get(table.name)?.rowsByFile.values() ?? [])].reduce((a, b) => a + b, 0);
+    const summary: TableSummary = { table: table.name, presence: table.presence, present: Boolean(source), files: source?.files.length ?? 0, rows };
+    if (source) summary.format = source.format;
+    const timeColumn = columnsOf(table).find((c) => c.type === "timestamp" || c.type === "date");
+    if (source && timeColumn && rows > 0) {
+      const range = await db.one<{ from: Date | null; to: Date | null }>(
+        `select min(${ident(timeColumn.name)}) as "from", max(${ident(timeColumn.name)}) as "to" from ${ident(`stg_${table.name}`)}`,
+      );
+      if (range?.from) summary.from = range.from.toISOString();
+      if (range?.to) summary.to = range.to.toISOString();
+    }
+    summaries.push(summary);
+  }
+  return summaries;
+}
