@@ -1,0 +1,135 @@
+/**
+ * The health formula file, declared as zod schemas: categories of weighted measures, how each raw
+ * value maps to a 0-100 score, caps, tiers with playbooks, user health, alert and expansion
+ * thresholds. The file is data (YAML or JSON), never code. `formula.schema.json` is generated from
+ * these schemas so editors can autocomplete and check it.
+ */
+import { z } from "zod";
+
+const identifier = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, "use lower_snake_case letters, digits and underscores");
+
+const weight = z.number().min(0, "weights cannot be negative");
+
+/** Piecewise-linear map from raw value to score: points sorted by raw value. */
+const pointsScore = z
+  .object({
+    points: z
+      .array(z.tuple([z.number(), z.number().min(0).max(100)]))
+      .min(2, "give at least two [raw, score] points")
+      .describe("[raw value, score] pairs; scores between points are interpolated, beyond them clamped."),
+  })
+  .strict();
+
+/** Shorthand: the raw value that scores 0 (red), optionally 50 (yellow), and 100 (green). */
+const thresholdScore = z
+  .object({
+    red: z.number().describe("Raw value scoring 0."),
+    yellow: z.number().optional().describe("Raw value scoring 50."),
+    green: z.number().describe("Raw value scoring 100."),
+  })
+  .strict();
+
+export const scoreMapSchema = z.union([pointsScore, thresholdScore]);
+
+export const measureUseSchema = z
+  .object({
+    measure: identifier.describe("Measure id from the catalogue (see `health formula --measures`)."),
+    weight: weight.describe("Weight within the category; a category's measure weights sum to 100."),
+    score: scoreMapSchema.describe("How the raw value maps to 0-100."),
+  })
+  .strict();
+
+export const categorySchema = z
+  .object({
+    id: identifier,
+    label: z.string().min(1),
+    weight: weight.describe("Weight of the category in the health score; category weights sum to 100."),
+    description: z.string().optional(),
+    playbook: z.string().min(1).describe("What to do when this category drives the risk."),
+    measures: z.array(measureUseSchema).min(1),
+  })
+  .strict();
+
+export const tierSchema = z
+  .object({
+    id: identifier,
+    label: z.string().min(1),
+    min: z.number().min(0).max(100).describe("Lowest score in the tier."),
+    color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+    playbook: z.string().min(1),
+  })
+  .strict();
+
+export const capSchema = z
+  .object({
+    measure: identifier,
+    at_least: z.number().describe("The cap applies when the measure's raw value is at least this."),
+    max_score: z.number().min(0).max(100),
+    reason: z.string().min(1),
+  })
+  .strict();
+
+const userHealthSchema = z
+  .object({
+    recency: scoreMapSchema.describe("Days since the user was last active -> score."),
+    frequency: scoreMapSchema.describe("Active days in the last 28 -> score."),
+    breadth: scoreMapSchema.describe("Share of core features used in the last 28 days -> score."),
+    weights: z
+      .object({ recency: weight, frequency: weight, breadth: weight })
+      .strict()
+      .describe("Weights of the three parts; they sum to 100."),
+  })
+  .strict();
+
+const alertsSchema = z
+  .object({
+    score_drop: z.object({ points: z.number().positive(), weeks: z.int().min(1).max(26) }).strict(),
+    key_person_inactive_days: z
+      .object({ champion: z.int().positive(), executive_sponsor: z.int().positive() })
+      .strict(),
+    divergence: z
+      .object({
+        min_nps: z.int().min(0).max(10).describe("An NPS answer at least this high..."),
+        usage_drop: z.number().positive().max(1).describe("...while usage fell by at least this share..."),
+        trend_measure: identifier.describe("...over this usage trend measure."),
+      })
+      .strict(),
+    renewal_window_days: z.int().positive(),
+    renewal_tiers: z.array(identifier).min(1).describe("Tiers that raise a renewal alert inside the window."),
+  })
+  .strict();
+
+const expansionSchema = z
+  .object({
+    min_score: z.number().min(0).max(100),
+    seat_utilisation: z.number().positive().describe("Licence utilisation at or above this is a growth signal."),
+    active_users_growth: z.number().describe("8-week active users change at or above this is a growth signal."),
+    breadth_growth: z.number().describe("8-week breadth change at or above this is a growth signal."),
+  })
+  .strict();
+
+export const formulaSchema = z
+  .object({
+    $schema: z.string().optional(),
+    name: z.string().min(1),
+    description: z.string().optional(),
+    absent_tables: z
+      .enum(["no_data", "error"])
+      .default("no_data")
+      .describe('When a measure\'s table is absent: "no_data" renormalises over the rest, "error" refuses the data.'),
+    tiers: z.array(tierSchema).min(2).describe("From best to worst; an account is in the first tier whose min it reaches."),
+    categories: z.array(categorySchema).min(1),
+    caps: z.array(capSchema).default([]),
+    user_health: userHealthSchema,
+    alerts: alertsSchema,
+    expansion: expansionSchema,
+  })
+  .strict();
+
+export type FormulaInput = z.input<typeof formulaSchema>;
+export type Formula = z.output<typeof formulaSchema>;
+export type ScoreMap = z.output<typeof scoreMapSchema>;
+export type Category = z.output<typeof categorySchema>;
+export type Tier = z.output<typeof tierSchema>;

@@ -1,0 +1,144 @@
+/**
+ * The point-in-time health engine. After ingest has staged the exports, it builds, in DuckDB and
+ * set-based over the whole history: the weekly spine, per-contact activity and user health, every
+ * measure family, measure scores and contributions, category scores, caps, tiers, and the
+ * relations the outputs are written from (account_health_weekly, account_measures_weekly,
+ * user_health, accounts).
+ */
+import { ident, type Database } from "../db/duckdb.ts";
+import { checkFormulaTables, type LoadedFormula } from "../formula/load.ts";
+import type { IngestResult } from "../ingest/ingest.ts";
+import { sqlFile } from "../sql/files.ts";
+import { loadFormulaTables } from "./formula-tables.ts";
+import { MEASURE_FAMILIES, measureById, measureHasTables, MEASURES } from "./measures.ts";
+
+export interface HealthRun {
+  formula: LoadedFormula;
+  exportedAt: Date;
+  /** Measures the formula uses whose tables are absent (they have no data). */
+  warnings: string[];
+  weeks: number;
+  firstWeekEnd: string | null;
+  lastWeekEnd: string | null;
+  accountWeeks: number;
+  accounts: number;
+}
+
+/** The models, in build order, each created as a table named after its file. */
+const MODELS = [
+  "intermediate/int_calendar",
+  "intermediate/int_features",
+  "intermediate/int_core_features_weekly",
+  "intermediate/int_contact_activity_weekly",
+  "intermediate/int_account_activity_weekly",
+  "intermediate/int_account_weeks",
+  "intermediate/int_contact_weeks",
+] as const;
+
+const SCORING = ["scoring/int_measure_scores", "scoring/int_category_scores", "scoring/int_health_scores"] as const;
+
+/** Builds every health table for the staged warehouse in `db`. */
+export async function computeHealth(
+  db: Database,
+  ingested: IngestResult,
+  formula: LoadedFormula,
+  onProgress: (message: string) => void = () => {},
+): Promise<HealthRun> {
+  const present = new Set(ingested.tables.filter((t) => t.present).map((t) => t.table));
+  const warnings = checkFormulaTables(formula, present);
+  await loadFormulaTables(db, formula.formula);
+  await db.run("create or replace table formula_info as select $hash as formula_hash, $name as formula_name", {
+    hash: formula.hash,
+    name: formula.formula.name,
+  });
+
+  onProgress("building weekly spine and user activity");
+  for (const model of MODELS) await createTable(db, model);
+
+  onProgress("computing measures");
+  for (const family of MEASURE_FAMILIES) await createTable(db, `measures/measures_${family}`);
+  await db.run(`create or replace table int_measure_values as ${measureValuesSql(formula, present)}`);
+
+  onProgress("scoring");
+  for (const model of SCORING) await createTable(db, model);
+  await db.run(`create or replace table account_health_weekly as ${accountHealthWeeklySql(formula)}`);
+  await createTable(db, "scoring/account_measures_weekly");
+  await createTable(db, "scoring/user_health");
+  await createTable(db, "scoring/accounts");
+
+  const stats = await db.one<{ weeks: number; first: Date | null; last: Date | null; account_weeks: number; accounts: number }>(`
+    select
+      (select count(*) from int_calendar)::integer as weeks,
+      (select min(week_end) from int_calendar) as first,
+      (select max(week_end) from int_calendar) as last,
+      (select count(*) from account_health_weekly)::integer as account_weeks,
+      (select count(distinct account_id) from account_health_weekly)::integer as accounts`);
+  return {
+    formula,
+    exportedAt: ingested.exportedAt,
+    warnings,
+    weeks: stats?.weeks ?? 0,
+    firstWeekEnd: stats?.first ? stats.first.toISOString().slice(0, 10) : null,
+    lastWeekEnd: stats?.last ? stats.last.toISOString().slice(0, 10) : null,
+    accountWeeks: stats?.account_weeks ?? 0,
+    accounts: stats?.accounts ?? 0,
+  };
+}
+
+/** Measures to compute: the formula's, its caps', and the alert trend measure, if their tables are present. */
+export function neededMeasures(formula: LoadedFormula, present: ReadonlySet<string>): string[] {
+  const f = formula.formula;
+  const ids = new Set([
+    ...f.categories.flatMap((c) => c.measures.map((m) => m.measure)),
+    ...f.caps.map((c) => c.measure),
+    f.alerts.divergence.trend_measure,
+  ]);
+  return MEASURES.filter((m) => ids.has(m.id) && measureHasTables(m, present)).map((m) => m.id);
+}
+
+/** Long form of the measure tables: one row per account, week and measure with a value. */
+function measureValuesSql(formula: LoadedFormula, present: ReadonlySet<string>): string {
+  const byFamily = new Map<string, string[]>();
+  for (const id of neededMeasures(formula, present)) {
+    const family = measureById(id)!.family;
+    byFamily.set(family, [...(byFamily.get(family) ?? []), id]);
+  }
+  const parts = [...byFamily].map(([family, ids]) => {
+    const columns = ids.map((id) => `${ident(id)}::double as ${ident(id)}`).join(", ");
+    return `select account_id, week_start, measure_id, raw_value from (
+      unpivot (select account_id, week_start, ${columns} from ${ident(`measures_${family}`)})
+      on ${ids.map(ident).join(", ")} into name measure_id value raw_value)`;
+  });
+  if (parts.length === 0) return "select null::varchar as account_id, null::date as week_start, null::varchar as measure_id, null::double as raw_value limit 0";
+  // NaN (0/0 in a ratio) means no data, like null
+  return `select * from (${parts.join("\nunion all\n")}) where not isnan(raw_value)`;
+}
+
+/** One row per account-week with one column per category (`category_<id>`), in formula order. */
+function accountHealthWeeklySql(formula: LoadedFormula): string {
+  const categoryColumns = formula.formula.categories
+    .map((c, position) => `max(c.category_score) filter (where f.position = ${position}) as ${ident(`category_${c.id}`)}`)
+    .join(",\n      ");
+  return `
+    select
+      h.account_id, h.week_start, h.week_end, h.as_of,
+      h.score, h.tier, h.coverage, h.uncapped_score, h.cap_reason,
+      h.score_4w_ago, h.score_change_4w, h.tier_last_week,
+      ${categoryColumns},
+      any_value(i.formula_hash) as formula_hash
+    from int_health_scores as h
+    left join int_category_scores as c using (account_id, week_start)
+    left join formula_categories as f using (category_id)
+    cross join formula_info as i
+    group by all
+    order by h.account_id, h.week_start`;
+}
+
+async function createTable(db: Database, model: string): Promise<void> {
+  const name = model.split("/").at(-1)!;
+  try {
+    await db.run(`create or replace table ${ident(name)} as ${sqlFile(`${model}.sql`)}`);
+  } catch (error) {
+    throw new Error(`building ${name} (src/sql/${model}.sql) failed: ${(error as Error).message}`);
+  }
+}

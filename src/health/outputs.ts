@@ -1,0 +1,66 @@
+/** The health engine's output files and the summary that goes with them. */
+import path from "node:path";
+import type { Database } from "../db/duckdb.ts";
+import { publishOutputs, type WrittenFile } from "../output/publish.ts";
+import type { HealthRun } from "./engine.ts";
+
+/** Each output carries the formula hash, so a chart can say which formula made it. */
+const withHash = (table: string, order: string) =>
+  `select t.*, i.formula_hash from ${table} as t cross join formula_info as i order by ${order}`;
+
+export const HEALTH_OUTPUTS = [
+  { name: "account_health_weekly", query: "select * from account_health_weekly order by account_id, week_start" },
+  { name: "account_measures_weekly", query: withHash("account_measures_weekly", "account_id, week_start, category_id, measure_id") },
+  { name: "user_health", query: withHash("user_health", "account_id, contact_id") },
+  { name: "accounts", query: withHash("accounts", "account_id") },
+] as const;
+
+export interface HealthSummary {
+  formula: { name: string; hash: string; file: string };
+  exported_at: string;
+  weeks: { count: number; first_week_end: string | null; last_week_end: string | null };
+  account_weeks: number;
+  accounts_scored: number;
+  latest_week: { accounts: number; tiers: Record<string, number>; mean_score: number | null; mean_coverage: number | null };
+  categories: { id: string; label: string; weight: number; accounts_with_data_latest: number }[];
+  warnings: string[];
+}
+
+export async function healthSummary(db: Database, run: HealthRun): Promise<HealthSummary> {
+  const latestWeek = "(select max(week_start) from int_calendar)";
+  const byTier = await db.all<{ tier: string; n: number }>(
+    `select tier, count(*)::integer as n from account_health_weekly where week_start = ${latestWeek} group by tier`,
+  );
+  const overall = await db.one<{ mean_score: number | null; mean_coverage: number | null }>(
+    `select avg(score) as mean_score, avg(coverage) as mean_coverage from account_health_weekly where week_start = ${latestWeek}`,
+  );
+  const categories = await db.all<{ id: string; label: string; weight: number; n: number }>(`
+    select f.category_id as id, f.label, f.weight, count(c.account_id)::integer as n
+    from formula_categories as f
+    left join int_category_scores as c
+      on c.category_id = f.category_id and c.week_start = ${latestWeek}
+    group by f.category_id, f.label, f.weight, f.position order by f.position`);
+  const tiers = Object.fromEntries(run.formula.formula.tiers.map((t) => [t.id, byTier.find((r) => r.tier === t.id)?.n ?? 0]));
+  return {
+    // the file name only: the site is published, local paths are nobody's business
+    formula: { name: run.formula.formula.name, hash: run.formula.hash, file: path.basename(run.formula.file) },
+    exported_at: run.exportedAt.toISOString(),
+    weeks: { count: run.weeks, first_week_end: run.firstWeekEnd, last_week_end: run.lastWeekEnd },
+    account_weeks: run.accountWeeks,
+    accounts_scored: run.accounts,
+    latest_week: {
+      accounts: Object.values(tiers).reduce((a, b) => a + b, 0),
+      tiers,
+      mean_score: overall?.mean_score ?? null,
+      mean_coverage: overall?.mean_coverage ?? null,
+    },
+    categories: categories.map((c) => ({ id: c.id, label: c.label, weight: c.weight, accounts_with_data_latest: c.n })),
+    warnings: run.warnings,
+  };
+}
+
+/** Writes the health outputs and health_summary.json to `outDir`. */
+export async function writeHealthOutputs(db: Database, run: HealthRun, outDir: string): Promise<WrittenFile[]> {
+  const summary = await healthSummary(db, run);
+  return publishOutputs(db, outDir, HEALTH_OUTPUTS, [{ name: "health_summary", data: summary }]);
+}

@@ -1,0 +1,59 @@
+-- int_account_weeks: one row per account per scored week while it was a customer: the contract had
+-- started by the week's end and the account had not churned before as_of. Seats, plan and ARR are
+-- as of that moment (subscription history), falling back to today's values without history.
+with
+
+accounts as (
+    select * from stg_accounts
+),
+
+subscriptions as (
+    select account_id, changed_at, seats, plan, arr from stg_subscription_changes
+),
+
+spine as (
+    select
+        a.account_id,
+        c.week_start,
+        c.week_end,
+        c.as_of,
+        c.week_number,
+        a.segment,
+        a.contract_start_date
+    from accounts as a
+    join int_calendar as c
+        on a.contract_start_date < c.week_start + 7
+       and (a.churned_at is null or a.churned_at >= c.as_of)
+),
+
+with_subscription as (
+    select
+        s.*,
+        sub.seats       as seats_then,
+        sub.plan        as plan_then,
+        sub.arr         as arr_then
+    from spine as s
+    asof left join subscriptions as sub
+        on sub.account_id = s.account_id
+       and s.as_of > sub.changed_at
+),
+
+final as (
+    select
+        w.account_id,
+        w.week_start,
+        w.week_end,
+        w.as_of,
+        w.week_number,
+        w.segment,
+        coalesce(w.plan_then, a.plan)                                   as plan,
+        coalesce(w.seats_then, a.seats_purchased)                       as seats,
+        coalesce(w.arr_then, a.arr)                                     as arr,
+        date_diff('day', w.contract_start_date, cast(w.as_of as date))  as tenure_days,
+        -- 1 for the account's first scored week: trend windows need this many weeks behind them
+        (row_number() over (partition by w.account_id order by w.week_start))::integer as week_index
+    from with_subscription as w
+    join accounts as a on a.account_id = w.account_id
+)
+
+select * from final

@@ -1,0 +1,10 @@
+-- int_category_scores: one row per account, week and category that has data: its score and its
+-- contribution to the health score.
+select
+    account_id,
+    week_start,
+    category_id,
+    any_value(category_score)                                           as category_score,
+    sum(contribution)                                                   as contribution
+from int_measure_scores
+group by account_id, week_start, category_id

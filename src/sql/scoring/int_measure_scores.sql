@@ -1,0 +1,67 @@
+-- int_measure_scores: one row per account, week and formula measure that has data: raw value, score
+-- (0-100), and its contribution to the health score. A category is the weighted mean of its
+-- measures with data; the health score the weighted mean of categories with data, so the
+-- contributions of an account-week add up to its (uncapped) score.
+with
+
+scored as (
+    select
+        v.account_id,
+        v.week_start,
+        m.category_id,
+        v.measure_id,
+        v.raw_value,
+        m.weight                                                        as measure_weight,
+        interpolate(v.raw_value, p.x0, p.y0, p.slope)                   as score
+    from int_measure_values as v
+    join formula_measures as m on m.measure_id = v.measure_id
+    join formula_points as p on p.key = v.measure_id and v.raw_value >= p.lo and v.raw_value < p.hi
+),
+
+categories as (
+    select
+        s.account_id,
+        s.week_start,
+        s.category_id,
+        sum(s.measure_weight)                                           as measure_weight_with_data,
+        sum(s.measure_weight * s.score) / sum(s.measure_weight)         as category_score
+    from scored as s
+    group by s.account_id, s.week_start, s.category_id
+    having sum(s.measure_weight) > 0
+),
+
+accounts as (
+    select
+        c.account_id,
+        c.week_start,
+        sum(f.weight)                                                   as category_weight_with_data,
+        -- share of the formula's total weight (100 x 100) that had data
+        sum(f.weight * c.measure_weight_with_data) / 10000.0            as coverage
+    from categories as c
+    join formula_categories as f using (category_id)
+    where f.weight > 0
+    group by c.account_id, c.week_start
+),
+
+final as (
+    select
+        s.account_id,
+        s.week_start,
+        s.category_id,
+        s.measure_id,
+        s.raw_value,
+        s.score,
+        s.measure_weight,
+        f.weight                                                        as category_weight,
+        c.category_score,
+        -- effective weight of the measure in the health score, after renormalising over data present
+        f.weight / a.category_weight_with_data * s.measure_weight / c.measure_weight_with_data as effective_weight,
+        f.weight / a.category_weight_with_data * s.measure_weight / c.measure_weight_with_data * s.score as contribution,
+        a.coverage
+    from scored as s
+    join categories as c using (account_id, week_start, category_id)
+    join accounts as a using (account_id, week_start)
+    join formula_categories as f using (category_id)
+)
+
+select * from final
