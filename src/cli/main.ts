@@ -4,12 +4,13 @@ import { EXIT, UsageError } from "../errors.ts";
 import { SHARED_HELP, SHARED_OPTIONS, type Command, type CommandContext } from "./command.ts";
 import { checkCommand } from "./commands/check.ts";
 import { explainCommand } from "./commands/explain.ts";
+import { formulaCommand } from "./commands/formula.ts";
 import { scoreCommand } from "./commands/score.ts";
 import { createLogger } from "./log.ts";
 import type { OutputFormat } from "./output.ts";
 import { resolveLocations } from "./paths.ts";
 
-const COMMANDS: Command[] = [checkCommand, scoreCommand, explainCommand];
+const COMMANDS: Command[] = [checkCommand, scoreCommand, explainCommand, formulaCommand];
 
 const FORMATS: readonly OutputFormat[] = ["text", "csv", "json"];
 

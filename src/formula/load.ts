@@ -49,11 +49,15 @@ export function loadFormula(file: string): LoadedFormula {
 /** Validates formula text; `file` is used for messages and to choose JSON over YAML. */
 export function parseFormula(text: string, file: string): LoadedFormula {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter, prettyErrors: true });
   if (doc.errors.length > 0) {
     throw new FormulaError(
       file,
-      doc.errors.map((e) => ({ path: "", line: e.linePos?.[0]?.line, message: `not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${e.message.split("\n")[0]}` })),
+      doc.errors.map((e) => ({
+        path: "",
+        line: e.linePos?.[0]?.line,
+        message: `not valid ${file.endsWith(".json") ? "JSON" : "YAML"}: ${e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "")}`,
+      })),
     );
   }
   const lineOf = (path: readonly PropertyKey[]): number | undefined => {

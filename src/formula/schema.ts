@@ -5,10 +5,14 @@
  * these schemas so editors can autocomplete and check it.
  */
 import { z } from "zod";
+import { MEASURES } from "../health/measures.ts";
 
 const identifier = z
   .string()
   .regex(/^[a-z][a-z0-9_]*$/, "use lower_snake_case letters, digits and underscores");
+
+/** A measure id; the JSON Schema lists the catalogue for completion, the loader gives the friendly error. */
+const measureId = identifier.meta({ enum: MEASURES.map((m) => m.id) });
 
 const weight = z.number().min(0, "weights cannot be negative");
 
@@ -35,7 +39,7 @@ export const scoreMapSchema = z.union([pointsScore, thresholdScore]);
 
 export const measureUseSchema = z
   .object({
-    measure: identifier.describe("Measure id from the catalogue (see `health formula --measures`)."),
+    measure: measureId.describe("Measure id from the catalogue (see `health formula --measures`)."),
     weight: weight.describe("Weight within the category; a category's measure weights sum to 100."),
     score: scoreMapSchema.describe("How the raw value maps to 0-100."),
   })
@@ -64,7 +68,7 @@ export const tierSchema = z
 
 export const capSchema = z
   .object({
-    measure: identifier,
+    measure: measureId,
     at_least: z.number().describe("The cap applies when the measure's raw value is at least this."),
     max_score: z.number().min(0).max(100),
     reason: z.string().min(1),
@@ -93,7 +97,7 @@ const alertsSchema = z
       .object({
         min_nps: z.int().min(0).max(10).describe("An NPS answer at least this high..."),
         usage_drop: z.number().positive().max(1).describe("...while usage fell by at least this share..."),
-        trend_measure: identifier.describe("...over this usage trend measure."),
+        trend_measure: measureId.describe("...over this usage trend measure."),
       })
       .strict(),
     renewal_window_days: z.int().positive(),

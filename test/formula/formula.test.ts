@@ -1,0 +1,121 @@
+import { readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { DEFAULT_FORMULA_FILE } from "../../src/cli/paths.ts";
+import { checkFormulaTables, FormulaError, loadFormula, parseFormula } from "../../src/formula/load.ts";
+import type { FormulaInput } from "../../src/formula/schema.ts";
+import { generatedFiles } from "../../src/scripts/generated-files.ts";
+import { defaultFormulaInput } from "../helpers/health.ts";
+import { tempDir } from "../helpers/warehouse.ts";
+
+const dir = tempDir();
+
+/** The issues a changed default formula raises, as "path: message" lines. */
+function issuesOf(change: (f: FormulaInput) => void): string[] {
+  const formula = defaultFormulaInput();
+  change(formula);
+  try {
+    parseFormula(stringify(formula), "formula.yaml");
+    return [];
+  } catch (error) {
+    if (!(error instanceof FormulaError)) throw error;
+    return error.issues.map((i) => `${i.path}: ${i.message}`);
+  }
+}
+
+describe("the default formula", () => {
+  it("loads, covers the eight risk categories and hashes by meaning, not layout", () => {
+    const loaded = loadFormula(DEFAULT_FORMULA_FILE);
+    expect(loaded.formula.categories.map((c) => c.id)).toEqual([
+      "adoption", "stakeholders", "sentiment", "technical", "onboarding", "fit", "requests", "uncontrollable",
+    ]);
+    const relaid = parseFormula(`# a comment\n${stringify(defaultFormulaInput(), { indent: 4 })}`, "x.yaml");
+    expect(relaid.hash).toBe(loaded.hash);
+    const reweighted = defaultFormulaInput();
+    reweighted.categories[0]!.weight -= 5;
+    reweighted.categories[1]!.weight += 5;
+    expect(parseFormula(stringify(reweighted), "x.yaml").hash).not.toBe(loaded.hash);
+  });
+
+  it("and the generated reference files are up to date", () => {
+    for (const [file, text] of Object.entries(generatedFiles())) {
+      expect(readFileSync(file, "utf8"), `${path.basename(file)}: run \`npm run docs\``).toBe(text);
+    }
+  });
+});
+
+describe("a bad formula is refused with the path and the reason", () => {
+  it("unknown measure, with a suggestion", () => {
+    expect(issuesOf((f) => (f.categories[0]!.measures[0]!.measure = "licence_utilization"))).toEqual([
+      expect.stringMatching(/^categories\[0\]\.measures\[0\]\.measure: unknown measure "licence_utilization"; did you mean "licence_utilisation"/),
+    ]);
+  });
+
+  it("negative weight", () => {
+    expect(issuesOf((f) => (f.categories[2]!.weight = -15))).toContain("categories[2].weight: weights cannot be negative");
+  });
+
+  it("category weights that do not sum to 100", () => {
+    expect(issuesOf((f) => (f.categories[0]!.weight = 30))).toEqual(["categories: category weights sum to 105; they must sum to 100"]);
+  });
+
+  it("measure weights that do not sum to 100 within a category", () => {
+    expect(issuesOf((f) => (f.categories[1]!.measures[0]!.weight = 50))).toEqual([
+      'categories[1].measures: measure weights of "stakeholders" sum to 130; they must sum to 100',
+    ]);
+  });
+
+  it("thresholds out of order", () => {
+    expect(issuesOf((f) => (f.categories[0]!.measures[1]!.score = { red: 0.15, yellow: 0.9, green: 0.7 }))).toEqual([
+      "categories[0].measures[1].score.yellow: thresholds out of order: yellow 0.9 must lie between red 0.15 and green 0.7",
+    ]);
+    expect(issuesOf((f) => (f.categories[0]!.measures[0]!.score = { points: [[0.5, 0], [0.2, 100]] }))).toEqual([
+      "categories[0].measures[0].score.points[1]: points must be in increasing raw order: 0.2 follows 0.5",
+    ]);
+  });
+
+  it("tiers out of order and an unknown tier in the alerts", () => {
+    expect(issuesOf((f) => (f.tiers[1]!.min = 80))).toContain("tiers[1].min: tiers go from best to worst: min 80 must be below 70");
+    expect(issuesOf((f) => (f.alerts.renewal_tiers = ["danger"]))).toEqual([
+      'alerts.renewal_tiers[0]: unknown tier "danger"; tiers are healthy, watch, at_risk',
+    ]);
+  });
+
+  it("an unknown key, with the line it is on", () => {
+    const text = readFileSync(DEFAULT_FORMULA_FILE, "utf8").replace("    weight: 25\n", "    weight: 25\n    wieght: 3\n");
+    try {
+      parseFormula(text, "mine.yaml");
+      expect.unreachable();
+    } catch (error) {
+      expect(error).toBeInstanceOf(FormulaError);
+      const message = (error as FormulaError).message;
+      expect(message).toContain("invalid formula mine.yaml");
+      expect(message).toMatch(/categories\[0\] \(line \d+\): Unrecognized key: "wieght"/);
+    }
+  });
+
+  it("YAML that does not parse, and a file that cannot be read", () => {
+    const file = path.join(dir, "broken.yaml");
+    writeFileSync(file, "name: x\ncategories: [\n");
+    expect(() => loadFormula(file)).toThrow(/broken\.yaml[\s\S]*line \d+[\s\S]*not valid YAML/);
+    expect(() => loadFormula(path.join(dir, "missing.yaml"))).toThrow(/missing\.yaml[\s\S]*cannot read the file/);
+  });
+});
+
+describe("measures whose table is absent", () => {
+  const present = new Set(["accounts", "contacts", "usage_events"]);
+
+  it("have no data by default, with a warning per measure", () => {
+    const warnings = checkFormulaTables(loadFormula(DEFAULT_FORMULA_FILE), present);
+    expect(warnings).toContainEqual(expect.stringMatching(/^measure "fit_score" \(fit\) needs fit_assessments, absent from the data/));
+    expect(warnings.some((w) => w.includes("licence_utilisation"))).toBe(false);
+  });
+
+  it("are an error when the formula says absent_tables: error", () => {
+    const formula = defaultFormulaInput();
+    formula.absent_tables = "error";
+    const loaded = parseFormula(stringify(formula), "strict.yaml");
+    expect(() => checkFormulaTables(loaded, present)).toThrow(/strict\.yaml[\s\S]*categories\[5\]\.measures\[0\]\.measure: measure "fit_score" \(fit\) needs fit_assessments/);
+  });
+});
