@@ -1,7 +1,7 @@
 /** The health engine's output files and the summary that goes with them. */
 import path from "node:path";
 import type { Database } from "../db/duckdb.ts";
-import { publishOutputs, type WrittenFile } from "../output/publish.ts";
+import type { OutputBatch } from "../output/publish.ts";
 import type { HealthRun } from "./engine.ts";
 
 /** Each output carries the formula hash, so a chart can say which formula made it. */
@@ -59,8 +59,8 @@ export async function healthSummary(db: Database, run: HealthRun): Promise<Healt
   };
 }
 
-/** Writes the health outputs and health_summary.json to `outDir`. */
-export async function writeHealthOutputs(db: Database, run: HealthRun, outDir: string): Promise<WrittenFile[]> {
-  const summary = await healthSummary(db, run);
-  return publishOutputs(db, outDir, HEALTH_OUTPUTS, [{ name: "health_summary", data: summary }]);
+/** Adds the health outputs and health_summary.json to a batch. */
+export async function writeHealthOutputs(db: Database, run: HealthRun, batch: OutputBatch): Promise<void> {
+  for (const output of HEALTH_OUTPUTS) await batch.parquet(output.name, output.query);
+  batch.json("health_summary", await healthSummary(db, run));
 }

@@ -1,7 +1,5 @@
 /** `health score`: compute the weekly health history and write it to the output directory. */
-import { withDatabase } from "../../db/duckdb.ts";
-import { writeHealthOutputs } from "../../health/outputs.ts";
-import { scoreWarehouse } from "../../pipeline.ts";
+import { runStages, STAGES } from "../../run.ts";
 import type { Command } from "../command.ts";
 import { formatRecords } from "../output.ts";
 
@@ -14,11 +12,7 @@ and health_summary.json to --out; existing files are replaced only once all are 
 Prints the files written (text, csv or json).`,
   options: {},
   async run({ locations, log, format, print }) {
-    const files = await withDatabase(async (db) => {
-      const { health } = await scoreWarehouse(db, locations, log);
-      log.info(`${health.accounts} accounts over ${health.weeks} weeks (${health.firstWeekEnd} to ${health.lastWeekEnd}): ${health.accountWeeks} account-weeks`);
-      return log.step(`writing outputs to ${locations.out}`, () => writeHealthOutputs(db, health, locations.out));
-    });
+    const files = await runStages(locations, log, STAGES.slice(0, 1));
     print(formatRecords(files.map((f) => ({ file: f.file, rows: f.rows ?? null, bytes: f.bytes })), format));
     return 0;
   },
