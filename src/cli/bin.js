@@ -3,5 +3,10 @@
 import { register } from "tsx/esm/api";
 
 register();
+// `health ... | head` closes stdout early: that is not an error.
+process.stdout.on("error", (error) => {
+  if (error.code === "EPIPE") process.exit(0);
+  throw error;
+});
 const { main } = await import("./main.ts");
 process.exitCode = await main(process.argv.slice(2));

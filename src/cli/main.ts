@@ -5,13 +5,14 @@ import { SHARED_HELP, SHARED_OPTIONS, type Command, type CommandContext } from "
 import { checkCommand } from "./commands/check.ts";
 import { explainCommand } from "./commands/explain.ts";
 import { formulaCommand } from "./commands/formula.ts";
+import { generateCommand } from "./commands/generate.ts";
 import { runCommand } from "./commands/run.ts";
 import { scoreCommand } from "./commands/score.ts";
 import { createLogger } from "./log.ts";
 import type { OutputFormat } from "./output.ts";
 import { resolveLocations } from "./paths.ts";
 
-const COMMANDS: Command[] = [runCommand, checkCommand, scoreCommand, explainCommand, formulaCommand];
+const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, formulaCommand];
 
 const FORMATS: readonly OutputFormat[] = ["text", "csv", "json"];
 

@@ -4,6 +4,7 @@
  */
 import path from "node:path";
 import { z } from "zod";
+import { UsageError } from "../errors.ts";
 
 /** What the caller may ask for; every field but `outDir` has a default. */
 export interface GenerateOptions {
@@ -96,7 +97,7 @@ export function planGeneration(options: GenerateOptions): GenerationPlan {
   const parsed = optionsSchema.safeParse({ ...options, onProgress: undefined });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "options"}: ${i.message}`);
-    throw new Error(`invalid generate options: ${problems.join("; ")}`);
+    throw new UsageError(`invalid generate options: ${problems.join("; ")}`);
   }
   const o = parsed.data;
   const end = Date.parse(`${o.endDate}T00:00:00Z`);

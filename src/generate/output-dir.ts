@@ -6,6 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readdir, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { UsageError } from "../errors.ts";
 
 export interface StagedDirectory {
   /** Write everything here. */
@@ -55,10 +56,11 @@ export async function stageDirectory(outDir: string): Promise<StagedDirectory> {
 async function assertReplaceable(outDir: string): Promise<void> {
   if (!(await exists(outDir))) return;
   const info = await stat(outDir);
-  if (!info.isDirectory()) throw new Error(`${outDir} exists and is not a directory; refusing to replace it`);
+  // A wrong target is the caller's mistake (exit code 2), not a failure of the generator.
+  if (!info.isDirectory()) throw new UsageError(`${outDir} exists and is not a directory; refusing to replace it`);
   const entries = await readdir(outDir);
   if (entries.length > 0 && !entries.includes("export.json")) {
-    throw new Error(
+    throw new UsageError(
       `${outDir} is not empty and holds no export.json, so it is not a generated warehouse; refusing to overwrite it`,
     );
   }

@@ -57,7 +57,8 @@ describe("a bad formula is refused with the path and the reason", () => {
   });
 
   it("category weights that do not sum to 100", () => {
-    expect(issuesOf((f) => (f.categories[0]!.weight = 30))).toEqual(["categories: category weights sum to 105; they must sum to 100"]);
+    const total = (f: FormulaInput) => f.categories.reduce((sum, c) => sum + c.weight, 0);
+    expect(issuesOf((f) => (f.categories[0]!.weight += 5))).toEqual([`categories: category weights sum to ${total(defaultFormulaInput()) + 5}; they must sum to 100`]);
   });
 
   it("measure weights that do not sum to 100 within a category", () => {
@@ -76,14 +77,16 @@ describe("a bad formula is refused with the path and the reason", () => {
   });
 
   it("tiers out of order and an unknown tier in the alerts", () => {
-    expect(issuesOf((f) => (f.tiers[1]!.min = 80))).toContain("tiers[1].min: tiers go from best to worst: min 80 must be below 70");
+    expect(issuesOf((f) => (f.tiers[1]!.min = f.tiers[0]!.min + 5))).toContain(
+      `tiers[1].min: tiers go from best to worst: min ${defaultFormulaInput().tiers[0]!.min + 5} must be below ${defaultFormulaInput().tiers[0]!.min}`,
+    );
     expect(issuesOf((f) => (f.alerts.renewal_tiers = ["danger"]))).toEqual([
       'alerts.renewal_tiers[0]: unknown tier "danger"; tiers are healthy, watch, at_risk',
     ]);
   });
 
   it("an unknown key, with the line it is on", () => {
-    const text = readFileSync(DEFAULT_FORMULA_FILE, "utf8").replace("    weight: 25\n", "    weight: 25\n    wieght: 3\n");
+    const text = readFileSync(DEFAULT_FORMULA_FILE, "utf8").replace("  - id: adoption\n", "  - id: adoption\n    wieght: 3\n");
     try {
       parseFormula(text, "mine.yaml");
       expect.unreachable();

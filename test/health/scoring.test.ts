@@ -12,11 +12,17 @@ const root = tempDir();
 let n = 0;
 const write = (tables: Tables, exportedAt = HAND_EXPORT) => writeCsvWarehouse(path.join(root, `w${n++}`), tables, exportedAt);
 
-/** Two categories, three measures: small enough to check on paper. */
+/** Two categories, three measures and tiers at 70 and 40: small enough to check on paper. */
 function smallFormula(): FormulaInput {
   const base = defaultFormulaInput();
   return {
     ...base,
+    tiers: [
+      { id: "healthy", label: "Healthy", min: 70, playbook: "Nurture." },
+      { id: "watch", label: "Watch", min: 40, playbook: "Engage." },
+      { id: "at_risk", label: "At risk", min: 0, playbook: "Save." },
+    ],
+    alerts: { ...base.alerts, renewal_tiers: ["watch", "at_risk"] },
     categories: [
       {
         id: "adoption", label: "Adoption", weight: 60, playbook: "Re-onboard.",

@@ -1,7 +1,8 @@
 -- measures_adoption: one row per account-week. Licence utilisation, breadth, depth, user health
 -- per seat, training, and the leading indicators: usage and active-user trends.
--- A trend compares the last N weeks with the N before and needs 2N weeks of the account's history
--- and at least one event a week on average in the earlier period; otherwise it has no data.
+-- A trend compares the last N weeks with the N before (the 2-week trend: with the 8 before) and
+-- needs that much of the account's history and at least one event a week on average in the
+-- earlier period; otherwise it has no data.
 with
 
 weeks as (
@@ -20,6 +21,8 @@ activity as (
 windows as (
     select
         *,
+        sum(events) over (by_week rows between 1 preceding and current row)    as events_2w,
+        sum(events) over (by_week rows between 9 preceding and 2 preceding)     as events_prev_2w_8w,
         sum(events) over (by_week rows between 3 preceding and current row)    as events_4w,
         sum(events) over (by_week rows between 7 preceding and 4 preceding)     as events_prev_4w,
         sum(events) over (by_week rows between 7 preceding and current row)     as events_8w,
@@ -72,6 +75,8 @@ final as (
         case when active_users_4w > 0 then events_4w / active_users_4w / 4.0 else 0 end as usage_depth,
         case when greatest(seats, contacts) > 0 then user_score_sum / greatest(seats, contacts) end as user_health_avg,
         case when contacts > 0 then trained_contacts / contacts end     as training_completion,
+        -- the fastest signal: the last 2 weeks' weekly rate against the 8 weeks before them
+        case when week_index >= 10 and events_prev_2w_8w >= 8 then (events_2w / 2.0) / (events_prev_2w_8w / 8.0) - 1 end as usage_trend_2w,
         case when week_index >= 8 and events_prev_4w >= 4 then events_4w / events_prev_4w - 1 end as usage_trend_4w,
         case when week_index >= 16 and events_prev_8w >= 8 then events_8w / events_prev_8w - 1 end as usage_trend_8w,
         case when week_index >= 26 and events_prev_13w >= 13 then events_13w / events_prev_13w - 1 end as usage_trend_13w,
