@@ -22,6 +22,8 @@ export interface HealthRun {
   lastWeekEnd: string | null;
   accountWeeks: number;
   accounts: number;
+  /** Seconds spent building each model, in build order (for profiling and the benchmark). */
+  timings: { model: string; seconds: number }[];
 }
 
 /** The models, in build order, each created as a table named after its file. */
@@ -45,6 +47,12 @@ export async function computeHealth(
   onProgress: (message: string) => void = () => {},
 ): Promise<HealthRun> {
   const present = new Set(ingested.tables.filter((t) => t.present).map((t) => t.table));
+  const timings: HealthRun["timings"] = [];
+  const build = async (model: string, sql?: string) => {
+    const started = performance.now();
+    await createTable(db, model, sql);
+    timings.push({ model: model.split("/").at(-1)!, seconds: (performance.now() - started) / 1000 });
+  };
   const warnings = checkFormulaTables(formula, present);
   await loadFormulaTables(db, formula.formula);
   await db.run("create or replace table formula_info as select $hash as formula_hash, $name as formula_name", {
@@ -53,18 +61,18 @@ export async function computeHealth(
   });
 
   onProgress("building weekly spine and user activity");
-  for (const model of MODELS) await createTable(db, model);
+  for (const model of MODELS) await build(model);
 
   onProgress("computing measures");
-  for (const family of MEASURE_FAMILIES) await createTable(db, `measures/measures_${family}`);
-  await db.run(`create or replace table int_measure_values as ${measureValuesSql(formula, present)}`);
+  for (const family of MEASURE_FAMILIES) await build(`measures/measures_${family}`);
+  await build("int_measure_values", measureValuesSql(formula, present));
 
   onProgress("scoring");
-  for (const model of SCORING) await createTable(db, model);
-  await db.run(`create or replace table account_health_weekly as ${accountHealthWeeklySql(formula)}`);
-  await createTable(db, "scoring/account_measures_weekly");
-  await createTable(db, "scoring/user_health");
-  await createTable(db, "scoring/accounts");
+  for (const model of SCORING) await build(model);
+  await build("account_health_weekly", accountHealthWeeklySql(formula));
+  await build("scoring/account_measures_weekly");
+  await build("scoring/user_health");
+  await build("scoring/accounts");
 
   const stats = await db.one<{ weeks: number; first: Date | null; last: Date | null; account_weeks: number; accounts: number }>(`
     select
@@ -82,6 +90,7 @@ export async function computeHealth(
     lastWeekEnd: stats?.last ? stats.last.toISOString().slice(0, 10) : null,
     accountWeeks: stats?.account_weeks ?? 0,
     accounts: stats?.accounts ?? 0,
+    timings,
   };
 }
 
@@ -134,11 +143,12 @@ function accountHealthWeeklySql(formula: LoadedFormula): string {
     order by h.account_id, h.week_start`;
 }
 
-async function createTable(db: Database, model: string): Promise<void> {
+/** Creates table `model`'s last path part from its SQL file, or from `sql` built in code. */
+async function createTable(db: Database, model: string, sql?: string): Promise<void> {
   const name = model.split("/").at(-1)!;
   try {
-    await db.run(`create or replace table ${ident(name)} as ${sqlFile(`${model}.sql`)}`);
+    await db.run(`create or replace table ${ident(name)} as ${sql ?? sqlFile(`${model}.sql`)}`);
   } catch (error) {
-    throw new Error(`building ${name} (src/sql/${model}.sql) failed: ${(error as Error).message}`);
+    throw new Error(`building ${name} (${sql ? "generated SQL" : `src/sql/${model}.sql`}) failed: ${(error as Error).message}`);
   }
 }
