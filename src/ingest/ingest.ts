@@ -58,22 +58,28 @@ export async function ingest(db: Database, dataDir: string, options: IngestOptio
   failOnErrors(fileProblems);
 
   await createStagingViews(db, discovery, facts);
-  const contentProblems: Problem[] = [];
-  for (const source of discovery.tables.values()) {
-    progress(`validating ${source.table.name}`);
-    const target: CheckTarget = {
-      table: source.table,
-      view: `stg_${source.table.name}`,
-      numberedRelation: () => `(${stagingSql(source.table, stagingRelation(source.table, discovery, facts, { rowNumbers: true }))})`,
-    };
-    contentProblems.push(...(await checkRows(db, target, discovery.exportedAt)));
-    contentProblems.push(...(await checkKey(db, target)));
-    contentProblems.push(...(await checkReferences(db, target)));
+  const targets = [...discovery.tables.values()].map((source): CheckTarget => ({
+    table: source.table,
+    view: `stg_${source.table.name}`,
+    numberedRelation: () => `(${stagingSql(source.table, stagingRelation(source.table, discovery, facts, { rowNumbers: true }))})`,
+    keysRelation: USAGE_TABLES.has(source.table.name) ? "int_usage_weekly" : undefined,
+  }));
+  const rowProblems: Problem[] = [];
+  for (const target of targets) {
+    progress(`validating ${target.table.name}`);
+    rowProblems.push(...(await checkRows(db, target, discovery.exportedAt)));
+    rowProblems.push(...(await checkKey(db, target)));
   }
-  failOnErrors(contentProblems);
+  failOnErrors(rowProblems);
 
+  // The one pass over the usage exports; reference checks of usage then read the rollup's keys.
   progress("rolling up usage by week");
   await db.run(`create or replace table int_usage_weekly as ${sqlFile("intermediate/int_usage_weekly.sql")}`);
+  const referenceProblems: Problem[] = [];
+  for (const target of targets) referenceProblems.push(...(await checkReferences(db, target)));
+  failOnErrors(referenceProblems);
+
+  await materialiseSmallTables(db, discovery);
   warnings.push(...(await softChecks(db, discovery)));
 
   return {
@@ -83,6 +89,23 @@ export async function ingest(db: Database, dataDir: string, options: IngestOptio
     tables: await summarise(db, discovery, facts),
     warnings,
   };
+}
+
+/** Usage exports: too big to copy, read once by the weekly rollup. */
+const USAGE_TABLES = new Set(["usage_events", "usage_daily"]);
+
+/**
+ * Once valid, every staged table but usage becomes a table: the models read them many times, and
+ * a view over CSV would parse the file again each time.
+ */
+async function materialiseSmallTables(db: Database, discovery: Discovery): Promise<void> {
+  for (const source of discovery.tables.values()) {
+    const name = source.table.name;
+    if (USAGE_TABLES.has(name)) continue;
+    const view = ident(`stg_${name}`);
+    const copy = ident(`stg_${name}__copy`);
+    await db.run(`create or replace table ${copy} as select * from ${view}; drop view ${view}; alter table ${copy} rename to ${view}`);
+  }
 }
 
 function failOnErrors(problems: Problem[]): void {
