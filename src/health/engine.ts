@@ -119,8 +119,10 @@ function measureValuesSql(formula: LoadedFormula, present: ReadonlySet<string>):
       on ${ids.map(ident).join(", ")} into name measure_id value raw_value)`;
   });
   if (parts.length === 0) return "select null::varchar as account_id, null::date as week_start, null::varchar as measure_id, null::double as raw_value limit 0";
-  // NaN (0/0 in a ratio) means no data, like null
-  return `select * from (${parts.join("\nunion all\n")}) where not isnan(raw_value)`;
+  // NaN (0/0 in a ratio) means no data, like null. Averages of floats depend on the order
+  // parallel hashing feeds them; rounding far below any threshold gives the same bits every run.
+  return `select account_id, week_start, measure_id, round(raw_value, 9) as raw_value
+    from (${parts.join("\nunion all\n")}) where not isnan(raw_value)`;
 }
 
 /** One row per account-week with one column per category (`category_<id>`), in formula order. */

@@ -1,6 +1,7 @@
 /**
  * Loads a validated formula into small DuckDB tables so that scoring stays set-based SQL:
- * formula_categories, formula_measures, formula_points (score maps as segments), formula_tiers,
+ * formula_categories, formula_measures, formula_points (score maps as segments) and
+ * formula_score_maps (the same as lists, one row per map), formula_tiers,
  * formula_caps and formula_user_weights. Values are bound as parameters, never spliced into SQL.
  */
 import type { Database } from "../db/duckdb.ts";
@@ -38,6 +39,11 @@ export async function loadFormulaTables(db: Database, formula: Formula): Promise
   }
   for (const part of ["recency", "frequency", "breadth"] as const) await insertSegments(db, `user:${part}`, formula.user_health[part]);
   await db.run("insert into formula_user_weights values ($recency, $frequency, $breadth)", { ...formula.user_health.weights });
+  await db.run(`
+    create or replace table formula_score_maps as
+    select key, {'los': list(lo order by lo), 'x0s': list(x0 order by lo), 'y0s': list(y0 order by lo), 'slopes': list(slope order by lo)} as map
+    from formula_points
+    group by key`);
   for (const [position, tier] of formula.tiers.entries()) {
     await db.run("insert into formula_tiers values ($id, $label, $min, $max, $position, $playbook)", {
       id: tier.id,

@@ -8,7 +8,7 @@ history as (
 ),
 
 grid as (
-    select w.account_id, w.week_start, w.as_of, c.contact_id, c.role, c.is_key, c.joined_at
+    select w.account_id, w.week_start, w.week_number, w.as_of, c.contact_id, c.role, c.is_key, c.joined_at
     from int_account_weeks as w
     join stg_contacts as c on c.account_id = w.account_id
     where c.joined_at < w.as_of
@@ -36,8 +36,9 @@ windowed as (
         max(last_active_at) over to_date                                as last_active_at_to_date
     from activity
     window
-        last_4_weeks as (partition by contact_id order by week_start range between interval 21 days preceding and current row),
-        to_date as (partition by contact_id order by week_start rows between unbounded preceding and current row)
+        -- both frames order by the integer week number, so one sort serves them
+        last_4_weeks as (partition by contact_id order by week_number range between 3 preceding and current row),
+        to_date as (partition by contact_id order by week_number rows between unbounded preceding and current row)
 ),
 
 measured as (
@@ -54,13 +55,13 @@ measured as (
 scored as (
     select
         m.*,
-        interpolate(m.days_since_active, r.x0, r.y0, r.slope)           as recency_score,
-        interpolate(m.active_days_28d, f.x0, f.y0, f.slope)             as frequency_score,
-        interpolate(m.breadth_28d, b.x0, b.y0, b.slope)                 as breadth_score
+        score_by_map(m.days_since_active, r.map)                        as recency_score,
+        score_by_map(m.active_days_28d, f.map)                          as frequency_score,
+        score_by_map(m.breadth_28d, b.map)                              as breadth_score
     from measured as m
-    join formula_points as r on r.key = 'user:recency' and m.days_since_active >= r.lo and m.days_since_active < r.hi
-    join formula_points as f on f.key = 'user:frequency' and m.active_days_28d >= f.lo and m.active_days_28d < f.hi
-    join formula_points as b on b.key = 'user:breadth' and m.breadth_28d >= b.lo and m.breadth_28d < b.hi
+    cross join (select map from formula_score_maps where key = 'user:recency') as r
+    cross join (select map from formula_score_maps where key = 'user:frequency') as f
+    cross join (select map from formula_score_maps where key = 'user:breadth') as b
 ),
 
 final as (

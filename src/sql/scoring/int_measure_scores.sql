@@ -12,10 +12,10 @@ scored as (
         v.measure_id,
         v.raw_value,
         m.weight                                                        as measure_weight,
-        interpolate(v.raw_value, p.x0, p.y0, p.slope)                   as score
+        score_by_map(v.raw_value, p.map)                                as score
     from int_measure_values as v
     join formula_measures as m on m.measure_id = v.measure_id
-    join formula_points as p on p.key = v.measure_id and v.raw_value >= p.lo and v.raw_value < p.hi
+    join formula_score_maps as p on p.key = v.measure_id
 ),
 
 categories as (
@@ -24,7 +24,9 @@ categories as (
         s.week_start,
         s.category_id,
         sum(s.measure_weight)                                           as measure_weight_with_data,
-        sum(s.measure_weight * s.score) / sum(s.measure_weight)         as category_score
+        -- sums of floats depend on the order rows arrive in, which parallel hashing does not fix;
+        -- rounding far below a point makes every run give the same bits
+        round(sum(s.measure_weight * s.score) / sum(s.measure_weight), 9) as category_score
     from scored as s
     group by s.account_id, s.week_start, s.category_id
     having sum(s.measure_weight) > 0
@@ -36,7 +38,7 @@ accounts as (
         c.week_start,
         sum(f.weight)                                                   as category_weight_with_data,
         -- share of the formula's total weight (100 x 100) that had data
-        sum(f.weight * c.measure_weight_with_data) / 10000.0            as coverage
+        round(sum(f.weight * c.measure_weight_with_data) / 10000.0, 9)  as coverage
     from categories as c
     join formula_categories as f using (category_id)
     where f.weight > 0
