@@ -1,0 +1,130 @@
+/**
+ * `npm run bench -- [--accounts N] [--dir DIR] [--events-per-account E] [--formula FILE]`
+ *
+ * Prints figures, asserts nothing: generates (or reuses) a demo warehouse of N accounts (default
+ * 10 000, about 100M usage events), then times, in one run, the reference (one DuckDB GROUP BY
+ * account, week over the usage events) and every step of the main job (check, score, each stage,
+ * publish), with each step's peak RSS, the ratio pipeline / reference and the output sizes. DuckDB's
+ * limits come from HEALTH_DUCKDB_MEMORY_LIMIT, HEALTH_DUCKDB_THREADS and HEALTH_DUCKDB_TEMP_DIR.
+ * The figures are also written to DIR/bench-N.json.
+ */
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { RssSampler } from "../bench/memory.ts";
+import { referenceScan } from "../bench/reference.ts";
+import { formatRecords } from "../cli/output.ts";
+import { DEFAULT_FORMULA_FILE, PROJECT_ROOT } from "../cli/paths.ts";
+import { createLogger } from "../cli/log.ts";
+import { withDatabase } from "../db/duckdb.ts";
+import { loadFormula } from "../formula/load.ts";
+import { generateDemoWarehouse } from "../generate/demo-warehouse.ts";
+import { computeHealth } from "../health/engine.ts";
+import { ingest } from "../ingest/ingest.ts";
+import { publish } from "../output/publish.ts";
+import { STAGES } from "../run.ts";
+
+const { values } = parseArgs({
+  options: {
+    accounts: { type: "string", default: "10000" },
+    dir: { type: "string", default: path.join(PROJECT_ROOT, ".cache", "bench") },
+    "events-per-account": { type: "string" },
+    formula: { type: "string" },
+  },
+});
+const accounts = Number(values.accounts);
+if (!Number.isInteger(accounts) || accounts < 1) throw new Error(`--accounts: expected a positive integer, got ${values.accounts}`);
+const eventsPerAccount = values["events-per-account"] === undefined ? undefined : Number(values["events-per-account"]);
+const suffix = eventsPerAccount === undefined ? `${accounts}` : `${accounts}x${eventsPerAccount}`;
+const benchDir = path.resolve(values.dir);
+const data = path.join(benchDir, `warehouse-${suffix}`);
+const out = path.join(benchDir, `out-${suffix}`);
+const formulaFile = path.resolve(values.formula ?? process.env.HEALTH_FORMULA ?? DEFAULT_FORMULA_FILE);
+const log = createLogger();
+mkdirSync(benchDir, { recursive: true });
+
+interface StepFigure {
+  step: string;
+  seconds: number;
+  peak_rss_gb: number;
+}
+const gb = (bytes: number) => Math.round((bytes / 2 ** 30) * 100) / 100;
+const sampler = new RssSampler();
+const steps: StepFigure[] = [];
+async function timed<T>(step: string, work: () => Promise<T>): Promise<T> {
+  sampler.reset();
+  const started = performance.now();
+  const result = await log.step(step, work);
+  steps.push({ step, seconds: (performance.now() - started) / 1000, peak_rss_gb: gb(sampler.reset()) });
+  return result;
+}
+
+if (!existsSync(path.join(data, "export.json"))) {
+  await log.step(`generating ${accounts} accounts into ${data} (once; reused by later runs)`, () =>
+    generateDemoWarehouse({ outDir: data, accounts, eventsPerAccount, onProgress: log.info }),
+  );
+}
+
+// The reference runs before and after the pipeline, each in a fresh database; the faster of the
+// two is the floor (the first may pay for a cold file cache).
+const reference = async (label: string) => timed(label, () => withDatabase((db) => referenceScan(db, data)));
+const scanned = await reference("reference: GROUP BY account, week (before)");
+
+const engine = await withDatabase(async (db) => {
+  const formula = loadFormula(formulaFile);
+  const ingested = await timed("check (ingest and validate)", () => ingest(db, data, { onProgress: log.info }));
+  const health = await timed("score (weekly history)", () => computeHealth(db, ingested, formula, log.info));
+  const scored = { formula, ingested, health };
+  const locations = { data, formula: formulaFile, out };
+  await publish(db, out, async (batch) => {
+    for (const stage of STAGES) await timed(`stage: ${stage.name}`, () => stage.run({ db, scored, locations, log, batch }));
+    sampler.reset();
+  });
+  return health;
+});
+await reference("reference: GROUP BY account, week (after)");
+sampler.stop();
+
+const referenceSeconds = Math.min(...steps.filter((s) => s.step.startsWith("reference")).map((s) => s.seconds));
+const pipeline = steps.filter((s) => !s.step.startsWith("reference"));
+const pipelineSeconds = pipeline.reduce((sum, s) => sum + s.seconds, 0);
+const outputs = readdirSync(out)
+  .filter((name) => statSync(path.join(out, name)).isFile())
+  .map((name) => ({ file: name, mb: Math.round((statSync(path.join(out, name)).size / 2 ** 20) * 100) / 100 }));
+const slowestModels = [...engine.timings].sort((a, b) => b.seconds - a.seconds).slice(0, 8);
+
+const figures = {
+  accounts,
+  usage_events: scanned.events,
+  account_weeks: engine.accountWeeks,
+  machine: { cpus: os.cpus().length, memory_gb: gb(os.totalmem()) },
+  duckdb: {
+    memory_limit: process.env.HEALTH_DUCKDB_MEMORY_LIMIT ?? "default (80% of RAM)",
+    threads: process.env.HEALTH_DUCKDB_THREADS ?? "default (all cores)",
+  },
+  reference_seconds: round(referenceSeconds),
+  pipeline_seconds: round(pipelineSeconds),
+  ratio: round(pipelineSeconds / referenceSeconds),
+  peak_rss_gb: gb(RssSampler.lifetimePeak()),
+  steps: steps.map((s) => ({ ...s, seconds: round(s.seconds), x_reference: round(s.seconds / referenceSeconds) })),
+  slowest_models: slowestModels.map((m) => ({ model: m.model, seconds: round(m.seconds) })),
+  outputs,
+};
+writeFileSync(path.join(benchDir, `bench-${suffix}.json`), `${JSON.stringify(figures, null, 2)}\n`);
+
+const say = (text: string) => process.stdout.write(`${text}\n`);
+say(`\n${accounts} accounts, ${scanned.events.toLocaleString("en")} usage events, ${engine.accountWeeks.toLocaleString("en")} account-weeks`);
+say(`${figures.machine.cpus} cores; DuckDB memory limit ${figures.duckdb.memory_limit}, threads ${figures.duckdb.threads}\n`);
+say(formatRecords(figures.steps, "text"));
+say(`pipeline ${figures.pipeline_seconds}s / reference ${figures.reference_seconds}s = ratio ${figures.ratio} (target <= 2)`);
+say(`peak RSS ${figures.peak_rss_gb} GB (target <= 4)\n`);
+say("slowest engine models:");
+say(formatRecords(figures.slowest_models, "text"));
+say("outputs:");
+say(formatRecords(outputs, "text"));
+say(`figures written to ${path.join(benchDir, `bench-${suffix}.json`)}`);
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
