@@ -35,6 +35,9 @@ export interface LoadedFormula {
 
 const WEIGHT_TOLERANCE = 1e-6;
 
+/** Columns of cohorts.parquet besides the per-tier counts, which are named after the tier ids. */
+const RESERVED_TIER_IDS = ["dimension", "cohort", "week_start", "week_end", "accounts", "cohort_size", "retained_share", "arr", "mean_score", "median_score", "unscored", "formula_hash"];
+
 /** Loads, validates and hashes a formula file; throws FormulaError naming file, path and line. */
 export function loadFormula(file: string): LoadedFormula {
   let text: string;
@@ -118,6 +121,10 @@ export function checkFormula(formula: Formula): (FormulaIssue & { pathParts: (st
   if (!measureById(formula.alerts.divergence.trend_measure)) add(["alerts", "divergence", "trend_measure"], unknownMeasure(formula.alerts.divergence.trend_measure));
   formula.alerts.renewal_tiers.forEach((id, i) => {
     if (!tiers.some((t) => t.id === id)) add(["alerts", "renewal_tiers", i], `unknown tier "${id}"; tiers are ${tiers.map((t) => t.id).join(", ")}`);
+  });
+  duplicates(formula.expansion.plans).forEach((plan) => add(["expansion", "plans"], `plan "${plan}" appears twice`));
+  tiers.forEach((tier, i) => {
+    if (RESERVED_TIER_IDS.includes(tier.id)) add(["tiers", i, "id"], `tier id "${tier.id}" is reserved (cohorts has a column of that name); choose another`);
   });
   return issues;
 }

@@ -5,6 +5,7 @@
  * these schemas so editors can autocomplete and check it.
  */
 import { z } from "zod";
+import { ALERT_KIND_DESCRIPTIONS, ALERT_KINDS } from "../alerts/kinds.ts";
 import { MEASURES } from "../health/measures.ts";
 
 const identifier = z
@@ -89,10 +90,22 @@ const userHealthSchema = z
 
 const alertsSchema = z
   .object({
-    score_drop: z.object({ points: z.number().positive(), weeks: z.int().min(1).max(26) }).strict(),
+    score_drop: z
+      .object({ points: z.number().positive(), weeks: z.int().min(1).max(26) })
+      .strict()
+      .describe("Raise when the score fell by at least `points` from its highest of the last `weeks` weeks."),
+    tier_down: z
+      .object({
+        weeks: z.int().min(1).max(26),
+        min_points: z.number().min(0).default(0).describe("...and its score is at least this many points below its score then (ignores tiny moves across a boundary)."),
+      })
+      .strict()
+      .default({ weeks: 4, min_points: 0 })
+      .describe("Raise when the account is in a worse tier than at some point of the last `weeks` weeks..."),
     key_person_inactive_days: z
       .object({ champion: z.int().positive(), executive_sponsor: z.int().positive() })
-      .strict(),
+      .strict()
+      .describe("Raise when the most recently active current champion (or sponsor) has been inactive this long; also when the last one left."),
     divergence: z
       .object({
         min_nps: z.int().min(0).max(10).describe("An NPS answer at least this high..."),
@@ -102,6 +115,18 @@ const alertsSchema = z
       .strict(),
     renewal_window_days: z.int().positive(),
     renewal_tiers: z.array(identifier).min(1).describe("Tiers that raise a renewal alert inside the window."),
+    clear_after_weeks: z
+      .int()
+      .min(1)
+      .max(26)
+      .default(2)
+      .describe("An alert clears once its condition has been false this many weeks in a row; a shorter gap continues the same alert."),
+    playbooks: z
+      .partialRecord(z.enum(ALERT_KINDS), z.string().min(1))
+      .default({})
+      .describe(
+        `Optional playbook per alert kind, overriding the default (the category or tier playbook). Kinds: ${ALERT_KINDS.map((k) => `${k} (${ALERT_KIND_DESCRIPTIONS[k]})`).join("; ")}.`,
+      ),
   })
   .strict();
 
@@ -111,6 +136,15 @@ const expansionSchema = z
     seat_utilisation: z.number().positive().describe("Licence utilisation at or above this is a growth signal."),
     active_users_growth: z.number().describe("8-week active users change at or above this is a growth signal."),
     breadth_growth: z.number().describe("8-week breadth change at or above this is a growth signal."),
+    plans: z
+      .array(z.string().min(1))
+      .default([])
+      .describe("Plans from lowest to highest, as in accounts.plan; an open request for a feature whose min_plan is above the account's plan is a growth signal."),
+    plan_uplift: z
+      .number()
+      .min(0)
+      .default(0.5)
+      .describe("Share of current ARR an account adds per plan step up, for the potential ARR estimate."),
   })
   .strict();
 

@@ -85,6 +85,29 @@ describe("a bad formula is refused with the path and the reason", () => {
     ]);
   });
 
+  it("alert and expansion settings that make no sense", () => {
+    expect(issuesOf((f) => (f.alerts.playbooks = { score_dip: "Call them." } as never))).toEqual([
+      'alerts.playbooks: Unrecognized key: "score_dip"',
+    ]);
+    expect(issuesOf((f) => (f.alerts.clear_after_weeks = 0))).toEqual([expect.stringMatching(/^alerts\.clear_after_weeks: Too small/)]);
+    expect(issuesOf((f) => (f.expansion.plans = ["starter", "growth", "starter"]))).toEqual(['expansion.plans: plan "starter" appears twice']);
+    expect(issuesOf((f) => (f.tiers[1]!.id = "accounts"))).toEqual(expect.arrayContaining([
+      'tiers[1].id: tier id "accounts" is reserved (cohorts has a column of that name); choose another',
+    ]));
+  });
+
+  it("older formulas without the newer alert and expansion settings get their defaults", () => {
+    const formula = defaultFormulaInput();
+    delete formula.alerts.tier_down;
+    delete formula.alerts.clear_after_weeks;
+    delete formula.alerts.playbooks;
+    delete formula.expansion.plans;
+    delete formula.expansion.plan_uplift;
+    const loaded = parseFormula(stringify(formula), "old.yaml").formula;
+    expect(loaded.alerts).toMatchObject({ tier_down: { weeks: 4, min_points: 0 }, clear_after_weeks: 2, playbooks: {} });
+    expect(loaded.expansion).toMatchObject({ plans: [], plan_uplift: 0.5 });
+  });
+
   it("an unknown key, with the line it is on", () => {
     const text = readFileSync(DEFAULT_FORMULA_FILE, "utf8").replace("  - id: adoption\n", "  - id: adoption\n    wieght: 3\n");
     try {
