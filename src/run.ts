@@ -3,6 +3,7 @@
  * backtest...), then publish all their files together, so the output directory always holds one
  * consistent run.
  */
+import { buildAlerts, writeAlertOutputs } from "./alerts/alerts.ts";
 import type { Logger } from "./cli/log.ts";
 import type { Locations } from "./cli/paths.ts";
 import { withDatabase, type Database } from "./db/duckdb.ts";
@@ -28,15 +29,44 @@ const healthStage: Stage = {
   run: ({ db, scored, batch }) => writeHealthOutputs(db, scored.health, batch),
 };
 
+const alertsStage: Stage = {
+  name: "alerts",
+  async run({ db, scored, batch }) {
+    await buildAlerts(db, scored.formula);
+    await writeAlertOutputs(db, batch);
+  },
+};
+
 /** Every stage of the main job, in order; later stages may read tables earlier ones created. */
-export const STAGES: readonly Stage[] = [healthStage];
+export const STAGES: readonly Stage[] = [healthStage, alertsStage];
+
+/** The stages of the main job up to and including the one named `name`. */
+export function stagesThrough(name: string): readonly Stage[] {
+  const end = STAGES.findIndex((stage) => stage.name === name);
+  if (end < 0) throw new Error(`no stage named "${name}"`);
+  return STAGES.slice(0, end + 1);
+}
 
 /** Scores the warehouse, runs `stages` and publishes their files to `locations.out`. */
 export async function runStages(locations: Locations, log: Logger, stages: readonly Stage[] = STAGES): Promise<WrittenFile[]> {
+  return (await runStagesThen(locations, log, stages, async () => undefined)).files;
+}
+
+/**
+ * Like `runStages`, then, once the files are published and while the database is still open,
+ * reads what a command prints (`read`), so the printout and the files come from the same run.
+ */
+export async function runStagesThen<T>(
+  locations: Locations,
+  log: Logger,
+  stages: readonly Stage[],
+  read: (db: Database, scored: Scored) => Promise<T>,
+): Promise<{ files: WrittenFile[]; result: T }> {
   return withDatabase(async (db) => {
     const scored = await scoreWarehouse(db, locations, log);
-    return publish(db, locations.out, async (batch) => {
+    const files = await publish(db, locations.out, async (batch) => {
       for (const stage of stages) await log.step(stage.name, () => stage.run({ db, scored, locations, log, batch }));
     });
+    return { files, result: await read(db, scored) };
   });
 }

@@ -26,3 +26,12 @@ export function render(template: string, fragments: Record<string, string>): str
     return fragment;
   });
 }
+
+/**
+ * The subset of `params` that `sql` refers to as `$name`: a model file is run with the whole set
+ * of a stage's parameters, and DuckDB refuses parameters a statement does not use.
+ */
+export function paramsFor<T extends Record<string, unknown>>(sql: string, params: T): Partial<T> {
+  const used = new Set([...sql.matchAll(/\$(\w+)/g)].map((m) => m[1]!));
+  return Object.fromEntries(Object.entries(params).filter(([name]) => used.has(name))) as Partial<T>;
+}

@@ -1,0 +1,109 @@
+/**
+ * The alerts stage: replays every alert condition over the weekly history in DuckDB (so past
+ * alerts can be measured, not only this week's), folds each condition into one alert per episode,
+ * and words it. Leaves the `alerts` table (one row per alert) for the output files and the CLI.
+ */
+import { listValue } from "@duckdb/node-api";
+import type { Database } from "../db/duckdb.ts";
+import type { LoadedFormula } from "../formula/load.ts";
+import type { OutputBatch } from "../output/publish.ts";
+import { toCsv } from "../cli/output.ts";
+import { createModel } from "../sql/models.ts";
+import { loadAlertPlaybooks, loadMeasureCatalogue } from "./catalogue.ts";
+
+const MODELS = ["alerts/int_renewal_weeks", "alerts/int_alert_conditions", "alerts/int_alert_episodes", "alerts/alerts"] as const;
+
+/** Columns of alerts.parquet, alerts.csv and `health alerts`, in order. */
+export const ALERT_COLUMNS = [
+  "alert_id", "account_id", "account_name", "kind", "severity", "raised_week_end", "raised_as_of", "cleared_week_end",
+  "is_open", "status", "last_seen_week_end", "weeks_active", "reason", "drivers", "category_id", "playbook", "playbook_source",
+  "score", "score_before", "tier", "arr", "renewal_date", "days_to_renewal", "segment", "csm_owner", "formula_hash",
+] as const;
+
+export interface AlertRecord {
+  alert_id: string;
+  account_id: string;
+  account_name: string;
+  kind: string;
+  severity: "high" | "medium" | "low";
+  raised_week_end: string;
+  raised_as_of: string;
+  cleared_week_end: string | null;
+  is_open: boolean;
+  status: "open" | "cleared" | "churned";
+  last_seen_week_end: string;
+  weeks_active: number;
+  reason: string;
+  drivers: string[];
+  category_id: string | null;
+  playbook: string;
+  playbook_source: string;
+  score: number | null;
+  score_before: number | null;
+  tier: string | null;
+  arr: number;
+  renewal_date: string;
+  days_to_renewal: number;
+  segment: string;
+  csm_owner: string | null;
+  formula_hash: string;
+}
+
+/** Builds the `alerts` table (and its intermediate models) from the scored history in `db`. */
+export async function buildAlerts(db: Database, formula: LoadedFormula): Promise<void> {
+  const a = formula.formula.alerts;
+  await loadMeasureCatalogue(db);
+  await loadAlertPlaybooks(db, formula.formula);
+  const params = {
+    drop_points: a.score_drop.points,
+    drop_weeks: a.score_drop.weeks,
+    tier_weeks: a.tier_down.weeks,
+    tier_min_points: a.tier_down.min_points,
+    champion_days: a.key_person_inactive_days.champion,
+    sponsor_days: a.key_person_inactive_days.executive_sponsor,
+    min_nps: a.divergence.min_nps,
+    usage_drop: a.divergence.usage_drop,
+    trend_measure: a.divergence.trend_measure,
+    renewal_days: a.renewal_window_days,
+    renewal_tiers: listValue(a.renewal_tiers),
+    clear_weeks: a.clear_after_weeks,
+  };
+  for (const model of MODELS) await createModel(db, model, params);
+}
+
+export interface AlertFilter {
+  /** Only alerts raised in a week ending on or after this date (YYYY-MM-DD). */
+  since?: string;
+  /** Only alerts still open at the last scored week. */
+  openOnly?: boolean;
+}
+
+/** Alerts newest first (then by severity and ARR), with dates as ISO text, for printing and CSV. */
+export async function alertRecords(db: Database, filter: AlertFilter = {}): Promise<AlertRecord[]> {
+  return db.all<AlertRecord & Record<string, unknown>>(
+    `select
+       * replace (
+         strftime(raised_week_end, '%Y-%m-%d') as raised_week_end,
+         strftime(raised_as_of, '%Y-%m-%dT%H:%M:%SZ') as raised_as_of,
+         strftime(cleared_week_end, '%Y-%m-%d') as cleared_week_end,
+         strftime(last_seen_week_end, '%Y-%m-%d') as last_seen_week_end,
+         strftime(renewal_date, '%Y-%m-%d') as renewal_date
+       )
+     from alerts
+     where ($since::date is null or raised_week_end >= $since::date)
+       and (not $open_only or is_open)
+     order by raised_week_end desc, case severity when 'high' then 0 when 'medium' then 1 else 2 end, arr desc, account_id, kind`,
+    { since: filter.since ?? null, open_only: filter.openOnly ?? false },
+  );
+}
+
+/** CSV a CRM can import: one alert a line, drivers as "a; b", text cells safe from formula injection. */
+export function alertsCsv(records: readonly AlertRecord[]): string {
+  return toCsv(records.map((r) => ({ ...r, drivers: r.drivers.join("; ") })), ALERT_COLUMNS);
+}
+
+/** Adds alerts.parquet and alerts.csv (every alert, newest first) to the batch. */
+export async function writeAlertOutputs(db: Database, batch: OutputBatch): Promise<void> {
+  await batch.parquet("alerts", "select * from alerts order by raised_week_end, account_id, kind");
+  batch.text("alerts.csv", alertsCsv(await alertRecords(db)));
+}

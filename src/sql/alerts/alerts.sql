@@ -1,0 +1,176 @@
+-- alerts: one row per alert (account, kind, episode), with everything as of the week it was raised:
+-- severity, reason in words with the numbers, the measures that drove it, the playbook, score,
+-- tier, ARR and the renewal as known then; plus whether and when it cleared.
+-- Drivers and playbook:
+--   score_drop, tier_down  the (up to 3) measures whose raw value moved and whose contribution fell
+--                          most since the reference week (the peak score, the best tier); the
+--                          playbook of the category that lost most
+--   renewal_risk           the (up to 3) measures costing the most points that week ("weakest");
+--                          the playbook of the tier
+--   other kinds            their own measures; the playbook of the first formula category holding
+--                          one of them, else the tier's
+--   alerts.playbooks.<kind> in the formula overrides all of these.
+with
+
+episodes as (
+    select * from int_alert_episodes
+),
+
+conditions as (
+    select * from int_alert_conditions
+),
+
+raised as (
+    select e.*, c.severity, c.reason, c.drivers, c.ref_week_start, c.score_before, c.week_index
+    from episodes as e
+    join conditions as c
+        on c.account_id = e.account_id
+       and c.kind = e.kind
+       and c.week_start = e.raised_week_start
+),
+
+catalogue as (
+    select measure_id, label, unit from measure_catalogue
+),
+
+-- score_drop and tier_down: contribution change of each measure since the reference week
+compared as (
+    select
+        r.account_id,
+        r.kind,
+        r.raised_week_start,
+        m.measure_id,
+        any_value(m.category_id)                                        as category_id,
+        any_value(m.raw_value) filter (where m.week_start = r.raised_week_start) as raw_now,
+        any_value(m.raw_value) filter (where m.week_start = r.ref_week_start) as raw_before,
+        coalesce(sum(m.contribution) filter (where m.week_start = r.raised_week_start), 0)
+          - coalesce(sum(m.contribution) filter (where m.week_start = r.ref_week_start), 0) as change
+    from raised as r
+    join int_measure_scores as m
+        on m.account_id = r.account_id
+       and m.week_start in (r.raised_week_start, r.ref_week_start)
+    where r.kind in ('score_drop', 'tier_down')
+    group by r.account_id, r.kind, r.raised_week_start, m.measure_id
+),
+
+moved_drivers as (
+    select
+        c.account_id,
+        c.kind,
+        c.raised_week_start,
+        list(c.measure_id order by c.change, c.measure_id)              as drivers,
+        string_agg(format('{} {} -> {}', k.label, measure_text(c.raw_before, k.unit), measure_text(c.raw_now, k.unit)), '; ' order by c.change, c.measure_id) as words
+    from (
+        select *, row_number() over (partition by account_id, kind, raised_week_start order by change, measure_id) as rank
+        from compared
+        -- a measure that lost its data only shifted weight to the others: not a driver
+        where change <= -0.5 and raw_now is not null and raw_now is distinct from raw_before
+    ) as c
+    join catalogue as k using (measure_id)
+    where c.rank <= 3
+    group by c.account_id, c.kind, c.raised_week_start
+),
+
+category_losses as (
+    select account_id, kind, raised_week_start, arg_min(category_id, {'loss': loss, 'position': position}) as category_id
+    from (
+        select c.account_id, c.kind, c.raised_week_start, c.category_id, f.position, sum(c.change) as loss
+        from compared as c
+        join formula_categories as f using (category_id)
+        group by all
+    )
+    group by account_id, kind, raised_week_start
+),
+
+-- renewal_risk: the measures costing the most points that week
+weakest as (
+    select
+        w.account_id,
+        w.kind,
+        w.raised_week_start,
+        list(w.measure_id order by w.shortfall desc, w.measure_id)      as drivers,
+        'weakest: ' || string_agg(format('{} {}', k.label, measure_text(w.raw_value, k.unit)), ', ' order by w.shortfall desc, w.measure_id) as words
+    from (
+        select
+            r.account_id, r.kind, r.raised_week_start, m.measure_id, m.raw_value,
+            m.effective_weight * (100 - m.score)                        as shortfall,
+            row_number() over (partition by r.account_id, r.kind, r.raised_week_start order by m.effective_weight * (100 - m.score) desc, m.measure_id) as rank
+        from raised as r
+        join int_measure_scores as m
+            on m.account_id = r.account_id
+           and m.week_start = r.raised_week_start
+        where r.kind = 'renewal_risk'
+    ) as w
+    join catalogue as k using (measure_id)
+    where w.rank <= 3 and w.shortfall >= 1
+    group by w.account_id, w.kind, w.raised_week_start
+),
+
+-- other kinds: the first formula category holding one of the alert's own measures
+own_categories as (
+    select r.account_id, r.kind, r.raised_week_start, arg_min(m.category_id, f.position) as category_id
+    from raised as r
+    join formula_measures as m on list_contains(r.drivers, m.measure_id)
+    join formula_categories as f using (category_id)
+    where r.kind not in ('score_drop', 'tier_down', 'renewal_risk')
+    group by all
+),
+
+enriched as (
+    select
+        r.*,
+        coalesce(d.drivers, w.drivers, r.drivers)                       as all_drivers,
+        concat_ws('; ', r.reason, d.words, w.words)                     as full_reason,
+        coalesce(l.category_id, o.category_id)                          as category_id
+    from raised as r
+    left join moved_drivers as d using (account_id, kind, raised_week_start)
+    left join weakest as w using (account_id, kind, raised_week_start)
+    left join category_losses as l using (account_id, kind, raised_week_start)
+    left join own_categories as o using (account_id, kind, raised_week_start)
+),
+
+final as (
+    select
+        e.account_id || '|' || e.kind || '|' || strftime(e.raised_week_end, '%Y-%m-%d') as alert_id,
+        e.account_id,
+        a.account_name,
+        e.kind,
+        e.severity,
+        e.raised_week_end,
+        h.as_of                                                         as raised_as_of,
+        e.cleared_week_end,
+        e.status = 'open'                                               as is_open,
+        e.status,
+        e.last_seen_week_end,
+        e.weeks_active,
+        e.full_reason                                                   as reason,
+        e.all_drivers                                                   as drivers,
+        e.category_id,
+        coalesce(o.playbook, c.playbook, t.playbook)                    as playbook,
+        case
+            when o.playbook is not null then 'alerts.playbooks.' || e.kind
+            when c.playbook is not null then 'category:' || e.category_id
+            else 'tier:' || h.tier
+        end                                                             as playbook_source,
+        h.score,
+        coalesce(e.score_before, b.score)                               as score_before,
+        h.tier,
+        w.arr,
+        r.renewal_date,
+        r.days_to_renewal,
+        w.segment,
+        a.csm_owner,
+        i.formula_hash
+    from enriched as e
+    join stg_accounts as a using (account_id)
+    join int_health_scores as h on h.account_id = e.account_id and h.week_start = e.raised_week_start
+    join int_account_weeks as w on w.account_id = e.account_id and w.week_start = e.raised_week_start
+    join int_renewal_weeks as r on r.account_id = e.account_id and r.week_start = e.raised_week_start
+    left join int_health_scores as b on b.account_id = e.account_id and b.week_index = e.week_index - $drop_weeks
+    left join formula_categories as c on c.category_id = e.category_id and e.kind <> 'renewal_risk'
+    left join formula_tiers as t on t.tier_id = h.tier
+    left join formula_alert_playbooks as o on o.kind = e.kind
+    cross join formula_info as i
+)
+
+select * from final
