@@ -5,8 +5,10 @@
  */
 import { buildAlerts, writeAlertOutputs } from "./alerts/alerts.ts";
 import type { Logger } from "./cli/log.ts";
+import { buildCohorts, writeCohortOutputs } from "./cohorts/cohorts.ts";
 import type { Locations } from "./cli/paths.ts";
 import { withDatabase, type Database } from "./db/duckdb.ts";
+import { buildExpansion, writeExpansionOutputs } from "./expansion/expansion.ts";
 import { writeHealthOutputs } from "./health/outputs.ts";
 import { publish, type OutputBatch, type WrittenFile } from "./output/publish.ts";
 import { scoreWarehouse, type Scored } from "./pipeline.ts";
@@ -37,8 +39,24 @@ const alertsStage: Stage = {
   },
 };
 
+const expansionStage: Stage = {
+  name: "expansion",
+  async run({ db, scored, batch }) {
+    await buildExpansion(db, scored.formula);
+    await writeExpansionOutputs(db, batch);
+  },
+};
+
+const cohortsStage: Stage = {
+  name: "cohorts",
+  async run({ db, scored, batch }) {
+    await buildCohorts(db, scored.formula);
+    await writeCohortOutputs(batch);
+  },
+};
+
 /** Every stage of the main job, in order; later stages may read tables earlier ones created. */
-export const STAGES: readonly Stage[] = [healthStage, alertsStage];
+export const STAGES: readonly Stage[] = [healthStage, alertsStage, expansionStage, cohortsStage];
 
 /** The stages of the main job up to and including the one named `name`. */
 export function stagesThrough(name: string): readonly Stage[] {
