@@ -82,20 +82,31 @@ describe("each kind fires when it should and not when it should not", () => {
     expect(drop.drivers.length).toBeGreaterThan(0);
     expect(drop.category_id).toBe("adoption");
     expect(drop.playbook).toBe(formula.formula.categories.find((c) => c.id === "adoption")!.playbook);
-    // a smaller usage dip (promoters down a third) is no score drop
-    expect(of("PROMOTER_DROP", "score_drop")).toEqual([]);
   });
 
-  it("score_drop's category is the one that lost most since the peak", async () => {
-    const drop = of("DROP", "score_drop")[0]!;
-    const peakWeek = (await history(scoring.db, "DROP")).find((w) => Math.abs(w.score! - drop.score_before!) < 1e-9)!.week_end;
-    const losses = await scoring.db.all<{ category_id: string; loss: number }>(
-      `select category_id, sum(case when c.week_end = $now then contribution else -contribution end) as loss
-       from int_category_scores join int_calendar as c using (week_start)
-       where account_id = 'DROP' and c.week_end in ($now::date, $then::date) group by category_id order by loss limit 1`,
-      { now: drop.raised_week_end, then: peakWeek },
-    );
-    expect(drop.category_id).toBe(losses[0]!.category_id);
+  it("score_drop: raised exactly where the history shows the fall, and not for a smaller dip", async () => {
+    for (const account of ["STEADY", "SMALL_DIP", "PROMOTER_DROP", "DETRACTOR"]) {
+      const weeks = await history(scoring.db, account);
+      const drop = (i: number) => Math.max(...weeks.slice(Math.max(0, i - 4), i).map((w) => w.score ?? -Infinity)) - (weeks[i]!.score ?? Infinity);
+      expect(of(account, "score_drop").map((a) => a.raised_week_end), account).toEqual(episodes(weeks, (_, i) => drop(i) >= 15).map((e) => e.raised));
+      if (account === "SMALL_DIP") {
+        // usage down a fifth costs points, just not 15 of them
+        expect(Math.max(...weeks.map((_, i) => drop(i)))).toBeGreaterThan(5);
+        expect(of(account)).toEqual([]);
+      }
+    }
+  });
+
+  it("score_drop blames what pulled the score down, not the measures that merely lost weight to it", async () => {
+    // a first NPS answer of 0 brings the sentiment category in at 0 (11 points down): every other
+    // measure now weighs less, but only the survey measures are drivers, and the sentiment playbook applies
+    const drop = of("DETRACTOR", "score_drop", await replayAlerts(scoring.db, formulaWith((f) => (f.alerts.score_drop.points = 10))));
+    expect(drop.map((a) => a.raised_week_end)).toEqual([weekEnd(24)]);
+    expect(drop[0]!.reason).toMatch(/^score \d+ -> \d+ in \d weeks?; /);
+    expect(drop[0]!.reason).toContain("Latest NPS answer no data -> 0");
+    expect(drop[0]!.drivers.sort()).toEqual(["detractor_share", "nps_latest", "nps_trailing"]);
+    expect(drop[0]!.category_id).toBe("sentiment");
+    expect(drop[0]!.playbook).toBe(formula.formula.categories.find((c) => c.id === "sentiment")!.playbook);
   });
 
   it("tier_down: a worse tier than in the last 4 weeks, unless the move is below min_points", async () => {
@@ -140,7 +151,7 @@ describe("each kind fires when it should and not when it should not", () => {
     expect(divergence.map((a) => [a.raised_week_end, a.is_open, a.severity])).toEqual([[weekEnd(24), true, "medium"]]);
     expect(divergence[0]!.reason).toMatch(/^promoter \(latest NPS 9\) but usage trend \(8 weeks\) -3\d%$/);
     expect(divergence[0]!.drivers).toEqual(["usage_trend_8w", "nps_latest"]);
-    expect(of("PASSIVE_DROP")).toEqual([]);
+    expect(of("PASSIVE_DROP", "divergence")).toEqual([]);
     expect(of("PROMOTER_STEADY")).toEqual([]);
     const stricter = await replayAlerts(scoring.db, formulaWith((f) => (f.alerts.divergence.usage_drop = 0.4)));
     expect(of("PROMOTER_DROP", "divergence", stricter)).toEqual([]);

@@ -33,7 +33,7 @@ describe("health alerts", () => {
     const parquetRows = await withDatabase((db) => db.one<{ n: number }>(`select count(*)::integer as n from read_parquet('${out}/alerts.parquet')`));
     expect(lines.length - 1).toBe(parquetRows!.n);
     // drivers are one cell, "a; b", for a CRM
-    expect(run.out).toContain(",licence_utilisation; active_users_trend_8w; user_health_avg,adoption,");
+    expect(run.out).toContain(",usage_trend_8w; usage_trend_2w; usage_trend_4w,adoption,");
   });
 
   it("filters with --since and --open, newest first, and prints JSON with the drivers as a list", async () => {

@@ -27,6 +27,8 @@ export function alertWarehouse(): Tables {
     // users stop using the product in week 16: the score falls, the tier drops; its contract
     // renews on 2025-06-20 while the export already shows the next renewal date
     steady({ id: "DROP", eventsPerUser: (w) => (w < 16 ? 8 : 0) }),
+    // usage down a fifth from week 18: the score dips, but by less than a score drop
+    steady({ id: "SMALL_DIP", eventsPerUser: (w) => (w < 18 ? 10 : 8) }),
     steady({ id: "P0_STORM" }),
     // champion silent from week 8 to week 17, active again from week 18
     steady({ id: "QUIET_CHAMPION", championEvents: (w) => (w >= 8 && w < 18 ? 0 : 2) }),
@@ -37,6 +39,8 @@ export function alertWarehouse(): Tables {
     steady({ id: "PROMOTER_DROP", nps: 9, eventsPerUser: (w) => (w < 18 ? 10 : 6) }),
     steady({ id: "PASSIVE_DROP", nps: 7, eventsPerUser: (w) => (w < 18 ? 10 : 6) }),
     steady({ id: "PROMOTER_STEADY", nps: 10 }),
+    // steady use, then a first survey answer in week 24: NPS 0
+    steady({ id: "DETRACTOR", nps: 0 }),
     steady({ id: "RISK_EVENTS" }),
     // healthy through its renewal window
     steady({ id: "RENEW_HEALTHY" }),

@@ -2,9 +2,9 @@
 -- severity, reason in words with the numbers, the measures that drove it, the playbook, score,
 -- tier, ARR and the renewal as known then; plus whether and when it cleared.
 -- Drivers and playbook:
---   score_drop, tier_down  the (up to 3) measures whose raw value moved and whose contribution fell
---                          most since the reference week (the peak score, the best tier); the
---                          playbook of the category that lost most
+--   score_drop, tier_down  the (up to 3) measures that pulled the score down most since the
+--                          reference week (the peak score, the best tier), see `compared`; the
+--                          playbook of the category that pulled it down most
 --   renewal_risk           the (up to 3) measures costing the most points that week ("weakest");
 --                          the playbook of the tier
 --   other kinds            their own measures; the playbook of the first formula category holding
@@ -33,24 +33,34 @@ catalogue as (
     select measure_id, label, unit from measure_catalogue
 ),
 
--- score_drop and tier_down: contribution change of each measure since the reference week
+-- score_drop and tier_down: what each measure did to the score since the reference week. A
+-- measure with data both weeks moved it by its weight now x its score change; a measure that got
+-- data since pulls the score towards its own score, so by its weight x (its score - the score then).
+-- A measure that lost its data only shifted its weight to the others: not a driver. (Raw
+-- contribution changes would also blame measures that merely lost weight to a newcomer.)
+reference_scores as (
+    select r.account_id, r.kind, r.raised_week_start, r.ref_week_start, h.uncapped_score as score_then
+    from raised as r
+    join int_health_scores as h on h.account_id = r.account_id and h.week_start = r.ref_week_start
+    where r.kind in ('score_drop', 'tier_down')
+),
+
 compared as (
     select
         r.account_id,
         r.kind,
         r.raised_week_start,
-        m.measure_id,
-        any_value(m.category_id)                                        as category_id,
-        any_value(m.raw_value) filter (where m.week_start = r.raised_week_start) as raw_now,
-        any_value(m.raw_value) filter (where m.week_start = r.ref_week_start) as raw_before,
-        coalesce(sum(m.contribution) filter (where m.week_start = r.raised_week_start), 0)
-          - coalesce(sum(m.contribution) filter (where m.week_start = r.ref_week_start), 0) as change
-    from raised as r
-    join int_measure_scores as m
-        on m.account_id = r.account_id
-       and m.week_start in (r.raised_week_start, r.ref_week_start)
-    where r.kind in ('score_drop', 'tier_down')
-    group by r.account_id, r.kind, r.raised_week_start, m.measure_id
+        n.measure_id,
+        n.category_id,
+        b.raw_value                                                     as raw_before,
+        n.raw_value                                                     as raw_now,
+        n.effective_weight * (n.score - coalesce(b.score, r.score_then)) as impact
+    from reference_scores as r
+    join int_measure_scores as n on n.account_id = r.account_id and n.week_start = r.raised_week_start
+    left join int_measure_scores as b
+        on b.account_id = r.account_id
+       and b.week_start = r.ref_week_start
+       and b.measure_id = n.measure_id
 ),
 
 moved_drivers as (
@@ -58,26 +68,38 @@ moved_drivers as (
         c.account_id,
         c.kind,
         c.raised_week_start,
-        list(c.measure_id order by c.change, c.measure_id)              as drivers,
-        string_agg(format('{} {} -> {}', k.label, measure_text(c.raw_before, k.unit), measure_text(c.raw_now, k.unit)), '; ' order by c.change, c.measure_id) as words
+        list(c.measure_id order by c.impact, c.measure_id)              as drivers,
+        string_agg(format('{} {} -> {}', k.label, measure_text(c.raw_before, k.unit), measure_text(c.raw_now, k.unit)), '; ' order by c.impact, c.measure_id) as words
     from (
-        select *, row_number() over (partition by account_id, kind, raised_week_start order by change, measure_id) as rank
+        select *, row_number() over (partition by account_id, kind, raised_week_start order by impact, measure_id) as rank
         from compared
-        -- a measure that lost its data only shifted weight to the others: not a driver
-        where change <= -0.5 and raw_now is not null and raw_now is distinct from raw_before
+        where impact < 0
     ) as c
     join catalogue as k using (measure_id)
-    where c.rank <= 3
+    -- the worst one always; the next two when they cost half a point or more
+    where c.rank = 1 or (c.rank <= 3 and c.impact <= -0.5)
     group by c.account_id, c.kind, c.raised_week_start
 ),
 
+-- the category that lost most: the same reckoning with category scores and weights
 category_losses as (
-    select account_id, kind, raised_week_start, arg_min(category_id, {'loss': loss, 'position': position}) as category_id
+    select account_id, kind, raised_week_start, arg_min(category_id, {'impact': impact, 'position': position}) as category_id
     from (
-        select c.account_id, c.kind, c.raised_week_start, c.category_id, f.position, sum(c.change) as loss
-        from compared as c
-        join formula_categories as f using (category_id)
-        group by all
+        select
+            r.account_id, r.kind, r.raised_week_start, n.category_id, f.position,
+            w.weight * (n.category_score - coalesce(b.category_score, r.score_then)) as impact
+        from reference_scores as r
+        join int_category_scores as n on n.account_id = r.account_id and n.week_start = r.raised_week_start
+        join (
+            select account_id, week_start, category_id, sum(effective_weight) as weight
+            from int_measure_scores
+            group by all
+        ) as w on w.account_id = n.account_id and w.week_start = n.week_start and w.category_id = n.category_id
+        left join int_category_scores as b
+            on b.account_id = r.account_id
+           and b.week_start = r.ref_week_start
+           and b.category_id = n.category_id
+        join formula_categories as f on f.category_id = n.category_id
     )
     group by account_id, kind, raised_week_start
 ),

@@ -45,7 +45,7 @@ score_drop as (
         s.week_start,
         'score_drop'                                                    as kind,
         case when s.peak.score - s.score >= 2 * $drop_points - 1e-9 or s.tier_rank = w.tier_rank then 'high' else 'medium' end as severity,
-        format('score {} -> {} in {}', fmt_number(s.peak.score, 0), fmt_number(s.score, 0), fmt_weeks(s.week_index - s.peak.week_index)) as reason,
+        format('score {} in {}', fmt_scores(s.peak.score, s.score), fmt_weeks(s.week_index - s.peak.week_index)) as reason,
         []::varchar[]                                                   as drivers,
         s.peak.week_start                                               as ref_week_start,
         s.peak.score                                                    as score_before
@@ -70,8 +70,8 @@ tier_down as (
         s.week_start,
         'tier_down'                                                     as kind,
         case when s.tier_rank = w.tier_rank then 'high' else 'medium' end as severity,
-        format('tier {} -> {}, score {} -> {} in {}', s.best.tier_label, s.tier_label, fmt_number(s.best.score, 0),
-               fmt_number(s.score, 0), fmt_weeks(s.week_index + s.best.age)) as reason,
+        format('tier {} -> {}, score {} in {}', s.best.tier_label, s.tier_label, fmt_scores(s.best.score, s.score),
+               fmt_weeks(s.week_index + s.best.age)) as reason,
         []::varchar[]                                                   as drivers,
         s.best.week_start                                               as ref_week_start,
         s.best.score                                                    as score_before

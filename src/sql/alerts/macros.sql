@@ -3,6 +3,10 @@
 -- from zero (as JavaScript's toFixed does).
 create or replace macro fmt_number(x, digits) as
     case when digits = 0 then format('{:.0f}', round(x)) else format('{:.1f}', round(x, 1)) end;
+-- Two scores as 'a -> b': whole numbers, or one decimal when whole numbers would hide the move.
+create or replace macro fmt_scores(a, b) as
+    case when round(a) = round(b) then fmt_number(a, 1) || ' -> ' || fmt_number(b, 1)
+         else fmt_number(a, 0) || ' -> ' || fmt_number(b, 0) end;
 create or replace macro fmt_percent(x) as format('{:.0f}%', round(x * 100));
 create or replace macro fmt_change(x) as format('{}{:.0f}%', case when x >= 0 then '+' else '' end, round(x * 100));
 create or replace macro fmt_weeks(n) as case when n = 1 then '1 week' else format('{} weeks', n) end;
