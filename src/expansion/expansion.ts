@@ -56,6 +56,9 @@ export async function buildExpansion(db: Database, formula: LoadedFormula): Prom
     active_users_growth: e.active_users_growth,
     breadth_growth: e.breadth_growth,
     plan_uplift: e.plan_uplift,
+    min_plan_requests: e.min_plan_requests,
+    request_window_days: e.request_window_days,
+    min_tenure_days: e.min_tenure_days,
   });
 }
 

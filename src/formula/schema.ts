@@ -139,12 +139,27 @@ const expansionSchema = z
     plans: z
       .array(z.string().min(1))
       .default([])
-      .describe("Plans from lowest to highest, as in accounts.plan; an open request for a feature whose min_plan is above the account's plan is a growth signal."),
+      .describe("Plans from lowest to highest, as in accounts.plan; requests for features whose min_plan is above the account's plan are a growth signal."),
     plan_uplift: z
       .number()
       .min(0)
       .default(0.5)
       .describe("Share of current ARR an account adds per plan step up, for the potential ARR estimate."),
+    min_plan_requests: z
+      .int()
+      .min(1)
+      .default(2)
+      .describe("Requests for higher-plan features within request_window_days it takes to signal an upgrade (one is often curiosity)."),
+    request_window_days: z
+      .int()
+      .positive()
+      .default(182)
+      .describe("How far back requests for higher-plan features count, whatever their status (an old ask is stale; a declined one still shows the want)."),
+    min_tenure_days: z
+      .int()
+      .min(0)
+      .default(180)
+      .describe("Days since the contract start before growth counts as expansion rather than onboarding."),
   })
   .strict();
 

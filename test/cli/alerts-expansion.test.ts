@@ -76,7 +76,7 @@ describe("health expansion", () => {
     const csv = await health("expansion", "--data", data, "--out", out, "--format", "csv");
     expect(csv.code).toBe(0);
     expect(csv.out).toBe(readFileSync(path.join(out, "expansion.csv"), "utf8"));
-    expect(csv.out.split("\n")[1]).toMatch(/^1,NEAR_CAP_BIG,NEAR_CAP_BIG,mid_market,growth,Kim,20000,20,19,[\d.]+,healthy,0\.95,[\d.]+,0,0,,,19 of 20 seats used \(95%\); active users \+36% over 8 weeks,9,9000,0,9000,2025-06-29,/);
+    expect(csv.out.split("\n")[1]).toMatch(/^1,NEAR_CAP_BIG,NEAR_CAP_BIG,mid_market,growth,Kim,20000,20,19,[\d.]+,healthy,0\.95,[\d.]+,0,0,,,19 of 20 seats used \(95%\); active users \+36% over 8 weeks,7,7000,0,7000,2025-06-29,/);
     expect(readdirSync(out)).toContain("expansion.parquet");
     expect(readdirSync(out)).toContain("alerts.parquet");
   });

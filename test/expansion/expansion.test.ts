@@ -23,21 +23,22 @@ const row = (id: string) => rows.find((r) => r.account_id === id)!;
 
 describe("expansion opportunities", () => {
   it("rank healthy accounts with growth signals by potential ARR", () => {
-    // NEAR_CAP_BIG: 19 of 20 seats, users +36% -> ceil(19 x 19/14 / 0.9) - 20 = 9 seats x 1,000
+    // NEAR_CAP_BIG: 19 of 20 seats, 5 more users than 8 weeks ago -> ceil((19 + 5) / 0.9) - 20 = 7 seats x 1,000
     // PLAN_UPGRADE: one step to enterprise, 0.5 x 10,000; NEAR_CAP_SMALL: ceil(5 / 0.9) - 5 = 1 seat
     // BROADER: breadth only, no paid expansion estimated
     expect(rows.map((r) => [r.rank, r.account_id, r.potential_arr])).toEqual([
-      [1, "NEAR_CAP_BIG", 9000],
+      [1, "NEAR_CAP_BIG", 7000],
       [2, "PLAN_UPGRADE", 5000],
       [3, "NEAR_CAP_SMALL", 1000],
       [4, "BROADER", 0],
     ]);
-    expect(row("NEAR_CAP_BIG")).toMatchObject({ extra_seats: 9, seat_potential_arr: 9000, plan_potential_arr: 0, seats: 20, active_users: 19 });
+    expect(row("NEAR_CAP_BIG")).toMatchObject({ extra_seats: 7, seat_potential_arr: 7000, plan_potential_arr: 0, seats: 20, active_users: 19 });
     expect(row("NEAR_CAP_BIG").active_users_trend_8w).toBeCloseTo(19 / 14 - 1, 9);
   });
 
-  it("leave out accounts below min_score however close to their cap, and accounts without a signal", () => {
+  it("leave out accounts below min_score or still onboarding however close to their cap, and accounts without a signal", () => {
     expect(rows.find((r) => r.account_id === "NEAR_CAP_BANKRUPT")).toBeUndefined();
+    expect(rows.find((r) => r.account_id === "NEAR_CAP_NEW")).toBeUndefined();
     expect(rows.find((r) => r.account_id === "NO_SIGNAL")).toBeUndefined();
     expect(rows.every((r) => r.score >= formula.formula.expansion.min_score)).toBe(true);
   });
@@ -46,13 +47,22 @@ describe("expansion opportunities", () => {
     expect(row("NEAR_CAP_BIG").signals).toEqual(["19 of 20 seats used (95%)", "active users +36% over 8 weeks"]);
     expect(row("NEAR_CAP_SMALL").signals).toEqual(["5 of 5 seats used (100%)"]);
     expect(row("BROADER").signals).toEqual(["feature breadth +50 points over 8 weeks"]);
-    expect(row("PLAN_UPGRADE").signals).toEqual(["asked for 2 enterprise features: audit_log, sso"]);
+    expect(row("PLAN_UPGRADE").signals).toEqual(["3 requests for enterprise features in the last 182 days: audit_log, sso"]);
   });
 
-  it("count only open requests for features above the account's plan", () => {
-    expect(row("PLAN_UPGRADE")).toMatchObject({ higher_plan_requests: 2, requested_features: ["audit_log", "sso"], target_plan: "enterprise", plan_potential_arr: 5000 });
-    // NO_SIGNAL asked for a growth-plan feature and for an enterprise one that has shipped
+  it("count recent requests (any status) for features above the account's plan, and need min_plan_requests of them", async () => {
+    expect(row("PLAN_UPGRADE")).toMatchObject({ higher_plan_requests: 3, requested_features: ["audit_log", "sso"], target_plan: "enterprise", plan_potential_arr: 5000 });
+    // NO_SIGNAL asked for a growth-plan feature (its own), an enterprise one 60 weeks ago, and one recently
     expect(rows.some((r) => r.account_id === "NO_SIGNAL")).toBe(false);
+    await buildExpansion(scoring.db, formulaWith((f) => (f.expansion.min_plan_requests = 1)));
+    expect((await expansionRecords(scoring.db)).find((r) => r.account_id === "NO_SIGNAL")).toMatchObject({
+      higher_plan_requests: 1, signals: ["1 request for enterprise features in the last 182 days: audit_log"], plan_potential_arr: 5000,
+    });
+    // a window of over a year takes the old ask in
+    await buildExpansion(scoring.db, formulaWith((f) => (f.expansion.request_window_days = 450)));
+    expect((await expansionRecords(scoring.db)).find((r) => r.account_id === "NO_SIGNAL")).toMatchObject({
+      higher_plan_requests: 2, requested_features: ["audit_log", "sso"],
+    });
   });
 
   it("follow the formula's thresholds", async () => {
@@ -64,7 +74,7 @@ describe("expansion opportunities", () => {
     // at 70% utilisation the threshold is reached by everyone healthy, but 70% needs no extra seat
     expect(relaxed.find((r) => r.account_id === "NO_SIGNAL")).toMatchObject({ signals: ["7 of 10 seats used (70%)"], potential_arr: 0 });
     expect(relaxed.find((r) => r.account_id === "PLAN_UPGRADE")!.higher_plan_requests).toBe(0);
-    // 19 users growing 36% need ceil(25.8 / 0.7) = 37 seats
-    expect(relaxed[0]).toMatchObject({ account_id: "NEAR_CAP_BIG", extra_seats: 17 });
+    // 19 users, 5 more than 8 weeks ago: 24 in 8 weeks need ceil(24 / 0.7) = 35 seats
+    expect(relaxed[0]).toMatchObject({ account_id: "NEAR_CAP_BIG", extra_seats: 15 });
   });
 });

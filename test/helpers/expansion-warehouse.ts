@@ -23,7 +23,10 @@ export function expansionWarehouse(): Tables {
     steady({ id: "NO_SIGNAL" }),
     // near its cap but bankrupt: capped below the expansion threshold
     steady({ id: "NEAR_CAP_BANKRUPT", seats: 5, users: 3 }),
+    // near its cap four months after signing: still onboarding
+    steady({ id: "NEAR_CAP_NEW", seats: 5, users: 3 }),
   ]);
+  Object.assign(tables.accounts!.find((a) => a.account_id === "NEAR_CAP_NEW")!, { contract_start_date: "2025-03-01", renewal_date: "2026-03-01" });
   tables.features = [
     { feature: "reports", is_core: true, min_plan: null },
     { feature: "dashboards", is_core: true, min_plan: null },
@@ -38,17 +41,19 @@ export function expansionWarehouse(): Tables {
       tables.usage_events!.push({ occurred_at: at(w, 2, 11), account_id: "BROADER", contact_id: "BROADER-u0", feature, quantity: 1 });
     }
   }
-  const request = (id: string, account: string, feature: string, status: string, shipped: string | null = null) => ({
-    request_id: id, account_id: account, feature, priority: "high", status, requested_at: at(10), shipped_at: shipped, declined_at: null,
+  const request = (id: string, account: string, feature: string, status: string, requested = at(10), declined: string | null = null) => ({
+    request_id: id, account_id: account, feature, priority: "high", status, requested_at: requested, shipped_at: null, declined_at: declined,
   });
   tables.feature_requests = [
     request("R1", "PLAN_UPGRADE", "sso", "open"),
     request("R2", "PLAN_UPGRADE", "audit_log", "planned"),
-    // asked twice: one feature
-    request("R3", "PLAN_UPGRADE", "sso", "open"),
-    // its own plan's feature, and an enterprise feature already shipped: no signal
+    // asked again for the same feature, and told no: still a want only an upgrade meets
+    request("R3", "PLAN_UPGRADE", "sso", "declined", at(20), at(22)),
+    // its own plan's feature, an enterprise feature asked for over a year before the export, and a
+    // single recent ask for another: no signal
     request("R4", "NO_SIGNAL", "themes", "open"),
-    request("R5", "NO_SIGNAL", "sso", "shipped", at(12)),
+    request("R5", "NO_SIGNAL", "sso", "open", "2024-05-06T10:00:00Z"),
+    request("R6", "NO_SIGNAL", "audit_log", "open"),
   ];
   tables.external_risk_events = [
     { event_id: "E1", account_id: "NEAR_CAP_BANKRUPT", occurred_at: at(20), kind: "bankruptcy", severity: "high", description: null },

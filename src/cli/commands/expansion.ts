@@ -10,7 +10,7 @@ export const expansionCommand: Command = {
   summary: "expansion opportunities: healthy accounts with growth signals, ranked by potential ARR",
   usage: "health expansion [--data DIR] [--formula FILE] [--out DIR] [--format text|csv|json]",
   help: `Lists current customers scoring at least expansion.min_score in the last scored week that show a
-growth signal (seats nearly all used, rising active users, growing breadth, open requests for
+growth signal (seats nearly all used, rising active users, growing breadth, repeated recent requests for
 features of a higher plan), ranked by potential ARR: extra seats x ARR per seat plus
 expansion.plan_uplift x ARR per plan step (src/sql/expansion/expansion.sql documents the estimate).
 Runs the main job's stages up to expansion and publishes their files to --out like "health run"
