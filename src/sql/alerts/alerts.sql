@@ -34,10 +34,12 @@ catalogue as (
 ),
 
 -- score_drop and tier_down: what each measure did to the score since the reference week. A
--- measure with data both weeks moved it by its weight now x its score change; a measure that got
--- data since pulls the score towards its own score, so by its weight x (its score - the score then).
--- A measure that lost its data only shifted its weight to the others: not a driver. (Raw
--- contribution changes would also blame measures that merely lost weight to a newcomer.)
+-- measure with data both weeks moved it by its weight now x its score change. A measure that got
+-- data since pulls the score towards its own score: its weight x (its score - its category's score
+-- then, or the health score then if the category had no data). A measure that lost its data took
+-- that pull away: -(its weight then x (its score then - its category's score now, or the health
+-- score then)). (Raw contribution changes would also blame measures that merely lost weight to a
+-- newcomer.)
 reference_scores as (
     select r.account_id, r.kind, r.raised_week_start, r.ref_week_start, h.uncapped_score as score_then
     from raised as r
@@ -45,22 +47,44 @@ reference_scores as (
     where r.kind in ('score_drop', 'tier_down')
 ),
 
-compared as (
+both_weeks as (
     select
         r.account_id,
         r.kind,
         r.raised_week_start,
-        n.measure_id,
-        n.category_id,
-        b.raw_value                                                     as raw_before,
-        n.raw_value                                                     as raw_now,
-        n.effective_weight * (n.score - coalesce(b.score, r.score_then)) as impact
+        r.ref_week_start,
+        m.measure_id,
+        any_value(m.category_id)                                        as category_id,
+        any_value(r.score_then)                                         as score_then,
+        any_value(m.raw_value) filter (where m.week_start = r.ref_week_start) as raw_before,
+        any_value(m.raw_value) filter (where m.week_start = r.raised_week_start) as raw_now,
+        any_value(m.score) filter (where m.week_start = r.ref_week_start) as score_before,
+        any_value(m.score) filter (where m.week_start = r.raised_week_start) as score_now,
+        any_value(m.effective_weight) filter (where m.week_start = r.ref_week_start) as weight_before,
+        any_value(m.effective_weight) filter (where m.week_start = r.raised_week_start) as weight_now
     from reference_scores as r
-    join int_measure_scores as n on n.account_id = r.account_id and n.week_start = r.raised_week_start
-    left join int_measure_scores as b
-        on b.account_id = r.account_id
-       and b.week_start = r.ref_week_start
-       and b.measure_id = n.measure_id
+    join int_measure_scores as m
+        on m.account_id = r.account_id
+       and m.week_start in (r.raised_week_start, r.ref_week_start)
+    group by r.account_id, r.kind, r.raised_week_start, r.ref_week_start, m.measure_id
+),
+
+compared as (
+    select
+        m.account_id,
+        m.kind,
+        m.raised_week_start,
+        m.measure_id,
+        m.category_id,
+        m.raw_before,
+        m.raw_now,
+        case when m.score_now is null then -m.weight_before * (m.score_before - coalesce(n.category_score, m.score_then))
+             else m.weight_now * (m.score_now - coalesce(m.score_before, b.category_score, m.score_then)) end as impact
+    from both_weeks as m
+    left join int_category_scores as n
+        on n.account_id = m.account_id and n.week_start = m.raised_week_start and n.category_id = m.category_id
+    left join int_category_scores as b
+        on b.account_id = m.account_id and b.week_start = m.ref_week_start and b.category_id = m.category_id
 ),
 
 moved_drivers as (
