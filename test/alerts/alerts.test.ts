@@ -112,7 +112,14 @@ describe("each kind fires when it should and not when it should not", () => {
   it("tier_down: a worse tier than in the last 4 weeks, unless the move is below min_points", async () => {
     const weeks = await history(scoring.db, "DROP");
     const rank = (tier: string | null) => formula.formula.tiers.findIndex((t) => t.id === tier);
-    const expected = episodes(weeks, (w, i) => rank(w.tier) > Math.min(...weeks.slice(Math.max(0, i - 4), i).map((p) => rank(p.tier))));
+    const { min_points } = formula.formula.alerts.tier_down;
+    const expected = episodes(weeks, (w, i) => {
+      const before = weeks.slice(Math.max(0, i - 4), i);
+      const best = Math.min(...before.map((p) => rank(p.tier)));
+      // the score then: the latest week in that best tier
+      const then = before.filter((p) => rank(p.tier) === best).at(-1);
+      return rank(w.tier) > best && then!.score! - w.score! >= min_points;
+    });
     expect(expected).toHaveLength(1);
     const down = of("DROP", "tier_down");
     expect(down.map(summary)).toEqual(expected.map((e) => ({ raised: e.raised, lastSeen: e.lastSeen, cleared: e.cleared, weeks: e.weeks })));

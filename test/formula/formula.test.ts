@@ -103,9 +103,12 @@ describe("a bad formula is refused with the path and the reason", () => {
     delete formula.alerts.playbooks;
     delete formula.expansion.plans;
     delete formula.expansion.plan_uplift;
+    delete formula.expansion.min_plan_requests;
+    delete formula.expansion.request_window_days;
+    delete formula.expansion.min_tenure_days;
     const loaded = parseFormula(stringify(formula), "old.yaml").formula;
     expect(loaded.alerts).toMatchObject({ tier_down: { weeks: 4, min_points: 0 }, clear_after_weeks: 2, playbooks: {} });
-    expect(loaded.expansion).toMatchObject({ plans: [], plan_uplift: 0.5 });
+    expect(loaded.expansion).toMatchObject({ plans: [], plan_uplift: 0.5, min_plan_requests: 2, request_window_days: 182, min_tenure_days: 180 });
   });
 
   it("an unknown key, with the line it is on", () => {
