@@ -1,0 +1,45 @@
+/**
+ * Compares a run's published files with a demo warehouse's planted answers
+ * (`<data>/_answers/scenarios.csv`): how early the scores flag planted risks, how many planted
+ * churners get an alert and how far ahead, where planted expansion accounts rank. Evaluation only:
+ * the engine never reads the answers.
+ */
+import { existsSync } from "node:fs";
+import path from "node:path";
+import type { Database } from "../db/duckdb.ts";
+import { sqlFile } from "../sql/files.ts";
+
+type Row = Record<string, unknown>;
+
+export interface DemoEvaluation {
+  /** Per scenario: share flagged watch or worse, and weeks ahead of churn (planted_flags.sql). */
+  flags: Row[];
+  /** Per churn scenario: churners alerted after their signal, days ahead (planted_alerts.sql); null without alerts.parquet. */
+  alerts: Row[] | null;
+  /** Where planted expansion accounts rank (planted_expansion.sql); null without expansion.parquet. */
+  expansion: Row | null;
+}
+
+/** The answers file of `data` and the published files of `out` that the evaluation reads. */
+export function evaluationFiles(data: string, out: string) {
+  return {
+    answers_file: path.join(data, "_answers", "scenarios.csv"),
+    health_file: path.join(out, "account_health_weekly.parquet"),
+    alerts_file: path.join(out, "alerts.parquet"),
+    expansion_file: path.join(out, "expansion.parquet"),
+  };
+}
+
+/** Runs every evaluation whose published file exists; answers and health history are required. */
+export async function evaluateDemo(db: Database, data: string, out: string, bestTier: string): Promise<DemoEvaluation> {
+  const files = evaluationFiles(data, out);
+  for (const file of [files.answers_file, files.health_file]) {
+    if (!existsSync(file)) throw new Error(`missing ${file}: generate the demo and run \`health run\` first`);
+  }
+  const { answers_file, health_file, alerts_file, expansion_file } = files;
+  return {
+    flags: await db.all(sqlFile("evaluation/planted_flags.sql"), { answers_file, health_file, best_tier: bestTier }),
+    alerts: existsSync(alerts_file) ? await db.all(sqlFile("evaluation/planted_alerts.sql"), { answers_file, health_file, alerts_file }) : null,
+    expansion: existsSync(expansion_file) ? ((await db.one(sqlFile("evaluation/planted_expansion.sql"), { answers_file, expansion_file })) ?? null) : null,
+  };
+}
