@@ -29,7 +29,6 @@ export interface HealthRun {
 /** The models, in build order, each created as a table named after its file. */
 const MODELS = [
   "intermediate/int_calendar",
-  "intermediate/int_features",
   "intermediate/int_core_features_weekly",
   "intermediate/int_contact_activity_weekly",
   "intermediate/int_account_activity_weekly",

@@ -72,9 +72,12 @@ export async function ingest(db: Database, dataDir: string, options: IngestOptio
   }
   failOnErrors(rowProblems);
 
-  // The one pass over the usage exports; reference checks of usage then read the rollup's keys.
+  // The features seen (a cheap pass), then the one aggregating pass over the usage exports;
+  // reference checks of usage then read the rollup's keys.
   progress("rolling up usage by week");
-  await db.run(`create or replace table int_usage_weekly as ${sqlFile("intermediate/int_usage_weekly.sql")}`);
+  for (const model of ["int_usage_features", "int_features", "int_usage_weekly"]) {
+    await db.run(`create or replace table ${model} as ${sqlFile(`intermediate/${model}.sql`)}`);
+  }
   const referenceProblems: Problem[] = [];
   for (const target of targets) referenceProblems.push(...(await checkReferences(db, target)));
   failOnErrors(referenceProblems);

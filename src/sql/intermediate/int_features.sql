@@ -9,9 +9,7 @@ catalogue as (
 ),
 
 observed as (
-    select feature, min(week_start) as first_week
-    from int_usage_weekly
-    group by feature
+    select feature, first_week from int_usage_features
 ),
 
 merged as (
