@@ -4,6 +4,7 @@
  * consistent run.
  */
 import { buildAlerts, writeAlertOutputs } from "./alerts/alerts.ts";
+import { backtestStage } from "./backtest/stage.ts";
 import type { Logger } from "./cli/log.ts";
 import { buildCohorts, writeCohortOutputs } from "./cohorts/cohorts.ts";
 import type { Locations } from "./cli/paths.ts";
@@ -56,13 +57,20 @@ const cohortsStage: Stage = {
 };
 
 /** Every stage of the main job, in order; later stages may read tables earlier ones created. */
-export const STAGES: readonly Stage[] = [healthStage, alertsStage, expansionStage, cohortsStage];
+export const STAGES: readonly Stage[] = [healthStage, alertsStage, expansionStage, cohortsStage, backtestStage()];
 
 /** The stages of the main job up to and including the one named `name`. */
 export function stagesThrough(name: string): readonly Stage[] {
   const end = STAGES.findIndex((stage) => stage.name === name);
   if (end < 0) throw new Error(`no stage named "${name}"`);
   return STAGES.slice(0, end + 1);
+}
+
+/** The stages of the main job before the one named `name`. */
+export function stagesBefore(name: string): readonly Stage[] {
+  const end = STAGES.findIndex((stage) => stage.name === name);
+  if (end < 0) throw new Error(`no stage named "${name}"`);
+  return STAGES.slice(0, end);
 }
 
 /** Scores the warehouse, runs `stages` and publishes their files to `locations.out`. */

@@ -3,6 +3,7 @@ import { parseArgs } from "node:util";
 import { EXIT, UsageError } from "../errors.ts";
 import { SHARED_HELP, SHARED_OPTIONS, type Command, type CommandContext } from "./command.ts";
 import { alertsCommand } from "./commands/alerts.ts";
+import { backtestCommand } from "./commands/backtest.ts";
 import { checkCommand } from "./commands/check.ts";
 import { expansionCommand } from "./commands/expansion.ts";
 import { explainCommand } from "./commands/explain.ts";
@@ -14,7 +15,7 @@ import { createLogger } from "./log.ts";
 import type { OutputFormat } from "./output.ts";
 import { resolveLocations } from "./paths.ts";
 
-const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand];
+const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand, backtestCommand];
 
 const FORMATS: readonly OutputFormat[] = ["text", "csv", "json"];
 

@@ -1,0 +1,270 @@
+/**
+ * The backtest: does the weekly health score predict the churn that followed? After the engine
+ * (and the alerts stage, when there is one) has run, it labels every scored account-week of the
+ * period with whether the account churned within the horizon after it (censoring weeks whose
+ * horizon runs past the export), measures the score against those labels overall and per
+ * segment, and measures how many weeks ahead each churned account was flagged at risk and alerted.
+ */
+import path from "node:path";
+import type { Database } from "../db/duckdb.ts";
+import type { LoadedFormula } from "../formula/load.ts";
+import type { OutputBatch } from "../output/publish.ts";
+import { render, sqlFile } from "../sql/files.ts";
+import { fullMetrics, tierFlags, type FullMetrics } from "./metrics.ts";
+import { horizonLabel, LEAD_WEEKS_SHARES, type BacktestOptions } from "./options.ts";
+
+export type LeadTimeSummary = {
+  churned_accounts: number;
+  /** Churned accounts flagged at risk (or alerted) within the lookback before their churn. */
+  flagged: number;
+  share_flagged: number | null;
+  share_flagged_4w: number | null;
+  share_flagged_6w: number | null;
+  median_lead_weeks: number | null;
+  /** Churned accounts by whole weeks of lead, 0 to the lookback; never-flagged ones are not in it. */
+  histogram: { weeks: number; accounts: number }[];
+};
+
+export type ScopeReport = FullMetrics & {
+  lead_time: LeadTimeSummary;
+  /** Same figures for the first alert; null when the run has no alerts table. */
+  alert_lead_time: LeadTimeSummary | null;
+};
+
+export type SignalAuc = {
+  kind: "category" | "measure";
+  category_id: string;
+  id: string;
+  rows_with_data: number;
+  coverage: number;
+  auc: number | null;
+};
+
+export type BacktestReport = {
+  formula: { name: string; hash: string; file: string };
+  formula_hash: string;
+  exported_at: string;
+  horizon: string;
+  horizon_days: number;
+  lookback_weeks: number;
+  period: {
+    from_week_end: string | null;
+    to_week_end: string | null;
+    /** The last week_end whose horizon ends by the export: later weeks are censored unless they churned. */
+    last_uncensored_week_end: string | null;
+  };
+  tiers: { id: string; label: string; min: number; position: number }[];
+  counts: {
+    account_weeks: number;
+    labelled: number;
+    censored: number;
+    positives: number;
+    negatives: number;
+    accounts: number;
+    churned_accounts: number;
+    /** Account-weeks of the period with no category data at all (no score to rank); left out. */
+    without_data: number;
+  };
+  alerts_available: boolean;
+  overall: ScopeReport;
+  segments: (ScopeReport & { segment: string })[];
+  /** AUC of each category and measure score on its own: where the signal is. */
+  signals: SignalAuc[];
+  definitions: Record<string, string>;
+};
+
+const ALL = "all";
+const SEGMENT = "segment:";
+
+/** Creates backtest_weeks and lead_times for the scored warehouse in `db` and returns the report. */
+export async function buildBacktest(db: Database, formula: LoadedFormula, options: BacktestOptions): Promise<BacktestReport> {
+  const tierIds = formula.formula.tiers.map((t) => t.id);
+  const flags = tierFlags(tierIds);
+  const hasAlerts = await tableExists(db, "alerts");
+
+  await db.run(`create or replace table backtest_weeks as ${sqlFile("backtest/backtest_weeks.sql")}`, {
+    horizon_days: options.horizonDays,
+    from: options.from,
+    to: options.to,
+  });
+  const alerts = hasAlerts ? "alerts" : "(select null::varchar as account_id, null::varchar as kind, null::date as raised_week_end where false)";
+  await db.run(`create or replace table lead_times as ${render(sqlFile("backtest/lead_times.sql"), { alerts })}`, {
+    lookback_weeks: options.lookbackWeeks,
+    at_risk_position: flags.atRiskPosition,
+  });
+
+  await db.run(`create or replace temp table backtest_scoped as
+    select $all as scope, * from backtest_weeks where not censored
+    union all
+    select $segment || segment as scope, * from backtest_weeks where not censored`, { all: ALL, segment: SEGMENT });
+  await db.run(`create or replace temp table lead_times_scoped as
+    select $all as scope, * from lead_times
+    union all
+    select $segment || segment as scope, * from lead_times`, { all: ALL, segment: SEGMENT });
+
+  const metrics = await fullMetrics(db, "backtest_scoped", tierIds);
+  const leads = await leadTimeSummaries(db, "lead_times_scoped", options.lookbackWeeks);
+  const scopeReport = (scope: string): ScopeReport => {
+    const m = metrics.get(scope);
+    if (!m) throw new Error(`backtest: no labelled account-weeks for scope ${scope}`);
+    const lead = leads.get(scope) ?? emptyLeads(options.lookbackWeeks);
+    return { ...m, lead_time: lead.atRisk, alert_lead_time: hasAlerts ? lead.alert : null };
+  };
+
+  const counts = await db.one<BacktestReport["counts"]>(
+    `select
+      count(*)::integer as account_weeks,
+      count(*) filter (where not censored)::integer as labelled,
+      count(*) filter (where censored)::integer as censored,
+      count(*) filter (where label)::integer as positives,
+      count(*) filter (where not label and not censored)::integer as negatives,
+      count(distinct account_id)::integer as accounts,
+      (select count(*) from lead_times)::integer as churned_accounts,
+      (select count(*) from account_health_weekly h
+        where h.uncapped_score is null
+          and ($from is null or h.week_end >= $from::date)
+          and ($to is null or h.week_end <= $to::date))::integer as without_data
+    from backtest_weeks`,
+    { from: options.from, to: options.to },
+  );
+  if (!counts || counts.labelled === 0) throw new BacktestDataError("no labelled account-weeks in the period: every week is censored or unscored (widen --from/--to or shorten --horizon)");
+  if (counts.positives === 0) throw new BacktestDataError("no account churned within the horizon of any week of the period: nothing to predict");
+  if (counts.negatives === 0) throw new BacktestDataError("every labelled account-week churned within the horizon: nothing to tell apart");
+
+  const period = await db.one<{ from_week_end: string | null; to_week_end: string | null; last_uncensored_week_end: string | null }>(
+    `select
+      strftime(min(week_end), '%Y-%m-%d') as from_week_end,
+      strftime(max(week_end), '%Y-%m-%d') as to_week_end,
+      strftime(max(week_end) filter (where as_of + to_days($horizon_days) <= (select exported_at from run_context)), '%Y-%m-%d') as last_uncensored_week_end
+    from backtest_weeks`,
+    { horizon_days: options.horizonDays },
+  );
+  const exported = await db.one<{ exported_at: Date }>("select exported_at from run_context");
+  const segments = (await db.all<{ segment: string }>("select distinct segment from backtest_weeks where not censored order by segment")).map((r) => r.segment);
+  const signals = await db.all<SignalAuc>(sqlFile("backtest/signal_auc.sql"));
+
+  return {
+    formula: { name: formula.formula.name, hash: formula.hash, file: path.basename(formula.file) },
+    formula_hash: formula.hash,
+    exported_at: exported!.exported_at.toISOString(),
+    horizon: horizonLabel(options.horizonDays),
+    horizon_days: options.horizonDays,
+    lookback_weeks: options.lookbackWeeks,
+    period: period!,
+    tiers: formula.formula.tiers.map((t, position) => ({ id: t.id, label: t.label, min: t.min, position })),
+    counts,
+    alerts_available: hasAlerts,
+    overall: scopeReport(ALL),
+    segments: segments.filter((s) => metrics.has(SEGMENT + s)).map((segment) => ({ segment, ...scopeReport(SEGMENT + segment) })),
+    signals,
+    definitions: definitions(options, tierIds),
+  };
+};
+
+/** The period has nothing to measure: bad input for the command, not a bug. */
+export class BacktestDataError extends Error {
+  readonly exitCode = 3;
+  override name = "BacktestDataError";
+}
+
+type LeadRow = {
+  scope: string;
+  churned_accounts: number;
+  flagged: number;
+  flagged_a: number;
+  flagged_b: number;
+  median_lead_weeks: number | null;
+  alerted: number;
+  alerted_a: number;
+  alerted_b: number;
+  median_alert_lead_weeks: number | null;
+};
+
+/** Lead-time shares, medians and histograms per scope of a relation of lead_times rows with a scope. */
+export async function leadTimeSummaries(
+  db: Database,
+  relation: string,
+  lookbackWeeks: number,
+): Promise<Map<string, { atRisk: LeadTimeSummary; alert: LeadTimeSummary }>> {
+  const [weeksA, weeksB] = LEAD_WEEKS_SHARES;
+  const rows = await db.all<LeadRow>(render(sqlFile("backtest/lead_summary.sql"), { leads: relation }), { weeks_a: weeksA, weeks_b: weeksB });
+  const bins = await db.all<{ scope: string; weeks: number; accounts: number; alerted: number }>(
+    render(sqlFile("backtest/lead_histogram.sql"), { leads: relation }),
+    { lookback_weeks: lookbackWeeks },
+  );
+  const share = (n: number, of: number) => (of > 0 ? n / of : null);
+  return new Map(
+    rows.map((r) => {
+      const scopeBins = bins.filter((b) => b.scope === r.scope);
+      return [
+        r.scope,
+        {
+          atRisk: {
+            churned_accounts: r.churned_accounts,
+            flagged: r.flagged,
+            share_flagged: share(r.flagged, r.churned_accounts),
+            share_flagged_4w: share(r.flagged_a, r.churned_accounts),
+            share_flagged_6w: share(r.flagged_b, r.churned_accounts),
+            median_lead_weeks: r.median_lead_weeks,
+            histogram: scopeBins.map((b) => ({ weeks: b.weeks, accounts: b.accounts })),
+          },
+          alert: {
+            churned_accounts: r.churned_accounts,
+            flagged: r.alerted,
+            share_flagged: share(r.alerted, r.churned_accounts),
+            share_flagged_4w: share(r.alerted_a, r.churned_accounts),
+            share_flagged_6w: share(r.alerted_b, r.churned_accounts),
+            median_lead_weeks: r.median_alert_lead_weeks,
+            histogram: scopeBins.map((b) => ({ weeks: b.weeks, accounts: b.alerted })),
+          },
+        },
+      ];
+    }),
+  );
+}
+
+function emptyLeads(lookbackWeeks: number): { atRisk: LeadTimeSummary; alert: LeadTimeSummary } {
+  const empty: LeadTimeSummary = {
+    churned_accounts: 0, flagged: 0, share_flagged: null, share_flagged_4w: null, share_flagged_6w: null, median_lead_weeks: null,
+    histogram: Array.from({ length: lookbackWeeks + 1 }, (_, weeks) => ({ weeks, accounts: 0 })),
+  };
+  return { atRisk: empty, alert: empty };
+}
+
+async function tableExists(db: Database, name: string): Promise<boolean> {
+  const row = await db.one<{ n: number }>(
+    "select count(*)::integer as n from duckdb_tables() where table_name = $name and database_name = current_database() and schema_name = current_schema()",
+    { name },
+  );
+  return (row?.n ?? 0) > 0;
+}
+
+function definitions(options: BacktestOptions, tierIds: readonly string[]): Record<string, string> {
+  const flags = tierFlags(tierIds);
+  const h = horizonLabel(options.horizonDays);
+  return {
+    label: `An account-week is positive when the account churned within ${h} after the week's as_of (the Monday after the week, when its score became known).`,
+    censored: `An account-week whose ${h} horizon runs past the export and whose account has not churned is censored: neither positive nor negative, and left out of every metric.`,
+    auc: "Probability that a positive account-week scores lower than a negative one (ties count one half); 0.5 is a coin toss, 1 a perfect ranking.",
+    at_risk: `Flagged = in the worst tier (${flags.atRisk.join(", ")}); at_risk_or_watch = in one of the two worst (${flags.watch.join(", ")}). Precision = flagged weeks that churned; recall = churning weeks flagged.`,
+    lift: "Churn rate of a group of account-weeks divided by the base rate of all labelled account-weeks of the same scope.",
+    top_decile_lift: "Churn rate of the tenth of account-weeks with the lowest scores (ties broken by account and week), divided by the base rate.",
+    calibration: "Account-weeks by 10-point score band: observed churn rate, mean score, and mean risk percentile (0 = safest week, 1 = riskiest).",
+    lead_time: `For each account that churned within ${h} of a week of the period: whole weeks from the as_of of its first at-risk week within the ${options.lookbackWeeks} weeks before the churn to the churn. Accounts not flagged in that window count as misses in the shares.`,
+    alert_lead_time: `The same with the first alert of any kind raised in the ${options.lookbackWeeks} weeks before the churn (known the Monday after its week).`,
+    signals: "AUC of each category and measure score alone, over the labelled account-weeks where it has data; coverage is the share of those weeks with data.",
+  };
+}
+
+/** Adds backtest.json, backtest_weeks.parquet and lead_times.parquet to a batch, after `buildBacktest`. */
+export async function writeBacktestOutputs(report: BacktestReport, batch: OutputBatch): Promise<void> {
+  await batch.parquet(
+    "backtest_weeks",
+    `select w.account_id, w.week_start, w.week_end, w.segment, w.arr, w.score, w.tier, w.label, w.censored, w.churned_at,
+       columns('^category_'), i.formula_hash
+     from backtest_weeks as w cross join formula_info as i
+     order by w.account_id, w.week_start`,
+  );
+  await batch.parquet("lead_times", "select l.*, i.formula_hash from lead_times as l cross join formula_info as i order by l.churned_at, l.account_id");
+  batch.json("backtest", report);
+}
