@@ -141,7 +141,9 @@ export async function buildBacktest(db: Database, formula: LoadedFormula, option
   );
   const exported = await db.one<{ exported_at: Date }>("select exported_at from run_context");
   const segments = (await db.all<{ segment: string }>("select distinct segment from backtest_weeks where not censored order by segment")).map((r) => r.segment);
-  const signals = await db.all<SignalAuc>(sqlFile("backtest/signal_auc.sql"));
+  const signals = await db.all<SignalAuc>(
+    render(sqlFile("backtest/signal_auc.sql"), { auc: render(sqlFile("backtest/metric_auc.sql"), { rows: "scoped" }) }),
+  );
 
   return {
     formula: { name: formula.formula.name, hash: formula.hash, file: path.basename(formula.file) },

@@ -72,7 +72,6 @@ type SummaryRow = {
   positives: number;
   accounts: number;
   base_rate: number;
-  auc: number | null;
   at_risk_flagged: number;
   at_risk_precision: number | null;
   at_risk_recall: number | null;
@@ -91,6 +90,12 @@ export function tierFlags(tierIds: readonly string[]): TierFlags & { atRisk: str
   return { atRiskPosition, watchPosition, atRisk: tierIds.slice(atRiskPosition), watch: tierIds.slice(watchPosition) };
 }
 
+/** Rank-based AUC per scope of `relation` (scope, score, label); lower score = higher risk. */
+export async function aucByScope(db: Database, relation: string): Promise<Map<string, number | null>> {
+  const rows = await db.all<{ scope: string; auc: number | null }>(render(sqlFile("backtest/metric_auc.sql"), { rows: relation }));
+  return new Map(rows.map((r) => [r.scope, r.auc]));
+}
+
 /** AUC, precision and recall of the flags, and top-decile lift, per scope of `relation`. */
 export async function scoreMetrics(db: Database, relation: string, tierIds: readonly string[]): Promise<Map<string, ScoreMetrics>> {
   const flags = tierFlags(tierIds);
@@ -98,6 +103,7 @@ export async function scoreMetrics(db: Database, relation: string, tierIds: read
     at_risk_position: flags.atRiskPosition,
     watch_position: flags.watchPosition,
   });
+  const auc = await aucByScope(db, relation);
   return new Map(
     rows.map((r) => [
       r.scope,
@@ -106,7 +112,7 @@ export async function scoreMetrics(db: Database, relation: string, tierIds: read
         positives: r.positives,
         accounts: r.accounts,
         base_rate: r.base_rate,
-        auc: r.auc,
+        auc: auc.get(r.scope) ?? null,
         at_risk: { tiers: flags.atRisk, flagged: r.at_risk_flagged, precision: r.at_risk_precision, recall: r.at_risk_recall },
         at_risk_or_watch: { tiers: flags.watch, flagged: r.watch_flagged, precision: r.watch_precision, recall: r.watch_recall },
         top_decile_lift: r.top_decile_lift,

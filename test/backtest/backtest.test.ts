@@ -80,6 +80,23 @@ describe("labels and censoring", () => {
     expect(atRisk.lift).toBeCloseTo(6 / 25 / (16 / 122), 12);
   });
 
+  it("give each category's own AUC over the labelled weeks where it has data, counted pair by pair", async () => {
+    const categories = report.signals.filter((s) => s.kind === "category");
+    expect(categories.length).toBeGreaterThan(0);
+    for (const signal of categories) {
+      const rows = await scoring.db.all<{ score: number; label: boolean }>(
+        `select "category_${signal.id}" as score, label from backtest_weeks where not censored and "category_${signal.id}" is not null`,
+      );
+      const pos = rows.filter((r) => r.label);
+      const neg = rows.filter((r) => !r.label);
+      let wins = 0;
+      for (const p of pos) for (const n of neg) wins += p.score < n.score ? 1 : p.score === n.score ? 0.5 : 0;
+      expect(signal.rows_with_data).toBe(rows.length);
+      expect(signal.coverage).toBeCloseTo(rows.length / 122, 12);
+      expect(signal.auc).toBeCloseTo(wins / (pos.length * neg.length), 12);
+    }
+  });
+
   it("respects --from and --to, leaving the labels as they were", async () => {
     const r = await backtest({ from: weekEndDay(10), to: weekEndDay(13) });
     // 4 weeks x 6 accounts, all uncensored; positives: A 10-13

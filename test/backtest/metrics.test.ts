@@ -1,6 +1,6 @@
 /** Known answers of the metric queries on hand-built labelled tables in a real DuckDB. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fullMetrics, scoreMetrics } from "../../src/backtest/metrics.ts";
+import { aucByScope, fullMetrics, scoreMetrics } from "../../src/backtest/metrics.ts";
 import { Database } from "../../src/db/duckdb.ts";
 import { loadFormulaTables } from "../../src/health/formula-tables.ts";
 import { defaultFormulaInput, formulaFrom } from "../helpers/health.ts";
@@ -66,6 +66,34 @@ describe("AUC", () => {
 
   it("is null when a scope has no churner", async () => {
     expect(await auc(await table("none", [[10, false, 0], [20, false, 0]]))).toBeNull();
+  });
+});
+
+describe("aucByScope", () => {
+  it("matches a pairwise count with ties as one half, per scope, ignoring weeks without a score", async () => {
+    // integer scores 0-9 force many ties; two scopes with different label rules
+    await db.run(
+      `create or replace table pairs as
+       select case when i % 2 = 0 then 'even' else 'odd' end as scope, (hash(i, 7) % 10)::double as score,
+              hash(i, 8) % 3 = 0 or (i % 2 = 0 and hash(i, 7) % 10 < 3) as label
+       from range(600) as t(i)
+       union all select 'even', null, true union all select 'odd', null, false`,
+    );
+    const rows = await db.all<{ scope: string; score: number | null; label: boolean }>("select * from pairs");
+    const expected = new Map<string, number>();
+    for (const scope of ["even", "odd"]) {
+      const scored = rows.filter((r) => r.scope === scope && r.score !== null);
+      const pos = scored.filter((r) => r.label);
+      const neg = scored.filter((r) => !r.label);
+      let wins = 0;
+      for (const p of pos) for (const n of neg) wins += p.score! < n.score! ? 1 : p.score === n.score ? 0.5 : 0;
+      expected.set(scope, wins / (pos.length * neg.length));
+    }
+    const auc = await aucByScope(db, "pairs");
+    expect([...auc.keys()]).toEqual(["even", "odd"]);
+    expect(auc.get("even")).toBeCloseTo(expected.get("even")!, 12);
+    expect(auc.get("odd")).toBeCloseTo(expected.get("odd")!, 12);
+    expect(auc.get("even")).toBeGreaterThan(auc.get("odd")! + 0.05);
   });
 });
 

@@ -1,41 +1,11 @@
 -- metric_summary: one row per scope of {{ rows }} (labelled, uncensored account-weeks with scope,
--- account_id, week_start, score, label, tier_position): counts, base rate, AUC, precision and
+-- account_id, week_start, score, label, tier_position): counts, base rate, precision and
 -- recall of the at-risk tier and of at-risk plus watch, and the top decile's lift.
--- AUC is rank-based (Mann-Whitney): the probability that a churning account-week scores lower than
--- a non-churning one, ties counting one half; lower score = higher risk.
+-- AUC comes from metric_auc.sql.
 with
 
 source as (
     select scope, account_id, week_start, score, label, tier_position from {{ rows }}
-),
-
-by_score as (
-    select
-        scope,
-        score,
-        count(*) filter (where label)                                   as positives,
-        count(*) filter (where not label)                               as negatives
-    from source
-    group by scope, score
-),
-
-ranked as (
-    select
-        *,
-        -- negatives scoring strictly higher (safer) than this score
-        coalesce(sum(negatives) over (
-            partition by scope order by score desc rows between unbounded preceding and 1 preceding
-        ), 0)                                                           as negatives_safer
-    from by_score
-),
-
-auc as (
-    select
-        scope,
-        sum(positives * (negatives_safer + 0.5 * negatives))::double
-            / nullif(sum(positives)::double * sum(negatives)::double, 0) as auc
-    from ranked
-    group by scope
 ),
 
 deciles as (
@@ -75,7 +45,6 @@ final as (
         c.positives::integer                                            as positives,
         c.accounts::integer                                             as accounts,
         c.positives / c.rows                                            as base_rate,
-        a.auc,
         c.at_risk_flagged::integer                                      as at_risk_flagged,
         c.at_risk_hits / nullif(c.at_risk_flagged, 0)                   as at_risk_precision,
         c.at_risk_hits / nullif(c.positives, 0)                         as at_risk_recall,
@@ -86,7 +55,6 @@ final as (
         d.positives::integer                                            as top_decile_positives,
         (d.positives / d.rows) / nullif(c.positives / c.rows, 0)        as top_decile_lift
     from counts as c
-    join auc as a using (scope)
     join top_decile as d using (scope)
 )
 
