@@ -60,10 +60,16 @@ export function backtestWarehouse(): Tables {
   return tables;
 }
 
-/** One category, one measure: layoffs in the last 180 days (low 1, medium 2) -> 100, 50, 0. */
+/**
+ * One category, one measure: layoffs in the last 180 days (low 1, medium 2) -> 100, 50, 0; tiers
+ * pinned here (healthy >= 80, watch >= 40) so that 50 is watch whatever the default formula says.
+ */
 export function layoffFormula(): FormulaInput {
+  const base = defaultFormulaInput();
+  const mins: Record<string, number> = { healthy: 80, watch: 40, at_risk: 0 };
   return {
-    ...defaultFormulaInput(),
+    ...base,
+    tiers: base.tiers.map((t) => ({ ...t, min: mins[t.id] ?? t.min })),
     categories: [
       {
         id: "risk", label: "Risk", weight: 100, playbook: "Call them.",
