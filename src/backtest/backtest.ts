@@ -6,7 +6,7 @@
  * segment, and measures how many weeks ahead each churned account was flagged at risk and alerted.
  */
 import path from "node:path";
-import type { Database } from "../db/duckdb.ts";
+import { ident, type Database } from "../db/duckdb.ts";
 import type { LoadedFormula } from "../formula/load.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import { render, sqlFile } from "../sql/files.ts";
@@ -82,16 +82,8 @@ export async function buildBacktest(db: Database, formula: LoadedFormula, option
   const flags = tierFlags(tierIds);
   const hasAlerts = await tableExists(db, "alerts");
 
-  await db.run(`create or replace table backtest_weeks as ${sqlFile("backtest/backtest_weeks.sql")}`, {
-    horizon_days: options.horizonDays,
-    from: options.from,
-    to: options.to,
-  });
-  const alerts = hasAlerts ? "alerts" : "(select null::varchar as account_id, null::varchar as kind, null::date as raised_week_end where false)";
-  await db.run(`create or replace table lead_times as ${render(sqlFile("backtest/lead_times.sql"), { alerts })}`, {
-    lookback_weeks: options.lookbackWeeks,
-    at_risk_position: flags.atRiskPosition,
-  });
+  await createBacktestWeeks(db, options);
+  await createLeadTimes(db, "lead_times", "backtest_weeks", hasAlerts, options.lookbackWeeks, flags.atRiskPosition);
 
   await db.run(`create or replace temp table backtest_scoped as
     select $all as scope, * from backtest_weeks where not censored
@@ -163,6 +155,34 @@ export async function buildBacktest(db: Database, formula: LoadedFormula, option
   };
 };
 
+/** Creates `backtest_weeks`: the scored account-weeks of the period, labelled (see backtest_weeks.sql). */
+export async function createBacktestWeeks(db: Database, options: Pick<BacktestOptions, "horizonDays" | "from" | "to">): Promise<void> {
+  await db.run(`create or replace table backtest_weeks as ${sqlFile("backtest/backtest_weeks.sql")}`, {
+    horizon_days: options.horizonDays,
+    from: options.from,
+    to: options.to,
+  });
+}
+
+/**
+ * Creates table `name` of lead times (see lead_times.sql) for the churners of `weeks`, a relation
+ * shaped like backtest_weeks; alerts come from the `alerts` table when `hasAlerts`.
+ */
+export async function createLeadTimes(
+  db: Database,
+  name: string,
+  weeks: string,
+  hasAlerts: boolean,
+  lookbackWeeks: number,
+  atRiskPosition: number,
+): Promise<void> {
+  const alerts = hasAlerts ? "alerts" : "(select null::varchar as account_id, null::varchar as kind, null::date as raised_week_end where false)";
+  await db.run(`create or replace table ${ident(name)} as ${render(sqlFile("backtest/lead_times.sql"), { alerts, weeks })}`, {
+    lookback_weeks: lookbackWeeks,
+    at_risk_position: atRiskPosition,
+  });
+}
+
 /** The period has nothing to measure: bad input for the command, not a bug. */
 export class BacktestDataError extends Error {
   readonly exitCode = 3;
@@ -233,7 +253,8 @@ function emptyLeads(lookbackWeeks: number): { atRisk: LeadTimeSummary; alert: Le
   return { atRisk: empty, alert: empty };
 }
 
-async function tableExists(db: Database, name: string): Promise<boolean> {
+/** Whether the run's database has a table `name` (the alerts stage may not have run). */
+export async function tableExists(db: Database, name: string): Promise<boolean> {
   const row = await db.one<{ n: number }>(
     "select count(*)::integer as n from duckdb_tables() where table_name = $name and database_name = current_database() and schema_name = current_schema()",
     { name },

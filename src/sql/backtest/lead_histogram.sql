@@ -1,4 +1,4 @@
--- lead_histogram: one row per scope of {{ leads }} and whole week of lead time, 0 to
+-- lead_histogram: one row per scope of the `leads` relation and whole week of lead time, 0 to
 -- $lookback_weeks: churned accounts first flagged at risk (and first alerted) that many weeks ahead.
 with
 

@@ -1,4 +1,4 @@
--- lead_summary: one row per scope of the churned accounts ({{ leads }}: scope plus lead_times'
+-- lead_summary: one row per scope of the churned accounts (the `leads` relation: scope plus lead_times'
 -- columns): how many were flagged at risk, and alerted, within the lookback, how many at least
 -- $weeks_a and $weeks_b weeks ahead, and the median lead among those flagged.
 select

@@ -1,18 +1,19 @@
--- lead_times: one row per account that churned within the horizon of a week of the backtest period.
+-- lead_times: one row per account that churned within the horizon of a week of the `weeks` relation (the
+-- backtest period's labelled weeks, or a re-scored copy of them).
 -- Key (account_id). How early the score (and the alerts) warned:
 --   first_at_risk_week_end  the first week in the worst tier whose as_of falls within the
 --                           $lookback_weeks weeks before the churn (an earlier at-risk spell that
 --                           ended more than that before the churn does not count)
 --   lead_weeks_at_risk      whole weeks from that week's as_of (when the flag became known) to the churn
 --   first_alert_week_end    the first alert of any kind raised in the same lookback window
---                           ({{ alerts }}: empty when the run has no alerts)
+--                           (the `alerts` relation: empty when the run has no alerts)
 --   lead_weeks_alert        whole weeks from the alert's as_of (the Monday after its week) to the churn
 -- An account never flagged in the window has nulls: it counts as a miss in the shares.
 with
 
 weeks as (
     select account_id, week_start, week_end, as_of, segment, arr, tier, tier_position, churned_at, label
-    from backtest_weeks
+    from {{ weeks }}
 ),
 
 alerts as (

@@ -1,4 +1,4 @@
--- metric_auc: one row per scope of {{ rows }} (scope, score, label): the rank-based AUC (Mann-Whitney):
+-- metric_auc: one row per scope of the `rows` relation (scope, score, label): the rank-based AUC (Mann-Whitney):
 -- the probability that a churning account-week scores lower than a non-churning one, ties counting
 -- one half; lower score = higher risk. Null without both classes. Counted in integers (each
 -- positive scores 2 per safer negative and 1 per tie) so it is exact and the same on every run.

@@ -1,4 +1,4 @@
--- metric_roc: the ROC curve of each scope of {{ rows }}, at most $max_points points per scope plus
+-- metric_roc: the ROC curve of each scope of the `rows` relation, at most $max_points points per scope plus
 -- the origin. A point is the threshold score t (account-weeks scoring t or less are flagged), the
 -- share of churning weeks flagged (tpr) and of the others flagged (fpr). Long curves keep every
 -- k-th threshold and the last, so the shape survives at any size.
