@@ -11,11 +11,12 @@ import { formulaCommand } from "./commands/formula.ts";
 import { generateCommand } from "./commands/generate.ts";
 import { runCommand } from "./commands/run.ts";
 import { scoreCommand } from "./commands/score.ts";
+import { tuneCommand } from "./commands/tune.ts";
 import { createLogger } from "./log.ts";
 import type { OutputFormat } from "./output.ts";
 import { resolveLocations } from "./paths.ts";
 
-const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand, backtestCommand];
+const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand, backtestCommand, tuneCommand];
 
 const FORMATS: readonly OutputFormat[] = ["text", "csv", "json"];
 

@@ -1,0 +1,58 @@
+-- rescore: one row per scope of tune_weights (scope, category_id, weight) and account-week of
+-- the `weeks` relation (shaped like backtest_weeks): the health score re-combined from the week's category
+-- scores with that scope's weights, as the engine combines them (see src/backtest/recombine.ts):
+-- renormalised over the categories with data and a positive weight, then capped by cap_score,
+-- then tiered by the formula's tiers. Weeks where no weighted category has data get no row.
+with
+
+weeks as (
+    select * from {{ weeks }}
+),
+
+weights as (
+    select scope, category_id, weight from tune_weights where weight > 0
+),
+
+long as (
+    unpivot (select account_id, week_start, columns('^category_') from weeks)
+    on columns('^category_')
+    into name column_name value category_score
+),
+
+combined as (
+    select
+        k.scope,
+        l.account_id,
+        l.week_start,
+        sum(k.weight * l.category_score) / sum(k.weight)                as uncapped_score
+    from long as l
+    join weights as k on k.category_id = substr(l.column_name, length('category_') + 1)
+    where l.category_score is not null
+    group by k.scope, l.account_id, l.week_start
+),
+
+scored as (
+    select
+        c.scope,
+        w.account_id,
+        w.week_start,
+        w.week_end,
+        w.as_of,
+        w.segment,
+        w.arr,
+        w.churned_at,
+        w.label,
+        c.uncapped_score,
+        least(c.uncapped_score, coalesce(w.cap_score, 100))             as score
+    from combined as c
+    join weeks as w using (account_id, week_start)
+),
+
+final as (
+    select s.*, t.tier_id as tier, t.position as tier_position
+    from scored as s
+    left join formula_tiers as t on s.score >= t.min_score and s.score < t.max_score
+)
+
+select * from final
+order by scope, account_id, week_start
