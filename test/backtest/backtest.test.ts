@@ -139,10 +139,12 @@ describe("lead times", () => {
   });
 
   it("use the alerts table when the run has one, within the same window", async () => {
-    await scoring.db.run(`create or replace table alerts as select * from (values
-      ('A', 'score_drop', '2025-02-23'::date), ('A', 'p0_opened', '2025-03-30'::date),
-      ('B', 'key_person', '2024-10-06'::date), ('D', 'tier_down', '2025-03-02'::date)
-    ) as t(account_id, kind, raised_week_end)`);
+    // shaped like the alerts stage's table (one row per episode; extra columns are ignored)
+    await scoring.db.run(`create or replace table alerts as select account_id || '|' || kind as alert_id, *, cast(raised_week_end + 1 as timestamp) as raised_as_of
+      from (values
+        ('A', 'score_drop', 'high', '2025-02-23'::date), ('A', 'p0_opened', 'critical', '2025-03-30'::date),
+        ('B', 'key_person', 'medium', '2024-10-06'::date), ('D', 'tier_down', 'high', '2025-03-02'::date)
+      ) as t(account_id, kind, severity, raised_week_end)`);
     try {
       const report = await backtest();
       const rows = await leads();
