@@ -66,13 +66,6 @@ export function stagesThrough(name: string): readonly Stage[] {
   return STAGES.slice(0, end + 1);
 }
 
-/** The stages of the main job before the one named `name`. */
-export function stagesBefore(name: string): readonly Stage[] {
-  const end = STAGES.findIndex((stage) => stage.name === name);
-  if (end < 0) throw new Error(`no stage named "${name}"`);
-  return STAGES.slice(0, end);
-}
-
 /** Scores the warehouse, runs `stages` and publishes their files to `locations.out`. */
 export async function runStages(locations: Locations, log: Logger, stages: readonly Stage[] = STAGES): Promise<WrittenFile[]> {
   return (await runStagesThen(locations, log, stages, async () => undefined)).files;

@@ -2,8 +2,8 @@
 import type { BacktestReport } from "../../backtest/backtest.ts";
 import { backtestOptionsFrom } from "../../backtest/options.ts";
 import { formatBacktest } from "../../backtest/print.ts";
-import { BACKTEST_STAGE, backtestStage } from "../../backtest/stage.ts";
-import { runStages, stagesBefore } from "../../run.ts";
+import { backtestStage } from "../../backtest/stage.ts";
+import { runStages, stagesThrough } from "../../run.ts";
 import type { Command } from "../command.ts";
 
 export const backtestCommand: Command = {
@@ -20,12 +20,13 @@ at-risk plus watch), lift by tier, top-decile lift, calibration, and lead times:
 before its churn each churned account was first flagged at risk (and first alerted) within the 26
 weeks before it, overall and per segment. --format csv prints one summary row per segment.
 Writes backtest.json, backtest_weeks.parquet, lead_times.parquet and whatif_sample.parquet to --out,
-with the health files of the same run.`,
+with the health and alert files of the same run.`,
   options: { horizon: { type: "string" }, from: { type: "string" }, to: { type: "string" } },
   async run({ locations, log, format, print, options }) {
     const backtestOptions = backtestOptionsFrom(options);
     let report: BacktestReport | undefined;
-    const stages = [...stagesBefore(BACKTEST_STAGE), backtestStage(backtestOptions, (r) => (report = r))];
+    // alerts for the lead time to the first alert; expansion and cohorts are not needed
+    const stages = [...stagesThrough("alerts"), backtestStage(backtestOptions, (r) => (report = r))];
     const files = await runStages(locations, log, stages);
     for (const file of files) log.info(`wrote ${file.file}`);
     print(formatBacktest(report!, format));

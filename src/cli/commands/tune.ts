@@ -1,10 +1,9 @@
 /** `health tune`: fit category weights on an earlier period, report them on a later one. */
 import { parseDay, parseHorizon } from "../../backtest/options.ts";
-import { BACKTEST_STAGE } from "../../backtest/stage.ts";
 import { formatTune } from "../../backtest/tune-print.ts";
 import { tuneStage } from "../../backtest/tune-stage.ts";
 import { TUNE_DEFAULTS, type TuneOptions, type TuneResult } from "../../backtest/tune.ts";
-import { runStages, stagesBefore } from "../../run.ts";
+import { runStages, stagesThrough } from "../../run.ts";
 import type { Command } from "../command.ts";
 
 export const tuneCommand: Command = {
@@ -30,7 +29,7 @@ suggested-formula.diff to --out, with the health files of the same run.`,
       split: typeof options.split === "string" ? parseDay(options.split, "--split") : null,
     };
     let result: TuneResult | undefined;
-    const files = await runStages(locations, log, [...stagesBefore(BACKTEST_STAGE), tuneStage(tuneOptions, (r) => (result = r))]);
+    const files = await runStages(locations, log, [...stagesThrough("health history"), tuneStage(tuneOptions, (r) => (result = r))]);
     for (const file of files) log.info(`wrote ${file.file}`);
     print(formatTune(result!.report, result!.diff, format));
     return 0;
