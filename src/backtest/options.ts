@@ -31,7 +31,8 @@ export function parseHorizon(text: string, option = "--horizon"): number {
 
 /** Checks a calendar date YYYY-MM-DD and returns it. */
 export function parseDay(text: string, option: string): string {
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text);
+  const day = new Date(`${text}T00:00:00Z`);
+  const valid = /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(day.getTime()) && day.toISOString().startsWith(text);
   if (!valid) throw new UsageError(`${option} must be a date YYYY-MM-DD, got "${text}"`);
   return text;
 }
