@@ -1,0 +1,146 @@
+/**
+ * `data/accounts.zip`: one JSON file per account (`<slug>.json`), which Framework extracts for the
+ * account page of that account only. Each holds the CRM facts, the weekly health history with every
+ * category, the measures at the latest week, the drivers of each 4-week change, the people, usage,
+ * tickets, surveys, alerts and the playbook. Built with a handful of set-based queries (one row per
+ * account each), never one query per account.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import JSZip from "jszip";
+import { shardCount, shardOf } from "../reports/components/account-link.ts";
+import { withLock } from "./engine-outputs.ts";
+import { ident } from "../src/db/duckdb.ts";
+import { rawText } from "../src/health/explain.ts";
+import { measureById } from "../src/health/measures.ts";
+import { render, sqlFile } from "../src/sql/files.ts";
+import { accountSlug, day, plainRows, round } from "./lib/encode.ts";
+import { withOutputs, type Outputs } from "./lib/outputs.ts";
+
+/** A week's 4-week change must be at least this many points for its drivers to be listed. */
+export const DRIVER_MIN_CHANGE = 5;
+/** Measures listed per such week. */
+export const DRIVERS_PER_WEEK = 3;
+/** Tickets of the last this many days are shipped. */
+export const TICKET_DAYS = 365;
+
+type Row = Record<string, unknown>;
+
+/** Every account's page data, keyed by account id. */
+export async function accountPages(outputs: Outputs): Promise<Map<string, Row>> {
+  const { db, formula } = outputs;
+  const byId = async (sql: string, params?: Record<string, number>) => {
+    const map = new Map<string, Row>();
+    for (const row of await db.all(sql, params)) map.set(String(row.account_id), row);
+    return map;
+  };
+  const categoryLists = formula.categories
+    .map((c) => `list(round(${ident(`category_${c.id}`)}, 1) order by week_start) as ${ident(`category_${c.id}`)}`)
+    .join(",\n        ");
+  const history = await byId(render(sqlFile("site/site_account_history.sql"), { category_lists: categoryLists }));
+  const measures = await byId(sqlFile("site/site_account_measures.sql"));
+  const drivers = await byId(sqlFile("site/site_account_drivers.sql"), { min_change: DRIVER_MIN_CHANGE, per_week: DRIVERS_PER_WEEK });
+  const people = await byId(sqlFile("site/site_account_people.sql"));
+  const activity = await byId(sqlFile("site/site_account_activity.sql"), { ticket_days: TICKET_DAYS });
+  const alerts = new Map<string, Row[]>();
+  if (outputs.has("alerts")) {
+    const rows = plainRows(
+      await db.all("select account_id, alert_id, kind, severity, raised_week_end, cleared_week_end, is_open, reason, drivers, category_id, playbook, score, score_before from alerts order by raised_week_end"),
+    );
+    for (const r of rows) alerts.set(String(r.account_id), [...(alerts.get(String(r.account_id)) ?? []), r]);
+  }
+  const tiers = new Map(formula.tiers.map((t) => [t.id, t]));
+  const categoryById = new Map(formula.categories.map((c) => [c.id, c]));
+  const label = (id: string) => measureById(id)?.label ?? id;
+
+  const pages = new Map<string, Row>();
+  for (const a of await db.all("select * from accounts order by account_id")) {
+    const id = String(a.account_id);
+    const h = history.get(id);
+    const m = (measures.get(id)?.measures ?? []) as Row[];
+    const act = activity.get(id) ?? {};
+    const categories: Record<string, unknown[]> = {};
+    for (const c of formula.categories) categories[c.id] = (h?.[`category_${c.id}`] as unknown[] | undefined) ?? [];
+    // the weakest category (most points lost) names the category playbook to follow
+    const weakest = m.length
+      ? formula.categories
+          .map((c) => ({ c, lost: m.filter((x) => x.category_id === c.id).reduce((s, x) => s + (Number(x.weight) || 0) * (100 - (Number(x.score) || 0)), 0) }))
+          .sort((x, y) => y.lost - x.lost)[0]?.c
+      : undefined;
+    const tier = a.tier ? tiers.get(String(a.tier)) : undefined;
+    pages.set(id, {
+      account: {
+        id, slug: accountSlug(id), name: a.account_name, segment: a.segment, industry: a.industry, region: a.region, plan: a.plan,
+        arr: a.arr, seats: a.seats_purchased, contract_start: day(a.contract_start_date), renewal: day(a.renewal_date), csm: a.csm_owner,
+        churned_at: day(a.churned_at), churn_reason: a.churn_reason,
+      },
+      latest: {
+        week_end: day(a.last_scored_week_end), score: round(a.score), tier: a.tier, coverage: round(a.coverage, 2),
+        change_4w: round(a.score_change_4w), cap_reason: a.cap_reason,
+      },
+      history: {
+        week_end: h?.week_end ?? [], score: h?.score ?? [], tier: h?.tier ?? [], coverage: h?.coverage ?? [], cap_reason: h?.cap_reason ?? [], categories,
+      },
+      measures: m.map((x) => ({ ...x, label: label(String(x.measure_id)), raw_text: rawText(String(x.measure_id), x.raw_value === null ? null : Number(x.raw_value)) })),
+      drivers: ((drivers.get(id)?.drivers ?? []) as Row[]).map((d) => ({
+        ...d,
+        label: label(String(d.measure_id)),
+        raw_text: rawText(String(d.measure_id), d.raw === null ? null : Number(d.raw)),
+        raw_before_text: rawText(String(d.measure_id), d.raw_before === null ? null : Number(d.raw_before)),
+      })),
+      people: people.get(id)?.people ?? [],
+      usage: { week_start: act.usage_week_start ?? [], events: act.usage_events ?? [], active_users: act.usage_active_users ?? [] },
+      tickets: act.tickets ?? [],
+      surveys: act.surveys ?? [],
+      alerts: outputs.has("alerts") ? (alerts.get(id) ?? []) : null,
+      playbook: {
+        tier: tier ? { label: tier.label, text: tier.playbook } : null,
+        category: weakest && tier && tier !== [...formula.tiers].sort((x, y) => y.min - x.min)[0] ? { id: weakest.id, label: weakest.label, text: categoryById.get(weakest.id)!.playbook } : null,
+      },
+    });
+  }
+  return pages;
+}
+
+/**
+ * Writes every shard's archive (`<shard>.zip` holding `<slug>.json` per account) into
+ * `<outputs>/site_accounts/` once, under a lock: Framework starts one loader process per shard,
+ * and only the first one does the work. Returns the folder.
+ */
+export async function writeAccountArchives(dir: string): Promise<string> {
+  const folder = path.join(dir, "site_accounts");
+  if (existsSync(path.join(folder, ".complete"))) return folder;
+  await withLock(`${folder}.lock`, async () => {
+    if (existsSync(path.join(folder, ".complete"))) return;
+    rmSync(folder, { recursive: true, force: true });
+    mkdirSync(folder, { recursive: true });
+    const pages = await withOutputs(dir, accountPages);
+    const shards = shardCount(pages.size);
+    const zips = new Map<string, JSZip>();
+    for (let i = 0; i < shards; i++) zips.set(`s${String(i).padStart(2, "0")}`, new JSZip());
+    for (const page of pages.values()) {
+      const slug = (page.account as { slug: string }).slug;
+      zips.get(shardOf(slug, shards))!.file(`${slug}.json`, JSON.stringify(page));
+    }
+    for (const [shard, zip] of zips) {
+      writeFileSync(path.join(folder, `${shard}.zip`), await zip.generateAsync({ type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 6 } }));
+    }
+    writeFileSync(path.join(folder, ".complete"), `${pages.size} accounts in ${shards} shards\n`);
+  });
+  return folder;
+}
+
+/** Loader core: the archive of one shard (`s07`) of account pages for the outputs in `dir`. */
+export async function accountShardLoader(dir: string, shard: string): Promise<Uint8Array> {
+  if (!/^s\d{2,}$/.test(shard)) throw new Error(`bad account shard "${shard}"`);
+  const file = path.join(await writeAccountArchives(dir), `${shard}.zip`);
+  if (!existsSync(file)) throw new Error(`no account shard ${shard} in ${dir} (the number of accounts changed? rebuild from clean)`);
+  return readFileSync(file);
+}
+
+/** The `--shard=s07` argument Framework passes to a parameterized loader. */
+export function shardArgument(argv: readonly string[] = process.argv): string {
+  const arg = argv.find((a) => a.startsWith("--shard="));
+  if (!arg) throw new Error("the account archive loader needs --shard=<shard>");
+  return arg.slice("--shard=".length);
+}

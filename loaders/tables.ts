@@ -1,0 +1,47 @@
+/**
+ * The list pages' data: alerts, expansion opportunities and cohorts, straight from the outputs of
+ * the stages that make them. A run without such a stage gives `{available: false}`, and the page
+ * says so instead of failing.
+ */
+import { accountSlug, plainRows } from "./lib/encode.ts";
+import { withOutputs, type Outputs } from "./lib/outputs.ts";
+
+/** Weeks of closed alerts kept besides the open ones. */
+export const RECENT_ALERT_WEEKS = 13;
+
+export type Listing = { available: false } | { available: true; rows: Record<string, unknown>[] };
+
+const withSlug = (rows: Record<string, unknown>[]) => rows.map((r) => ({ ...r, slug: accountSlug(String(r.account_id)) }));
+
+/** Open alerts and those raised in the last RECENT_ALERT_WEEKS weeks, newest first. */
+export async function alerts(outputs: Outputs): Promise<Listing> {
+  if (!outputs.has("alerts")) return { available: false };
+  const rows = await outputs.db.all(
+    `select * from alerts
+     where is_open or raised_week_end > (select max(week_end) from account_health_weekly) - $days::integer
+     order by raised_week_end desc, severity, arr desc, alert_id`,
+    { days: RECENT_ALERT_WEEKS * 7 },
+  );
+  return { available: true, rows: withSlug(plainRows(rows, ["formula_hash"])) };
+}
+
+/** Ranked expansion opportunities. */
+export async function expansion(outputs: Outputs): Promise<Listing> {
+  if (!outputs.has("expansion")) return { available: false };
+  const rows = await outputs.db.all("select * from expansion order by rank");
+  return { available: true, rows: withSlug(plainRows(rows, ["formula_hash"])) };
+}
+
+/** Cohort health and retention by week. */
+export async function cohorts(outputs: Outputs): Promise<Listing> {
+  if (!outputs.has("cohorts")) return { available: false };
+  const rows = await outputs.db.all("select * from cohorts order by dimension, cohort, week_end");
+  return { available: true, rows: plainRows(rows, ["formula_hash"]) };
+}
+
+const loader = (build: (outputs: Outputs) => Promise<Listing>) => async (dir: string) => JSON.stringify(await withOutputs(dir, build));
+
+/** Loader cores: JSON text for the outputs in `dir`. */
+export const alertsLoader = loader(alerts);
+export const expansionLoader = loader(expansion);
+export const cohortsLoader = loader(cohorts);

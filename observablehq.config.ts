@@ -1,0 +1,28 @@
+/**
+ * Observable Framework configuration for the report site. Everything is built offline: no theme
+ * fonts from a remote host (globalStylesheets: []), libraries imported from node_modules by the
+ * pages, and the account pages listed from the engine outputs for the current data and formula.
+ */
+import { accountPagePaths } from "./loaders/account-paths.ts";
+
+export default {
+  root: "reports",
+  title: "Customer health",
+  globalStylesheets: [],
+  style: "style.css",
+  pages: [
+    { name: "Portfolio", path: "/" },
+    { name: "Risk categories", path: "/risk" },
+    { name: "Alerts", path: "/alerts" },
+    { name: "Expansion", path: "/expansion" },
+    { name: "Cohorts", path: "/cohorts" },
+    { name: "Validation", path: "/validation" },
+    { name: "Formula", path: "/formula" },
+  ],
+  pager: false,
+  search: false,
+  footer: "Customer health workbench. Every number comes from the engine's output files for the data and formula named at the top of each page.",
+  async *dynamicPaths() {
+    yield* await accountPagePaths();
+  },
+};

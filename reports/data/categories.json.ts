@@ -1,0 +1,3 @@
+import { categoriesLoader } from "../../loaders/categories.ts";
+import { runLoader } from "../../loaders/lib/run.ts";
+await runLoader(categoriesLoader);

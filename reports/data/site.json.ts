@@ -1,0 +1,3 @@
+import { siteLoader } from "../../loaders/site.ts";
+import { runLoader } from "../../loaders/lib/run.ts";
+await runLoader(siteLoader);

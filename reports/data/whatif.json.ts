@@ -1,0 +1,3 @@
+import { whatifLoader } from "../../loaders/validation.ts";
+import { runLoader } from "../../loaders/lib/run.ts";
+await runLoader(whatifLoader);

@@ -1,0 +1,75 @@
+/**
+ * `npm run build`: builds the report site from a clean Framework cache and fails when anything
+ * went wrong. Framework itself exits 0 when a loader fails or a page has an error, so this script
+ * (1) clears Framework's loader cache, which it would otherwise reuse whatever changed upstream,
+ * (2) answers Framework's npm version lookups offline, (3) runs `observable build` and fails on a
+ * non-zero exit or a loader error in its log, (4) checks the built pages (checkDist).
+ */
+import { spawn } from "node:child_process";
+import { rmSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { checkDist, formatReport } from "./check-dist.ts";
+import { prepareOfflineNpmCache } from "./offline-npm-cache.ts";
+
+const PROJECT_ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+export const REPORTS_ROOT = path.join(PROJECT_ROOT, "reports");
+export const DIST = path.join(PROJECT_ROOT, "dist");
+
+/** Builds the site into dist/; throws with the reason when the build or its check fails. */
+export async function buildSite(options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {}): Promise<{ seconds: number }> {
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const started = performance.now();
+  rmSync(path.join(REPORTS_ROOT, ".observablehq", "cache"), { recursive: true, force: true });
+  prepareOfflineNpmCache(REPORTS_ROOT, PROJECT_ROOT);
+  const output = await run(process.execPath, [path.join(PROJECT_ROOT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js"), "build"], {
+    ...process.env,
+    ...options.env,
+    OBSERVABLE_TELEMETRY_DISABLE: "true",
+    // Framework runs .ts loaders with `tsx`: make sure ours is found
+    PATH: `${path.join(PROJECT_ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+  }, log);
+  const loaderErrors = output.split("\n").filter((line) => /\berror\b/i.test(stripAnsi(line)) && /\bload\b|loader/i.test(stripAnsi(line)));
+  if (loaderErrors.length > 0) throw new Error(`a data loader failed:\n${loaderErrors.map(stripAnsi).join("\n")}`);
+  const report = checkDist(DIST);
+  log(formatReport(report));
+  if (report.problems.length > 0) throw new Error(`the built site has problems:\n${report.problems.map((p) => `  - ${p}`).join("\n")}`);
+  return { seconds: (performance.now() - started) / 1000 };
+}
+
+function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    let pending = "";
+    const onData = (chunk: Buffer) => {
+      const text = chunk.toString();
+      output += text;
+      pending += text;
+      const lines = pending.split("\n");
+      pending = lines.pop() ?? "";
+      // per-file lines are noise with thousands of account pages; keep loads, errors and the summary
+      for (const line of lines) if (!/^(build|alias|copy|render) /.test(stripAnsi(line))) log(line);
+    };
+    child.stdout.on("data", onData);
+    child.stderr.on("data", onData);
+    child.on("error", reject);
+    child.on("close", (code) => {
+      if (pending) log(pending);
+      if (code === 0) resolve(output);
+      else reject(new Error(`observable build exited with code ${code}`));
+    });
+  });
+}
+
+const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  try {
+    const { seconds } = await buildSite();
+    process.stderr.write(`site built in ${seconds.toFixed(1)}s -> ${DIST}\n`);
+  } catch (error) {
+    process.stderr.write(`build failed: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
+}

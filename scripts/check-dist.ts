@@ -1,0 +1,63 @@
+/**
+ * Checks a built site: no page rendered an error, no contact e-mail address anywhere, every data
+ * file a page refers to was built, and how many bytes of data each page ships.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+
+export interface DistReport {
+  pages: number;
+  /** Bytes of `_file/` data each top-level page references, by page path. */
+  pageData: Record<string, number>;
+  problems: string[];
+}
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;
+/** Framework's own and libraries' code contain a few addresses; data never may. */
+const ALLOWED_EMAIL_FILES = /^_(node|observablehq|npm)\//;
+
+/** Walks `dist` and returns what it found. */
+export function checkDist(dist: string): DistReport {
+  const problems: string[] = [];
+  if (!existsSync(dist)) return { pages: 0, pageData: {}, problems: [`${dist} does not exist`] };
+  const files = listFiles(dist);
+  const pages = files.filter((f) => f.endsWith(".html"));
+  const pageData: Record<string, number> = {};
+  for (const page of pages) {
+    const html = readFileSync(path.join(dist, page), "utf8");
+    if (html.includes("observablehq--error")) problems.push(`${page} rendered an error`);
+    // data files the page registers: FileAttachment paths under _file/
+    const refs = new Set([...html.matchAll(/["'](\.{0,2}\/?(?:\.\.\/)*_file\/[^"']+)["']/g)].map((m) => m[1]!));
+    let bytes = 0;
+    for (const ref of refs) {
+      const file = path.resolve(path.dirname(path.join(dist, page)), ref);
+      if (!existsSync(file)) problems.push(`${page} refers to ${ref}, which was not built`);
+      else bytes += statSync(file).size;
+    }
+    if (!page.startsWith("accounts/")) pageData[page] = bytes;
+  }
+  for (const file of files) {
+    if (ALLOWED_EMAIL_FILES.test(file) || !/\.(html|js|json|csv|txt|css|svg)$/.test(file)) continue;
+    const found = readFileSync(path.join(dist, file), "utf8").match(EMAIL);
+    if (found) problems.push(`${file} contains an e-mail address (${found.length}×)`);
+  }
+  return { pages: pages.length, pageData, problems };
+}
+
+/** One line per page with its data bytes, then the problems. */
+export function formatReport(report: DistReport): string {
+  const lines = [`checked ${report.pages} pages`];
+  for (const [page, bytes] of Object.entries(report.pageData)) lines.push(`  ${page.padEnd(22)} data ${(bytes / 1024).toFixed(1).padStart(8)} KiB`);
+  for (const problem of report.problems) lines.push(`  PROBLEM: ${problem}`);
+  return lines.join("\n");
+}
+
+function listFiles(dir: string, prefix = ""): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) out.push(...listFiles(path.join(dir, entry.name), rel));
+    else out.push(rel);
+  }
+  return out;
+}
