@@ -7,9 +7,13 @@ import { accountPagePaths } from "./loaders/account-paths.ts";
 
 export default {
   root: "reports",
+  // the browser tests build into a temporary folder
+  output: process.env.HEALTH_SITE_DIST ?? "dist",
   title: "Customer health",
   globalStylesheets: [],
   style: "style.css",
+  // no favicon request (it would 404 and show as a console error)
+  head: '<link rel="icon" href="data:,">',
   pages: [
     { name: "Portfolio", path: "/" },
     { name: "Risk categories", path: "/risk" },

@@ -17,7 +17,8 @@ export const REPORTS_ROOT = path.join(PROJECT_ROOT, "reports");
 export const DIST = path.join(PROJECT_ROOT, "dist");
 
 /** Builds the site into dist/; throws with the reason when the build or its check fails. */
-export async function buildSite(options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void } = {}): Promise<{ seconds: number }> {
+export async function buildSite(options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void; dist?: string } = {}): Promise<{ seconds: number; dist: string }> {
+  const dist = path.resolve(options.dist ?? options.env?.HEALTH_SITE_DIST ?? process.env.HEALTH_SITE_DIST ?? DIST);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const started = performance.now();
   rmSync(path.join(REPORTS_ROOT, ".observablehq", "cache"), { recursive: true, force: true });
@@ -26,15 +27,16 @@ export async function buildSite(options: { env?: NodeJS.ProcessEnv; log?: (line:
     ...process.env,
     ...options.env,
     OBSERVABLE_TELEMETRY_DISABLE: "true",
+    HEALTH_SITE_DIST: dist,
     // Framework runs .ts loaders with `tsx`: make sure ours is found
     PATH: `${path.join(PROJECT_ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH ?? ""}`,
   }, log);
   const loaderErrors = output.split("\n").filter((line) => /\berror\b/i.test(stripAnsi(line)) && /\bload\b|loader/i.test(stripAnsi(line)));
   if (loaderErrors.length > 0) throw new Error(`a data loader failed:\n${loaderErrors.map(stripAnsi).join("\n")}`);
-  const report = checkDist(DIST);
+  const report = checkDist(dist);
   log(formatReport(report));
   if (report.problems.length > 0) throw new Error(`the built site has problems:\n${report.problems.map((p) => `  - ${p}`).join("\n")}`);
-  return { seconds: (performance.now() - started) / 1000 };
+  return { seconds: (performance.now() - started) / 1000, dist };
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string> {
@@ -66,8 +68,8 @@ const stripAnsi = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   try {
-    const { seconds } = await buildSite();
-    process.stderr.write(`site built in ${seconds.toFixed(1)}s -> ${DIST}\n`);
+    const { seconds, dist } = await buildSite();
+    process.stderr.write(`site built in ${seconds.toFixed(1)}s -> ${dist}\n`);
   } catch (error) {
     process.stderr.write(`build failed: ${(error as Error).message}\n`);
     process.exit(1);

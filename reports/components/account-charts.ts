@@ -1,7 +1,7 @@
 /** Account page charts: score history with tier bands and alerts, categories, usage, NPS against usage. */
 import * as Plot from "@observablehq/plot";
 import { ticks } from "d3";
-import type { Size, Tier } from "./portfolio-charts.ts";
+import type { Size, Tier } from "./portfolio-charts.js";
 
 export interface AccountHistory { week_end: string[]; score: (number | null)[]; tier: (string | null)[]; categories: Record<string, (number | null)[]> }
 export interface AccountAlert { raised_week_end: string; kind: string; severity: string; reason: string }

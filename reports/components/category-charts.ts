@@ -1,6 +1,6 @@
 /** Risk category charts: what drives risk, the accounts-by-categories heatmap, category trends. */
 import * as Plot from "@observablehq/plot";
-import type { Size } from "./portfolio-charts.ts";
+import type { Size } from "./portfolio-charts.js";
 
 export interface Category { id: string; label: string; weight: number }
 

@@ -1,5 +1,5 @@
 /** Bits every page shares: the provenance line, tier badges, account links, "not available" notes. */
-import { accountPath } from "./account-link.ts";
+import { accountPath } from "./account-link.js";
 
 export interface SiteMeta {
   formula: { name: string; hash: string; file: string };
@@ -52,7 +52,7 @@ export function unavailable(what: string, how: string): HTMLElement {
 export function kpi(label: string, value: string, note?: string): HTMLElement {
   const div = document.createElement("div");
   div.className = "kpi";
-  for (const [cls, text] of [["label", label], ["value", value], ["note", note]] as const) {
+  for (const [cls, text] of [["label", label], ["value", value], ["kpi-note", note]] as const) {
     if (text === undefined) continue;
     const e = document.createElement("div");
     e.className = cls;

@@ -1,6 +1,6 @@
 /** Portfolio charts: health distribution, ARR by tier, tiers over time, tier moves. */
 import * as Plot from "@observablehq/plot";
-import { formatMoneyShort } from "./format.ts";
+import { formatMoneyShort } from "./format.js";
 
 export interface Tier { id: string; label: string; color: string; min: number; max: number }
 export interface Size { width: number; height?: number }

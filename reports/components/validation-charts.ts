@@ -4,7 +4,7 @@
  * and a few obvious alternatives, so the page degrades to "not in this report" instead of failing.
  */
 import * as Plot from "@observablehq/plot";
-import type { Size } from "./portfolio-charts.ts";
+import type { Size } from "./portfolio-charts.js";
 
 export interface Backtest {
   auc: number | null;

@@ -1,0 +1,191 @@
+/**
+ * The report site in a real browser: one build of a small generated warehouse (plus stand-ins for
+ * the outputs of stages still being built), served on 127.0.0.1 and driven by Debian's chromium.
+ * Every page must load without console errors or requests to other hosts; charts must draw marks,
+ * filters must change tables, downloads must produce files, names must render as text.
+ */
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import type { Server } from "node:http";
+import path from "node:path";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { engineOutputs } from "../../loaders/engine-outputs.ts";
+import { buildSite } from "../../scripts/build-site.ts";
+import { serveDist } from "../../scripts/serve.ts";
+import { addStandInOutputs } from "../helpers/site-outputs.ts";
+import { HOSTILE_ACCOUNT_ID, HOSTILE_NAME, writeSiteWarehouse } from "../helpers/site-warehouse.ts";
+import { tempDir } from "../helpers/warehouse.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const PAGES = ["", "risk", "alerts", "expansion", "cohorts", "validation", "formula"];
+
+let browser: Browser;
+let server: Server;
+let base: string;
+let dist: string;
+
+/** Opens `url` in a fresh page that records console errors, failed responses, dialogs and every request. */
+async function open(url: string) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 }, acceptDownloads: true });
+  const errors: string[] = [];
+  const requests: string[] = [];
+  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  page.on("pageerror", (e) => errors.push(String(e)));
+  page.on("dialog", (d) => {
+    errors.push(`dialog opened: ${d.message()}`);
+    void d.dismiss();
+  });
+  page.on("request", (r) => requests.push(r.url()));
+  page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
+  await page.goto(url, { waitUntil: "networkidle" });
+  // Framework renders cells asynchronously after load
+  await page.waitForFunction(() => document.querySelectorAll(".observablehq--loading").length === 0);
+  return { page, errors, requests };
+}
+
+/** Where the account page of `id` is, read from the built site. */
+function accountUrl(id: string): string {
+  for (const shard of readdirSync(path.join(dist, "accounts"))) {
+    if (existsSync(path.join(dist, "accounts", shard, `${id}.html`))) return `${base}accounts/${shard}/${id}`;
+  }
+  throw new Error(`no page for ${id}`);
+}
+
+function listFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? listFiles(path.join(dir, f)) : [path.join(dir, f)]));
+}
+
+async function download(page: Page, click: () => Promise<void>) {
+  const [file] = await Promise.all([page.waitForEvent("download"), click()]);
+  const target = path.join(tempDir("site-download-"), file.suggestedFilename());
+  await file.saveAs(target);
+  return { name: file.suggestedFilename(), bytes: readFileSync(target) };
+}
+
+beforeAll(async () => {
+  const root = tempDir("site-test-");
+  const data = writeSiteWarehouse(path.join(root, "warehouse"), { accounts: 40, weeks: 30 });
+  const outputs = await engineOutputs({ env: { HEALTH_DATA: data }, cacheDir: path.join(root, "cache") });
+  await addStandInOutputs(outputs);
+  dist = path.join(root, "dist");
+  await buildSite({ env: { HEALTH_SITE_OUTPUTS: outputs }, dist, log: () => {} });
+  ({ server, url: base } = await serveDist(dist));
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+  });
+}, 400_000);
+
+afterAll(async () => {
+  await browser?.close();
+  server?.close();
+});
+
+describe("every page", () => {
+  it.each([...PAGES, "account"])("%s loads with no console error and no request to another host", async (name) => {
+    const url = name === "account" ? accountUrl("A0002") : `${base}${name}`;
+    const { page, errors, requests } = await open(url);
+    expect(errors).toEqual([]);
+    expect(requests.filter((r) => !r.startsWith(base))).toEqual([]);
+    expect(await page.locator(".observablehq--error").count()).toBe(0);
+    // every chart card drew an SVG with marks
+    const cards = page.locator("figure.card-figure");
+    expect(await cards.count()).toBeGreaterThan(0);
+    for (const card of await cards.all()) expect(await card.locator("svg [aria-label] > *").count()).toBeGreaterThan(0);
+    await page.close();
+  });
+});
+
+describe("portfolio", () => {
+  it("a filter changes the accounts table", async () => {
+    const { page } = await open(base);
+    const shown = page.locator("#accounts-shown");
+    const count = async () => Number((await shown.textContent())!.match(/^(\d+)/)![1]);
+    const before = await count();
+    await page.getByLabel("Segment").selectOption({ label: "smb" });
+    await expect.poll(count).toBeLessThan(before);
+    const rows = await page.locator(".card-table tbody tr").allTextContents();
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) expect(row).toContain("smb");
+    await page.close();
+  });
+
+  it("chart and table downloads produce PNG, SVG and CSV files", async () => {
+    const { page } = await open(base);
+    const card = page.locator("figure.card-figure").first();
+    const png = await download(page, () => card.getByRole("button", { name: "PNG" }).click());
+    expect(png.name).toMatch(/\.png$/);
+    expect(png.bytes.subarray(0, 8).toString("hex")).toBe("89504e470d0a1a0a");
+    // slide size: 1600x900 in the PNG header
+    expect(png.bytes.readUInt32BE(16)).toBe(1600);
+    expect(png.bytes.readUInt32BE(20)).toBe(900);
+    const svg = await download(page, () => card.getByRole("button", { name: "SVG" }).click());
+    expect(svg.bytes.toString("utf8")).toMatch(/^<svg[^>]*width="1600"/);
+    const csv = await download(page, () => page.locator(".card-table").getByRole("button", { name: "CSV" }).click());
+    const lines = csv.bytes.toString("utf8").trim().split("\n");
+    expect(lines[0]).toMatch(/^account_id,account,tier,score/);
+    expect(lines.length).toBe(1 + Number((await page.locator("#accounts-shown").textContent())!.match(/^(\d+)/)![1]));
+    await page.close();
+  });
+
+  it("shows a hostile account name as text", async () => {
+    const { page, errors } = await open(base);
+    await page.getByPlaceholder("Search accounts…").fill("onerror");
+    await expect.poll(() => page.locator(".card-table tbody a").allTextContents()).toEqual([HOSTILE_NAME]);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("account page", () => {
+  it("shows that account's history", async () => {
+    const { page } = await open(accountUrl("A0002"));
+    const name = (await page.locator("#account-name").textContent())!;
+    expect(name).toMatch(/\S/);
+    const pageData = JSON.parse(readFileSync(listFiles(path.join(dist, "_file")).find((f) => /\/A0002\.[0-9a-f]+\.json$/.test(f))!, "utf8"));
+    expect(name).toBe(pageData.account.name);
+    // one dot per scored week in the score history
+    const history = page.locator("figure.card-figure").first();
+    expect(await history.locator("svg g[aria-label='dot'] circle").count()).toBe(pageData.history.week_end.length);
+    await page.close();
+  });
+
+  it("renders a hostile name as text, never as HTML", async () => {
+    const { page, errors } = await open(accountUrl(HOSTILE_ACCOUNT_ID));
+    expect(await page.locator("#account-name").textContent()).toBe(HOSTILE_NAME);
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("loads only its own account's data", async () => {
+    const { page, requests } = await open(accountUrl("A0002"));
+    const data = requests.filter((r) => r.includes("/_file/"));
+    expect(data.some((r) => /\/A0002\.[0-9a-f]+\.json$/.test(r))).toBe(true);
+    expect(data.filter((r) => /\/accounts\//.test(r) && !/\/A0002\./.test(r))).toEqual([]);
+    expect(data.some((r) => r.includes("portfolio"))).toBe(false);
+    await page.close();
+  });
+});
+
+describe("validation what-if", () => {
+  it("re-scores in the browser when a weight moves", async () => {
+    const { page, errors } = await open(`${base}validation`);
+    const kpis = page.locator("#whatif-kpis");
+    const before = await kpis.textContent();
+    const slider = page.locator("form input[type=range]").first();
+    await slider.fill("0");
+    await expect.poll(() => kpis.textContent()).not.toBe(before);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("the built site", () => {
+  it("contains no contact e-mail address", () => {
+    const files = listFiles(dist);
+    const leaks = files.filter((f) => /\.(html|js|json|csv)$/.test(f) && readFileSync(f, "utf8").includes("@customer.example"));
+    expect(leaks).toEqual([]);
+  });
+});
