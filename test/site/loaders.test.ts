@@ -1,0 +1,108 @@
+/**
+ * The site's loaders outside Framework: one engine run per data+formula, re-run when the formula
+ * changes; the browser's what-if recombination reproduces the engine's uncapped score; the
+ * portfolio stays compact; account archives hold one JSON per account.
+ */
+import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import JSZip from "jszip";
+import { beforeAll, describe, expect, it } from "vitest";
+import { accountShardLoader } from "../../loaders/accounts.ts";
+import { engineOutputs, withLock } from "../../loaders/engine-outputs.ts";
+import { withOutputs } from "../../loaders/lib/outputs.ts";
+import { portfolio } from "../../loaders/portfolio.ts";
+import { DEFAULT_FORMULA_FILE } from "../../src/cli/paths.ts";
+import { decodeDict, decodeTenths, rowsOf } from "../../reports/components/data.ts";
+import { aucLowScoreChurns, recombine } from "../../reports/components/whatif.ts";
+import { whatif } from "../../loaders/validation.ts";
+import { addStandInOutputs } from "../helpers/site-outputs.ts";
+import { HOSTILE_NAME, writeSiteWarehouse } from "../helpers/site-warehouse.ts";
+import { tempDir } from "../helpers/warehouse.ts";
+
+let root: string;
+let data: string;
+let outputs: string;
+const quiet = { info: () => {}, warn: () => {}, step: <T,>(_: string, work: () => Promise<T>) => work() };
+
+beforeAll(async () => {
+  root = tempDir("site-loaders-");
+  data = writeSiteWarehouse(path.join(root, "warehouse"), { accounts: 30, weeks: 26 });
+  outputs = await engineOutputs({ env: { HEALTH_DATA: data }, cacheDir: path.join(root, "cache"), log: quiet });
+  await addStandInOutputs(outputs);
+}, 120_000);
+
+describe("engineOutputs", () => {
+  it("reuses the run for the same data and formula, and runs again when the formula changes", async () => {
+    const cacheDir = path.join(root, "cache");
+    const again = await engineOutputs({ env: { HEALTH_DATA: data }, cacheDir, log: quiet });
+    expect(again).toBe(outputs);
+    const formula = path.join(root, "formula.yaml");
+    copyFileSync(DEFAULT_FORMULA_FILE, formula);
+    writeFileSync(formula, readFileSync(formula, "utf8").replace("name: Default health formula", "name: Edited formula"));
+    const edited = await engineOutputs({ env: { HEALTH_DATA: data, HEALTH_FORMULA: formula }, cacheDir, log: quiet });
+    expect(edited).not.toBe(outputs);
+    expect(JSON.parse(readFileSync(path.join(edited, "health_summary.json"), "utf8")).formula.name).toBe("Edited formula");
+  });
+
+  it("lets one holder of the lock work at a time", async () => {
+    const lock = path.join(root, "test.lock");
+    const order: string[] = [];
+    const slow = (name: string) => withLock(lock, async () => {
+      order.push(`${name} in`);
+      await new Promise((r) => setTimeout(r, 100));
+      order.push(`${name} out`);
+    });
+    await Promise.all([slow("a"), slow("b")]);
+    expect([order[0]!.split(" ")[0], order[1]!.split(" ")[0]].sort()).toEqual(order[0]!.startsWith("a") ? ["a", "a"] : ["b", "b"]);
+  });
+});
+
+describe("what-if recombination", () => {
+  it("reproduces the engine's uncapped score from the category scores and weights", async () => {
+    await withOutputs(outputs, async (o) => {
+      const rows = await o.db.all<Record<string, number | null>>("select * from account_health_weekly where score is not null");
+      const columns = o.formula.categories.map((c) => Float64Array.from(rows, (r) => r[`category_${c.id}`] ?? NaN));
+      const scores = recombine(columns, o.formula.categories.map((c) => c.weight));
+      rows.forEach((r, i) => expect(scores[i]).toBeCloseTo(r.uncapped_score!, 6));
+    });
+  });
+
+  it("packs the sample so the browser gets the same category scores to a tenth", async () => {
+    const packed = await withOutputs(outputs, whatif);
+    if (!packed.available) throw new Error("stand-in sample missing");
+    const first = packed.categories[0]!.id;
+    const decoded = decodeTenths(packed.scores[first]!);
+    await withOutputs(outputs, async (o) => {
+      const rows = await o.db.all<Record<string, number | null>>(`select "category_${first}" as v from whatif_sample`);
+      rows.forEach((r, i) => (r.v === null ? expect(decoded[i]).toBeNaN() : expect(Math.abs(decoded[i]! - r.v!)).toBeLessThanOrEqual(0.05 + 1e-9)));
+    });
+    expect(decodeDict(packed.segment).length).toBe(packed.rows);
+  });
+
+  it("computes AUC 1 for a perfect score, 0.5 for a constant one", () => {
+    const labels = [1, 1, 0, 0, 0];
+    expect(aucLowScoreChurns(Float64Array.from([10, 20, 60, 70, 80]), labels)).toBe(1);
+    expect(aucLowScoreChurns(Float64Array.from([50, 50, 50, 50, 50]), labels)).toBe(0.5);
+    expect(aucLowScoreChurns(Float64Array.from([90, 80, 10, 20, 30]), labels)).toBe(0);
+  });
+});
+
+describe("portfolio and account data", () => {
+  it("lists current accounts with names as given", async () => {
+    const p = await withOutputs(outputs, portfolio);
+    const rows = rowsOf(p.accounts);
+    await withOutputs(outputs, async (o) => {
+      const current = await o.db.one<{ n: number }>("select count(*)::integer as n from accounts where not is_churned");
+      expect(rows.length).toBe(current!.n);
+    });
+    expect(rows.map((r) => r.name)).toContain(HOSTILE_NAME);
+  });
+
+  it("archives one JSON file per account, never an e-mail address", async () => {
+    const zip = await JSZip.loadAsync(await accountShardLoader(outputs, "s00"));
+    const names = Object.keys(zip.files);
+    expect(names.length).toBe(30);
+    for (const name of names) expect(await zip.file(name)!.async("string")).not.toMatch(/@customer\.example/);
+    expect(readdirSync(path.join(outputs, "site_accounts"))).toContain("s00.zip");
+  });
+});
