@@ -4,7 +4,7 @@
  * Every page must load without console errors or requests to other hosts; charts must draw marks,
  * filters must change tables, downloads must produce files, names must render as text.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -23,6 +23,7 @@ let browser: Browser;
 let server: Server;
 let base: string;
 let dist: string;
+let outputsDir: string;
 
 /** Opens `url` in a fresh page that records console errors, failed responses, dialogs and every request. */
 async function open(url: string) {
@@ -67,6 +68,7 @@ beforeAll(async () => {
   const data = writeSiteWarehouse(path.join(root, "warehouse"), { accounts: 40, weeks: 30 });
   const outputs = await engineOutputs({ env: { HEALTH_DATA: data }, cacheDir: path.join(root, "cache") });
   await addStandInOutputs(outputs);
+  outputsDir = outputs;
   dist = path.join(root, "dist");
   await buildSite({ env: { HEALTH_SITE_OUTPUTS: outputs }, dist, log: () => {} });
   ({ server, url: base } = await serveDist(dist));
@@ -180,6 +182,15 @@ describe("validation what-if", () => {
     expect(errors).toEqual([]);
     await page.close();
   });
+});
+
+describe("the build", () => {
+  it("fails when a data loader fails", async () => {
+    // an output set missing a file the account loader reads: that loader throws, the others work
+    const broken = tempDir("site-broken-");
+    for (const file of readdirSync(outputsDir)) if (file.endsWith(".json") || (file.endsWith(".parquet") && file !== "account_measures_weekly.parquet")) copyFileSync(path.join(outputsDir, file), path.join(broken, file));
+    await expect(buildSite({ env: { HEALTH_SITE_OUTPUTS: broken }, dist: path.join(broken, "dist"), log: () => {} })).rejects.toThrow(/data loader failed|observable build exited with code [1-9]/);
+  }, 300_000);
 });
 
 describe("the built site", () => {
