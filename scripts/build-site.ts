@@ -51,7 +51,7 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: (line
       const lines = pending.split("\n");
       pending = lines.pop() ?? "";
       // per-file lines are noise with thousands of account pages; keep loads, errors and the summary
-      for (const line of lines) if (!/^(build|alias|copy|render) /.test(stripAnsi(line))) log(line);
+      for (const line of lines) if (!/^(build|alias|copy|render|success) |^\/|→ .*\.observablehq\/cache\/_node/.test(stripAnsi(line))) log(line);
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);

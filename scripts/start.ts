@@ -3,32 +3,22 @@
  * none), build the site from a clean cache (the loaders run the engine once), serve it on
  * 127.0.0.1 and print the URL. PORT chooses the port (default 3000).
  */
-import { spawnSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { resolveLocations } from "../src/cli/paths.ts";
 import { buildSite, DIST } from "./build-site.ts";
 import { serveDist } from "./serve.ts";
 
-const root = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
 const log = (line: string) => process.stderr.write(`${line}\n`);
 
-/** Generates the demo warehouse with `health generate` when that command exists, else a small stand-in. */
+/** Generates the demo warehouse (src/generate) when HEALTH_DATA is unset and data/demo is missing or empty. */
 async function ensureWarehouse(): Promise<void> {
   const { data } = resolveLocations({});
   if (existsSync(data) && readdirSync(data).length > 0) return;
   if (process.env.HEALTH_DATA) throw new Error(`HEALTH_DATA=${data} is missing or empty`);
-  if (existsSync(path.join(root, "src", "cli", "commands", "generate.ts"))) {
-    log(`no warehouse at ${data}: generating the demo (health generate)`);
-    const result = spawnSync(process.execPath, [path.join(root, "src", "cli", "bin.js"), "generate", "--out", data], { stdio: "inherit" });
-    if (result.status !== 0) throw new Error("health generate failed");
-    return;
-  }
-  // Until the demo generator lands: the site tests' warehouse, so a fresh clone still shows a site.
-  log(`no warehouse at ${data} and no 'health generate' yet: writing a small stand-in warehouse`);
-  const { writeSiteWarehouse } = await import("../test/helpers/site-warehouse.ts");
-  writeSiteWarehouse(data, { accounts: 120, weeks: 52 });
+  log(`no warehouse at ${data}: generating the demo`);
+  const { generateDemoWarehouse } = await import("../src/generate/demo-warehouse.ts");
+  const summary = await generateDemoWarehouse({ outDir: data, onProgress: (line) => log(`  ${line}`) });
+  log(`demo warehouse: ${summary.accounts} accounts, ${summary.usageEvents} usage events in ${summary.seconds.toFixed(1)}s`);
 }
 
 try {
