@@ -1,6 +1,7 @@
 /**
- * `data/validation.json`: the backtest report (ROC points, lift by tier, calibration, lead-time
- * histogram, per-segment metrics) and the churned accounts' lead times; and `data/whatif.json`: the
+ * `data/validation.json`: the backtest report (backtest.json as the backtest stage writes it: ROC
+ * points, lift by tier, calibration, lead-time histogram, per-segment metrics) and the churned
+ * accounts' lead times; and `data/whatif.json`: the
  * labelled account-weeks with their category scores, packed so the browser can re-weight 10k
  * accounts' history live.
  */
@@ -27,8 +28,10 @@ export type WhatIf =
       scores: Record<string, string>;
       /** 1 = churned within the horizon, 0 = did not. */
       label: number[];
-      /** The engine's score, to check the recombination matches (caps aside). */
+      /** The engine's score, to check the recombination matches. */
       score: string;
+      /** The week's cap (uint16 tenths, 65535 = none): caps do not depend on the weights. */
+      cap: string;
       segment: DictColumn;
       tier: DictColumn;
     };
@@ -50,6 +53,7 @@ export async function whatif(outputs: Outputs): Promise<WhatIf> {
     scores,
     label: rows.map((r) => (r.label === true || Number(r.label) === 1 ? 1 : 0)),
     score: tenthsBase64(rows.map((r) => num(r.score))),
+    cap: tenthsBase64(rows.map((r) => num(r.cap_score))),
     segment: dictColumn(rows.map((r) => (r.segment === null || r.segment === undefined ? null : String(r.segment)))),
     tier: dictColumn(rows.map((r) => (r.tier === null || r.tier === undefined ? null : String(r.tier)))),
   };

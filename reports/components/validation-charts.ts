@@ -1,46 +1,50 @@
 /**
- * Validation charts (ROC, lift by tier, lead-time histogram, calibration) and the adapter that reads
- * them from `backtest.json`. The adapter accepts the field names of the backtest engineer's report
- * and a few obvious alternatives, so the page degrades to "not in this report" instead of failing.
+ * Validation charts (ROC, lift by tier, lead-time histogram, calibration) and the reader of
+ * `backtest.json`, whose fields are those of the backtest stage's report (BacktestReport in
+ * src/backtest/backtest.ts): `overall` and `segments[]` each carry auc, base_rate,
+ * top_decile_lift, at_risk / at_risk_or_watch {precision, recall}, roc, lift_by_tier, calibration
+ * and lead_time {histogram, share_flagged_4w, share_flagged_6w, median_lead_weeks}.
  */
 import * as Plot from "@observablehq/plot";
 import type { Size } from "./portfolio-charts.js";
 
-export interface Backtest {
+interface Flag { tiers: string[]; flagged: number; precision: number | null; recall: number | null }
+interface LeadTime { churned_accounts: number; flagged: number; share_flagged: number | null; share_flagged_4w: number | null; share_flagged_6w: number | null; median_lead_weeks: number | null; histogram: { weeks: number; accounts: number }[] }
+
+/** One scope (overall or a segment) of the backtest report, as the stage writes it. */
+export interface BacktestScope {
+  rows: number;
+  positives: number;
+  accounts: number;
+  base_rate: number;
   auc: number | null;
-  horizon: string | null;
-  baseRate: number | null;
-  topDecileLift: number | null;
-  roc: { fpr: number; tpr: number }[];
-  lift: { tier: string; churn_rate: number; lift: number | null; rows: number | null }[];
-  calibration: { band: string; churn_rate: number; rows: number | null; mean_score: number | null }[];
-  leadTimes: { weeks: number; accounts: number }[];
-  flagged4w: number | null;
-  flagged6w: number | null;
+  at_risk: Flag;
+  at_risk_or_watch: Flag;
+  top_decile_lift: number | null;
+  roc: { threshold: number | null; fpr: number; tpr: number }[];
+  lift_by_tier: { tier: string; label: string; rows: number; churned: number; churn_rate: number | null; lift: number | null }[];
+  calibration: { band: string; score_from: number; rows: number; churned: number; churn_rate: number; mean_score: number }[];
+  lead_time: LeadTime;
+  alert_lead_time: LeadTime | null;
 }
 
-type Json = Record<string, unknown>;
-const num = (v: unknown): number | null => (typeof v === "number" && Number.isFinite(v) ? v : null);
-const pick = (o: Json | undefined, ...keys: string[]): unknown => keys.map((k) => o?.[k]).find((v) => v !== undefined);
-const arr = (v: unknown): Json[] => (Array.isArray(v) ? (v as Json[]) : []);
+/** The parts of backtest.json the site shows. */
+export interface BacktestReport {
+  horizon: string;
+  lookback_weeks: number;
+  overall: BacktestScope;
+  segments: (BacktestScope & { segment: string })[];
+  definitions: Record<string, string>;
+}
 
-/** Normalises a backtest report (overall figures) for the charts. */
-export function readBacktest(report: unknown): Backtest {
-  const r = (report ?? {}) as Json;
-  const overall = (pick(r, "overall") as Json | undefined) ?? r;
-  const lead = (pick(overall, "lead_time", "lead_times") as Json | undefined) ?? {};
-  return {
-    auc: num(pick(overall, "auc", "AUC")),
-    horizon: (pick(r, "horizon", "horizon_days") as string | number | undefined)?.toString() ?? null,
-    baseRate: num(pick(overall, "base_rate", "base_churn_rate")),
-    topDecileLift: num(pick(overall, "top_decile_lift")),
-    roc: arr(pick(overall, "roc", "roc_points", "roc_curve")).map((p) => ({ fpr: num(pick(p, "fpr", "false_positive_rate", "x"))!, tpr: num(pick(p, "tpr", "true_positive_rate", "y"))! })).filter((p) => p.fpr !== null && p.tpr !== null),
-    lift: arr(pick(overall, "lift_by_tier", "tiers", "lift")).map((t) => ({ tier: String(pick(t, "tier", "tier_id")), churn_rate: num(pick(t, "churn_rate", "rate"))!, lift: num(pick(t, "lift")), rows: num(pick(t, "rows", "account_weeks", "n")) })).filter((t) => t.churn_rate !== null),
-    calibration: arr(pick(overall, "calibration", "calibration_bands")).map((b) => ({ band: String(pick(b, "band", "score_band", "label")), churn_rate: num(pick(b, "churn_rate", "observed_churn_rate", "rate"))!, rows: num(pick(b, "rows", "account_weeks", "n")), mean_score: num(pick(b, "mean_score")) })).filter((b) => b.churn_rate !== null),
-    leadTimes: arr(pick(lead, "histogram") ?? pick(overall, "lead_time_histogram")).map((h) => ({ weeks: num(pick(h, "weeks", "lead_weeks", "bin"))!, accounts: num(pick(h, "accounts", "count", "n"))! })).filter((h) => h.weeks !== null && h.accounts !== null),
-    flagged4w: num(pick(lead, "share_flagged_4w", "share_at_least_4w", "flagged_4w_share")),
-    flagged6w: num(pick(lead, "share_flagged_6w", "share_at_least_6w", "flagged_6w_share")),
-  };
+/** One row per scope for the per-segment table. */
+export function scopeRows(report: BacktestReport) {
+  const row = (scope: string, s: BacktestScope) => ({
+    scope, account_weeks: s.rows, churned_weeks: s.positives, base_rate: s.base_rate, auc: s.auc, top_decile_lift: s.top_decile_lift,
+    at_risk_precision: s.at_risk.precision, at_risk_recall: s.at_risk.recall,
+    flagged_4w: s.lead_time.share_flagged_4w, flagged_6w: s.lead_time.share_flagged_6w, median_lead_weeks: s.lead_time.median_lead_weeks,
+  });
+  return [row("All accounts", report.overall), ...report.segments.map((s) => row(s.segment, s))];
 }
 
 /** ROC curve with the diagonal of a random score. */
@@ -60,9 +64,9 @@ export function rocCurve(roc: { fpr: number; tpr: number }[], auc: number | null
 }
 
 /** Churn rate by tier against the base rate. */
-export function liftByTier(lift: Backtest["lift"], baseRate: number | null, tiers: { id: string; label: string; color: string }[], { width, height = 260 }: Size) {
+export function liftByTier(lift: BacktestScope["lift_by_tier"], baseRate: number | null, tiers: { id: string; label: string; color: string }[], { width, height = 260 }: Size) {
   const label = (id: string) => tiers.find((t) => t.id === id)?.label ?? id;
-  const rows = lift.map((l) => ({ ...l, label: label(l.tier), color: tiers.find((t) => t.id === l.tier)?.color ?? "#888" }));
+  const rows = lift.filter((l) => l.churn_rate !== null).map((l) => ({ ...l, churn_rate: l.churn_rate!, label: label(l.tier), color: tiers.find((t) => t.id === l.tier)?.color ?? "#888" }));
   return Plot.plot({
     width, height, marginLeft: 50,
     x: { domain: rows.map((r) => r.label), label: null },
@@ -92,10 +96,10 @@ export function leadTimeHistogram(leadTimes: { weeks: number; accounts: number }
 }
 
 /** Observed churn rate per score band: a well-calibrated score falls as the band rises. */
-export function calibration(bands: Backtest["calibration"], { width, height = 240 }: Size) {
+export function calibration(bands: BacktestScope["calibration"], { width, height = 240 }: Size) {
   return Plot.plot({
     width, height, marginLeft: 50,
-    x: { domain: bands.map((b) => b.band), label: "Score band →" },
+    x: { domain: [...bands].sort((a, b) => a.score_from - b.score_from).map((b) => b.band), label: "Score band →" },
     y: { label: "↑ Churned within the horizon (%)", grid: true, percent: true },
     marks: [Plot.barY(bands, { x: "band", y: "churn_rate", fill: "#4e79a7", tip: true }), Plot.ruleY([0])],
   });

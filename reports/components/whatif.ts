@@ -1,8 +1,9 @@
 /**
  * The what-if recombination, in the browser: new category weights -> every account-week's score,
- * tiers, AUC. Exactly the engine's rule: the weighted mean of the categories with data, renormalised
- * over them (caps are not re-applied). Everything is O(rows x categories) over typed arrays, so 10k
- * accounts' labelled history re-scores in milliseconds.
+ * tiers, AUC. Exactly the engine's rule (src/backtest/recombine.ts states it): the weighted mean of
+ * the categories with data and a positive weight, renormalised over them, then the week's cap
+ * (caps do not depend on the weights). Everything is O(rows x categories) over typed arrays, so
+ * 10k accounts' labelled history re-scores in milliseconds.
  */
 
 /** Scores for each row from per-category columns (NaN = no data) and weights; NaN when no category has data. */
@@ -21,6 +22,15 @@ export function recombine(columns: readonly Float64Array[], weights: readonly nu
       }
     }
     scores[i] = weight > 0 ? sum / weight : NaN;
+  }
+  return scores;
+}
+
+/** Each score capped by its week's cap (NaN = no cap), in place. */
+export function applyCaps(scores: Float64Array, caps: Float64Array): Float64Array {
+  for (let i = 0; i < scores.length; i++) {
+    const cap = caps[i]!;
+    if (cap === cap && scores[i]! > cap) scores[i] = cap;
   }
   return scores;
 }
@@ -57,10 +67,10 @@ export function aucLowScoreChurns(scores: Float64Array, labels: ArrayLike<number
 
 export interface TierRule { id: string; min: number }
 
-/** Tier id of each score under `tiers` (the highest tier whose min the score reaches). */
+/** Tier id of each score under `tiers`: the best tier whose min the score reaches; null for none (as the engine). */
 export function tiersOf(scores: Float64Array, tiers: readonly TierRule[]): (string | null)[] {
   const sorted = [...tiers].sort((a, b) => b.min - a.min);
-  return Array.from(scores, (s) => (s !== s ? null : (sorted.find((t) => s >= t.min)?.id ?? sorted[sorted.length - 1]?.id ?? null)));
+  return Array.from(scores, (s) => (s !== s ? null : (sorted.find((t) => s >= t.min)?.id ?? null)));
 }
 
 /** Rows, churners and churn rate per tier. */

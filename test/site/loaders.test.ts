@@ -13,7 +13,7 @@ import { withOutputs } from "../../loaders/lib/outputs.ts";
 import { portfolio } from "../../loaders/portfolio.ts";
 import { DEFAULT_FORMULA_FILE } from "../../src/cli/paths.ts";
 import { decodeDict, decodeTenths, rowsOf } from "../../reports/components/data.ts";
-import { aucLowScoreChurns, recombine } from "../../reports/components/whatif.ts";
+import { applyCaps, aucLowScoreChurns, recombine } from "../../reports/components/whatif.ts";
 import { whatif } from "../../loaders/validation.ts";
 import { addStandInOutputs } from "../helpers/site-outputs.ts";
 import { HOSTILE_NAME, writeSiteWarehouse } from "../helpers/site-warehouse.ts";
@@ -77,6 +77,16 @@ describe("what-if recombination", () => {
       rows.forEach((r, i) => (r.v === null ? expect(decoded[i]).toBeNaN() : expect(Math.abs(decoded[i]! - r.v!)).toBeLessThanOrEqual(0.05 + 1e-9)));
     });
     expect(decodeDict(packed.segment).length).toBe(packed.rows);
+  });
+
+  it("re-scores the sample as the engine did: recombined category scores, capped by the week's cap", async () => {
+    const packed = await withOutputs(outputs, whatif);
+    if (!packed.available) throw new Error("what-if sample missing");
+    const columns = packed.categories.map((c) => decodeTenths(packed.scores[c.id]!));
+    const scores = applyCaps(recombine(columns, packed.categories.map((c) => c.weight)), decodeTenths(packed.cap));
+    const engine = decodeTenths(packed.score);
+    // category scores and the engine's score travel in tenths: each is off by at most 0.05
+    scores.forEach((s, i) => expect(Math.abs(s - engine[i]!)).toBeLessThanOrEqual(0.1 + 1e-9));
   });
 
   it("computes AUC 1 for a perfect score, 0.5 for a constant one", () => {
