@@ -44,20 +44,28 @@ function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: (line
     const child = spawn(command, args, { cwd: PROJECT_ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let output = "";
     let pending = "";
+    let accountLoads = 0;
     const onData = (chunk: Buffer) => {
       const text = chunk.toString();
       output += text;
       pending += text;
       const lines = pending.split("\n");
       pending = lines.pop() ?? "";
-      // per-file lines are noise with thousands of account pages; keep loads, errors and the summary
-      for (const line of lines) if (!/^(build|alias|copy|render|success) |^\/|→ .*\.observablehq\/cache\/_node/.test(stripAnsi(line))) log(line);
+      // per-file lines are noise with thousands of account pages: keep page loads, errors and the
+      // summary, with the account pages counted rather than listed
+      for (const line of lines) {
+        const plain = stripAnsi(line);
+        if (/load \/accounts\//.test(plain)) accountLoads++;
+        else if (/^│[\s│]{5,}[├└]── /.test(plain)) continue;
+        else if (!/^(build|alias|copy|render|success|bundle) |^\/|→ .*\.observablehq\/cache\/_node/.test(plain)) log(line);
+      }
     };
     child.stdout.on("data", onData);
     child.stderr.on("data", onData);
     child.on("error", reject);
     child.on("close", (code) => {
       if (pending) log(pending);
+      if (accountLoads > 0) log(`(${accountLoads} account pages loaded)`);
       if (code === 0) resolve(output);
       else reject(new Error(`observable build exited with code ${code}`));
     });

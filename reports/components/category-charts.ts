@@ -24,7 +24,7 @@ export function riskDrivers(drivers: { category_id: string; mean_points_lost: nu
 export function categoryHeatmap(rows: { name: string; score: number | null; scores: Record<string, number | null> }[], categories: Category[], { width, height }: Size) {
   const cells = rows.flatMap((r) => categories.map((c) => ({ account: r.name, category: c.label, score: r.scores[c.id] ?? null })));
   return Plot.plot({
-    width, height: height ?? 60 + 18 * rows.length, marginLeft: 180, marginTop: 70,
+    width, height: height ?? 90 + 18 * rows.length, marginLeft: 180, marginTop: 100, marginRight: 90,
     x: { domain: categories.map((c) => c.label), axis: "top", label: null, tickRotate: -25 },
     y: { domain: rows.map((r) => r.name), label: null },
     color: { type: "linear", domain: [0, 50, 100], range: ["#d73027", "#fee08b", "#1a9850"], legend: true, label: "Category score" },

@@ -19,12 +19,25 @@ export interface ChartCardOptions {
   height?: number;
 }
 
+/** Narrowest chart drawn: below this, margins would leave Plot negative widths. */
+const MIN_CHART_WIDTH = 300;
+
+/**
+ * The width a chart gets inside a card, from the page's `width`: the card's padding taken off and,
+ * in a `.grid-2` (two columns of at least 420px, else one), half the row less the gap. Drawing at
+ * this width keeps the chart's text at its real size instead of scaling the SVG down.
+ */
+export function cardWidth(pageWidth: number, columns: 1 | 2 = 1): number {
+  const cols = columns === 2 && pageWidth >= 2 * 420 + 16 ? 2 : 1;
+  return Math.max(MIN_CHART_WIDTH, Math.floor((pageWidth - 16 * (cols - 1)) / cols) - 32);
+}
+
 /** A titled card holding `render({width, height})`, with PNG and SVG buttons. */
 export function chartCard(render: ChartRender, options: ChartCardOptions): HTMLElement {
   const card = element("figure", "card-figure");
   card.append(element("h3", "", options.title));
   if (options.subtitle) card.append(element("p", "subtitle", options.subtitle));
-  card.append(render({ width: options.width, height: options.height }));
+  card.append(render({ width: Math.max(MIN_CHART_WIDTH, options.width), height: options.height }));
   const buttons = element("div", "downloads");
   const svgButton = button("SVG", () => downloadBlob(new Blob([slideSvg(render, options)], { type: "image/svg+xml" }), `${options.filename}.svg`));
   const pngButton = button("PNG", async () => downloadBlob(await slidePng(render, options), `${options.filename}.png`));

@@ -30,7 +30,7 @@ export function healthDistribution(accounts: { score: number | null; tier: strin
 export function arrByTier(accounts: { arr: number; tier: string | null }[], tiers: Tier[], { width, height = 200 }: Size) {
   const rows = tiers.map((t) => ({ tier: t.label, arr: accounts.filter((a) => a.tier === t.id).reduce((s, a) => s + a.arr, 0), accounts: accounts.filter((a) => a.tier === t.id).length }));
   return Plot.plot({
-    width, height, marginLeft: 90, marginRight: 80,
+    width, height, marginLeft: 90, marginRight: 130,
     x: { label: "ARR →", tickFormat: formatMoneyShort, grid: true },
     y: { domain: tiers.map((t) => t.label), label: null },
     color: { domain: tiers.map((t) => t.label), range: tiers.map((t) => t.color) },
