@@ -15,7 +15,6 @@ import { DEFAULT_FORMULA_FILE } from "../../src/cli/paths.ts";
 import { decodeDict, decodeTenths, rowsOf } from "../../reports/components/data.ts";
 import { applyCaps, aucLowScoreChurns, recombine } from "../../reports/components/whatif.ts";
 import { whatif } from "../../loaders/validation.ts";
-import { addStandInOutputs } from "../helpers/site-outputs.ts";
 import { HOSTILE_NAME, writeSiteWarehouse } from "../helpers/site-warehouse.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 
@@ -28,7 +27,6 @@ beforeAll(async () => {
   root = tempDir("site-loaders-");
   data = writeSiteWarehouse(path.join(root, "warehouse"), { accounts: 30, weeks: 26 });
   outputs = await engineOutputs({ env: { HEALTH_DATA: data }, cacheDir: path.join(root, "cache"), log: quiet });
-  await addStandInOutputs(outputs);
 }, 120_000);
 
 describe("engineOutputs", () => {
@@ -69,7 +67,7 @@ describe("what-if recombination", () => {
 
   it("packs the sample so the browser gets the same category scores to a tenth", async () => {
     const packed = await withOutputs(outputs, whatif);
-    if (!packed.available) throw new Error("stand-in sample missing");
+    if (!packed.available) throw new Error("the backtest stage wrote no what-if sample");
     const first = packed.categories[0]!.id;
     const decoded = decodeTenths(packed.scores[first]!);
     await withOutputs(outputs, async (o) => {

@@ -1,6 +1,7 @@
 /**
- * The report site in a real browser: one build of a small generated warehouse (plus stand-ins for
- * the outputs of stages still being built), served on 127.0.0.1 and driven by Debian's chromium.
+ * The report site in a real browser: one build of a small hand-built warehouse (every stage of the
+ * main job: health, alerts, expansion, cohorts, backtest), served on 127.0.0.1 and driven by
+ * Debian's chromium.
  * Every page must load without console errors or requests to other hosts; charts must draw marks,
  * filters must change tables, downloads must produce files, names must render as text.
  */
@@ -12,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineOutputs } from "../../loaders/engine-outputs.ts";
 import { buildSite } from "../../scripts/build-site.ts";
 import { serveDist } from "../../scripts/serve.ts";
-import { addStandInOutputs } from "../helpers/site-outputs.ts";
 import { HOSTILE_ACCOUNT_ID, HOSTILE_NAME, writeSiteWarehouse } from "../helpers/site-warehouse.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 
@@ -67,7 +67,6 @@ beforeAll(async () => {
   const root = tempDir("site-test-");
   const data = writeSiteWarehouse(path.join(root, "warehouse"), { accounts: 40, weeks: 30 });
   const outputs = await engineOutputs({ env: { HEALTH_DATA: data }, cacheDir: path.join(root, "cache") });
-  await addStandInOutputs(outputs);
   outputsDir = outputs;
   dist = path.join(root, "dist");
   await buildSite({ env: { HEALTH_SITE_OUTPUTS: outputs }, dist, log: () => {} });
