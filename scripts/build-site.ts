@@ -6,7 +6,7 @@
  * non-zero exit or a loader error in its log, (4) checks the built pages (checkDist).
  */
 import { spawn } from "node:child_process";
-import { rmSync } from "node:fs";
+import { existsSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { checkDist, formatReport } from "./check-dist.ts";
@@ -22,6 +22,7 @@ export async function buildSite(options: { env?: NodeJS.ProcessEnv; log?: (line:
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const started = performance.now();
   rmSync(path.join(REPORTS_ROOT, ".observablehq", "cache"), { recursive: true, force: true });
+  clearOutsideDist(dist);
   prepareOfflineNpmCache(REPORTS_ROOT, PROJECT_ROOT);
   const output = await run(process.execPath, [path.join(PROJECT_ROOT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js"), "build"], {
     ...process.env,
@@ -37,6 +38,18 @@ export async function buildSite(options: { env?: NodeJS.ProcessEnv; log?: (line:
   log(formatReport(report));
   if (report.problems.length > 0) throw new Error(`the built site has problems:\n${report.problems.map((p) => `  - ${p}`).join("\n")}`);
   return { seconds: (performance.now() - started) / 1000, dist };
+}
+
+/**
+ * Framework clears its output folder only when it is inside the project; a build into an earlier
+ * build elsewhere then fails on the first existing file. Clear such a folder when it holds a
+ * previous build (its `_observablehq` assets), and refuse any other non-empty folder.
+ */
+function clearOutsideDist(dist: string): void {
+  if (!existsSync(dist) || !path.relative(PROJECT_ROOT, dist).startsWith("..")) return;
+  if (readdirSync(dist).length === 0) return;
+  if (!existsSync(path.join(dist, "_observablehq"))) throw new Error(`${dist} is not empty and holds no earlier build of the site: choose another HEALTH_SITE_DIST`);
+  rmSync(dist, { recursive: true, force: true });
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string> {
