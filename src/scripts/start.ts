@@ -8,8 +8,8 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { engineOutputs } from "../../loaders/engine-outputs.ts";
-import { buildSite, DIST } from "../../scripts/build-site.ts";
-import { serveDist } from "../../scripts/serve.ts";
+import { buildSite, DIST } from "../site/build-site.ts";
+import { serveDist } from "../site/serve.ts";
 import { createLogger } from "../cli/log.ts";
 import { main } from "../cli/main.ts";
 import { resolveLocations } from "../cli/paths.ts";

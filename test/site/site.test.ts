@@ -11,8 +11,8 @@ import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineOutputs } from "../../loaders/engine-outputs.ts";
-import { buildSite } from "../../scripts/build-site.ts";
-import { serveDist } from "../../scripts/serve.ts";
+import { buildSite } from "../../src/site/build-site.ts";
+import { serveDist } from "../../src/site/serve.ts";
 import { HOSTILE_ACCOUNT_ID, HOSTILE_NAME, writeSiteWarehouse } from "../helpers/site-warehouse.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 

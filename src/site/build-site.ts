@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { checkDist, formatReport } from "./check-dist.ts";
 import { prepareOfflineNpmCache } from "./offline-npm-cache.ts";
 
-const PROJECT_ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const PROJECT_ROOT = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const REPORTS_ROOT = path.join(PROJECT_ROOT, "reports");
 export const DIST = path.join(PROJECT_ROOT, "dist");
 

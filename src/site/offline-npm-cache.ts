@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-const PROJECT_ROOT = path.resolve(fileURLToPath(new URL("..", import.meta.url)));
+const PROJECT_ROOT = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
 /** Every bare `npm:` name Framework 1.13's client and build may look up, with a fallback version. */
 export const FRAMEWORK_NPM_NAMES: Record<string, string> = {
