@@ -1,12 +1,13 @@
 /**
- * `npm run bench -- [--accounts N] [--dir DIR] [--events-per-account E] [--formula FILE]`
+ * `npm run bench -- [--accounts N] [--dir DIR] [--events-per-account E] [--formula FILE] [--site]`
  *
  * Prints figures, asserts nothing: generates (or reuses) a demo warehouse of N accounts (default
  * 10 000, about 100M usage events), then times, in one run, the reference (one DuckDB GROUP BY
  * account, week over the usage events) and every step of the main job (check, score, each stage,
  * publish), with each step's peak RSS, the ratio pipeline / reference and the output sizes. DuckDB's
  * limits come from HEALTH_DUCKDB_MEMORY_LIMIT, HEALTH_DUCKDB_THREADS and HEALTH_DUCKDB_TEMP_DIR.
- * DuckDB's memory limit defaults to 2.5GB here. The figures are also written to DIR/bench-N.json.
+ * With --site it then builds the report site on the same warehouse and prints each page's data
+ * payload (the portfolio's target is at most 1 MB). DuckDB's memory limit defaults to 2.5GB here. The figures are also written to DIR/bench-N.json.
  */
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -24,6 +25,8 @@ import { computeHealth } from "../health/engine.ts";
 import { ingest } from "../ingest/ingest.ts";
 import { publish } from "../output/publish.ts";
 import { STAGES } from "../run.ts";
+import { buildSite } from "../site/build-site.ts";
+import { checkDist } from "../site/check-dist.ts";
 
 const { values } = parseArgs({
   options: {
@@ -31,6 +34,8 @@ const { values } = parseArgs({
     dir: { type: "string", default: path.join(PROJECT_ROOT, ".cache", "bench") },
     "events-per-account": { type: "string" },
     formula: { type: "string" },
+    // building the site renders one page per account: minutes at 10k accounts, so it is asked for
+    site: { type: "boolean", default: false },
   },
 });
 const accounts = Number(values.accounts);
@@ -89,6 +94,21 @@ const engine = await withDatabase(async (db) => {
 await reference("reference: GROUP BY account, week (after)");
 sampler.stop();
 
+let site: { seconds: number; pages: Record<string, number>; account_page_max_kib: number } | undefined;
+if (values.site) {
+  const dist = path.join(benchDir, `site-${suffix}`);
+  const built = await log.step("site build (runs the main job again in its loaders)", () =>
+    buildSite({ env: { HEALTH_DATA: data, HEALTH_FORMULA: formulaFile }, dist, log: () => {} }),
+  );
+  const report = checkDist(built.dist);
+  const kib = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
+  site = {
+    seconds: round(built.seconds),
+    pages: Object.fromEntries(Object.entries(report.pageData).map(([page, bytes]) => [page, kib(bytes)])),
+    account_page_max_kib: kib(report.accountPageMaxData),
+  };
+}
+
 const referenceSeconds = Math.min(...steps.filter((s) => s.step.startsWith("reference")).map((s) => s.seconds));
 const pipeline = steps.filter((s) => !s.step.startsWith("reference"));
 const pipelineSeconds = pipeline.reduce((sum, s) => sum + s.seconds, 0);
@@ -113,6 +133,7 @@ const figures = {
   steps: steps.map((s) => ({ ...s, seconds: round(s.seconds), x_reference: round(s.seconds / referenceSeconds) })),
   slowest_models: slowestModels.map((m) => ({ model: m.model, seconds: round(m.seconds) })),
   outputs,
+  site,
 };
 writeFileSync(path.join(benchDir, `bench-${suffix}.json`), `${JSON.stringify(figures, null, 2)}\n`);
 
@@ -126,6 +147,11 @@ say("slowest engine models:");
 say(formatRecords(figures.slowest_models, "text"));
 say("outputs:");
 say(formatRecords(outputs, "text"));
+if (site) {
+  say(`site build ${site.seconds}s; data per page (KiB; portfolio target <= 1024):`);
+  say(formatRecords(Object.entries(site.pages).map(([page, kib]) => ({ page, kib })), "text"));
+  say(`largest account page: ${site.account_page_max_kib} KiB\n`);
+}
 say(`figures written to ${path.join(benchDir, `bench-${suffix}.json`)}`);
 
 function round(value: number): number {

@@ -9,6 +9,8 @@ export interface DistReport {
   pages: number;
   /** Bytes of `_file/` data each top-level page references, by page path. */
   pageData: Record<string, number>;
+  /** The most bytes of data any one account page references (each loads only its own account). */
+  accountPageMaxData: number;
   problems: string[];
 }
 
@@ -19,10 +21,11 @@ const ALLOWED_EMAIL_FILES = /^_(node|observablehq|npm)\//;
 /** Walks `dist` and returns what it found. */
 export function checkDist(dist: string): DistReport {
   const problems: string[] = [];
-  if (!existsSync(dist)) return { pages: 0, pageData: {}, problems: [`${dist} does not exist`] };
+  if (!existsSync(dist)) return { pages: 0, pageData: {}, accountPageMaxData: 0, problems: [`${dist} does not exist`] };
   const files = listFiles(dist);
   const pages = files.filter((f) => f.endsWith(".html"));
   const pageData: Record<string, number> = {};
+  let accountPageMaxData = 0;
   for (const page of pages) {
     const html = readFileSync(path.join(dist, page), "utf8");
     if (html.includes("observablehq--error")) problems.push(`${page} rendered an error`);
@@ -35,13 +38,14 @@ export function checkDist(dist: string): DistReport {
       else bytes += statSync(file).size;
     }
     if (!page.startsWith("accounts/")) pageData[page] = bytes;
+    else accountPageMaxData = Math.max(accountPageMaxData, bytes);
   }
   for (const file of files) {
     if (ALLOWED_EMAIL_FILES.test(file) || !/\.(html|js|json|csv|txt|css|svg)$/.test(file)) continue;
     const found = readFileSync(path.join(dist, file), "utf8").match(EMAIL);
     if (found) problems.push(`${file} contains an e-mail address (${found.length}×)`);
   }
-  return { pages: pages.length, pageData, problems };
+  return { pages: pages.length, pageData, accountPageMaxData, problems };
 }
 
 /** One line per page with its data bytes, then the problems. */
