@@ -3,7 +3,7 @@
  * the stages that make them. A run without such a stage gives `{available: false}`, and the page
  * says so instead of failing.
  */
-import { accountSlug, plainRows } from "./lib/encode.ts";
+import { accountSlug, dictColumn, plainRows, round, type DictColumn } from "./lib/encode.ts";
 import { withOutputs, type Outputs } from "./lib/outputs.ts";
 
 /** Weeks of closed alerts kept besides the open ones. */
@@ -32,14 +32,26 @@ export async function expansion(outputs: Outputs): Promise<Listing> {
   return { available: true, rows: withSlug(plainRows(rows, ["formula_hash"])) };
 }
 
-/** Cohort health and retention by week. */
-export async function cohorts(outputs: Outputs): Promise<Listing> {
+export type CohortListing = { available: false } | { available: true; columns: Record<string, unknown[] | DictColumn> };
+
+/**
+ * Cohort health and retention by week, as columns: five dimensions x cohorts x 104 weeks is
+ * thousands of rows, so text repeats as dictionary codes and numbers are rounded (1.5 MB of row
+ * objects at 1k accounts otherwise).
+ */
+export async function cohorts(outputs: Outputs): Promise<CohortListing> {
   if (!outputs.has("cohorts")) return { available: false };
-  const rows = await outputs.db.all("select * from cohorts order by dimension, cohort, week_end");
-  return { available: true, rows: plainRows(rows, ["formula_hash"]) };
+  const rows = plainRows(await outputs.db.all("select * exclude (formula_hash, week_start) from cohorts order by dimension, cohort, week_end"));
+  const columns: Record<string, unknown[] | DictColumn> = {};
+  for (const key of Object.keys(rows[0] ?? {})) {
+    const values = rows.map((r) => r[key] ?? null);
+    if (values.every((v) => v === null || typeof v === "string")) columns[key] = dictColumn(values as (string | null)[]);
+    else columns[key] = values.map((v) => round(v, key === "retained_share" ? 4 : 1));
+  }
+  return { available: true, columns };
 }
 
-const loader = (build: (outputs: Outputs) => Promise<Listing>) => async (dir: string) => JSON.stringify(await withOutputs(dir, build));
+const loader = (build: (outputs: Outputs) => Promise<Listing | CohortListing>) => async (dir: string) => JSON.stringify(await withOutputs(dir, build));
 
 /** Loader cores: JSON text for the outputs in `dir`. */
 export const alertsLoader = loader(alerts);
