@@ -95,21 +95,6 @@ const engine = await withDatabase(async (db) => {
 await reference("reference: GROUP BY account, week (after)");
 sampler.stop();
 
-let site: { seconds: number; pages: Record<string, number>; account_page_max_kib: number } | undefined;
-if (values.site) {
-  const dist = path.join(benchDir, `site-${suffix}`);
-  const built = await log.step("site build (runs the main job again in its loaders)", () =>
-    buildSite({ env: { HEALTH_DATA: data, HEALTH_FORMULA: formulaFile }, dist, log: () => {} }),
-  );
-  const report = checkDist(built.dist);
-  const kib = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
-  site = {
-    seconds: round(built.seconds),
-    pages: Object.fromEntries(Object.entries(report.pageData).map(([page, bytes]) => [page, kib(bytes)])),
-    account_page_max_kib: kib(report.accountPageMaxData),
-  };
-}
-
 const referenceSeconds = Math.min(...steps.filter((s) => s.step.startsWith("reference")).map((s) => s.seconds));
 const pipeline = steps.filter((s) => !s.step.startsWith("reference"));
 const pipelineSeconds = pipeline.reduce((sum, s) => sum + s.seconds, 0);
@@ -135,9 +120,8 @@ const figures = {
   steps: steps.map((s) => ({ ...s, seconds: round(s.seconds), x_reference: round(s.seconds / referenceSeconds) })),
   slowest_models: slowestModels.map((m) => ({ model: m.model, seconds: round(m.seconds) })),
   outputs,
-  site,
+  site: undefined as SiteFigures | undefined,
 };
-writeFileSync(path.join(benchDir, `bench-${suffix}.json`), `${JSON.stringify(figures, null, 2)}\n`);
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 say(`\n${accounts} accounts, ${scanned.events.toLocaleString("en")} usage events, ${engine.accountWeeks.toLocaleString("en")} account-weeks`);
@@ -149,11 +133,40 @@ say("slowest engine models:");
 say(formatRecords(figures.slowest_models, "text"));
 say("outputs:");
 say(formatRecords(outputs, "text"));
-if (site) {
-  say(`site build ${site.seconds}s; data per page (KiB; portfolio target <= 1024):`);
-  say(formatRecords(Object.entries(site.pages).map(([page, kib]) => ({ page, kib })), "text"));
-  say(`largest account page: ${site.account_page_max_kib} KiB\n`);
+
+// The pipeline's figures are printed first: the site build renders one page per account and can
+// take half an hour at 10k accounts, or fail, without losing them.
+interface SiteFigures {
+  seconds: number;
+  pages: Record<string, number>;
+  account_page_max_kib: number;
 }
+if (values.site) {
+  const dist = path.join(benchDir, `site-${suffix}`);
+  const buildLog = path.join(benchDir, `site-${suffix}.log`);
+  const lines: string[] = [];
+  try {
+    const built = await log.step(`site build (runs the main job again in its loaders; log in ${buildLog})`, () =>
+      buildSite({ env: { HEALTH_DATA: data, HEALTH_FORMULA: formulaFile }, dist, log: (line) => lines.push(line) }),
+    );
+    const report = checkDist(built.dist);
+    const kib = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
+    figures.site = {
+      seconds: round(built.seconds),
+      pages: Object.fromEntries(Object.entries(report.pageData).map(([page, bytes]) => [page, kib(bytes)])),
+      account_page_max_kib: kib(report.accountPageMaxData),
+    };
+    say(`site build ${figures.site.seconds}s; data per page (KiB; portfolio target <= 1024):`);
+    say(formatRecords(Object.entries(figures.site.pages).map(([page, kib]) => ({ page, kib })), "text"));
+    say(`largest account page: ${figures.site.account_page_max_kib} KiB\n`);
+  } catch (error) {
+    say(`site build failed: ${(error as Error).message} (its log: ${buildLog})`);
+    process.exitCode = 1;
+  } finally {
+    writeFileSync(buildLog, `${lines.join("\n")}\n`);
+  }
+}
+writeFileSync(path.join(benchDir, `bench-${suffix}.json`), `${JSON.stringify(figures, null, 2)}\n`);
 say(`figures written to ${path.join(benchDir, `bench-${suffix}.json`)}`);
 
 function round(value: number): number {
