@@ -4,8 +4,8 @@
 --             week's score became known; an account-week exists only while not churned before it)
 --   censored  not churned so far, but the horizon runs past the export: we cannot know yet, so the
 --             week is neither a positive nor a negative
---   cap_score the lowest max_score of the formula caps in force that week (null = none), so that a
---             re-weighted score can be capped exactly as the engine caps
+--   cap_score the lowest max_score of the formula caps in force that week (null = none), as the
+--             engine found it, so that a re-weighted score can be capped exactly as the engine caps
 -- Weeks without any category data (no score from data) are left out: there is nothing to rank.
 with
 
@@ -14,7 +14,7 @@ health as (
 ),
 
 scores as (
-    select account_id, week_start, tier_rank as tier_position from int_health_scores
+    select account_id, week_start, tier_rank as tier_position, cap_score from int_health_scores
 ),
 
 weeks as (
@@ -29,13 +29,6 @@ exported as (
     select exported_at from run_context
 ),
 
-caps as (
-    select v.account_id, v.week_start, min(c.max_score)                as cap_score
-    from int_measure_values as v
-    join formula_caps as c on c.measure_id = v.measure_id and v.raw_value >= c.at_least
-    group by v.account_id, v.week_start
-),
-
 labelled as (
     select
         h.account_id,
@@ -47,7 +40,7 @@ labelled as (
         w.arr,
         h.score,
         h.uncapped_score,
-        c.cap_score,
+        s.cap_score,
         h.coverage,
         h.tier,
         s.tier_position,
@@ -59,7 +52,6 @@ labelled as (
     join scores as s using (account_id, week_start)
     join weeks as w using (account_id, week_start)
     join accounts as a using (account_id)
-    left join caps as c using (account_id, week_start)
     cross join exported as e
     where h.uncapped_score is not null
       and ($from is null or h.week_end >= $from::date)

@@ -29,6 +29,8 @@ scored as (
         t.uncapped_score,
         least(t.uncapped_score, coalesce(c.cap, 100))                   as score,
         case when c.cap < t.uncapped_score then c.cap_reason end        as cap_reason,
+        -- the lowest cap in force (null = none), binding or not: a re-weighted score is capped by it
+        c.cap                                                           as cap_score,
         coalesce(t.coverage, 0)                                         as coverage
     from int_account_weeks as w
     left join totals as t using (account_id, week_start)
