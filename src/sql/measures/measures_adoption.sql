@@ -46,7 +46,7 @@ users as (
         p.week_start,
         count(*)                                                        as contacts,
         count(*) filter (where p.active_days_28d > 0)                   as active_users_4w,
-        sum(p.user_score)                                               as user_score_sum,
+        exact_sum(p.user_score)                                         as user_score_sum,
         count(*) filter (where t.first_completed_at < p.as_of)          as trained_contacts
     from int_contact_weeks as p
     left join trainings as t on t.contact_id = p.contact_id

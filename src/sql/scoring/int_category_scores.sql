@@ -5,6 +5,6 @@ select
     week_start,
     category_id,
     any_value(category_score)                                           as category_score,
-    round(sum(contribution), 9)                                         as contribution -- same bits every run
+    round(exact_sum(contribution), 9)                                   as contribution -- same bits every run
 from int_measure_scores
 group by account_id, week_start, category_id

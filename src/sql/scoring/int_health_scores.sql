@@ -3,7 +3,7 @@
 with
 
 totals as (
-    select account_id, week_start, round(sum(contribution), 9) as uncapped_score, any_value(coverage) as coverage
+    select account_id, week_start, round(exact_sum(contribution), 9) as uncapped_score, any_value(coverage) as coverage
     from int_measure_scores
     group by account_id, week_start
 ),

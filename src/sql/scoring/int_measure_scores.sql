@@ -23,22 +23,22 @@ categories as (
         s.account_id,
         s.week_start,
         s.category_id,
-        sum(s.measure_weight)                                           as measure_weight_with_data,
-        -- sums of floats depend on the order rows arrive in, which parallel hashing does not fix;
-        -- rounding far below a point makes every run give the same bits
-        round(sum(s.measure_weight * s.score) / sum(s.measure_weight), 9) as category_score
+        exact_sum(s.measure_weight)                                     as measure_weight_with_data,
+        -- exact sums: a float sum depends on the order rows arrive in, and rounding alone still
+        -- flips the last digit when a sum lands near it
+        round(exact_sum(s.measure_weight * s.score) / exact_sum(s.measure_weight), 9) as category_score
     from scored as s
     group by s.account_id, s.week_start, s.category_id
-    having sum(s.measure_weight) > 0
+    having exact_sum(s.measure_weight) > 0
 ),
 
 accounts as (
     select
         c.account_id,
         c.week_start,
-        sum(f.weight)                                                   as category_weight_with_data,
+        exact_sum(f.weight)                                             as category_weight_with_data,
         -- share of the formula's total weight (100 x 100) that had data
-        round(sum(f.weight * c.measure_weight_with_data) / 10000.0, 9)  as coverage
+        round(exact_sum(f.weight * c.measure_weight_with_data) / 10000.0, 9)  as coverage
     from categories as c
     join formula_categories as f using (category_id)
     where f.weight > 0
