@@ -108,7 +108,7 @@ function plainValue(value: unknown): unknown {
   return value;
 }
 
-function numberFromEnv(name: string): number | undefined {
+export function numberFromEnv(name: string): number | undefined {
   const raw = process.env[name];
   if (!raw) return undefined;
   const value = Number(raw);

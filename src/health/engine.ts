@@ -5,10 +5,11 @@
  * relations the outputs are written from (account_health_weekly, account_measures_weekly,
  * user_health, accounts).
  */
-import { ident, type Database } from "../db/duckdb.ts";
+import { ident, numberFromEnv, type Database } from "../db/duckdb.ts";
 import { checkFormulaTables, type LoadedFormula } from "../formula/load.ts";
 import type { IngestResult } from "../ingest/ingest.ts";
 import { sqlFile } from "../sql/files.ts";
+import { buildInAccountBatches, planAccountBatches } from "./account-batches.ts";
 import { loadFormulaTables } from "./formula-tables.ts";
 import { MEASURE_FAMILIES, measureById, measureHasTables, MEASURES } from "./measures.ts";
 
@@ -22,21 +23,35 @@ export interface HealthRun {
   lastWeekEnd: string | null;
   accountWeeks: number;
   accounts: number;
-  /** Seconds spent building each model, in build order (for profiling and the benchmark). */
+  /** Account batches the per-account models were built in (1 unless the book outgrew one batch). */
+  batches: number;
+  /** Seconds spent building each model, in build order, summed over batches (for profiling and the benchmark). */
   timings: { model: string; seconds: number }[];
 }
 
-/** The models, in build order, each created as a table named after its file. */
-const MODELS = [
+export interface EngineOptions {
+  /**
+   * Most contacts per account batch (default HEALTH_CONTACTS_PER_BATCH, else 250 000): the
+   * per-contact weekly history of a batch, contacts x weeks rows, is the engine's largest table.
+   */
+  contactsPerBatch?: number;
+}
+
+const DEFAULT_CONTACTS_PER_BATCH = 250_000;
+
+/** Portfolio-wide models, built once, in order, each created as a table named after its file. */
+const PORTFOLIO_MODELS = [
   "intermediate/int_calendar",
   "intermediate/int_core_features_weekly",
   "intermediate/int_contact_activity_weekly",
   "intermediate/int_account_activity_weekly",
-  "intermediate/int_account_weeks",
-  "intermediate/int_contact_weeks",
+  "intermediate/int_ttv_norms",
 ] as const;
 
 const SCORING = ["scoring/int_measure_scores", "scoring/int_category_scores", "scoring/int_health_scores"] as const;
+
+/** Per-account models that only feed others in the same batch; every other one is kept for later stages. */
+const TRANSIENT = new Set(["int_contact_weeks"]);
 
 /** Builds every health table for the staged warehouse in `db`. */
 export async function computeHealth(
@@ -44,6 +59,7 @@ export async function computeHealth(
   ingested: IngestResult,
   formula: LoadedFormula,
   onProgress: (message: string) => void = () => {},
+  options: EngineOptions = {},
 ): Promise<HealthRun> {
   const present = new Set(ingested.tables.filter((t) => t.present).map((t) => t.table));
   const timings: HealthRun["timings"] = [];
@@ -60,18 +76,37 @@ export async function computeHealth(
   });
 
   onProgress("building weekly spine and user activity");
-  for (const model of MODELS) await build(model);
+  for (const model of PORTFOLIO_MODELS) await build(model);
 
-  onProgress("computing measures");
-  for (const family of MEASURE_FAMILIES) await build(`measures/measures_${family}`);
-  await build("int_measure_values", measureValuesSql(formula, present));
-
-  onProgress("scoring");
-  for (const model of SCORING) await build(model);
-  await build("account_health_weekly", accountHealthWeeklySql(formula));
-  await build("scoring/account_measures_weekly");
-  await build("scoring/user_health");
-  await build("scoring/accounts");
+  // Every model below reads only its account's rows (and the portfolio models above).
+  const accountModels: [model: string, sql?: string][] = [
+    ["intermediate/int_account_weeks"],
+    ["intermediate/int_contact_weeks"],
+    ...MEASURE_FAMILIES.map((family): [string] => [`measures/measures_${family}`]),
+    ["int_measure_values", measureValuesSql(formula, present)],
+    ...SCORING.map((model): [string] => [model]),
+    ["account_health_weekly", accountHealthWeeklySql(formula)],
+    ["scoring/account_measures_weekly"],
+    ["scoring/user_health"],
+    ["scoring/accounts"],
+    ["intermediate/int_key_people_weekly"],
+  ];
+  const buildAccountModels = async () => {
+    for (const [model, sql] of accountModels) await build(model, sql);
+  };
+  const contactsPerBatch = options.contactsPerBatch ?? numberFromEnv("HEALTH_CONTACTS_PER_BATCH") ?? DEFAULT_CONTACTS_PER_BATCH;
+  const batches = await planAccountBatches(db, contactsPerBatch);
+  onProgress("computing measures and scores");
+  if (batches.length <= 1) {
+    await buildAccountModels();
+  } else {
+    const keep = accountModels.map(([model]) => model.split("/").at(-1)!).filter((name) => !TRANSIENT.has(name));
+    await buildInAccountBatches(db, batches, keep, async (batch, index) => {
+      onProgress(`account batch ${index + 1} of ${batches.length}: ${batch.accounts} accounts, ${batch.contacts} contacts`);
+      await buildAccountModels();
+    });
+  }
+  for (const name of TRANSIENT) await db.run(`drop table if exists ${ident(name)}`);
 
   const stats = await db.one<{ weeks: number; first: Date | null; last: Date | null; account_weeks: number; accounts: number }>(`
     select
@@ -89,7 +124,8 @@ export async function computeHealth(
     lastWeekEnd: stats?.last ? stats.last.toISOString().slice(0, 10) : null,
     accountWeeks: stats?.account_weeks ?? 0,
     accounts: stats?.accounts ?? 0,
-    timings,
+    batches: Math.max(1, batches.length),
+    timings: sumByModel(timings),
   };
 }
 
@@ -142,6 +178,13 @@ function accountHealthWeeklySql(formula: LoadedFormula): string {
     cross join formula_info as i
     group by all
     order by h.account_id, h.week_start`;
+}
+
+/** Seconds per model, summed over batches, in first-build order. */
+function sumByModel(timings: HealthRun["timings"]): HealthRun["timings"] {
+  const sums = new Map<string, number>();
+  for (const { model, seconds } of timings) sums.set(model, (sums.get(model) ?? 0) + seconds);
+  return [...sums].map(([model, seconds]) => ({ model, seconds }));
 }
 
 /** Creates table `model`'s last path part from its SQL file, or from `sql` built in code. */

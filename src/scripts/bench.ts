@@ -7,7 +7,9 @@
  * publish), with each step's peak RSS, the ratio pipeline / reference and the output sizes. DuckDB's
  * limits come from HEALTH_DUCKDB_MEMORY_LIMIT, HEALTH_DUCKDB_THREADS and HEALTH_DUCKDB_TEMP_DIR.
  * With --site it then builds the report site on the same warehouse and prints each page's data
- * payload (the portfolio's target is at most 1 MB). DuckDB's memory limit defaults to 2.5GB here. The figures are also written to DIR/bench-N.json.
+ * payload (the portfolio's target is at most 1 MB). DuckDB's memory limit defaults to 2.5GB here;
+ * books with more than HEALTH_CONTACTS_PER_BATCH contacts (250 000) are scored in account batches.
+ * The figures are also written to DIR/bench-N.json.
  */
 import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -111,7 +113,10 @@ const figures = {
   duckdb: {
     memory_limit: process.env.HEALTH_DUCKDB_MEMORY_LIMIT,
     threads: process.env.HEALTH_DUCKDB_THREADS ?? "default (all cores)",
+    temp_directory: process.env.HEALTH_DUCKDB_TEMP_DIR ?? "default (.tmp in the working directory)",
   },
+  // the per-account models run in this many account batches (HEALTH_CONTACTS_PER_BATCH contacts each at most)
+  account_batches: engine.batches,
   reference_seconds: round(referenceSeconds),
   pipeline_seconds: round(pipelineSeconds),
   ratio: round(pipelineSeconds / referenceSeconds),
@@ -125,7 +130,7 @@ const figures = {
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
 say(`\n${accounts} accounts, ${scanned.events.toLocaleString("en")} usage events, ${engine.accountWeeks.toLocaleString("en")} account-weeks`);
-say(`${figures.machine.cpus} cores; DuckDB memory limit ${figures.duckdb.memory_limit}, threads ${figures.duckdb.threads}\n`);
+say(`${figures.machine.cpus} cores; DuckDB memory limit ${figures.duckdb.memory_limit}, threads ${figures.duckdb.threads}; ${engine.batches} account batch(es)\n`);
 say(formatRecords(figures.steps, "text"));
 say(`pipeline ${figures.pipeline_seconds}s / reference ${figures.reference_seconds}s = ratio ${figures.ratio} (target <= 2)`);
 say(`peak RSS ${figures.peak_rss_gb} GB (target <= 4)\n`);

@@ -87,18 +87,6 @@ stakeholders as (
     from measures_stakeholders
 ),
 
-most_active as (
-    select
-        p.account_id,
-        p.week_start,
-        arg_min(coalesce(c.full_name, p.contact_id), {'days': p.days_since_active, 'id': p.contact_id}) filter (where p.role = 'champion') as champion_name,
-        arg_min(coalesce(c.full_name, p.contact_id), {'days': p.days_since_active, 'id': p.contact_id}) filter (where p.role = 'executive_sponsor') as sponsor_name
-    from int_contact_weeks as p
-    join stg_contacts as c using (contact_id)
-    where p.role in ('champion', 'executive_sponsor')
-    group by p.account_id, p.week_start
-),
-
 departures as (
     select
         w.account_id,
@@ -133,7 +121,7 @@ key_people as (
         m.sponsor_name
     from stakeholders as s
     left join departures as d using (account_id, week_start)
-    left join most_active as m using (account_id, week_start)
+    left join int_key_people_weekly as m using (account_id, week_start)
 ),
 
 key_person as (

@@ -1,6 +1,6 @@
 -- measures_onboarding: one row per account-week, for the latest onboarding project kicked off
 -- before the week's end. Status and days past target apply while the project is open; time to
--- value (against the segment's median among projects already live) for a year after kick-off.
+-- value (against the segment's median among projects already live, int_ttv_norms) for a year after kick-off.
 with
 
 weeks as (
@@ -27,32 +27,6 @@ with_status as (
        and c.as_of > s.updated_at
 ),
 
-live_projects as (
-    select p.*, a.segment, date_diff('day', p.started_at, p.go_live_at) as ttv_days
-    from projects as p
-    join stg_accounts as a using (account_id)
-    where p.go_live_at is not null
-),
-
--- medians use only projects live before each week's as_of; a segment needs three, else all segments
-norms as (
-    select
-        c.week_start,
-        l.segment,
-        median(l.ttv_days)                                              as segment_norm,
-        count(*)                                                        as segment_projects
-    from int_calendar as c
-    join live_projects as l on l.go_live_at < c.as_of
-    group by c.week_start, l.segment
-),
-
-overall_norms as (
-    select c.week_start, median(l.ttv_days) as overall_norm
-    from int_calendar as c
-    join live_projects as l on l.go_live_at < c.as_of
-    group by c.week_start
-),
-
 final as (
     select
         w.account_id,
@@ -65,11 +39,10 @@ final as (
         end                                                             as days_past_go_live_target,
         case when w.started_at >= w.as_of - interval 365 day then
             date_diff('day', w.started_at, case when w.go_live_at < w.as_of then w.go_live_at else w.as_of end)
-            / nullif(case when n.segment_projects >= 3 then n.segment_norm else o.overall_norm end, 0)
+            / nullif(n.ttv_norm_days, 0)
         end                                                             as time_to_value_ratio
     from with_status as w
-    left join norms as n on n.week_start = w.week_start and n.segment = w.segment
-    left join overall_norms as o on o.week_start = w.week_start
+    left join int_ttv_norms as n on n.week_start = w.week_start and n.segment = w.segment
 )
 
 select
