@@ -87,6 +87,7 @@ export async function buildInAccountBatches(
       await db.run(index === 0 ? `create table main.${ident(name)} as select * from ${source}` : `insert into main.${ident(name)} select * from ${source}`);
     }
     await db.run(`drop schema ${BATCH_SCHEMA} cascade`);
+    await db.checkpoint();
   }
 }
 

@@ -192,6 +192,7 @@ async function createTable(db: Database, model: string, sql?: string): Promise<v
   const name = model.split("/").at(-1)!;
   try {
     await db.run(`create or replace table ${ident(name)} as ${sql ?? sqlFile(`${model}.sql`)}`);
+    await db.checkpoint();
   } catch (error) {
     throw new Error(`building ${name} (${sql ? "generated SQL" : `src/sql/${model}.sql`}) failed: ${(error as Error).message}`);
   }
