@@ -77,6 +77,8 @@ export async function computeHealth(
 
   onProgress("building weekly spine and user activity");
   for (const model of PORTFOLIO_MODELS) await build(model);
+  // Compress what stays for the whole run; a batch's own tables are dropped before it would pay off.
+  await db.checkpoint();
 
   // Every model below reads only its account's rows (and the portfolio models above).
   const accountModels: [model: string, sql?: string][] = [
@@ -107,6 +109,7 @@ export async function computeHealth(
     });
   }
   for (const name of TRANSIENT) await db.run(`drop table if exists ${ident(name)}`);
+  await db.checkpoint();
 
   const stats = await db.one<{ weeks: number; first: Date | null; last: Date | null; account_weeks: number; accounts: number }>(`
     select
@@ -192,7 +195,6 @@ async function createTable(db: Database, model: string, sql?: string): Promise<v
   const name = model.split("/").at(-1)!;
   try {
     await db.run(`create or replace table ${ident(name)} as ${sql ?? sqlFile(`${model}.sql`)}`);
-    await db.checkpoint();
   } catch (error) {
     throw new Error(`building ${name} (${sql ? "generated SQL" : `src/sql/${model}.sql`}) failed: ${(error as Error).message}`);
   }

@@ -77,7 +77,6 @@ export async function ingest(db: Database, dataDir: string, options: IngestOptio
   progress("rolling up usage by week");
   for (const model of ["int_usage_features", "int_features", "int_usage_weekly"]) {
     await db.run(`create or replace table ${model} as ${sqlFile(`intermediate/${model}.sql`)}`);
-    await db.checkpoint();
   }
   const referenceProblems: Problem[] = [];
   for (const target of targets) referenceProblems.push(...(await checkReferences(db, target)));
