@@ -75,10 +75,16 @@ export async function computeHealth(
     name: formula.formula.name,
   });
 
+  const contactsPerBatch = options.contactsPerBatch ?? numberFromEnv("HEALTH_CONTACTS_PER_BATCH") ?? DEFAULT_CONTACTS_PER_BATCH;
+  const batches = await planAccountBatches(db, contactsPerBatch);
+  const batched = batches.length > 1;
+
   onProgress("building weekly spine and user activity");
   for (const model of PORTFOLIO_MODELS) await build(model);
-  // Compress what stays for the whole run; a batch's own tables are dropped before it would pay off.
-  await db.checkpoint();
+  // A book that needs batches outgrows memory: compress what stays for the whole run (a batch's own
+  // tables are dropped before compressing them would pay off). Compressing costs time, so a book
+  // that fits in one batch skips it.
+  if (batched) await db.checkpoint();
 
   // Every model below reads only its account's rows (and the portfolio models above).
   const accountModels: [model: string, sql?: string][] = [
@@ -96,10 +102,8 @@ export async function computeHealth(
   const buildAccountModels = async () => {
     for (const [model, sql] of accountModels) await build(model, sql);
   };
-  const contactsPerBatch = options.contactsPerBatch ?? numberFromEnv("HEALTH_CONTACTS_PER_BATCH") ?? DEFAULT_CONTACTS_PER_BATCH;
-  const batches = await planAccountBatches(db, contactsPerBatch);
   onProgress("computing measures and scores");
-  if (batches.length <= 1) {
+  if (!batched) {
     await buildAccountModels();
   } else {
     const keep = accountModels.map(([model]) => model.split("/").at(-1)!).filter((name) => !TRANSIENT.has(name));
@@ -109,7 +113,6 @@ export async function computeHealth(
     });
   }
   for (const name of TRANSIENT) await db.run(`drop table if exists ${ident(name)}`);
-  await db.checkpoint();
 
   const stats = await db.one<{ weeks: number; first: Date | null; last: Date | null; account_weeks: number; accounts: number }>(`
     select
