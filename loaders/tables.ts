@@ -3,13 +3,14 @@
  * the stages that make them. A run without such a stage gives `{available: false}`, and the page
  * says so instead of failing.
  */
-import { accountSlug, dictColumn, plainRows, round, type DictColumn } from "./lib/encode.ts";
+import { accountSlug, columnsOf, plainRows, round, type DictColumn } from "./lib/encode.ts";
 import { withOutputs, type Outputs } from "./lib/outputs.ts";
 
 /** Weeks of closed alerts kept besides the open ones. */
 export const RECENT_ALERT_WEEKS = 13;
 
-export type Listing = { available: false } | { available: true; rows: Record<string, unknown>[] };
+/** A list as columns (`columnsOf`): at 10k accounts the alerts as row objects were 6.4 MiB. */
+export type Listing = { available: false } | { available: true; columns: Record<string, unknown[] | DictColumn> };
 
 const withSlug = (rows: Record<string, unknown>[]) => rows.map((r) => ({ ...r, slug: accountSlug(String(r.account_id)) }));
 
@@ -22,36 +23,29 @@ export async function alerts(outputs: Outputs): Promise<Listing> {
      order by raised_week_end desc, severity, arr desc, alert_id`,
     { days: RECENT_ALERT_WEEKS * 7 },
   );
-  return { available: true, rows: withSlug(plainRows(rows, ["formula_hash"])) };
+  return { available: true, columns: columnsOf(withSlug(plainRows(rows, ["formula_hash"]))) };
 }
 
 /** Ranked expansion opportunities. */
 export async function expansion(outputs: Outputs): Promise<Listing> {
   if (!outputs.has("expansion")) return { available: false };
   const rows = await outputs.db.all("select * from expansion order by rank");
-  return { available: true, rows: withSlug(plainRows(rows, ["formula_hash"])) };
+  return { available: true, columns: columnsOf(withSlug(plainRows(rows, ["formula_hash"]))) };
 }
-
-export type CohortListing = { available: false } | { available: true; columns: Record<string, unknown[] | DictColumn> };
 
 /**
  * Cohort health and retention by week, as columns: five dimensions x cohorts x 104 weeks is
  * thousands of rows, so text repeats as dictionary codes and numbers are rounded (1.5 MB of row
  * objects at 1k accounts otherwise).
  */
-export async function cohorts(outputs: Outputs): Promise<CohortListing> {
+export async function cohorts(outputs: Outputs): Promise<Listing> {
   if (!outputs.has("cohorts")) return { available: false };
   const rows = plainRows(await outputs.db.all("select * exclude (formula_hash, week_start) from cohorts order by dimension, cohort, week_end"));
-  const columns: Record<string, unknown[] | DictColumn> = {};
-  for (const key of Object.keys(rows[0] ?? {})) {
-    const values = rows.map((r) => r[key] ?? null);
-    if (values.every((v) => v === null || typeof v === "string")) columns[key] = dictColumn(values as (string | null)[]);
-    else columns[key] = values.map((v) => round(v, key === "retained_share" ? 4 : 1));
-  }
+  const columns = columnsOf(rows, (key, value) => round(value, key === "retained_share" ? 4 : 1));
   return { available: true, columns };
 }
 
-const loader = (build: (outputs: Outputs) => Promise<Listing | CohortListing>) => async (dir: string) => JSON.stringify(await withOutputs(dir, build));
+const loader = (build: (outputs: Outputs) => Promise<Listing>) => async (dir: string) => JSON.stringify(await withOutputs(dir, build));
 
 /** Loader cores: JSON text for the outputs in `dir`. */
 export const alertsLoader = loader(alerts);

@@ -53,6 +53,23 @@ export function dictColumn(values: readonly (string | null | undefined)[]): Dict
   return { dict, codes };
 }
 
+/**
+ * Rows as columns: text columns dictionary-encoded (a playbook, a CSM or a tier repeats on many
+ * rows), others as arrays, each number through `number(key, value)`. `rowsOf` on the page reverses it.
+ */
+export function columnsOf(
+  rows: readonly Record<string, unknown>[],
+  number: (key: string, value: unknown) => unknown = (_key, value) => value,
+): Record<string, unknown[] | DictColumn> {
+  const columns: Record<string, unknown[] | DictColumn> = {};
+  for (const key of Object.keys(rows[0] ?? {})) {
+    const values = rows.map((r) => r[key] ?? null);
+    if (values.every((v) => v === null || typeof v === "string")) columns[key] = dictColumn(values as (string | null)[]);
+    else columns[key] = values.map((v) => (typeof v === "number" ? number(key, v) : v));
+  }
+  return columns;
+}
+
 /** Plain JSON rows: dates as `YYYY-MM-DD` (or full ISO when they carry a time), lists kept, other values as they are. */
 export function plainRows(rows: readonly Record<string, unknown>[], drop: readonly string[] = []): Record<string, unknown>[] {
   return rows.map((row) => {

@@ -14,6 +14,8 @@ import { portfolio } from "../../loaders/portfolio.ts";
 import { DEFAULT_FORMULA_FILE } from "../../src/cli/paths.ts";
 import { decodeDict, decodeTenths, rowsOf } from "../../reports/components/data.ts";
 import { applyCaps, aucLowScoreChurns, recombine } from "../../reports/components/whatif.ts";
+import { accountSlug, plainRows } from "../../loaders/lib/encode.ts";
+import { alerts, expansion } from "../../loaders/tables.ts";
 import { whatif } from "../../loaders/validation.ts";
 import { HOSTILE_NAME, writeSiteWarehouse } from "../helpers/site-warehouse.ts";
 import { tempDir } from "../helpers/warehouse.ts";
@@ -112,5 +114,25 @@ describe("portfolio and account data", () => {
     expect(names.length).toBe(30);
     for (const name of names) expect(await zip.file(name)!.async("string")).not.toMatch(/@customer\.example/);
     expect(readdirSync(path.join(outputs, "site_accounts"))).toContain("s00.zip");
+  });
+
+  it("sends alerts and expansion as columns that decode to the published rows", async () => {
+    for (const [name, build, key] of [
+      ["alerts", alerts, "alert_id"],
+      ["expansion", expansion, "account_id"],
+    ] as const) {
+      const listing = await withOutputs(outputs, build);
+      if (!listing.available) throw new Error(`no ${name} output`);
+      const rows = rowsOf(listing.columns);
+      expect(rows.length, name).toBeGreaterThan(0);
+      await withOutputs(outputs, async (o) => {
+        const published = plainRows(await o.db.all(`select * exclude (formula_hash) from ${name}`));
+        const byKey = new Map(published.map((r) => [r[key], r]));
+        for (const { slug, ...row } of rows) {
+          expect(slug).toBe(accountSlug(String(row.account_id)));
+          expect(row).toEqual(byKey.get(row[key]));
+        }
+      });
+    }
   });
 });
