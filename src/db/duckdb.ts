@@ -36,15 +36,7 @@ export class Database {
     const instance = await DuckDBInstance.create(":memory:", settings);
     const connection = await instance.connect();
     await connection.run("set timezone = 'UTC'");
-    // Tables live in a compressed in-memory database: after a checkpoint the weekly history takes
-    // about a quarter of the memory (and of the spill files when it outgrows the limit).
-    await connection.run("attach ':memory:' as health (compress); use health");
     return new Database(instance, connection);
-  }
-
-  /** Compresses the tables created since the last checkpoint (call after building a large one). */
-  async checkpoint(): Promise<void> {
-    await this.connection.run("checkpoint");
   }
 
   /** Runs one statement (with bound `$name` parameters) or, without parameters, a script of several. */

@@ -81,10 +81,6 @@ export async function computeHealth(
 
   onProgress("building weekly spine and user activity");
   for (const model of PORTFOLIO_MODELS) await build(model);
-  // A book that needs batches outgrows memory: compress what stays for the whole run (a batch's own
-  // tables are dropped before compressing them would pay off). Compressing costs time, so a book
-  // that fits in one batch skips it.
-  if (batched) await db.checkpoint();
 
   // Every model below reads only its account's rows (and the portfolio models above).
   const accountModels: [model: string, sql?: string][] = [
