@@ -5,6 +5,8 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAlerts } from "../../src/alerts/alerts.ts";
+import { buildCohorts } from "../../src/cohorts/cohorts.ts";
+import { buildExpansion } from "../../src/expansion/expansion.ts";
 import { Database, literal } from "../../src/db/duckdb.ts";
 import { generateDemoWarehouse } from "../../src/generate/demo-warehouse.ts";
 import { computeHealth, type HealthRun } from "../../src/health/engine.ts";
@@ -27,6 +29,8 @@ const COMPARED = [
   "measures_onboarding",
   "measures_stakeholders",
   "alerts",
+  "expansion",
+  "cohorts",
 ];
 let whole: Database;
 let batched: Database;
@@ -36,7 +40,10 @@ let batchedRun: HealthRun;
 async function score(contactsPerBatch: number): Promise<[Database, HealthRun]> {
   const db = await Database.open();
   const run = await computeHealth(db, await ingest(db, data), formula, () => {}, { contactsPerBatch });
+  // later stages read the batched tables as they read whole ones
   await buildAlerts(db, formula);
+  await buildExpansion(db, formula);
+  await buildCohorts(db, formula);
   return [db, run];
 }
 

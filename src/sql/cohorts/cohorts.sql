@@ -57,8 +57,9 @@ weekly as (
         m.cohort,
         h.week_start,
         count(*)::integer                                               as accounts,
-        sum(w.arr)                                                      as arr,
-        avg(h.score)                                                    as mean_score,
+        -- exact sums: the same bits whatever order the rows arrive in
+        exact_sum(w.arr)                                                as arr,
+        exact_sum(h.score) / count(h.score)                             as mean_score,
         median(h.score)                                                 as median_score,
         count(*) filter (where h.score is null)::integer                as unscored,
         {{ tier_counts }}
