@@ -11,7 +11,7 @@
  * books with more than HEALTH_CONTACTS_PER_BATCH contacts (250 000) are scored in account batches.
  * The figures are also written to DIR/bench-N.json.
  */
-import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
@@ -149,10 +149,11 @@ interface SiteFigures {
 if (values.site) {
   const dist = path.join(benchDir, `site-${suffix}`);
   const buildLog = path.join(benchDir, `site-${suffix}.log`);
-  const lines: string[] = [];
+  // written as it comes, so a build that dies (or is stopped) after half an hour leaves its log
+  writeFileSync(buildLog, "");
   try {
     const built = await log.step(`site build (runs the main job again in its loaders; log in ${buildLog})`, () =>
-      buildSite({ env: { HEALTH_DATA: data, HEALTH_FORMULA: formulaFile }, dist, log: (line) => lines.push(line) }),
+      buildSite({ env: { HEALTH_DATA: data, HEALTH_FORMULA: formulaFile }, dist, log: (line) => appendFileSync(buildLog, `${line}\n`) }),
     );
     const report = checkDist(built.dist);
     const kib = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
@@ -167,8 +168,6 @@ if (values.site) {
   } catch (error) {
     say(`site build failed: ${(error as Error).message} (its log: ${buildLog})`);
     process.exitCode = 1;
-  } finally {
-    writeFileSync(buildLog, `${lines.join("\n")}\n`);
   }
 }
 writeFileSync(path.join(benchDir, `bench-${suffix}.json`), `${JSON.stringify(figures, null, 2)}\n`);
