@@ -63,8 +63,9 @@ export async function planAccountBatches(db: Database, contactsPerBatch: number)
 /**
  * Builds the per-account models once per batch: copies the batch's rows of every per-account input
  * into a scratch schema that shadows the main one (unqualified names resolve there first, then in
- * main), runs `build` there, and appends the `keep` tables to main (created by the first batch).
- * Batches are account-id ranges in order, so tables built ordered by account stay ordered.
+ * main), runs `build` there, and appends the `keep` tables to the compressed store; main then
+ * reads each through a view of the same name. Batches are account-id ranges in order, so tables
+ * built ordered by account stay ordered.
  */
 export async function buildInAccountBatches(
   db: Database,
