@@ -24,9 +24,8 @@ export async function buildSite(options: { env?: NodeJS.ProcessEnv; log?: (line:
   rmSync(path.join(REPORTS_ROOT, ".observablehq", "cache"), { recursive: true, force: true });
   clearOutsideDist(dist);
   prepareOfflineNpmCache(REPORTS_ROOT, PROJECT_ROOT);
-  // Framework holds every page it has parsed: at 10k account pages its RSS rose 50-70 MB a minute
-  // past 3 GB, towards V8's default heap limit here (4.1 GB), and an earlier 10k build died after
-  // 35 minutes. HEALTH_SITE_HEAP_MB (default 8192) sets the limit.
+  // Framework holds every page it has parsed: at 10k account pages its RSS reached 3.4 GB, close
+  // to V8's default heap limit here (4.1 GB). HEALTH_SITE_HEAP_MB (default 8192) gives headroom.
   const heapMb = Number(process.env.HEALTH_SITE_HEAP_MB ?? 8192);
   const framework = path.join(PROJECT_ROOT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
   const output = await run(process.execPath, [`--max-old-space-size=${heapMb}`, framework, "build"], {
