@@ -2,12 +2,9 @@
 -- activity and user health. Names and roles only: e-mail addresses never leave the engine.
 with
 
+-- user_health holds only each account's latest scored week
 users as (
     select * from user_health
-),
-
-latest as (
-    select account_id, max(week_start) as week_start from user_health group by account_id
 ),
 
 final as (
@@ -25,7 +22,6 @@ final as (
             user_score: round(u.user_score, 0)
         } order by u.is_key desc, u.user_score desc nulls last, u.full_name) as people
     from users as u
-    join latest as l on l.account_id = u.account_id and l.week_start = u.week_start
     group by u.account_id
 )
 
