@@ -9,10 +9,9 @@ import { buildCohorts } from "../../src/cohorts/cohorts.ts";
 import { buildExpansion } from "../../src/expansion/expansion.ts";
 import { Database, literal } from "../../src/db/duckdb.ts";
 import { generateDemoWarehouse } from "../../src/generate/demo-warehouse.ts";
-import { computeHealth, type HealthRun } from "../../src/health/engine.ts";
+import type { HealthRun } from "../../src/health/engine.ts";
 import { planAccountBatches } from "../../src/health/account-batches.ts";
-import { ingest } from "../../src/ingest/ingest.ts";
-import { defaultFormulaInput, formulaFrom } from "../helpers/health.ts";
+import { defaultFormulaInput, formulaFrom, scoreDir } from "../helpers/health.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 
 const root = tempDir("account-batches-");
@@ -38,8 +37,7 @@ let wholeRun: HealthRun;
 let batchedRun: HealthRun;
 
 async function score(contactsPerBatch: number): Promise<[Database, HealthRun]> {
-  const db = await Database.open();
-  const run = await computeHealth(db, await ingest(db, data), formula, () => {}, { contactsPerBatch });
+  const { db, run } = await scoreDir(data, formula, { contactsPerBatch });
   // later stages read the batched tables as they read whole ones
   await buildAlerts(db, formula);
   await buildExpansion(db, formula);

@@ -5,7 +5,7 @@ import { DEFAULT_FORMULA_FILE } from "../../src/cli/paths.ts";
 import { Database } from "../../src/db/duckdb.ts";
 import { parseFormula, type LoadedFormula } from "../../src/formula/load.ts";
 import type { FormulaInput } from "../../src/formula/schema.ts";
-import { computeHealth, type HealthRun } from "../../src/health/engine.ts";
+import { computeHealth, type EngineOptions, type HealthRun } from "../../src/health/engine.ts";
 import { ingest } from "../../src/ingest/ingest.ts";
 
 /** The default formula as a plain object, for tests to change. */
@@ -25,11 +25,11 @@ export interface Scoring {
 }
 
 /** Ingests `dir` and computes health with `formula` (default formula if omitted). */
-export async function scoreDir(dir: string, formula: LoadedFormula = formulaFrom(defaultFormulaInput())): Promise<Scoring> {
+export async function scoreDir(dir: string, formula: LoadedFormula = formulaFrom(defaultFormulaInput()), options?: EngineOptions): Promise<Scoring> {
   const db = await Database.open();
   try {
     const ingested = await ingest(db, dir);
-    const run = await computeHealth(db, ingested, formula);
+    const run = await computeHealth(db, ingested, formula, () => {}, options);
     return { db, run, close: () => db.close() };
   } catch (error) {
     db.close();
