@@ -98,4 +98,13 @@ describe("scoring in account batches", () => {
       expect(left!.n).toBe(0);
     }
   });
+
+  it("refuses a batch size that is not a positive integer, naming the variable", async () => {
+    process.env.HEALTH_CONTACTS_PER_BATCH = "lots";
+    try {
+      await expect(scoreDir(data, formula)).rejects.toThrow('HEALTH_CONTACTS_PER_BATCH must be a positive integer, got "lots"');
+    } finally {
+      delete process.env.HEALTH_CONTACTS_PER_BATCH;
+    }
+  });
 });
