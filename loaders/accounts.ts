@@ -10,7 +10,7 @@ import path from "node:path";
 import JSZip from "jszip";
 import { shardCount, shardOf } from "../reports/components/account-link.ts";
 import { withLock } from "./engine-outputs.ts";
-import { ident } from "../src/db/duckdb.ts";
+import { ident, literal } from "../src/db/duckdb.ts";
 import { rawText } from "../src/health/explain.ts";
 import { measureById } from "../src/health/measures.ts";
 import { render, sqlFile } from "../src/sql/files.ts";
@@ -45,7 +45,7 @@ export async function accountPages(outputs: Outputs): Promise<Map<string, Row>> 
   const alerts = new Map<string, Row[]>();
   if (outputs.has("alerts")) {
     const rows = plainRows(
-      await db.all("select account_id, alert_id, kind, severity, raised_week_end, cleared_week_end, is_open, reason, drivers, category_id, playbook, score, score_before from alerts order by raised_week_end"),
+      await db.all("select account_id, alert_id, kind, severity, raised_week_end, cleared_week_end, is_open, reason, drivers, category_id, playbook, score, score_before from alerts order by raised_week_end, alert_id"),
     );
     for (const r of rows) alerts.set(String(r.account_id), [...(alerts.get(String(r.account_id)) ?? []), r]);
   }
@@ -102,30 +102,90 @@ export async function accountPages(outputs: Outputs): Promise<Map<string, Row>> 
   return pages;
 }
 
+/** Tables that `accountPages` reads one row set per account from; a pass narrows each to its accounts. */
+const PER_ACCOUNT_TABLES = ["accounts", "account_health_weekly", "account_measures_weekly", "user_health", "site_usage_weekly", "site_tickets", "site_surveys", "alerts"];
+const PASS_SCHEMA = "page_pass";
+
+/**
+ * Accounts whose pages one DuckDB pass builds. The page queries gather each account's whole weekly
+ * history into lists, which DuckDB cannot spill: over 10k accounts at once they outgrew a 2.5 GB
+ * limit. Passes of this size keep the loader's memory flat at any book size.
+ */
+export const ACCOUNTS_PER_PASS = 2000;
+
+/**
+ * Runs `work` with every per-account table narrowed to `ids`: views of the same names in a schema
+ * that name resolution searches before main (DuckDB's `USE`), so the page SQL runs unchanged.
+ */
+async function withAccountsNarrowed<T>(outputs: Outputs, ids: readonly string[], work: () => Promise<T>): Promise<T> {
+  const { db } = outputs;
+  const database = String((await db.one("select current_database() as name"))!.name);
+  await db.run(`drop schema if exists ${PASS_SCHEMA} cascade; create schema ${PASS_SCHEMA}`);
+  await db.run(`create table ${PASS_SCHEMA}.pass_accounts (account_id varchar primary key)`);
+  await db.run(`insert into ${PASS_SCHEMA}.pass_accounts values ${ids.map((id) => `(${literal(id)})`).join(", ")}`);
+  for (const table of PER_ACCOUNT_TABLES.filter((t) => outputs.has(t))) {
+    await db.run(
+      `create view ${PASS_SCHEMA}.${ident(table)} as select * from main.${ident(table)} where account_id in (select account_id from ${PASS_SCHEMA}.pass_accounts)`,
+    );
+  }
+  await db.run(`use ${ident(database)}.${PASS_SCHEMA}`);
+  try {
+    return await work();
+  } finally {
+    await db.run(`use ${ident(database)}.main; drop schema ${PASS_SCHEMA} cascade`);
+  }
+}
+
+export interface AccountArchiveOptions {
+  /** Defaults to ACCOUNTS_PER_PASS. */
+  accountsPerPass?: number;
+  /** Defaults to `<dir>/site_accounts`. */
+  folder?: string;
+}
+
 /**
  * Writes every shard's archive (`<shard>.zip` holding `<slug>.json` per account) into
  * `<outputs>/site_accounts/` once, under a lock: Framework starts one loader process per shard,
- * and only the first one does the work. Returns the folder.
+ * and only the first one does the work. Accounts go through in passes ordered by shard, and a
+ * shard's archive is written as soon as its last account is built, so neither DuckDB nor this
+ * process holds more than a pass and a shard. Returns the folder.
  */
-export async function writeAccountArchives(dir: string): Promise<string> {
-  const folder = path.join(dir, "site_accounts");
+export async function writeAccountArchives(dir: string, options: AccountArchiveOptions = {}): Promise<string> {
+  const folder = options.folder ?? path.join(dir, "site_accounts");
+  const perPass = options.accountsPerPass ?? ACCOUNTS_PER_PASS;
   if (existsSync(path.join(folder, ".complete"))) return folder;
   await withLock(`${folder}.lock`, async () => {
     if (existsSync(path.join(folder, ".complete"))) return;
     rmSync(folder, { recursive: true, force: true });
     mkdirSync(folder, { recursive: true });
-    const pages = await withOutputs(dir, accountPages);
-    const shards = shardCount(pages.size);
-    const zips = new Map<string, JSZip>();
-    for (let i = 0; i < shards; i++) zips.set(`s${String(i).padStart(2, "0")}`, new JSZip());
-    for (const page of pages.values()) {
-      const slug = (page.account as { slug: string }).slug;
-      zips.get(shardOf(slug, shards))!.file(`${slug}.json`, JSON.stringify(page));
-    }
-    for (const [shard, zip] of zips) {
-      writeFileSync(path.join(folder, `${shard}.zip`), await zip.generateAsync({ type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 6 } }));
-    }
-    writeFileSync(path.join(folder, ".complete"), `${pages.size} accounts in ${shards} shards\n`);
+    const count = await withOutputs(dir, async (outputs) => {
+      const ids = (await outputs.db.all("select account_id from accounts")).map((r) => String(r.account_id));
+      const shards = shardCount(ids.length);
+      const shardOfId = new Map(ids.map((id) => [id, shardOf(accountSlug(id), shards)]));
+      ids.sort((a, b) => shardOfId.get(a)!.localeCompare(shardOfId.get(b)!) || (a < b ? -1 : a > b ? 1 : 0));
+      const left = new Map<string, number>();
+      for (let i = 0; i < shards; i++) left.set(`s${String(i).padStart(2, "0")}`, 0);
+      for (const shard of shardOfId.values()) left.set(shard, left.get(shard)! + 1);
+      const zips = new Map<string, JSZip>();
+      const write = async (shard: string) => {
+        const zip = zips.get(shard) ?? new JSZip();
+        writeFileSync(path.join(folder, `${shard}.zip`), await zip.generateAsync({ type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 6 } }));
+        zips.delete(shard);
+      };
+      for (const [shard, n] of left) if (n === 0) await write(shard);
+      for (let start = 0; start < ids.length; start += perPass) {
+        const pages = await withAccountsNarrowed(outputs, ids.slice(start, start + perPass), () => accountPages(outputs));
+        for (const [id, page] of pages) {
+          const shard = shardOfId.get(id)!;
+          if (!zips.has(shard)) zips.set(shard, new JSZip());
+          zips.get(shard)!.file(`${accountSlug(id)}.json`, JSON.stringify(page));
+          left.set(shard, left.get(shard)! - 1);
+          if (left.get(shard) === 0) await write(shard);
+        }
+      }
+      return ids.length;
+    });
+    writeFileSync(path.join(folder, ".complete"), `${count} accounts in ${shardCount(count)} shards\n`);
   });
   return folder;
 }

@@ -7,7 +7,7 @@ import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs"
 import path from "node:path";
 import JSZip from "jszip";
 import { beforeAll, describe, expect, it } from "vitest";
-import { accountShardLoader } from "../../loaders/accounts.ts";
+import { accountShardLoader, writeAccountArchives } from "../../loaders/accounts.ts";
 import { engineOutputs, withLock } from "../../loaders/engine-outputs.ts";
 import { withOutputs } from "../../loaders/lib/outputs.ts";
 import { portfolio } from "../../loaders/portfolio.ts";
@@ -114,6 +114,22 @@ describe("portfolio and account data", () => {
     expect(names.length).toBe(30);
     for (const name of names) expect(await zip.file(name)!.async("string")).not.toMatch(/@customer\.example/);
     expect(readdirSync(path.join(outputs, "site_accounts"))).toContain("s00.zip");
+  });
+
+  it("builds the same account archives in passes of a few accounts as in one pass", async () => {
+    const read = async (folder: string) => {
+      const files = new Map<string, string>();
+      for (const shard of readdirSync(folder).filter((f) => f.endsWith(".zip"))) {
+        const zip = await JSZip.loadAsync(readFileSync(path.join(folder, shard)));
+        for (const name of Object.keys(zip.files)) files.set(`${shard}/${name}`, await zip.file(name)!.async("string"));
+      }
+      return files;
+    };
+    const whole = await read(await writeAccountArchives(outputs, { folder: path.join(root, "pages-whole"), accountsPerPass: 1000 }));
+    const passes = await read(await writeAccountArchives(outputs, { folder: path.join(root, "pages-passes"), accountsPerPass: 7 }));
+    expect(whole.size).toBe(30);
+    expect([...passes.keys()]).toEqual([...whole.keys()]);
+    for (const [name, json] of whole) expect(passes.get(name), name).toBe(json);
   });
 
   it("sends alerts and expansion as columns that decode to the published rows", async () => {

@@ -25,7 +25,8 @@ tickets as (
             csat: csat_score
         } order by opened_at desc)                                  as tickets
     from site_tickets
-    where opened_at >= (select max(as_of) from account_health_weekly) - to_days($ticket_days::integer)
+    -- the portfolio's last as-of: the page loader narrows the unqualified tables to a pass of accounts
+    where opened_at >= (select max(as_of) from main.account_health_weekly) - to_days($ticket_days::integer)
     group by account_id
 ),
 
