@@ -108,7 +108,7 @@ const PASS_SCHEMA = "page_pass";
 
 /**
  * Accounts whose pages one DuckDB pass builds. The page queries gather each account's whole weekly
- * history into lists, which DuckDB cannot spill: over 10k accounts at once they outgrew a 2.5 GB
+ * history into lists; over all 10k accounts of a bench book at once they ran out of a 2.5 GB
  * limit. Passes of this size keep the loader's memory flat at any book size.
  */
 export const ACCOUNTS_PER_PASS = 2000;
