@@ -64,6 +64,21 @@ export class Database {
     return out;
   }
 
+  /**
+   * Runs `work` with unqualified names resolving in `schema` first, then in main (DuckDB's `USE`),
+   * and returns to main after: tables or views of the same names in `schema` shadow main's, so the
+   * same SQL files run over a narrowed set of rows.
+   */
+  async withSchemaFirst<T>(schema: string, work: () => Promise<T>): Promise<T> {
+    const database = ident(String((await this.one("select current_database() as name"))!.name));
+    await this.run(`use ${database}.${ident(schema)}`);
+    try {
+      return await work();
+    } finally {
+      await this.run(`use ${database}.main`);
+    }
+  }
+
   /** The first row of a query, or undefined. */
   async one<T extends Row = Row>(sql: string, params?: Params): Promise<T | undefined> {
     return (await this.all<T>(sql, params))[0];

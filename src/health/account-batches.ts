@@ -73,7 +73,6 @@ export async function buildInAccountBatches(
   keep: readonly string[],
   build: (batch: AccountBatch, index: number) => Promise<void>,
 ): Promise<void> {
-  const database = (await db.one<{ name: string }>("select current_database() as name"))!.name;
   const inputs = await perAccountInputs(db);
   await db.run(`detach database if exists ${STORE}; attach ':memory:' as ${STORE} (compress)`);
   for (const name of keep) await db.run(`drop table if exists main.${ident(name)}; drop view if exists main.${ident(name)}`);
@@ -85,12 +84,7 @@ export async function buildInAccountBatches(
         { first: batch.first, last: batch.last },
       );
     }
-    await db.run(`use ${ident(database)}.${BATCH_SCHEMA}`);
-    try {
-      await build(batch, index);
-    } finally {
-      await db.run(`use ${ident(database)}.main`);
-    }
+    await db.withSchemaFirst(BATCH_SCHEMA, () => build(batch, index));
     for (const name of keep) {
       const source = `${BATCH_SCHEMA}.${ident(name)}`;
       const target = `${STORE}.main.${ident(name)}`;
