@@ -8,9 +8,9 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import JSZip from "jszip";
-import { shardCount, shardOf } from "../reports/components/account-link.ts";
+import { shardCount, shardName, shardOf } from "../reports/components/account-link.ts";
 import { withLock } from "./engine-outputs.ts";
-import { ident, literal } from "../src/db/duckdb.ts";
+import { ident, literal, type Database } from "../src/db/duckdb.ts";
 import { rawText } from "../src/health/explain.ts";
 import { measureById } from "../src/health/measures.ts";
 import { render, sqlFile } from "../src/sql/files.ts";
@@ -102,8 +102,6 @@ export async function accountPages(outputs: Outputs): Promise<Map<string, Row>> 
   return pages;
 }
 
-/** Tables that `accountPages` reads one row set per account from; a pass narrows each to its accounts. */
-const PER_ACCOUNT_TABLES = ["accounts", "account_health_weekly", "account_measures_weekly", "user_health", "site_usage_weekly", "site_tickets", "site_surveys", "alerts"];
 const PASS_SCHEMA = "page_pass";
 
 /**
@@ -114,25 +112,25 @@ const PASS_SCHEMA = "page_pass";
 export const ACCOUNTS_PER_PASS = 2000;
 
 /**
- * Runs `work` with every per-account table narrowed to `ids`: views of the same names in a schema
- * that name resolution searches before main (DuckDB's `USE`), so the page SQL runs unchanged.
+ * Runs `work` with every output that has an account id narrowed to `ids`: views of the same names
+ * in a schema searched before main, so the page SQL runs unchanged.
  */
-async function withAccountsNarrowed<T>(outputs: Outputs, ids: readonly string[], work: () => Promise<T>): Promise<T> {
-  const { db } = outputs;
-  const database = String((await db.one("select current_database() as name"))!.name);
+async function withAccountsNarrowed<T>(db: Database, ids: readonly string[], work: () => Promise<T>): Promise<T> {
+  const tables = await db.all<{ name: string }>(
+    "select distinct table_name as name from information_schema.columns where table_schema = 'main' and column_name = 'account_id' order by name",
+  );
   await db.run(`drop schema if exists ${PASS_SCHEMA} cascade; create schema ${PASS_SCHEMA}`);
   await db.run(`create table ${PASS_SCHEMA}.pass_accounts (account_id varchar primary key)`);
   await db.run(`insert into ${PASS_SCHEMA}.pass_accounts values ${ids.map((id) => `(${literal(id)})`).join(", ")}`);
-  for (const table of PER_ACCOUNT_TABLES.filter((t) => outputs.has(t))) {
+  for (const { name } of tables) {
     await db.run(
-      `create view ${PASS_SCHEMA}.${ident(table)} as select * from main.${ident(table)} where account_id in (select account_id from ${PASS_SCHEMA}.pass_accounts)`,
+      `create view ${PASS_SCHEMA}.${ident(name)} as select * from main.${ident(name)} where account_id in (select account_id from ${PASS_SCHEMA}.pass_accounts)`,
     );
   }
-  await db.run(`use ${ident(database)}.${PASS_SCHEMA}`);
   try {
-    return await work();
+    return await db.withSchemaFirst(PASS_SCHEMA, work);
   } finally {
-    await db.run(`use ${ident(database)}.main; drop schema ${PASS_SCHEMA} cascade`);
+    await db.run(`drop schema ${PASS_SCHEMA} cascade`);
   }
 }
 
@@ -164,7 +162,7 @@ export async function writeAccountArchives(dir: string, options: AccountArchiveO
       const shardOfId = new Map(ids.map((id) => [id, shardOf(accountSlug(id), shards)]));
       ids.sort((a, b) => shardOfId.get(a)!.localeCompare(shardOfId.get(b)!) || (a < b ? -1 : a > b ? 1 : 0));
       const left = new Map<string, number>();
-      for (let i = 0; i < shards; i++) left.set(`s${String(i).padStart(2, "0")}`, 0);
+      for (let i = 0; i < shards; i++) left.set(shardName(i), 0);
       for (const shard of shardOfId.values()) left.set(shard, left.get(shard)! + 1);
       const zips = new Map<string, JSZip>();
       const write = async (shard: string) => {
@@ -174,7 +172,10 @@ export async function writeAccountArchives(dir: string, options: AccountArchiveO
       };
       for (const [shard, n] of left) if (n === 0) await write(shard);
       for (let start = 0; start < ids.length; start += perPass) {
-        const pages = await withAccountsNarrowed(outputs, ids.slice(start, start + perPass), () => accountPages(outputs));
+        const pass = ids.slice(start, start + perPass);
+        const pages = await withAccountsNarrowed(outputs.db, pass, () => accountPages(outputs));
+        // a table left un-narrowed would give pages of other accounts and shards written twice
+        if (pages.size !== pass.length) throw new Error(`a pass of ${pass.length} accounts built ${pages.size} account pages`);
         for (const [id, page] of pages) {
           const shard = shardOfId.get(id)!;
           if (!zips.has(shard)) zips.set(shard, new JSZip());

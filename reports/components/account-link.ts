@@ -19,7 +19,12 @@ export function shardOf(slug: string, shards: number): string {
     hash ^= slug.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193) >>> 0;
   }
-  return `s${String(hash % shards).padStart(2, "0")}`;
+  return shardName(hash % shards);
+}
+
+/** The name of shard number `index`: `s00`, `s01`... */
+export function shardName(index: number): string {
+  return `s${String(index).padStart(2, "0")}`;
 }
 
 /** The account page's path below the site root, without a leading slash. */
