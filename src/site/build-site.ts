@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readdirSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { numberFromEnv } from "../db/duckdb.ts";
 import { checkDist, formatReport } from "./check-dist.ts";
 import { prepareOfflineNpmCache } from "./offline-npm-cache.ts";
 
@@ -20,13 +21,14 @@ export const DIST = path.join(PROJECT_ROOT, "dist");
 export async function buildSite(options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void; dist?: string } = {}): Promise<{ seconds: number; dist: string }> {
   const dist = path.resolve(options.dist ?? options.env?.HEALTH_SITE_DIST ?? process.env.HEALTH_SITE_DIST ?? DIST);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  // Framework holds every page it has parsed: at 10k account pages its RSS reached 3.4 GB, close
+  // to V8's default heap limit here (4.1 GB). HEALTH_SITE_HEAP_MB (default 8192) gives headroom.
+  // Read before anything is cleared, so a bad value leaves the last build in place.
+  const heapMb = numberFromEnv("HEALTH_SITE_HEAP_MB") ?? 8192;
   const started = performance.now();
   rmSync(path.join(REPORTS_ROOT, ".observablehq", "cache"), { recursive: true, force: true });
   clearOutsideDist(dist);
   prepareOfflineNpmCache(REPORTS_ROOT, PROJECT_ROOT);
-  // Framework holds every page it has parsed: at 10k account pages its RSS reached 3.4 GB, close
-  // to V8's default heap limit here (4.1 GB). HEALTH_SITE_HEAP_MB (default 8192) gives headroom.
-  const heapMb = Number(process.env.HEALTH_SITE_HEAP_MB ?? 8192);
   const framework = path.join(PROJECT_ROOT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
   const output = await run(process.execPath, [`--max-old-space-size=${heapMb}`, framework, "build"], {
     ...process.env,

@@ -190,6 +190,17 @@ describe("the build", () => {
     for (const file of readdirSync(outputsDir)) if (file.endsWith(".json") || (file.endsWith(".parquet") && file !== "account_measures_weekly.parquet")) copyFileSync(path.join(outputsDir, file), path.join(broken, file));
     await expect(buildSite({ env: { HEALTH_SITE_OUTPUTS: broken }, dist: path.join(broken, "dist"), log: () => {} })).rejects.toThrow(/data loader failed|observable build exited with code [1-9]/);
   }, 300_000);
+
+  it("refuses a Framework heap size that is not a positive integer, before clearing the last build", async () => {
+    const before = readdirSync(dist).sort();
+    process.env.HEALTH_SITE_HEAP_MB = "lots";
+    try {
+      await expect(buildSite({ env: { HEALTH_SITE_OUTPUTS: outputsDir }, dist, log: () => {} })).rejects.toThrow('HEALTH_SITE_HEAP_MB must be a positive integer, got "lots"');
+    } finally {
+      delete process.env.HEALTH_SITE_HEAP_MB;
+    }
+    expect(readdirSync(dist).sort()).toEqual(before);
+  });
 });
 
 describe("the built site", () => {
