@@ -35,7 +35,7 @@ const healthStage: Stage = {
 const alertsStage: Stage = {
   name: "alerts",
   async run({ db, scored, batch }) {
-    await buildAlerts(db, scored.formula);
+    await buildAlerts(db, scored.formula, scored.health.accountBatches);
     await writeAlertOutputs(db, batch);
   },
 };

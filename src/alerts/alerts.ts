@@ -8,6 +8,7 @@ import type { Database } from "../db/duckdb.ts";
 import type { LoadedFormula } from "../formula/load.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import { toCsv } from "../cli/output.ts";
+import { accountRelations, buildInAccountBatches, type AccountBatch } from "../health/account-batches.ts";
 import { createModel } from "../sql/models.ts";
 import { loadAlertPlaybooks, loadMeasureCatalogue } from "./catalogue.ts";
 
@@ -49,8 +50,12 @@ export interface AlertRecord {
   formula_hash: string;
 }
 
-/** Builds the `alerts` table (and its intermediate models) from the scored history in `db`. */
-export async function buildAlerts(db: Database, formula: LoadedFormula): Promise<void> {
+/**
+ * Builds the `alerts` table (and its intermediate models) from the scored history in `db`. Every
+ * alert model reads one account's rows only, so a book scored in account batches (`batches`, from
+ * the health run) gets its alerts built batch by batch too, holding one batch in memory.
+ */
+export async function buildAlerts(db: Database, formula: LoadedFormula, batches: readonly AccountBatch[] = []): Promise<void> {
   const a = formula.formula.alerts;
   await loadMeasureCatalogue(db);
   await loadAlertPlaybooks(db, formula.formula);
@@ -68,7 +73,17 @@ export async function buildAlerts(db: Database, formula: LoadedFormula): Promise
     renewal_tiers: listValue(a.renewal_tiers),
     clear_weeks: a.clear_after_weeks,
   };
-  for (const model of MODELS) await createModel(db, model, params);
+  const buildModels = async () => {
+    for (const model of MODELS) await createModel(db, model, params);
+  };
+  if (batches.length < 2) return buildModels();
+  const built = MODELS.map((model) => model.split("/").at(-1)!);
+  await buildInAccountBatches(db, batches, {
+    inputs: await accountRelations(db, built),
+    narrow: "view",
+    keep: built,
+    build: buildModels,
+  });
 }
 
 export interface AlertFilter {

@@ -2,6 +2,8 @@
  * The one module that owns DuckDB. Every pipeline step receives a `Database` and never opens its own,
  * so a run shares one in-memory catalogue (staged views, rollups) and one memory budget.
  */
+import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 
 /** Resource limits for DuckDB; each falls back to its HEALTH_DUCKDB_* environment variable, then DuckDB's default. */
@@ -17,6 +19,8 @@ export type Params = Record<string, DuckDBValue>;
 export type Row = Record<string, unknown>;
 
 export class Database {
+  private scratch: string | undefined;
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
@@ -84,10 +88,28 @@ export class Database {
     return (await this.all<T>(sql, params))[0];
   }
 
-  /** Closes the connection and the instance; safe to call twice. */
+  /**
+   * A folder of this database's own for files it writes and reads back during a run (account
+   * batches kept as Parquet), made on first use inside DuckDB's spill directory, so that one
+   * setting (HEALTH_DUCKDB_TEMP_DIR) says which disk takes what does not fit in memory. Removed
+   * by `close`.
+   */
+  async scratchDirectory(): Promise<string> {
+    if (!this.scratch) {
+      const setting = await this.one<{ dir: string }>("select current_setting('temp_directory') as dir");
+      const spill = path.resolve(setting?.dir || ".tmp");
+      mkdirSync(spill, { recursive: true });
+      this.scratch = mkdtempSync(path.join(spill, "health-scratch-"));
+    }
+    return this.scratch;
+  }
+
+  /** Closes the connection and the instance, and removes the scratch folder; safe to call twice. */
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
+    if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
+    this.scratch = undefined;
   }
 }
 

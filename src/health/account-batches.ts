@@ -2,9 +2,12 @@
  * Scoring in account batches, so that the weekly history of a book of business larger than memory
  * still completes: every per-account model depends only on the account's own rows plus the
  * portfolio models built before, so the engine can build them for one range of account ids at a
- * time and append what it keeps. The per-contact weekly history (contacts x weeks rows) is what
- * outgrows memory first, so batches are sized by contacts.
+ * time and write what it keeps to disk. The per-contact weekly history (contacts x weeks rows) is
+ * what outgrows memory first, so batches are sized by contacts. Later stages whose models are
+ * per-account too (alerts) go through the same batches.
  */
+import { mkdirSync } from "node:fs";
+import path from "node:path";
 import { ident, literal, type Database } from "../db/duckdb.ts";
 
 export type AccountBatch = {
@@ -18,14 +21,7 @@ export type AccountBatch = {
 /** The schema a batch's inputs are copied to and its models built in; dropped after each batch. */
 const BATCH_SCHEMA = "account_batch";
 
-/**
- * Where the kept tables accumulate: a compressed in-memory database, checkpointed after each batch,
- * where the long measure history takes about a quarter of the memory (and of the spill files) of
- * DuckDB's plain in-memory tables. Main gets a view of each. Only batched runs pay for compressing.
- */
-const STORE = "account_batches_store";
-
-/** Per-account inputs besides the staged tables; the usage rollups are read only by portfolio models. */
+/** Per-account inputs of scoring besides the staged tables; the usage rollups are read only by portfolio models. */
 const DERIVED_INPUTS = ["int_contact_activity_weekly", "int_account_activity_weekly"];
 const PORTFOLIO_ONLY_STAGED = ["stg_usage_events", "stg_usage_daily"];
 
@@ -60,43 +56,67 @@ export async function planAccountBatches(db: Database, contactsPerBatch: number)
   );
 }
 
-/**
- * Builds the per-account models once per batch: copies the batch's rows of every per-account input
- * into a scratch schema that shadows the main one (unqualified names resolve there first, then in
- * main), runs `build` there, and appends the `keep` tables to the compressed store; main then
- * reads each through a view of the same name. Batches are account-id ranges in order, so tables
- * built ordered by account stay ordered.
- */
-export async function buildInAccountBatches(
-  db: Database,
-  batches: readonly AccountBatch[],
-  keep: readonly string[],
-  build: (batch: AccountBatch, index: number) => Promise<void>,
-): Promise<void> {
-  const inputs = await perAccountInputs(db);
-  await db.run(`detach database if exists ${STORE}; attach ':memory:' as ${STORE} (compress)`);
-  for (const name of keep) await db.run(`drop table if exists main.${ident(name)}; drop view if exists main.${ident(name)}`);
-  for (const [index, batch] of batches.entries()) {
-    await db.run(`drop schema if exists ${BATCH_SCHEMA} cascade; create schema ${BATCH_SCHEMA}`);
-    for (const input of inputs) {
-      await db.run(
-        `create table ${BATCH_SCHEMA}.${ident(input)} as select * from main.${ident(input)} where account_id between $first and $last`,
-        { first: batch.first, last: batch.last },
-      );
-    }
-    await db.withSchemaFirst(BATCH_SCHEMA, () => build(batch, index));
-    for (const name of keep) {
-      const source = `${BATCH_SCHEMA}.${ident(name)}`;
-      const target = `${STORE}.main.${ident(name)}`;
-      await db.run(index === 0 ? `create table ${target} as select * from ${source}` : `insert into ${target} select * from ${source}`);
-    }
-    await db.run(`drop schema ${BATCH_SCHEMA} cascade; checkpoint ${STORE}`);
-  }
-  for (const name of keep) await db.run(`create view main.${ident(name)} as select * from ${STORE}.main.${ident(name)}`);
+export interface BatchedBuild {
+  /** Relations of the main schema that `build` reads a batch's rows of. */
+  inputs: readonly string[];
+  /**
+   * How a batch's rows of the inputs are narrowed: "copy" copies them into tables once (inputs
+   * held in memory and read many times), "view" filters them on each read (inputs that earlier
+   * batches kept as Parquet: a read opens only the files, or row groups, of the batch's accounts).
+   */
+  narrow: "copy" | "view";
+  /** Tables `build` creates that later steps read; the rest of the batch schema is dropped. */
+  keep: readonly string[];
+  build: (batch: AccountBatch, index: number) => Promise<void>;
 }
 
-/** The main schema's per-account inputs: staged tables with an account id, and the activity rollups. */
-async function perAccountInputs(db: Database): Promise<string[]> {
+/**
+ * Builds per-account models once per batch: narrows every input to the batch's rows in a scratch
+ * schema that shadows the main one (unqualified names resolve there first, then in main), runs
+ * `build` there, and writes each `keep` table as one Parquet file per batch in the database's
+ * scratch folder, on disk, so that memory holds one batch whatever the size of the book. Main
+ * then reads each kept table through a view of the same name over its files, in batch order:
+ * batches are account-id ranges in order, so tables built ordered by account stay ordered.
+ */
+export async function buildInAccountBatches(db: Database, batches: readonly AccountBatch[], work: BatchedBuild): Promise<void> {
+  const store = await db.scratchDirectory();
+  const files = new Map(work.keep.map((name) => [name, [] as string[]]));
+  for (const name of work.keep) {
+    await db.run(`drop table if exists main.${ident(name)}; drop view if exists main.${ident(name)}`);
+    mkdirSync(path.join(store, name), { recursive: true });
+  }
+  for (const [index, batch] of batches.entries()) {
+    await db.run(`drop schema if exists ${BATCH_SCHEMA} cascade; create schema ${BATCH_SCHEMA}`);
+    const range = `account_id between ${literal(batch.first)} and ${literal(batch.last)}`;
+    for (const input of work.inputs) {
+      const kind = work.narrow === "copy" ? "table" : "view";
+      await db.run(`create ${kind} ${BATCH_SCHEMA}.${ident(input)} as select * from main.${ident(input)} where ${range}`);
+    }
+    await db.withSchemaFirst(BATCH_SCHEMA, () => work.build(batch, index));
+    for (const name of work.keep) {
+      const file = path.join(store, name, `batch-${String(index + 1).padStart(5, "0")}.parquet`);
+      await db.run(`copy ${BATCH_SCHEMA}.${ident(name)} to ${literal(file)} (format parquet, compression zstd)`);
+      files.get(name)!.push(file);
+    }
+    await db.run(`drop schema ${BATCH_SCHEMA} cascade`);
+  }
+  for (const [name, list] of files) {
+    await db.run(`create view main.${ident(name)} as select * from read_parquet([${list.map(literal).join(", ")}])`);
+  }
+}
+
+/** Relations of the main schema with an account id (tables and views), but for those named in `except`. */
+export async function accountRelations(db: Database, except: readonly string[]): Promise<string[]> {
+  const rows = await db.all<{ name: string }>(
+    `select distinct table_name as name from information_schema.columns
+     where table_schema = 'main' and column_name = 'account_id'
+     order by name`,
+  );
+  return rows.map((row) => row.name).filter((name) => !except.includes(name));
+}
+
+/** Scoring's per-account inputs: staged tables with an account id, and the activity rollups. */
+export async function scoringInputs(db: Database): Promise<string[]> {
   const rows = await db.all<{ name: string }>(
     `select distinct table_name as name from information_schema.columns
      where table_schema = 'main' and column_name = 'account_id'

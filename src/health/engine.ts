@@ -9,7 +9,7 @@ import { ident, numberFromEnv, type Database } from "../db/duckdb.ts";
 import { checkFormulaTables, type LoadedFormula } from "../formula/load.ts";
 import type { IngestResult } from "../ingest/ingest.ts";
 import { sqlFile } from "../sql/files.ts";
-import { buildInAccountBatches, planAccountBatches } from "./account-batches.ts";
+import { buildInAccountBatches, planAccountBatches, scoringInputs, type AccountBatch } from "./account-batches.ts";
 import { loadFormulaTables } from "./formula-tables.ts";
 import { MEASURE_FAMILIES, measureById, measureHasTables, MEASURES } from "./measures.ts";
 
@@ -25,6 +25,8 @@ export interface HealthRun {
   accounts: number;
   /** Account batches the per-account models were built in (1 unless the book outgrew one batch). */
   batches: number;
+  /** The batches themselves when there were several (later per-account stages reuse them), else empty. */
+  accountBatches: readonly AccountBatch[];
   /** Seconds spent building each model, in build order, summed over batches (for profiling and the benchmark). */
   timings: { model: string; seconds: number }[];
 }
@@ -103,9 +105,14 @@ export async function computeHealth(
     await buildAccountModels();
   } else {
     const keep = accountModels.map(([model]) => model.split("/").at(-1)!).filter((name) => !TRANSIENT.has(name));
-    await buildInAccountBatches(db, batches, keep, async (batch, index) => {
-      onProgress(`account batch ${index + 1} of ${batches.length}: ${batch.accounts} accounts, ${batch.contacts} contacts`);
-      await buildAccountModels();
+    await buildInAccountBatches(db, batches, {
+      inputs: await scoringInputs(db),
+      narrow: "copy",
+      keep,
+      build: async (batch, index) => {
+        onProgress(`account batch ${index + 1} of ${batches.length}: ${batch.accounts} accounts, ${batch.contacts} contacts`);
+        await buildAccountModels();
+      },
     });
   }
   for (const name of TRANSIENT) await db.run(`drop table if exists ${ident(name)}`);
@@ -127,6 +134,7 @@ export async function computeHealth(
     accountWeeks: stats?.account_weeks ?? 0,
     accounts: stats?.accounts ?? 0,
     batches: Math.max(1, batches.length),
+    accountBatches: batched ? batches : [],
     timings: sumByModel(timings),
   };
 }

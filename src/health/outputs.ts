@@ -1,19 +1,21 @@
 /** The health engine's output files and the summary that goes with them. */
 import path from "node:path";
-import type { Database } from "../db/duckdb.ts";
+import { literal, type Database } from "../db/duckdb.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import type { HealthRun } from "./engine.ts";
 
-/** Each output carries the formula hash, so a chart can say which formula made it. */
-const withHash = (table: string, order: string) =>
-  `select t.*, i.formula_hash from ${table} as t cross join formula_info as i order by ${order}`;
+/**
+ * The health outputs, each written in the order its model builds it (by account first): a book
+ * scored in account batches is read back batch after batch in account order, so no output needs
+ * a sort of the whole book (at 100k accounts that sort spilled tens of GB). Each carries the
+ * formula hash, so a chart can say which formula made it; it is a literal, as a join could
+ * reorder rows.
+ */
+export const HEALTH_OUTPUTS = ["account_health_weekly", "account_measures_weekly", "user_health", "accounts"] as const;
 
-export const HEALTH_OUTPUTS = [
-  { name: "account_health_weekly", query: "select * from account_health_weekly order by account_id, week_start" },
-  { name: "account_measures_weekly", query: withHash("account_measures_weekly", "account_id, week_start, category_id, measure_id") },
-  { name: "user_health", query: withHash("user_health", "account_id, contact_id") },
-  { name: "accounts", query: withHash("accounts", "account_id") },
-] as const;
+function outputQuery(name: (typeof HEALTH_OUTPUTS)[number], formulaHash: string): string {
+  return name === "account_health_weekly" ? `select * from ${name}` : `select *, ${literal(formulaHash)} as formula_hash from ${name}`;
+}
 
 export interface HealthSummary {
   formula: { name: string; hash: string; file: string };
@@ -61,6 +63,6 @@ export async function healthSummary(db: Database, run: HealthRun): Promise<Healt
 
 /** Adds the health outputs and health_summary.json to a batch. */
 export async function writeHealthOutputs(db: Database, run: HealthRun, batch: OutputBatch): Promise<void> {
-  for (const output of HEALTH_OUTPUTS) await batch.parquet(output.name, output.query);
+  for (const name of HEALTH_OUTPUTS) await batch.parquet(name, outputQuery(name, run.formula.hash));
   batch.json("health_summary", await healthSummary(db, run));
 }

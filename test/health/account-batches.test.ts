@@ -2,6 +2,7 @@
  * Scoring in account batches (the engine's way to keep memory bounded on a large book) gives the
  * same tables as scoring every account at once: same rows, same values, same order.
  */
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAlerts } from "../../src/alerts/alerts.ts";
@@ -11,6 +12,8 @@ import { Database, literal } from "../../src/db/duckdb.ts";
 import { generateDemoWarehouse } from "../../src/generate/demo-warehouse.ts";
 import type { HealthRun } from "../../src/health/engine.ts";
 import { planAccountBatches } from "../../src/health/account-batches.ts";
+import { HEALTH_OUTPUTS, writeHealthOutputs } from "../../src/health/outputs.ts";
+import { publish } from "../../src/output/publish.ts";
 import { defaultFormulaInput, formulaFrom, scoreDir } from "../helpers/health.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 
@@ -31,15 +34,23 @@ const COMPARED = [
   "expansion",
   "cohorts",
 ];
+const OUTPUTS = { whole: path.join(root, "out-whole"), batched: path.join(root, "out-batched") };
+const OUTPUT_KEYS = {
+  account_health_weekly: ["account_id", "week_start"],
+  account_measures_weekly: ["account_id", "week_start", "category_id", "measure_id"],
+  user_health: ["account_id", "contact_id"],
+  accounts: ["account_id"],
+} as const;
 let whole: Database;
 let batched: Database;
 let wholeRun: HealthRun;
 let batchedRun: HealthRun;
 
-async function score(contactsPerBatch: number): Promise<[Database, HealthRun]> {
+async function score(contactsPerBatch: number, out: string): Promise<[Database, HealthRun]> {
   const { db, run } = await scoreDir(data, formula, { contactsPerBatch });
+  await publish(db, out, (batch) => writeHealthOutputs(db, run, batch));
   // later stages read the batched tables as they read whole ones
-  await buildAlerts(db, formula);
+  await buildAlerts(db, formula, run.accountBatches);
   await buildExpansion(db, formula);
   await buildCohorts(db, formula);
   return [db, run];
@@ -47,10 +58,10 @@ async function score(contactsPerBatch: number): Promise<[Database, HealthRun]> {
 
 beforeAll(async () => {
   await generateDemoWarehouse({ accounts: 90, eventsPerAccount: 1200, seed: 11, outDir: data });
-  [whole, wholeRun] = await score(1_000_000);
+  [whole, wholeRun] = await score(1_000_000, OUTPUTS.whole);
   // about a quarter of the contacts per batch
   const contacts = (await whole.one<{ n: number }>("select count(*)::integer as n from stg_contacts"))!.n;
-  [batched, batchedRun] = await score(Math.ceil(contacts / 4));
+  [batched, batchedRun] = await score(Math.ceil(contacts / 4), OUTPUTS.batched);
   for (const table of COMPARED) {
     await whole.run(`copy (select * from ${table}) to ${literal(path.join(root, `${table}.parquet`))} (format parquet)`);
   }
@@ -90,6 +101,43 @@ describe("scoring in account batches", () => {
     expect({ rows, only_whole, only_batched }).toEqual({ rows: whole, only_whole: 0, only_batched: 0 });
     // the weekly history is built ordered by account and week, and batches keep that order
     if (table === "account_health_weekly") expect(out_of_order).toBe(0);
+  });
+
+  it.each(HEALTH_OUTPUTS)("writes %s.parquet with the same rows in the same order, without sorting the book", async (name) => {
+    const [w, b] = [OUTPUTS.whole, OUTPUTS.batched].map((dir) => literal(path.join(dir, `${name}.parquet`)));
+    const counts = await batched.one<{ whole: number; differing: number }>(`
+      with w as (select row_number() over () as position, * from read_parquet(${w})),
+           b as (select row_number() over () as position, * from read_parquet(${b}))
+      select (select count(*) from w)::integer as whole,
+             (select count(*) from (select * from w except all select * from b union all (select * from b except all select * from w)))::integer as differing`);
+    expect(counts!.whole).toBeGreaterThan(0);
+    expect(counts!.differing).toBe(0);
+    // and that order is the file's key order
+    const key = OUTPUT_KEYS[name].map((column) => `coalesce(${column}::varchar, '')`).join(" || '|' || ");
+    const unsorted = await batched.one<{ n: number }>(`
+      select count(*)::integer as n from (
+        select ${key} as k, lag(${key}) over (order by position) as previous
+        from (select row_number() over () as position, * from read_parquet(${b})))
+      where k < previous`);
+    expect(unsorted!.n).toBe(0);
+  });
+
+  it("keeps a batched book's tables as Parquet on disk, in a scratch folder removed on close", async () => {
+    const kept = await batched.all<{ name: string; sql: string }>(
+      "select view_name as name, sql from duckdb_views() where schema_name = 'main' and view_name in ('account_measures_weekly', 'int_measure_scores', 'alerts')",
+    );
+    expect(kept.map((v) => v.name).sort()).toEqual(["account_measures_weekly", "alerts", "int_measure_scores"]);
+    for (const view of kept) expect(view.sql).toContain("read_parquet");
+    const inMemory = await batched.one<{ n: number }>("select count(*)::integer as n from duckdb_tables() where table_name in ('account_measures_weekly', 'int_measure_scores', 'alerts')");
+    expect(inMemory!.n).toBe(0);
+    const scratch = await batched.scratchDirectory();
+    expect(readdirSync(path.join(scratch, "account_measures_weekly")).length).toBe(batchedRun.batches);
+    const other = await Database.open();
+    const otherScratch = await other.scratchDirectory();
+    expect(otherScratch).not.toBe(scratch);
+    other.close();
+    expect(existsSync(otherScratch)).toBe(false);
+    expect(existsSync(scratch)).toBe(true);
   });
 
   it("keeps no per-contact weekly history after scoring", async () => {

@@ -35,3 +35,5 @@ final as (
 )
 
 select * from final
+-- in the order of its output file, which is written as built (no sort of the whole book there)
+order by account_id, week_start, category_id, measure_id

@@ -34,3 +34,5 @@ final as (
 )
 
 select * from final
+-- in the order of its output file, which is written as built (no sort of the whole book there)
+order by account_id
