@@ -78,7 +78,7 @@ const isoDay = z
   .refine((s) => new Date(`${s}T00:00:00Z`).getUTCDay() === 0, { message: "must be a Sunday" });
 
 const optionsSchema = z.object({
-  accounts: z.int().min(1).max(99_999).default(DEFAULTS.accounts),
+  accounts: z.int().min(1).max(1_000_000).default(DEFAULTS.accounts),
   seed: z.int().min(0).max(Number.MAX_SAFE_INTEGER).default(DEFAULTS.seed),
   outDir: z.string().min(1),
   endDate: isoDay.default(DEFAULTS.endDate),
