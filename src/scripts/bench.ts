@@ -15,6 +15,7 @@ import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFile
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { DirectorySizeSampler } from "../bench/disk.ts";
 import { RssSampler } from "../bench/memory.ts";
 import { referenceScan } from "../bench/reference.ts";
 import { formatRecords } from "../cli/output.ts";
@@ -59,15 +60,20 @@ interface StepFigure {
   step: string;
   seconds: number;
   peak_rss_gb: number;
+  peak_spill_gb: number;
 }
 const gb = (bytes: number) => Math.round((bytes / 2 ** 30) * 100) / 100;
 const sampler = new RssSampler();
+// DuckDB spills there, and a book scored in account batches keeps its tables there as Parquet
+const spillDir = path.resolve(process.env.HEALTH_DUCKDB_TEMP_DIR || ".tmp");
+const spill = new DirectorySizeSampler(spillDir);
 const steps: StepFigure[] = [];
 async function timed<T>(step: string, work: () => Promise<T>): Promise<T> {
   sampler.reset();
+  spill.reset();
   const started = performance.now();
   const result = await log.step(step, work);
-  steps.push({ step, seconds: (performance.now() - started) / 1000, peak_rss_gb: gb(sampler.reset()) });
+  steps.push({ step, seconds: (performance.now() - started) / 1000, peak_rss_gb: gb(sampler.reset()), peak_spill_gb: gb(spill.reset()) });
   return result;
 }
 
@@ -97,6 +103,7 @@ const engine = await withDatabase(async (db) => {
 });
 await reference("reference: GROUP BY account, week (after)");
 sampler.stop();
+spill.stop();
 
 const referenceSeconds = Math.min(...steps.filter((s) => s.step.startsWith("reference")).map((s) => s.seconds));
 const pipeline = steps.filter((s) => !s.step.startsWith("reference"));
@@ -116,6 +123,8 @@ const figures = {
     threads: process.env.HEALTH_DUCKDB_THREADS ?? "default (all cores)",
     temp_directory: process.env.HEALTH_DUCKDB_TEMP_DIR ?? "default (.tmp in the working directory)",
   },
+  // largest the spill directory got (spill files, and the account batches' Parquet), sampled every 2 s
+  peak_spill_gb: gb(spill.lifetimePeak()),
   // the per-account models run in this many account batches (HEALTH_CONTACTS_PER_BATCH contacts each at most)
   account_batches: engine.batches,
   reference_seconds: round(referenceSeconds),
@@ -134,7 +143,7 @@ say(`\n${accounts} accounts, ${scanned.events.toLocaleString("en")} usage events
 say(`${figures.machine.cpus} cores; DuckDB memory limit ${figures.duckdb.memory_limit}, threads ${figures.duckdb.threads}; ${engine.batches} account batch(es)\n`);
 say(formatRecords(figures.steps, "text"));
 say(`pipeline ${figures.pipeline_seconds}s / reference ${figures.reference_seconds}s = ratio ${figures.ratio} (target <= 2)`);
-say(`peak RSS ${figures.peak_rss_gb} GB (target <= 4)\n`);
+say(`peak RSS ${figures.peak_rss_gb} GB (target <= 4); spill directory peak ${figures.peak_spill_gb} GB (${spillDir})\n`);
 say("slowest engine models:");
 say(formatRecords(figures.slowest_models, "text"));
 say("outputs:");
