@@ -11,6 +11,7 @@ import JSZip from "jszip";
 import { shardCount, shardName, shardOf } from "../reports/components/account-link.ts";
 import { withLock } from "./engine-outputs.ts";
 import { ident, literal, type Database } from "../src/db/duckdb.ts";
+import { accountRelations } from "../src/health/account-batches.ts";
 import { rawText } from "../src/health/explain.ts";
 import { measureById } from "../src/health/measures.ts";
 import { render, sqlFile } from "../src/sql/files.ts";
@@ -116,13 +117,11 @@ export const ACCOUNTS_PER_PASS = 2000;
  * in a schema searched before main, so the page SQL runs unchanged.
  */
 async function withAccountsNarrowed<T>(db: Database, ids: readonly string[], work: () => Promise<T>): Promise<T> {
-  const tables = await db.all<{ name: string }>(
-    "select distinct table_name as name from information_schema.columns where table_schema = 'main' and column_name = 'account_id' order by name",
-  );
+  const tables = await accountRelations(db, []);
   await db.run(`drop schema if exists ${PASS_SCHEMA} cascade; create schema ${PASS_SCHEMA}`);
   await db.run(`create table ${PASS_SCHEMA}.pass_accounts (account_id varchar primary key)`);
   await db.run(`insert into ${PASS_SCHEMA}.pass_accounts values ${ids.map((id) => `(${literal(id)})`).join(", ")}`);
-  for (const { name } of tables) {
+  for (const name of tables) {
     await db.run(
       `create view ${PASS_SCHEMA}.${ident(name)} as select * from main.${ident(name)} where account_id in (select account_id from ${PASS_SCHEMA}.pass_accounts)`,
     );

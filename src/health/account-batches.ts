@@ -115,14 +115,7 @@ export async function accountRelations(db: Database, except: readonly string[]):
   return rows.map((row) => row.name).filter((name) => !except.includes(name));
 }
 
-/** Scoring's per-account inputs: staged tables with an account id, and the activity rollups. */
+/** Scoring's per-account inputs: staged tables with an account id (but the usage ones), and the activity rollups. */
 export async function scoringInputs(db: Database): Promise<string[]> {
-  const rows = await db.all<{ name: string }>(
-    `select distinct table_name as name from information_schema.columns
-     where table_schema = 'main' and column_name = 'account_id'
-       and ((table_name like 'stg\\_%' escape '\\' and table_name not in (${PORTFOLIO_ONLY_STAGED.map(literal).join(", ")}))
-            or table_name in (${DERIVED_INPUTS.map(literal).join(", ")}))
-     order by name`,
-  );
-  return rows.map((row) => row.name);
+  return (await accountRelations(db, PORTFOLIO_ONLY_STAGED)).filter((name) => name.startsWith("stg_") || DERIVED_INPUTS.includes(name));
 }
