@@ -4,10 +4,10 @@
  * and words it. Leaves the `alerts` table (one row per alert) for the output files and the CLI.
  */
 import { listValue } from "@duckdb/node-api";
-import type { Database } from "../db/duckdb.ts";
+import { ident, literal, type Database } from "../db/duckdb.ts";
 import type { LoadedFormula } from "../formula/load.ts";
 import type { OutputBatch } from "../output/publish.ts";
-import { toCsv } from "../cli/output.ts";
+import { csvText } from "../output/csv.ts";
 import { accountRelations, buildInAccountBatches, type AccountBatch } from "../health/account-batches.ts";
 import { createModel } from "../sql/models.ts";
 import { loadAlertPlaybooks, loadMeasureCatalogue } from "./catalogue.ts";
@@ -93,32 +93,42 @@ export interface AlertFilter {
   openOnly?: boolean;
 }
 
-/** Alerts newest first (then by severity and ARR), with dates as ISO text, for printing and CSV. */
-export async function alertRecords(db: Database, filter: AlertFilter = {}): Promise<AlertRecord[]> {
-  return db.all<AlertRecord & Record<string, unknown>>(
-    `select
-       * replace (
-         strftime(raised_week_end, '%Y-%m-%d') as raised_week_end,
-         strftime(raised_as_of, '%Y-%m-%dT%H:%M:%SZ') as raised_as_of,
-         strftime(cleared_week_end, '%Y-%m-%d') as cleared_week_end,
-         strftime(last_seen_week_end, '%Y-%m-%d') as last_seen_week_end,
-         strftime(renewal_date, '%Y-%m-%d') as renewal_date
-       )
-     from alerts
-     where ($since::date is null or raised_week_end >= $since::date)
-       and (not $open_only or is_open)
-     order by raised_week_end desc, case severity when 'high' then 0 when 'medium' then 1 else 2 end, arr desc, account_id, kind`,
-    { since: filter.since ?? null, open_only: filter.openOnly ?? false },
-  );
+/** Alerts newest first (then by severity and ARR), with dates as ISO text: all columns, or those given. */
+function alertsQuery(filter: AlertFilter, columns = "*"): string {
+  const since = filter.since === undefined ? "null::date" : `${literal(filter.since)}::date`;
+  return `select ${columns} from (
+       select
+         * replace (
+           strftime(raised_week_end, '%Y-%m-%d') as raised_week_end,
+           strftime(raised_as_of, '%Y-%m-%dT%H:%M:%SZ') as raised_as_of,
+           strftime(cleared_week_end, '%Y-%m-%d') as cleared_week_end,
+           strftime(last_seen_week_end, '%Y-%m-%d') as last_seen_week_end,
+           strftime(renewal_date, '%Y-%m-%d') as renewal_date
+         )
+       from alerts
+       where (${since} is null or raised_week_end >= ${since})
+         and ${filter.openOnly ? "is_open" : "true"}
+     )
+     order by raised_week_end desc, case severity when 'high' then 0 when 'medium' then 1 else 2 end, arr desc, account_id, kind`;
 }
 
-/** CSV a CRM can import: one alert a line, drivers as "a; b", text cells safe from formula injection. */
-export function alertsCsv(records: readonly AlertRecord[]): string {
-  return toCsv(records.map((r) => ({ ...r, drivers: r.drivers.join("; ") })), ALERT_COLUMNS);
+/** Alerts newest first (then by severity and ARR), with dates as ISO text, for printing. */
+export async function alertRecords(db: Database, filter: AlertFilter = {}): Promise<AlertRecord[]> {
+  return db.all<AlertRecord & Record<string, unknown>>(alertsQuery(filter));
+}
+
+/** The CSV a CRM can import: one alert a line, drivers as "a; b", text cells safe from formula injection. */
+export function alertsCsvQuery(filter: AlertFilter = {}): string {
+  return alertsQuery(filter, ALERT_COLUMNS.map(ident).join(", "));
+}
+
+/** The alerts CSV as text (as alerts.csv holds it, filtered). */
+export async function alertsCsv(db: Database, filter: AlertFilter = {}): Promise<string> {
+  return csvText(db, alertsCsvQuery(filter));
 }
 
 /** Adds alerts.parquet and alerts.csv (every alert, newest first) to the batch. */
 export async function writeAlertOutputs(db: Database, batch: OutputBatch): Promise<void> {
   await batch.parquet("alerts", "select * from alerts order by raised_week_end, account_id, kind");
-  batch.text("alerts.csv", alertsCsv(await alertRecords(db)));
+  await batch.csv("alerts.csv", alertsCsvQuery());
 }

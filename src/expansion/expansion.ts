@@ -3,8 +3,8 @@
  * rising active users, growing breadth, requests for features of a higher plan), ranked by an
  * estimate of potential ARR documented in src/sql/expansion/expansion.sql.
  */
-import { toCsv } from "../cli/output.ts";
-import type { Database } from "../db/duckdb.ts";
+import { ident, type Database } from "../db/duckdb.ts";
+import { csvText } from "../output/csv.ts";
 import type { LoadedFormula } from "../formula/load.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import { loadMeasureCatalogue } from "../alerts/catalogue.ts";
@@ -62,23 +62,23 @@ export async function buildExpansion(db: Database, formula: LoadedFormula): Prom
   });
 }
 
+const RECORDS = "select * replace (strftime(week_end, '%Y-%m-%d') as week_end) from expansion order by rank";
+
 /** Opportunities by rank, with the week as ISO text. */
 export async function expansionRecords(db: Database): Promise<ExpansionRecord[]> {
-  return db.all<ExpansionRecord & Record<string, unknown>>(
-    "select * replace (strftime(week_end, '%Y-%m-%d') as week_end) from expansion order by rank",
-  );
+  return db.all<ExpansionRecord & Record<string, unknown>>(RECORDS);
 }
 
-/** CSV for a CRM: lists joined with "; ". */
-export function expansionCsv(records: readonly ExpansionRecord[]): string {
-  return toCsv(
-    records.map((r) => ({ ...r, signals: r.signals.join("; "), requested_features: r.requested_features.join("; ") })),
-    EXPANSION_COLUMNS,
-  );
+/** The CSV for a CRM: lists joined with "; ", text cells safe from formula injection. */
+const CSV_QUERY = `select ${EXPANSION_COLUMNS.map(ident).join(", ")} from (${RECORDS}) order by rank`;
+
+/** The expansion CSV as text, as expansion.csv holds it. */
+export async function expansionCsv(db: Database): Promise<string> {
+  return csvText(db, CSV_QUERY);
 }
 
 /** Adds expansion.parquet and expansion.csv to the batch. */
 export async function writeExpansionOutputs(db: Database, batch: OutputBatch): Promise<void> {
   await batch.parquet("expansion", "select * from expansion order by rank");
-  batch.text("expansion.csv", expansionCsv(await expansionRecords(db)));
+  await batch.csv("expansion.csv", CSV_QUERY);
 }

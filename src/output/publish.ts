@@ -7,6 +7,7 @@
 import { existsSync, mkdirSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ident, literal, type Database } from "../db/duckdb.ts";
+import { copyCsv } from "./csv.ts";
 
 export interface WrittenFile {
   file: string;
@@ -34,6 +35,12 @@ export class OutputBatch {
     await this.db.run(`copy (${source}) to ${literal(file)} (format parquet, compression zstd)`);
     const count = await this.db.one<{ n: number }>(`select count(*)::integer as n from read_parquet(${literal(file)})`);
     this.files.push({ name: `${name}.parquet`, rows: count?.n ?? 0 });
+  }
+
+  /** Writes the rows of `query` as CSV to `name`, by DuckDB (see csv.ts for how cells read). */
+  async csv(name: string, query: string): Promise<void> {
+    await copyCsv(this.db, query, path.join(this.staging, name));
+    this.files.push({ name });
   }
 
   /** Writes `data` as `<name>.json`. */

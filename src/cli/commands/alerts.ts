@@ -22,9 +22,14 @@ Thresholds and playbooks come from the formula's alerts section.`,
     const since = options.since as string | undefined;
     if (since !== undefined) checkDate("--since", since);
     const openOnly = Boolean(options.open);
-    const { result: alerts } = await runStagesThen(locations, log, stagesThrough("alerts"), (db) => alertRecords(db, { since, openOnly }));
-    if (format === "csv") print(alertsCsv(alerts));
-    else if (format === "json") print(formatRecords(alerts as unknown as Record<string, unknown>[], "json", ALERT_COLUMNS));
+    const filter = { since, openOnly };
+    if (format === "csv") {
+      const { result: csv } = await runStagesThen(locations, log, stagesThrough("alerts"), (db) => alertsCsv(db, filter));
+      print(csv);
+      return 0;
+    }
+    const { result: alerts } = await runStagesThen(locations, log, stagesThrough("alerts"), (db) => alertRecords(db, filter));
+    if (format === "json") print(formatRecords(alerts as unknown as Record<string, unknown>[], "json", ALERT_COLUMNS));
     else print(alertsText(alerts, `${openOnly ? "Open alerts" : "Alerts"}${since ? ` raised since ${since}` : ""}`));
     return 0;
   },

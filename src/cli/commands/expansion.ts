@@ -18,9 +18,13 @@ Runs the main job's stages up to expansion and publishes their files to --out li
   options: {},
   async run({ locations, log, format, print, positionals }) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    if (format === "csv") {
+      const { result: csv } = await runStagesThen(locations, log, stagesThrough("expansion"), (db) => expansionCsv(db));
+      print(csv);
+      return 0;
+    }
     const { result: rows } = await runStagesThen(locations, log, stagesThrough("expansion"), (db) => expansionRecords(db));
-    if (format === "csv") print(expansionCsv(rows));
-    else if (format === "json") print(formatRecords(rows as unknown as Record<string, unknown>[], "json"));
+    if (format === "json") print(formatRecords(rows as unknown as Record<string, unknown>[], "json"));
     else print(expansionText(rows));
     return 0;
   },
