@@ -23,8 +23,8 @@ final as (
         count(*)::integer                                               as rows,
         count(*) filter (where label)::integer                          as churned,
         count(*) filter (where label) / count(*)                        as churn_rate,
-        avg(score)                                                      as mean_score,
-        avg(risk_percentile)                                            as mean_risk_percentile
+        exact_sum(score) / count(score)                                 as mean_score, -- same bits every run
+        exact_sum(risk_percentile) / count(risk_percentile)             as mean_risk_percentile
     from source
     group by scope, band_index
 )
