@@ -51,7 +51,8 @@ first_alerts as (
     select
         a.account_id,
         min(a.raised_week_end)                                          as first_alert_week_end,
-        arg_min(a.kind, a.raised_week_end)                              as first_alert_kind
+        -- several alerts raised in the first week: the first kind by name, the same every run
+        arg_min(a.kind, (a.raised_week_end, a.kind))                    as first_alert_kind
     from alerts as a
     join churners as c using (account_id)
     where cast(a.raised_week_end + 1 as timestamp) >= c.window_start
