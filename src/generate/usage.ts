@@ -137,23 +137,46 @@ export async function buildUsageActors(db: Database): Promise<void> {
  * a temporary copy of the actors and is removed afterwards.
  */
 export async function writeUsageEvents(db: Database, file: string, scratchDir: string): Promise<number> {
-  await mkdir(scratchDir, { recursive: true });
-  const actors = path.join(scratchDir, "usage_actors.parquet");
+  const actorsDir = path.join(scratchDir, "usage_actors");
+  await mkdir(actorsDir, { recursive: true });
   try {
-    // Each actor carries its account's weekly levels only in this file, which the stream reads 256
-    // actors at a time: held in a table, the lists took 2 GB at 100k accounts (past the bench's
-    // 2.5 GB limit), while the sort here spills.
-    await copyTo(
-      db,
-      `with levels as (select i, list(level order by w) as levels from gen_account_weeks group by i)
-       select a.*, l.levels from gen_usage_actors a join levels l using (i) order by a.i, a.actor_key`,
-      actors,
-      "format parquet, row_group_size 256",
-    );
-    // A projection keeps the stream's order: no sort is needed for identical bytes.
-    const events = `with actors as (select * from read_parquet(${literal(actors)})), ${EVENTS_AFTER_ACTORS}`;
+    const actors = await writeActorParts(db, actorsDir);
+    // Files are read in list order and a projection keeps the stream's order: no sort is needed
+    // for identical bytes.
+    const events = `with actors as (select * from read_parquet([${actors.map(literal).join(", ")}])), ${EVENTS_AFTER_ACTORS}`;
     return await copyTo(db, `select ${contractSelectList("usage_events")} from (${events})`, file, "format parquet, compression zstd");
   } finally {
-    await rm(actors, { force: true });
+    await rm(actorsDir, { recursive: true, force: true });
   }
+}
+
+/** Accounts per scratch file of actors: about 50k actors and their 105-week levels, some 40 MB. */
+const ACCOUNTS_PER_ACTOR_PART = 2000;
+
+/**
+ * Writes the actors, each with its account's weekly levels, in output order, as scratch Parquet
+ * files of a range of accounts each, and returns them in order. The lists are joined on only
+ * here, a range at a time: held on every row of the actors table they took 2 GB at 100k accounts,
+ * and one sort of them all ran out of the bench's 2.5 GB limit.
+ */
+async function writeActorParts(db: Database, dir: string): Promise<string[]> {
+  const { n } = (await db.one<{ n: number }>("select max(i)::integer as n from gen_accounts"))!;
+  const parts: string[] = [];
+  for (let first = 1; first <= n; first += ACCOUNTS_PER_ACTOR_PART) {
+    const last = first + ACCOUNTS_PER_ACTOR_PART - 1;
+    const part = path.join(dir, `part-${String(parts.length + 1).padStart(5, "0")}.parquet`);
+    await copyTo(
+      db,
+      `with levels as (
+         select i, list(level order by w) as levels from gen_account_weeks where i between ${first} and ${last} group by i
+       )
+       select a.*, l.levels from gen_usage_actors a join levels l using (i)
+       where a.i between ${first} and ${last}
+       order by a.i, a.actor_key`,
+      part,
+      "format parquet, row_group_size 256",
+    );
+    parts.push(part);
+  }
+  return parts;
 }
