@@ -8,7 +8,7 @@
  *
  * The events stream straight from DuckDB into Parquet: actors are stored in output order and every
  * later step (unnest, filter, projection) keeps that order, so the file is byte-identical across runs
- * without sorting 100M rows. The actors are read back from a scratch Parquet file with small row
+ * without sorting 100M rows. The actors are read back from scratch Parquet files with small row
  * groups: DuckDB hands out work (and preserves order) per row group, and one in-memory row group of
  * actors would expand to tens of millions of events held until it can be written in order.
  */
@@ -134,7 +134,7 @@ export async function buildUsageActors(db: Database): Promise<void> {
 
 /**
  * Streams the usage events to a Parquet file and returns how many were written. `scratchDir` holds
- * a temporary copy of the actors and is removed afterwards.
+ * a temporary copy of the actors, removed afterwards.
  */
 export async function writeUsageEvents(db: Database, file: string, scratchDir: string): Promise<number> {
   const actorsDir = path.join(scratchDir, "usage_actors");

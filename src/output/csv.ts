@@ -28,7 +28,7 @@ function cellSql(column: string, type: string): string {
 }
 
 /** `query` with every column rendered as CSV cell text, in the query's column order. */
-export async function csvCellsQuery(db: Database, query: string): Promise<string> {
+async function csvCellsQuery(db: Database, query: string): Promise<string> {
   const columns = await db.all<{ column_name: string; column_type: string }>(`describe ${query}`);
   const cells = columns.map(({ column_name, column_type }) => `${cellSql(column_name, column_type)} as ${ident(column_name)}`);
   return `select ${cells.join(", ")} from (${query})`;
