@@ -3,7 +3,8 @@
  * `backtest.json`, whose fields are those of the backtest stage's report (BacktestReport in
  * src/backtest/backtest.ts): `overall` and `segments[]` each carry auc, base_rate,
  * top_decile_lift, at_risk / at_risk_or_watch {precision, recall}, roc, lift_by_tier, calibration
- * and lead_time {histogram, share_flagged_4w, share_flagged_6w, median_lead_weeks}.
+ * and lead_time {histogram, share_flagged_4w, share_flagged_6w, median_lead_weeks}; `signals[]` the
+ * AUC of each category's and each measure's score alone.
  */
 import * as Plot from "@observablehq/plot";
 import type { Size } from "./portfolio-charts.js";
@@ -28,9 +29,20 @@ export interface BacktestScope {
   alert_lead_time: LeadTime | null;
 }
 
+/** The AUC of one category's or one measure's score alone, over the account-weeks it has data for. */
+export interface Signal {
+  kind: "category" | "measure";
+  category_id: string;
+  id: string;
+  rows_with_data: number;
+  coverage: number;
+  auc: number | null;
+}
+
 /** The parts of backtest.json the site shows. */
 export interface BacktestReport {
   horizon: string;
+  signals?: Signal[];
   lookback_weeks: number;
   overall: BacktestScope;
   segments: (BacktestScope & { segment: string })[];
@@ -91,6 +103,26 @@ export function leadTimeHistogram(leadTimes: { weeks: number; accounts: number }
       Plot.rectY(leadTimes, { x1: (d) => d.weeks - 0.5, x2: (d) => d.weeks + 0.5, y: "accounts", fill: "#7b3294", inset: 1, tip: true }),
       Plot.ruleX([4, 6], { stroke: "currentColor", strokeDasharray: "3,3" }),
       Plot.ruleY([0]),
+    ],
+  });
+}
+
+/**
+ * The AUC of each category's score alone, best first, against a coin toss (0.5): which dimensions
+ * of health carry the warning, and which only add noise to the weighted sum.
+ */
+export function categorySignals(signals: Signal[], label: (categoryId: string) => string, { width, height }: Size) {
+  const rows = signals
+    .filter((s) => s.kind === "category" && s.auc !== null)
+    .map((s) => ({ category: label(s.category_id), auc: s.auc as number, coverage: s.coverage }))
+    .sort((a, b) => b.auc - a.auc);
+  return Plot.plot({
+    width, height: height ?? Math.max(160, rows.length * 26 + 50), marginLeft: 200,
+    x: { domain: [0, 1], label: "AUC of the category alone →", grid: true },
+    y: { domain: rows.map((r) => r.category), label: null },
+    marks: [
+      Plot.barX(rows, { y: "category", x1: 0.5, x2: "auc", fill: (d) => (d.auc >= 0.5 ? "#4e79a7" : "#e15759"), tip: true }),
+      Plot.ruleX([0.5], { stroke: "currentColor", strokeDasharray: "3,3" }),
     ],
   });
 }

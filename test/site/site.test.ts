@@ -183,6 +183,23 @@ describe("validation what-if", () => {
   });
 });
 
+describe("validation signals", () => {
+  it("charts each category's AUC alone and the first alert's lead time, from backtest.json", async () => {
+    const report = JSON.parse(readFileSync(path.join(outputsDir, "backtest.json"), "utf8"));
+    const categories = report.signals.filter((s: { kind: string; auc: number | null }) => s.kind === "category" && s.auc !== null);
+    expect(categories.length).toBeGreaterThan(3);
+    const { page, errors } = await open(`${base}validation`);
+    const chart = page.locator("figure.card-figure", { has: page.locator("h3", { hasText: "Which categories predict churn" }) });
+    await expect.poll(() => chart.locator('g[aria-label="bar"] rect').count()).toBe(categories.length);
+    const alertLead = page.locator("figure.card-figure", { has: page.locator("h3", { hasText: "Lead time of the first alert" }) });
+    expect(await alertLead.locator("svg").count()).toBeGreaterThan(0);
+    const table = page.locator("div.card-table", { has: page.locator("h3", { hasText: "Signals: the AUC of each alone" }) });
+    expect(await table.locator("tbody tr").count()).toBeGreaterThan(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe("the build", () => {
   it("fails when a data loader fails", async () => {
     // an output set missing a file the account loader reads: that loader throws, the others work
