@@ -8,6 +8,8 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Size } from "./portfolio-charts.js";
+// a type only (erased in the browser build): the AUC of one category's or measure's score alone
+import type { SignalAuc as Signal } from "../../src/backtest/backtest.ts";
 
 interface Flag { tiers: string[]; flagged: number; precision: number | null; recall: number | null }
 interface LeadTime { churned_accounts: number; flagged: number; share_flagged: number | null; share_flagged_4w: number | null; share_flagged_6w: number | null; median_lead_weeks: number | null; histogram: { weeks: number; accounts: number }[] }
@@ -27,16 +29,6 @@ export interface BacktestScope {
   calibration: { band: string; score_from: number; rows: number; churned: number; churn_rate: number; mean_score: number }[];
   lead_time: LeadTime;
   alert_lead_time: LeadTime | null;
-}
-
-/** The AUC of one category's or one measure's score alone, over the account-weeks it has data for. */
-export interface Signal {
-  kind: "category" | "measure";
-  category_id: string;
-  id: string;
-  rows_with_data: number;
-  coverage: number;
-  auc: number | null;
 }
 
 /** The parts of backtest.json the site shows. */
