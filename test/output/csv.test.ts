@@ -8,15 +8,15 @@ import { withDatabase } from "../../src/db/duckdb.ts";
 import { copyCsv, csvText } from "../../src/output/csv.ts";
 
 // Cells a CRM import trips on: formula-like text, separators, quotes, line breaks, lists, whole
-// and fractional doubles, negative numbers, booleans, null and empty text, dates.
+// and fractional doubles, negative numbers, booleans, null and empty text, dates, timestamps.
 const TRICKY = `
   select * from (values
-    (1, 'Acme, Inc.', ['score fell 12 points', 'usage -30%'], 12000.0, -4.5, true, date '2026-03-01', '=HYPERLINK("x")'),
-    (2, 'Quote "Q" Ltd', ['+1 seat', '@mention'], 0.1, -3.0, false, null, '-5 pts'),
+    (1, 'Acme, Inc.', ['score fell 12 points', 'usage -30%'], 12000.0, -4.5, true, date '2026-03-01', '=HYPERLINK("x")', timestamp '2026-03-02 08:30:15.250'),
+    (2, 'Quote "Q" Ltd', ['+1 seat', '@mention'], 0.1, -3.0, false, null, '-5 pts', null),
     (3, 'Line
-break', [], 1234567.25, 0.0, null, date '2025-12-31', ''),
-    (4, null, null, null, 1e-3, true, date '2026-01-05', '	tab first')
-  ) t(n, name, drivers, arr, change, is_open, renewal_date, note)
+break', [], 1234567.25, 0.0, null, date '2025-12-31', '', timestamp '2025-12-31 23:59:59'),
+    (4, null, null, null, 1e-3, true, date '2026-01-05', '	tab first', timestamp '2026-01-05 00:00:00')
+  ) t(n, name, drivers, arr, change, is_open, renewal_date, note, seen_at)
   order by n`;
 
 describe("CSV written by DuckDB", () => {
