@@ -43,9 +43,9 @@ describe("labels and censoring", () => {
     // A churns at the as_of of week 13: weeks 10-13 are within 28 days (week 9's horizon ends on the churn instant)
     const a = await weeks("A");
     expect(a).toHaveLength(14);
-    expect(weekIndexes(a, (r) => r.label)).toEqual([10, 11, 12, 13]);
-    expect(weekIndexes(await weeks("B"), (r) => r.label)).toEqual([14, 15, 16, 17]);
-    expect(weekIndexes(await weeks("C"), (r) => r.label)).toEqual([17, 18, 19, 20]);
+    expect(weekIndexes(a, (r) => r.label === true)).toEqual([10, 11, 12, 13]);
+    expect(weekIndexes(await weeks("B"), (r) => r.label === true)).toEqual([14, 15, 16, 17]);
+    expect(weekIndexes(await weeks("C"), (r) => r.label === true)).toEqual([17, 18, 19, 20]);
   });
 
   it("censor survivors' weeks whose horizon runs past the export, and only those", async () => {
