@@ -7,6 +7,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildBacktest, type BacktestReport } from "../../src/backtest/backtest.ts";
 import { BACKTEST_DEFAULTS, type BacktestOptions } from "../../src/backtest/options.ts";
+import { formatBacktest } from "../../src/backtest/print.ts";
 import { asOfDay, BACKTEST_EXPORT, backtestWarehouse, layoffFormula, weekEndDay } from "../helpers/backtest-warehouse.ts";
 import { formulaFrom, scoreDir, type Scoring } from "../helpers/health.ts";
 import { tempDir, writeCsvWarehouse } from "../helpers/warehouse.ts";
@@ -260,5 +261,23 @@ describe("lead times", () => {
     } finally {
       await scoring.db.run("drop table alerts");
     }
+  });
+});
+
+describe("the printed report", () => {
+  it("heads with the AUC within weeks, the pooled AUC beside it, says what was left out, and puts false alarms under each lead-time share", async () => {
+    const report = await backtest();
+    const text = formatBacktest(report, "text");
+    expect(text).toContain(`AUC within weeks    ${report.overall.stratified_auc.auc!.toFixed(3)}   (headline: the AUC among each week's account-weeks, mean over 12 weeks`);
+    expect(text).toContain(`AUC pooled          ${report.overall.auc!.toFixed(3)}`);
+    expect(text).toContain(
+      "Left out: 11 account-weeks whose 4w horizon runs past the export (3 of them churned accounts', censored alike); " +
+        "10 weeks with one class only (60 account-weeks) from the AUC within weeks; 1 churned accounts whose 8-week warning window is not observable",
+    );
+    expect(text).toContain("Flagged at risk: 33.3% of 3 churned accounts at least 4 weeks ahead, 0.0% at least 6, 66.7% within 8 weeks (median lead 3 weeks)");
+    // 13/28 and 11/28 of the survivors, a half at all
+    expect(text).toContain("false alarms: survivors with the same flag in a 8-week window: 46.4% at least 4 weeks before its end, 39.3% at least 6, 50.0% at all (2 survivors, mean over 14 weeks)");
+    const [header] = formatBacktest(report, "csv").split("\n");
+    expect(header!.split(",")).toEqual(expect.arrayContaining(["auc_within_weeks", "auc_pooled", "average_precision", "flagged_4w_share", "survivors_flagged_4w_share", "churned_left_out"]));
   });
 });
