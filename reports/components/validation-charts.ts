@@ -1,10 +1,13 @@
 /**
- * Validation charts (ROC, lift by tier, lead-time histogram, calibration) and the reader of
- * `backtest.json`, whose fields are those of the backtest stage's report (BacktestReport in
- * src/backtest/backtest.ts): `overall` and `segments[]` each carry auc, base_rate,
- * top_decile_lift, at_risk / at_risk_or_watch {precision, recall}, roc, lift_by_tier, calibration
- * and lead_time {histogram, share_flagged_4w, share_flagged_6w, median_lead_weeks}; `signals[]` the
- * AUC of each category's and each measure's score alone.
+ * Validation charts (ROC, lift by tier, lead-time histogram, churners against survivors flagged,
+ * calibration) and the reader of `backtest.json`, whose fields are those of the backtest stage's
+ * report (BacktestReport in src/backtest/backtest.ts): `overall` and `segments[]` each carry
+ * stratified_auc {auc, weeks, single_class_weeks}, the pooled auc, average_precision, base_rate,
+ * top_decile {churn_rate}, top_decile_lift, at_risk / at_risk_or_watch {precision, recall}, roc,
+ * lift_by_tier, calibration and lead_time {histogram, share_flagged*, false_alarm {share_flagged*},
+ * churned_left_out, median_lead_weeks}; `alert_kinds[]` each kind's precision and rate; `signals[]`
+ * the AUC of each category's and each measure's score alone. Every figure is computed by the
+ * backtest; these functions only lay it out.
  */
 import * as Plot from "@observablehq/plot";
 import type { Size } from "./portfolio-charts.js";
@@ -12,7 +15,15 @@ import type { Size } from "./portfolio-charts.js";
 import type { SignalAuc as Signal } from "../../src/backtest/backtest.ts";
 
 interface Flag { tiers: string[]; flagged: number; precision: number | null; recall: number | null }
-interface LeadTime { churned_accounts: number; flagged: number; share_flagged: number | null; share_flagged_4w: number | null; share_flagged_6w: number | null; median_lead_weeks: number | null; histogram: { weeks: number; accounts: number }[] }
+interface Shares { share_flagged: number | null; share_flagged_4w: number | null; share_flagged_6w: number | null }
+interface LeadTime extends Shares {
+  churned_accounts: number;
+  churned_left_out: number;
+  flagged: number;
+  median_lead_weeks: number | null;
+  false_alarm: Shares & { survivor_accounts: number; reference_weeks: number };
+  histogram: { weeks: number; accounts: number }[];
+}
 
 /** One scope (overall or a segment) of the backtest report, as the stage writes it. */
 export interface BacktestScope {
@@ -20,7 +31,11 @@ export interface BacktestScope {
   positives: number;
   accounts: number;
   base_rate: number;
+  /** Pooled AUC. */
   auc: number | null;
+  stratified_auc: { auc: number | null; weeks: number; single_class_weeks: number; single_class_rows: number };
+  average_precision: number | null;
+  top_decile: { rows: number; churned: number; churn_rate: number };
   at_risk: Flag;
   at_risk_or_watch: Flag;
   top_decile_lift: number | null;
@@ -32,8 +47,20 @@ export interface BacktestScope {
 }
 
 /** The parts of backtest.json the site shows. */
+export interface AlertKind {
+  kind: string | null;
+  alerts: number;
+  labelled: number;
+  followed_by_churn: number;
+  precision: number | null;
+  lift: number | null;
+  alerts_per_account_year: number | null;
+}
+
 export interface BacktestReport {
   horizon: string;
+  counts: { labelled: number; censored: number; censored_churned: number; positives: number; churned_accounts: number };
+  alert_kinds: AlertKind[] | null;
   signals?: Signal[];
   lookback_weeks: number;
   overall: BacktestScope;
@@ -44,11 +71,48 @@ export interface BacktestReport {
 /** One row per scope for the per-segment table. */
 export function scopeRows(report: BacktestReport) {
   const row = (scope: string, s: BacktestScope) => ({
-    scope, account_weeks: s.rows, churned_weeks: s.positives, base_rate: s.base_rate, auc: s.auc, top_decile_lift: s.top_decile_lift,
+    scope, account_weeks: s.rows, churned_weeks: s.positives, base_rate: s.base_rate,
+    auc: s.stratified_auc.auc, pooled_auc: s.auc, average_precision: s.average_precision, top_decile_lift: s.top_decile_lift,
     at_risk_precision: s.at_risk.precision, at_risk_recall: s.at_risk.recall,
-    flagged_4w: s.lead_time.share_flagged_4w, flagged_6w: s.lead_time.share_flagged_6w, median_lead_weeks: s.lead_time.median_lead_weeks,
+    churned_accounts: s.lead_time.churned_accounts,
+    flagged_4w: s.lead_time.share_flagged_4w, survivors_4w: s.lead_time.false_alarm.share_flagged_4w,
+    flagged_6w: s.lead_time.share_flagged_6w, survivors_6w: s.lead_time.false_alarm.share_flagged_6w,
+    median_lead_weeks: s.lead_time.median_lead_weeks,
   });
   return [row("All accounts", report.overall), ...report.segments.map((s) => row(s.segment, s))];
+}
+
+/** One row per alert kind (then all kinds together) for the precision table, as the backtest measured it. */
+export function alertKindRows(report: BacktestReport) {
+  return (report.alert_kinds ?? []).map((k) => ({
+    kind: k.kind ?? "All kinds", alerts: k.alerts, per_account_year: k.alerts_per_account_year, labelled: k.labelled,
+    followed_by_churn: k.followed_by_churn, precision: k.precision, lift: k.lift,
+  }));
+}
+
+/**
+ * Churned accounts flagged in their warning window against survivors flagged in a window of the
+ * same length (the false-alarm share), at any time in it and at least 4 and 6 weeks before its end.
+ */
+export function leadVersusFalseAlarm(lead: LeadTime, lookbackWeeks: number, { width, height = 260 }: Size) {
+  const windows = [`within ${lookbackWeeks} wk`, "≥ 4 wk ahead", "≥ 6 wk ahead"];
+  const groups = ["Churned", "Did not churn"];
+  const pick = (s: Shares) => [s.share_flagged, s.share_flagged_4w, s.share_flagged_6w];
+  const rows = [pick(lead), pick(lead.false_alarm)].flatMap((shares, g) =>
+    shares.flatMap((share, w) => (share === null ? [] : [{ window: windows[w]!, group: groups[g]!, share }])),
+  );
+  return Plot.plot({
+    width, height, marginLeft: 50,
+    fx: { domain: windows, label: null },
+    x: { axis: null, domain: groups },
+    y: { label: "↑ Accounts flagged (%)", grid: true, percent: true, domain: [0, 100] },
+    color: { legend: true, domain: groups, range: ["#e15759", "#bab0ac"] },
+    marks: [
+      Plot.barY(rows, { fx: "window", x: "group", y: "share", fill: "group", tip: true }),
+      Plot.text(rows, { fx: "window", x: "group", y: "share", text: (d) => `${Math.round(d.share * 100)}%`, dy: -8 }),
+      Plot.ruleY([0]),
+    ],
+  });
 }
 
 /** ROC curve with the diagonal of a random score. */
@@ -62,7 +126,7 @@ export function rocCurve(roc: { fpr: number; tpr: number }[], auc: number | null
       Plot.line([[0, 0], [1, 1]], { stroke: "#999", strokeDasharray: "4,4" }),
       Plot.areaY(points, { x: "fpr", y: "tpr", fill: "#4e79a7", fillOpacity: 0.12 }),
       Plot.line(points, { x: "fpr", y: "tpr", stroke: "#4e79a7", strokeWidth: 2.5, tip: true }),
-      Plot.text([`AUC ${auc === null ? "–" : auc.toFixed(3)}`], { frameAnchor: "bottom-right", dx: -10, dy: -10, fontSize: 16, fontWeight: 700 }),
+      Plot.text([`pooled AUC ${auc === null ? "–" : auc.toFixed(3)}`], { frameAnchor: "bottom-right", dx: -10, dy: -10, fontSize: 16, fontWeight: 700 }),
     ],
   });
 }

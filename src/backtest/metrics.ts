@@ -2,7 +2,8 @@
  * Classification metrics of a health score against churn labels, computed in DuckDB over any
  * relation of labelled, uncensored account-weeks that has the columns scope, account_id,
  * week_start, score, label and tier_position. Each scope (overall, a segment, a tuning candidate)
- * gets its own figures from the same queries.
+ * gets its own figures from the same queries: the one definition of each metric, used by the
+ * command's text, backtest.json and the Validation page alike.
  */
 import type { Database } from "../db/duckdb.ts";
 import { render, sqlFile } from "../sql/files.ts";
@@ -48,15 +49,33 @@ export type RocPoint = {
   tpr: number;
 };
 
+/** The AUC taken within each week and averaged (metric_auc_weekly.sql). */
+export type StratifiedAuc = {
+  /** Mean of the weekly AUCs over the weeks with both classes; null when there is none. */
+  auc: number | null;
+  /** Weeks (week_start) whose AUC entered the mean. */
+  weeks: number;
+  /** Weeks holding only churners or only survivors: no pair to compare, skipped. */
+  single_class_weeks: number;
+  /** Labelled account-weeks of those skipped weeks. */
+  single_class_rows: number;
+};
+
 export type ScoreMetrics = {
   rows: number;
   positives: number;
   accounts: number;
   base_rate: number;
+  /** Pooled rank AUC: every churning account-week against every other, whatever their weeks. */
   auc: number | null;
+  /** The headline: the AUC within each week, averaged over the weeks. */
+  stratified_auc: StratifiedAuc;
+  /** Area under the precision-recall curve (average precision); a random score gets the base rate. */
+  average_precision: number | null;
   at_risk: FlagMetrics;
   at_risk_or_watch: FlagMetrics;
   top_decile_lift: number | null;
+  /** The tenth of account-weeks with the lowest scores; its churn rate is the precision of flagging it. */
   top_decile: { rows: number; churned: number; churn_rate: number };
 };
 
@@ -96,7 +115,26 @@ export async function aucByScope(db: Database, relation: string): Promise<Map<st
   return new Map(rows.map((r) => [r.scope, r.auc]));
 }
 
-/** AUC, precision and recall of the flags, and top-decile lift, per scope of `relation`. */
+/**
+ * Time-stratified AUC per scope of `relation` (scope, week_start, score, label): the rank AUC
+ * within each week, averaged over the weeks that hold both classes.
+ */
+export async function stratifiedAucByScope(db: Database, relation: string): Promise<Map<string, StratifiedAuc>> {
+  const sql = render(sqlFile("backtest/metric_auc_weekly.sql"), {
+    rows: relation,
+    auc: render(sqlFile("backtest/metric_auc.sql"), { rows: "stratified" }),
+  });
+  const rows = await db.all<StratifiedAuc & { scope: string }>(sql);
+  return new Map(rows.map(({ scope, ...r }) => [scope, r]));
+}
+
+/** Average precision (area under the precision-recall curve) per scope of `relation` (scope, score, label). */
+export async function averagePrecisionByScope(db: Database, relation: string): Promise<Map<string, number | null>> {
+  const rows = await db.all<{ scope: string; average_precision: number | null }>(render(sqlFile("backtest/metric_average_precision.sql"), { rows: relation }));
+  return new Map(rows.map((r) => [r.scope, r.average_precision]));
+}
+
+/** AUC (pooled and time-stratified), average precision, precision and recall of the flags, and top-decile lift, per scope of `relation`. */
 export async function scoreMetrics(db: Database, relation: string, tierIds: readonly string[]): Promise<Map<string, ScoreMetrics>> {
   const flags = tierFlags(tierIds);
   const rows = await db.all<SummaryRow>(render(sqlFile("backtest/metric_summary.sql"), { rows: relation }), {
@@ -104,6 +142,9 @@ export async function scoreMetrics(db: Database, relation: string, tierIds: read
     watch_position: flags.watchPosition,
   });
   const auc = await aucByScope(db, relation);
+  const stratified = await stratifiedAucByScope(db, relation);
+  const ap = await averagePrecisionByScope(db, relation);
+  const noWeeks: StratifiedAuc = { auc: null, weeks: 0, single_class_weeks: 0, single_class_rows: 0 };
   return new Map(
     rows.map((r) => [
       r.scope,
@@ -113,6 +154,8 @@ export async function scoreMetrics(db: Database, relation: string, tierIds: read
         accounts: r.accounts,
         base_rate: r.base_rate,
         auc: auc.get(r.scope) ?? null,
+        stratified_auc: stratified.get(r.scope) ?? noWeeks,
+        average_precision: ap.get(r.scope) ?? null,
         at_risk: { tiers: flags.atRisk, flagged: r.at_risk_flagged, precision: r.at_risk_precision, recall: r.at_risk_recall },
         at_risk_or_watch: { tiers: flags.watch, flagged: r.watch_flagged, precision: r.watch_precision, recall: r.watch_recall },
         top_decile_lift: r.top_decile_lift,

@@ -13,7 +13,7 @@ import path from "node:path";
 import type { Database } from "../db/duckdb.ts";
 import type { LoadedFormula } from "../formula/load.ts";
 import { render, sqlFile } from "../sql/files.ts";
-import { BacktestDataError, createBacktestWeeks, createLeadTimes, leadTimeSummaries, type LeadTimeSummary } from "./backtest.ts";
+import { BacktestDataError, createBacktestWeeks, createLeadTimes, emptyLeadTimeSummary, leadTimeSummaries, type LeadTimeSummary } from "./backtest.ts";
 import { binnedAuc, blendWeights, loadFitData, SEARCH_DEFAULTS, searchWeights, SHRINKAGE_GRID, type SearchResult } from "./fit.ts";
 import { aucByScope, scoreMetrics, tierFlags, type FlagMetrics } from "./metrics.ts";
 import { horizonLabel } from "./options.ts";
@@ -367,7 +367,7 @@ function pct(v: number | null): string {
 }
 
 function emptyLead(): LeadTimeSummary {
-  return { churned_accounts: 0, flagged: 0, share_flagged: null, share_flagged_4w: null, share_flagged_6w: null, median_lead_weeks: null, histogram: [] };
+  return { ...emptyLeadTimeSummary(0), histogram: [] };
 }
 
 function num(v: number | null | undefined): string {

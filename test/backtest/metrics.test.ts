@@ -177,3 +177,58 @@ describe("the ROC curve", () => {
     ]);
   });
 });
+
+/** A labelled table from (week index, score, label) triples, scope "s", weeks from Monday 2025-01-06. */
+async function weekly(name: string, rows: [number, number, boolean][]): Promise<string> {
+  await db.run(`create or replace table ${name} (scope varchar, account_id varchar, week_start date, score double, label boolean, tier_position integer)`);
+  const values = rows.map(([week, score, label], i) => `('s', 'A${i}', date '2025-01-06' + ${7 * week}, ${score}, ${label}, 0)`);
+  await db.run(`insert into ${name} values ${values.join(", ")}`);
+  return name;
+}
+
+describe("the time-stratified AUC", () => {
+  // week 0: churner 10 below survivors 20, 30 -> 1; week 1: churner 50 above survivor 40 -> 0;
+  // week 2: survivors only (70, 80) -> skipped. Mean of the weeks: 0.5.
+  // Pooled: 10 beats all 5 survivors, 50 beats 70 and 80 -> 7 of 10 pairs.
+  const rows: [number, number, boolean][] = [[0, 10, true], [0, 20, false], [0, 30, false], [1, 50, true], [1, 40, false], [2, 70, false], [2, 80, false]];
+
+  it("compares accounts within each week and averages the weeks, beside the pooled AUC", async () => {
+    const m = (await scoreMetrics(db, await weekly("strata", rows), TIERS)).get("s")!;
+    expect(m.stratified_auc).toEqual({ auc: 0.5, weeks: 2, single_class_weeks: 1, single_class_rows: 2 });
+    expect(m.auc).toBeCloseTo(0.7, 12);
+  });
+
+  it("equals the pooled AUC when every row is in the same week", async () => {
+    const same: [number, number, boolean][] = rows.map(([, score, label]) => [0, score, label]);
+    const m = (await scoreMetrics(db, await weekly("one_week", same), TIERS)).get("s")!;
+    expect(m.stratified_auc).toEqual({ auc: 0.7, weeks: 1, single_class_weeks: 0, single_class_rows: 0 });
+  });
+
+  it("is null, with every week counted as skipped, when no week holds both classes", async () => {
+    const m = (await scoreMetrics(db, await weekly("apart", [[0, 10, true], [1, 20, false], [1, 30, false]]), TIERS)).get("s")!;
+    expect(m.stratified_auc).toEqual({ auc: null, weeks: 0, single_class_weeks: 2, single_class_rows: 3 });
+    expect(m.auc).toBe(1);
+  });
+});
+
+describe("average precision", () => {
+  it("sums recall gained times precision at each threshold, counted by hand", async () => {
+    // ascending: 10 P, 20 N, 30 N, 40 N, 50 P, 70 N, 80 N
+    // at 10: precision 1/1, recall +1/2; at 50: precision 2/5, recall +1/2 -> 0.5 + 0.2
+    const m = (await scoreMetrics(db, await weekly("ap", [[0, 10, true], [0, 20, false], [0, 30, false], [1, 50, true], [1, 40, false], [2, 70, false], [2, 80, false]]), TIERS)).get("s")!;
+    expect(m.average_precision).toBeCloseTo(0.7, 12);
+  });
+
+  it("lets ties enter together, is 1 for a perfect score and null without a churner", async () => {
+    // tie at 10: precision 1/2 for the whole recall
+    expect((await scoreMetrics(db, await table("ap_tie", [[10, true, 0], [10, false, 0], [20, false, 0]]), TIERS)).get("s")!.average_precision).toBe(0.5);
+    expect((await scoreMetrics(db, await table("ap_perfect", [[1, true, 0], [2, true, 0], [3, false, 0]]), TIERS)).get("s")!.average_precision).toBe(1);
+    expect((await scoreMetrics(db, await table("ap_none", [[1, false, 0], [2, false, 0]]), TIERS)).get("s")!.average_precision).toBeNull();
+  });
+
+  it("is about the base rate for a random score (seeded)", async () => {
+    // labels: hash % 5 = 0, a base rate of about 0.2
+    const m = (await scoreMetrics(db, await randomTable("ap_random", 20_000, 4), TIERS)).get("s")!;
+    expect(Math.abs(m.average_precision! - m.base_rate)).toBeLessThan(0.015);
+  });
+});

@@ -14,11 +14,13 @@ export const backtestCommand: Command = {
                or weeks (13w) after it; default 90d
 --from DATE    first week (by its week_end, YYYY-MM-DD) of the period; default the first scored week
 --to DATE      last week of the period; default the last scored week
-Weeks whose horizon runs past the export, for accounts that have not churned, are censored (left
-out), not counted as survivors. Prints AUC, precision and recall of the at-risk tier (and of
-at-risk plus watch), lift by tier, top-decile lift, calibration, and lead times: how many weeks
-before its churn each churned account was first flagged at risk (and first alerted) within the 26
-weeks before it, overall and per segment. --format csv prints one summary row per segment.
+Weeks whose horizon runs past the export are censored (left out), churned or not. Prints the AUC
+within each week (averaged over the weeks) and pooled, PR-AUC, top-decile precision and lift,
+precision and recall of the at-risk tier (and of at-risk plus watch), lift by tier, calibration,
+lead times (how many weeks before its churn each churned account was first flagged at risk, and
+first alerted, within the 26 weeks before it; only churns whose window is observable) beside the
+share of survivors flagged in a window of the same length, precision and rate of each alert kind,
+and what was left out and why, overall and per segment. --format csv prints one row per segment.
 Writes backtest.json, backtest_weeks.parquet, lead_times.parquet and whatif_sample.parquet to --out,
 with the health and alert files of the same run.`,
   options: { horizon: { type: "string" }, from: { type: "string" }, to: { type: "string" } },

@@ -1,9 +1,12 @@
 -- backtest_weeks: one row per scored account-week of the backtest period (week_end between $from
 -- and $to, null = open), labelled with the churn that followed it. Key (account_id, week_start).
+--   censored  the week's horizon (as_of + $horizon_days) runs past the export: what happened within
+--             it is not fully known, so the week is neither a positive nor a negative. The same
+--             rule for every account, churned or not: otherwise the last horizon of a book would
+--             hold the churners' weeks and none of the survivors' beside them.
 --   label     the account churned within $horizon_days after the week's as_of (the instant the
---             week's score became known; an account-week exists only while not churned before it)
---   censored  not churned so far, but the horizon runs past the export: we cannot know yet, so the
---             week is neither a positive nor a negative
+--             week's score became known; an account-week exists only while not churned before it);
+--             null when censored
 --   cap_score the lowest max_score of the formula caps in force that week (null = none), as the
 --             engine found it, so that a re-weighted score can be capped exactly as the engine caps
 -- Weeks without any category data (no score from data) are left out: there is nothing to rank.
@@ -21,7 +24,8 @@ weeks as (
     select account_id, week_start, week_number, segment, arr from int_account_weeks
 ),
 
-accounts as (
+-- where a week's churn comes from: one churned_at per account (null = never churned)
+churns as (
     select account_id, churned_at from stg_accounts
 ),
 
@@ -29,7 +33,7 @@ exported as (
     select exported_at from run_context
 ),
 
-labelled as (
+scored as (
     select
         h.account_id,
         h.week_start,
@@ -44,26 +48,35 @@ labelled as (
         h.coverage,
         h.tier,
         s.tier_position,
-        a.churned_at,
-        coalesce(a.churned_at < h.as_of + to_days($horizon_days), false) as label,
-        h.as_of + to_days($horizon_days) > e.exported_at               as horizon_past_export,
         columns('^category_')
     from health as h
     join scores as s using (account_id, week_start)
     join weeks as w using (account_id, week_start)
-    join accounts as a using (account_id)
-    cross join exported as e
     where h.uncapped_score is not null
       and ($from is null or h.week_end >= $from::date)
       and ($to is null or h.week_end <= $to::date)
+),
+
+-- the label rule, in one place: the horizon must be observable, for churners and survivors alike
+labelled as (
+    select
+        s.*,
+        c.churned_at,
+        s.as_of + to_days($horizon_days) > e.exported_at                as censored,
+        case
+            when s.as_of + to_days($horizon_days) > e.exported_at then null
+            else coalesce(c.churned_at < s.as_of + to_days($horizon_days), false)
+        end                                                             as label
+    from scored as s
+    join churns as c using (account_id)
+    cross join exported as e
 ),
 
 final as (
     select
         account_id, week_start, week_end, as_of, week_number, segment, arr,
         score, uncapped_score, cap_score, coverage, tier, tier_position,
-        churned_at, label,
-        horizon_past_export and not label                               as censored,
+        churned_at, label, censored,
         columns('^category_')
     from labelled
 )

@@ -1,14 +1,15 @@
 -- lead_histogram: one row per scope of the `leads` relation and whole week of lead time, 0 to
--- $lookback_weeks: churned accounts first flagged at risk (and first alerted) that many weeks ahead.
+-- $lookback_weeks: churned accounts with an observable window first flagged at risk (and first
+-- alerted) that many weeks ahead.
 with
 
 leads as (
-    select scope, lead_weeks_at_risk, lead_weeks_alert from {{ leads }}
+    select scope, lead_weeks_at_risk, lead_weeks_alert from {{ leads }} where churned and is_observable
 ),
 
 bins as (
     select s.scope, b.range::integer as weeks
-    from (select distinct scope from leads) as s
+    from (select distinct scope from {{ leads }}) as s
     cross join range(0, $lookback_weeks + 1) as b
 ),
 

@@ -1,83 +1,140 @@
--- lead_times: one row per account that churned within the horizon of a week of the `weeks` relation (the
--- backtest period's labelled weeks, or a re-scored copy of them).
--- Key (account_id). How early the score (and the alerts) warned:
---   first_at_risk_week_end  the first week in the worst tier whose as_of falls within the
---                           $lookback_weeks weeks before the churn (an earlier at-risk spell that
---                           ended more than that before the churn does not count)
---   lead_weeks_at_risk      whole weeks from that week's as_of (when the flag became known) to the churn
---   first_alert_week_end    the first alert of any kind raised in the same lookback window
---                           (the `alerts` relation: empty when the run has no alerts)
---   lead_weeks_alert        whole weeks from the alert's as_of (the Monday after its week) to the churn
--- An account never flagged in the window has nulls: it counts as a miss in the shares.
+-- lead_times: one row per warning window of the `weeks` relation (the backtest period's weeks, shaped
+-- like backtest_weeks, or a re-scored copy of them). Key (account_id, ends_at). A window is the
+-- $lookback_weeks weeks before an instant, and the same rule reads it for both classes:
+--   churned    true: the account churned within the horizon of a week of the period; its one
+--              window ends at the churn (ends_at = churned_at)
+--              false: a survivor (no week of the period followed by churn, censored or not); one
+--              window per labelled week, ending at that week's as_of (a moment after which the
+--              account is known not to have churned within the horizon)
+--   is_observable  every week whose as_of falls in the window is a labelled week of the period: it
+--              starts no earlier than the period's first week, and it ends before the first week
+--              whose horizon runs past the export. Only these windows count in the shares.
+--   first_at_risk_week_end  the first week in the worst tier whose as_of falls in the window
+--   lead_weeks_at_risk      whole weeks from that week's as_of (when the flag became known) to ends_at
+--   first_alert_week_end    the first alert of any kind known (the Monday after its week) in the
+--                           window (the `alerts` relation: empty when the run has no alerts)
+--   lead_weeks_alert        whole weeks from the alert's as_of to ends_at
+-- A window without a flag has nulls: a churner missed, or a survivor left alone.
 with
 
 weeks as (
+    -- labelled = label not null (censored weeks have none)
     select account_id, week_start, week_end, as_of, segment, arr, tier, tier_position, churned_at, label
     from {{ weeks }}
 ),
 
 alerts as (
-    select account_id, kind, raised_week_end from {{ alerts }}
+    select account_id, kind, raised_week_end, cast(raised_week_end + 1 as timestamp) as known_at from {{ alerts }}
 ),
 
-churners as (
+observed as (
     select
-        account_id,
-        any_value(churned_at)                                           as churned_at,
-        any_value(churned_at) - to_days($lookback_weeks * 7)            as window_start,
-        arg_max(segment, week_start)                                    as segment,
-        arg_max(arr, week_start)                                        as arr,
-        max(week_end)                                                   as last_week_end,
-        arg_max(tier, week_start)                                       as last_tier
+        min(as_of)                                                      as first_as_of,
+        max(as_of) filter (where label is not null)                     as last_labelled_as_of
     from weeks
-    where label
-    group by account_id
+),
+
+-- accounts whose churn fell within the horizon of a week of the period: a positive week, or a
+-- censored one of an account that churned before the export (the churn is then inside its horizon)
+churned as (
+    select distinct account_id
+    from weeks
+    where label or (label is null and churned_at is not null)
+),
+
+churn_windows as (
+    select
+        w.account_id,
+        true                                                            as churned,
+        any_value(w.churned_at)                                         as ends_at,
+        arg_max(w.segment, w.week_start)                                as segment,
+        arg_max(w.arr, w.week_start)                                    as arr,
+        max(w.week_end)                                                 as last_week_end,
+        arg_max(w.tier, w.week_start)                                   as last_tier
+    from weeks as w
+    join churned as c using (account_id)
+    group by w.account_id
+),
+
+survivor_windows as (
+    select
+        w.account_id,
+        false                                                           as churned,
+        w.as_of                                                         as ends_at,
+        w.segment,
+        w.arr,
+        w.week_end                                                      as last_week_end,
+        w.tier                                                          as last_tier
+    from weeks as w
+    anti join churned as c using (account_id)
+    where w.label is not null
+),
+
+windows as (
+    select
+        u.*,
+        u.ends_at - to_days($lookback_weeks * 7)                        as window_start,
+        -- no week before the period can fall in the window (as_of are a week apart), and no
+        -- censored week can: the next as_of after the last labelled one is past ends_at
+        u.ends_at - to_days($lookback_weeks * 7) > o.first_as_of - to_days(7)
+            and u.ends_at < o.last_labelled_as_of + to_days(7)          as is_observable
+    from (select * from churn_windows union all select * from survivor_windows) as u
+    cross join observed as o
 ),
 
 flags as (
     select
-        w.account_id,
+        x.account_id,
+        x.ends_at,
         min(w.week_end)                                                 as first_at_risk_week_end,
         min(w.as_of)                                                    as first_at_risk_as_of,
         count(*)::integer                                               as at_risk_weeks
-    from weeks as w
-    join churners as c using (account_id)
+    from windows as x
+    join weeks as w
+      on w.account_id = x.account_id
+     and w.as_of >= x.window_start
+     and w.as_of <= x.ends_at
     where w.tier_position = $at_risk_position
-      and w.as_of >= c.window_start
-    group by w.account_id
+    group by x.account_id, x.ends_at
 ),
 
 first_alerts as (
     select
-        a.account_id,
+        x.account_id,
+        x.ends_at,
         min(a.raised_week_end)                                          as first_alert_week_end,
         -- several alerts raised in the first week: the first kind by name, the same every run
         arg_min(a.kind, (a.raised_week_end, a.kind))                    as first_alert_kind
-    from alerts as a
-    join churners as c using (account_id)
-    where cast(a.raised_week_end + 1 as timestamp) >= c.window_start
-      and cast(a.raised_week_end + 1 as timestamp) <= c.churned_at
-    group by a.account_id
+    from windows as x
+    join alerts as a
+      on a.account_id = x.account_id
+     and a.known_at >= x.window_start
+     and a.known_at <= x.ends_at
+    group by x.account_id, x.ends_at
 ),
 
 final as (
     select
-        c.account_id,
-        c.churned_at,
-        c.segment,
-        c.arr,
-        c.last_week_end,
-        c.last_tier,
+        x.account_id,
+        x.churned,
+        x.ends_at,
+        case when x.churned then x.ends_at end                          as churned_at,
+        x.window_start,
+        x.is_observable,
+        x.segment,
+        x.arr,
+        x.last_week_end,
+        x.last_tier,
         f.first_at_risk_week_end,
-        (date_diff('day', f.first_at_risk_as_of, c.churned_at) // 7)::integer as lead_weeks_at_risk,
+        (date_diff('day', f.first_at_risk_as_of, x.ends_at) // 7)::integer as lead_weeks_at_risk,
         coalesce(f.at_risk_weeks, 0)                                    as at_risk_weeks,
         a.first_alert_week_end,
         a.first_alert_kind,
-        (date_diff('day', cast(a.first_alert_week_end + 1 as timestamp), c.churned_at) // 7)::integer as lead_weeks_alert
-    from churners as c
-    left join flags as f using (account_id)
-    left join first_alerts as a using (account_id)
+        (date_diff('day', cast(a.first_alert_week_end + 1 as timestamp), x.ends_at) // 7)::integer as lead_weeks_alert
+    from windows as x
+    left join flags as f using (account_id, ends_at)
+    left join first_alerts as a using (account_id, ends_at)
 )
 
 select * from final
-order by churned_at, account_id
+order by churned desc, ends_at, account_id
