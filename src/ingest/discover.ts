@@ -84,6 +84,8 @@ export async function discover(db: Database, dataDir: string, now: Date = new Da
       for (const file of broken) {
         problems.push({ level: "error", rule: "unreadable_file", table: table.name, file, message: `${brokenLinkText(file)}; fix the link or remove it` });
       }
+      // the table is there, with a broken file: not also "missing"
+      tables.set(table.name, { table, format: "csv", files: found.files });
       continue;
     }
     const formats = new Set(found.files.map(formatOf));
