@@ -215,7 +215,7 @@ export function asResourceError(error: unknown): unknown {
   const limit = process.env.HEALTH_DUCKDB_MEMORY_LIMIT;
   return new MemoryLimitError(
     `DuckDB ran out of memory${limit ? ` within HEALTH_DUCKDB_MEMORY_LIMIT=${limit}` : " within its default limit (80% of RAM)"}: ` +
-      `raise HEALTH_DUCKDB_MEMORY_LIMIT (e.g. 4GB), or point HEALTH_DUCKDB_TEMP_DIR at a disk with room to spill. DuckDB: ${duckdbReason(error)}`,
+      `raise HEALTH_DUCKDB_MEMORY_LIMIT (e.g. 4GB), or point HEALTH_DUCKDB_TEMP_DIR at a disk with room to spill. DuckDB: ${duckdbReason(error).split("; Possible solutions:")[0]}`,
   );
 }
 
