@@ -99,6 +99,10 @@ writeFileSync(path.join(badJson, "export.json"), "{ exported_at: 2025-07-07 }");
 const tooLate = warehouse(() => {}, "2031-01-01T00:00:00Z");
 const nanArr = warehouse((t) => (t.accounts![0]!.arr = "NaN"));
 const dataWithOut = warehouse();
+const tuneOut = path.join(root, "tune-out");
+mkdirSync(tuneOut);
+const suggested = path.join(tuneOut, "suggested-formula.yaml");
+writeFileSync(suggested, defaultFormula);
 
 const CASES: Case[] = [
   // the command line
@@ -128,6 +132,7 @@ const CASES: Case[] = [
   { name: "--out inside --data", args: ["run", "--data", dataWithOut, "--out", path.join(dataWithOut, "accounts")], code: 2, says: "is inside the data directory" },
   { name: "--out that is a file", args: ["run", "--data", good, "--out", aFile], code: 2, says: "is a file, not a directory" },
   { name: "--out below a file", args: ["score", "--data", good, "--out", path.join(aFile, "out")], code: 2, says: "is a file, not a directory" },
+  { name: "--formula that the run would write over", args: ["tune", "--data", good, "--formula", suggested, "--out", tuneOut], code: 2, says: "is one of the files a run writes" },
   { name: "--out read-only", args: ["score", "--data", good, "--out", readOnly], code: 2, says: "is not writable", unprivileged: true },
   { name: "--out below a read-only folder", args: ["score", "--data", good, "--out", path.join(readOnly, "new")], code: 2, says: "is not writable", unprivileged: true },
   // formula files

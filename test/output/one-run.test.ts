@@ -29,7 +29,7 @@ describe("one run per output directory", () => {
     const out = path.join(root, "out");
     expect(await main(["run", "--data", data, "--out", out, "-q"], silent)).toBe(0);
     const full = readdirSync(out).sort();
-    expect(full).toEqual(expect.arrayContaining(["alerts.parquet", "expansion.parquet", "cohorts.parquet", "backtest.json", MANIFEST]));
+    expect(full).toEqual(expect.arrayContaining(["alerts.parquet", "expansion.parquet", "cohorts.parquet", "backtest.json"]));
 
     // the same formula and data: score rewrites its files, the rest of the run stays
     expect(await main(["score", "--data", data, "--out", out, "-q"], silent)).toBe(0);
