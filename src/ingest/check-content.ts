@@ -30,6 +30,9 @@ export interface CheckTarget {
   keysRelation?: string;
 }
 
+/** Space, tab, line feed, carriage return, vertical tab, form feed: what a blank value may hold. */
+const WHITE_SPACE = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)";
+
 /** The per-row checks the contract implies for a table. */
 export function rowChecks(table: TableContract, exportedAt: Date): Check[] {
   const checks: Check[] = [];
@@ -37,9 +40,10 @@ export function rowChecks(table: TableContract, exportedAt: Date): Check[] {
   for (const column of columnsOf(table)) {
     const name = ident(column.name);
     if (column.required) checks.push({ rule: "null_value", column: column.name, violation: `${name} is null`, message: "value is missing; this column is required" });
-    // text that is empty or only white space carries no value: as missing as a null
-    if (column.required && column.type === "text") {
-      checks.push({ rule: "blank_value", column: column.name, violation: `regexp_full_match(${name}, '\\s*')`, message: "value is blank (empty or only white space); this column is required" });
+    // text that is empty or only white space carries no value: as missing as a null (a column
+    // with a list of values refuses it already, naming the list)
+    if (column.required && column.type === "text" && !column.values) {
+      checks.push({ rule: "blank_value", column: column.name, violation: `trim(${name}, ${WHITE_SPACE}) = ''`, message: "value is blank (empty or only white space); this column is required" });
     }
     // NaN and ±Infinity parse as doubles, but no measure means anything with them; and NaN sorts
     // above every number in DuckDB, so a range check alone would let it through
