@@ -4,7 +4,7 @@
  * Every loader calls `engineOutputs()`. The first one runs the main job (`runStages`, plus the
  * site's own extracts) into `.cache/engine-outputs/<fingerprint>/`; the others, which Framework may
  * start at the same time, wait on a lock and reuse the folder. The fingerprint covers the data
- * files (path, size, mtime), the formula file's content and the engine's source, so an edit to any
+ * files (path, size, mtime, links followed), the formula file's content and the engine's source, so an edit to any
  * of them gives a fresh run and a stale folder is never read.
  *
  * HEALTH_SITE_OUTPUTS=<dir> skips all of this and reads a ready output directory (a `health run
@@ -80,8 +80,8 @@ export function inputsFingerprint(dataDir: string, formulaFile: string): string 
   for (const file of listFiles(dataDir)) {
     // the ground truth of generated warehouses is for evaluation only: the engine never reads it
     if (file.split(path.sep)[0] === "_answers") continue;
-    const stat = statSync(path.join(dataDir, file));
-    hash.update(`data ${file} ${stat.size} ${stat.mtimeMs}\n`);
+    const stat = statOrUndefined(path.join(dataDir, file));
+    hash.update(`data ${file} ${stat ? `${stat.size} ${stat.mtimeMs}` : "dangling link"}\n`);
   }
   hash.update("formula\n").update(readFileSync(formulaFile));
   // the engine and this module: a change to either changes what the run writes
@@ -92,14 +92,28 @@ export function inputsFingerprint(dataDir: string, formulaFile: string): string 
   return hash.digest("hex").slice(0, 16);
 }
 
+/**
+ * Every file under `dir`, relative to it. Symbolic links are followed (an export reached through a
+ * link is data like any other: its size and time must reach the fingerprint); a dangling link is
+ * listed too, so that its appearing or being fixed changes the fingerprint (ingest refuses it).
+ */
 function listFiles(dir: string, prefix = ""): string[] {
   const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-    const rel = prefix ? path.join(prefix, entry.name) : entry.name;
-    if (entry.isDirectory()) out.push(...listFiles(path.join(dir, entry.name), rel));
-    else if (entry.isFile()) out.push(rel);
+  for (const name of readdirSync(dir).sort((a, b) => a.localeCompare(b))) {
+    const rel = prefix ? path.join(prefix, name) : name;
+    const stat = statOrUndefined(path.join(dir, name));
+    if (stat?.isDirectory()) out.push(...listFiles(path.join(dir, name), rel));
+    else out.push(rel);
   }
   return out;
+}
+
+function statOrUndefined(file: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

@@ -11,7 +11,7 @@ import type { Locations } from "./cli/paths.ts";
 import { withDatabase, type Database } from "./db/duckdb.ts";
 import { buildExpansion, writeExpansionOutputs } from "./expansion/expansion.ts";
 import { writeHealthOutputs } from "./health/outputs.ts";
-import { publish, type OutputBatch, type WrittenFile } from "./output/publish.ts";
+import { publish, runIdentity, type OutputBatch, type WrittenFile } from "./output/publish.ts";
 import { scoreWarehouse, type Scored } from "./pipeline.ts";
 
 export interface StageContext {
@@ -83,9 +83,16 @@ export async function runStagesThen<T>(
 ): Promise<{ files: WrittenFile[]; result: T }> {
   return withDatabase(async (db) => {
     const scored = await scoreWarehouse(db, locations, log);
-    const files = await publish(db, locations.out, async (batch) => {
-      for (const stage of stages) await log.step(stage.name, () => stage.run({ db, scored, locations, log, batch }));
-    });
+    const identity = runIdentity(locations.data, scored.formula.hash, scored.ingested.exportedAt);
+    const files = await publish(
+      db,
+      locations.out,
+      async (batch) => {
+        for (const stage of stages) await log.step(stage.name, () => stage.run({ db, scored, locations, log, batch }));
+      },
+      identity,
+      (removed) => log.info(`removed ${removed.length} file(s) of an earlier run in ${locations.out} with another formula or other data: ${removed.join(", ")}`),
+    );
     return { files, result: await read(db, scored) };
   });
 }

@@ -29,6 +29,8 @@ export interface Command {
   /** Extra help lines (options, examples). */
   help: string;
   options: OptionSpec;
+  /** Publishes files to --out: the output directory is checked (a writable directory, not inside --data) before any work. */
+  writesOut?: boolean;
   run(context: CommandContext): Promise<number>;
 }
 

@@ -14,7 +14,9 @@ import { scoreCommand } from "./commands/score.ts";
 import { tuneCommand } from "./commands/tune.ts";
 import { createLogger } from "./log.ts";
 import type { OutputFormat } from "./output.ts";
+import { checkOutDir } from "./out-dir.ts";
 import { resolveLocations } from "./paths.ts";
+import { checkSettings } from "../db/duckdb.ts";
 
 const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand, backtestCommand, tuneCommand];
 
@@ -46,8 +48,12 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     const format = (values.format ?? "text") as OutputFormat;
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${format}"`);
     const flags = { data: values.data as string | undefined, formula: values.formula as string | undefined, out: values.out as string | undefined };
+    const locations = resolveLocations(flags, io.env ?? process.env);
+    // settings and the output directory are checked before any work, not after the scoring
+    if (command.name !== "formula") await checkSettings();
+    if (command.writesOut) checkOutDir(locations);
     return await command.run({
-      locations: resolveLocations(flags, io.env ?? process.env),
+      locations,
       explicit: { data: flags.data !== undefined, formula: flags.formula !== undefined, out: flags.out !== undefined },
       options: values as CommandContext["options"],
       positionals,

@@ -23,8 +23,9 @@ rows or keys. Run \`npx health check --data DIR\` to validate a directory.
   Dates are \`YYYY-MM-DD\`. Booleans are \`true\`/\`false\`.
 - \`export.json\` (optional) records when the export was taken and may map a table to its own glob:
   \`{"exported_at": "2026-11-16T00:00:00Z", "tables": {"usage_events": "events/2026-*.parquet"}}\`.
-  No timestamp may lie after \`exported_at\` (planned dates such as renewals excepted). Without the
-  file, the current time is used.
+  A date alone (\`"2026-11-16"\`) is midnight UTC. No timestamp may lie after \`exported_at\` (planned
+  dates such as renewals excepted), and \`exported_at\` may lie at most 28 days after the newest dated
+  row. Without the file, the current time is used, with a warning naming it.
 - Files and folders whose names start with \`_\` or \`.\` are never read (the demo keeps its answers in \`_answers/\`).
 - Required tables: ${TABLES.filter((t) => t.presence === "required").map((t) => `\`${t.name}\``).join(", ")}, and at least one of
   ${ONE_OF_REQUIRED.map((group) => group.map((n) => `\`${n}\``).join(" or ")).join("; ")}. Every other table is optional: when it is absent, the
@@ -33,7 +34,8 @@ rows or keys. Run \`npx health check --data DIR\` to validate a directory.
 ## What is checked
 
 Errors (exit code 3): required table or column missing; empty or unreadable file; a value of the
-wrong type; an empty required value; a value out of range or not among the allowed values; a
+wrong type; an empty required value (or required text that is only white space); NaN or
+±Infinity in a numeric column; a value out of range or not among the allowed values; a
 timestamp after the export; a duplicate key; a foreign key that matches nothing (or a contact
 filed under another account); the cross-column rules listed per table.
 Warnings (exit code 0): ignored files, columns not in the contract, accounts without any usage,

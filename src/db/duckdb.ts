@@ -2,9 +2,10 @@
  * The one module that owns DuckDB. Every pipeline step receives a `Database` and never opens its own,
  * so a run shares one in-memory catalogue (staged views, rollups) and one memory budget.
  */
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { UsageError } from "../errors.ts";
 
 /** Resource limits for DuckDB; each falls back to its HEALTH_DUCKDB_* environment variable, then DuckDB's default. */
 export interface DatabaseOptions {
@@ -34,10 +35,13 @@ export class Database {
     const tempDirectory = options.tempDirectory ?? process.env.HEALTH_DUCKDB_TEMP_DIR;
     if (memoryLimit) settings.memory_limit = memoryLimit;
     if (threads) settings.threads = String(threads);
-    if (tempDirectory) settings.temp_directory = tempDirectory;
+    if (tempDirectory) {
+      checkTempDirectory(tempDirectory);
+      settings.temp_directory = tempDirectory;
+    }
     // Keep row order stable so that generated files are byte-identical from run to run.
     settings.preserve_insertion_order = "true";
-    const instance = await DuckDBInstance.create(":memory:", settings);
+    const instance = await createInstance(settings);
     const connection = await instance.connect();
     await connection.run("set timezone = 'UTC'");
     return new Database(instance, connection);
@@ -45,7 +49,11 @@ export class Database {
 
   /** Runs one statement (with bound `$name` parameters) or, without parameters, a script of several. */
   async run(sql: string, params?: Params): Promise<void> {
-    await this.connection.run(sql, params);
+    try {
+      await this.connection.run(sql, params);
+    } catch (error) {
+      throw asResourceError(error);
+    }
   }
 
   /**
@@ -53,7 +61,7 @@ export class Database {
    * arrives is turned into a number so results can go straight to JSON.
    */
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
-    const reader = await this.connection.runAndReadAll(sql, params);
+    const reader = await this.connection.runAndReadAll(sql, params).catch((error: unknown) => Promise.reject(asResourceError(error)));
     return reader.getRowObjectsJS().map((row) => plainRow(row) as T);
   }
 
@@ -62,7 +70,7 @@ export class Database {
    * row objects costs far more). BIGINTs become numbers, as in `all`.
    */
   async columns(sql: string, params?: Params): Promise<Record<string, unknown[]>> {
-    const reader = await this.connection.runAndReadAll(sql, params);
+    const reader = await this.connection.runAndReadAll(sql, params).catch((error: unknown) => Promise.reject(asResourceError(error)));
     const out: Record<string, unknown[]> = {};
     for (const [name, values] of Object.entries(reader.getColumnsObjectJS())) out[name] = values.map(plainValue);
     return out;
@@ -145,10 +153,91 @@ function plainValue(value: unknown): unknown {
   return value;
 }
 
+/** A positive whole number from the environment variable `name`; a bad value is a UsageError naming it (exit 2). */
 export function numberFromEnv(name: string): number | undefined {
   const raw = process.env[name];
   if (!raw) return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a positive integer, got "${raw}"`);
+  if (!Number.isInteger(value) || value <= 0) throw new UsageError(`${name} must be a positive integer, got "${raw}"`);
   return value;
+}
+
+/** Which environment variable sets each DuckDB setting, to name it in errors. */
+const SETTING_SOURCES: Record<string, string> = {
+  memory_limit: "HEALTH_DUCKDB_MEMORY_LIMIT",
+  threads: "HEALTH_DUCKDB_THREADS",
+  temp_directory: "HEALTH_DUCKDB_TEMP_DIR",
+};
+
+/**
+ * Checks every HEALTH_DUCKDB_* / HEALTH_CONTACTS_PER_BATCH setting before a command does any
+ * work, so that a typo is refused at once with the variable's name (exit 2) rather than after
+ * the exports were read. Opens and closes a bare DuckDB instance to let DuckDB judge the values.
+ */
+export async function checkSettings(): Promise<void> {
+  numberFromEnv("HEALTH_CONTACTS_PER_BATCH");
+  const db = await Database.open();
+  db.close();
+}
+
+/** DuckDB only says "Failed to set config": retry each setting alone to name the one it refused. */
+async function createInstance(settings: Record<string, string>): Promise<DuckDBInstance> {
+  try {
+    return await DuckDBInstance.create(":memory:", settings);
+  } catch (error) {
+    for (const [name, value] of Object.entries(settings)) {
+      const source = SETTING_SOURCES[name];
+      if (!source) continue;
+      try {
+        (await DuckDBInstance.create(":memory:", { [name]: value })).closeSync();
+      } catch (alone) {
+        const hint = name === "memory_limit" ? " such as 4GB or 512MB" : "";
+        throw new UsageError(`${source} must be a value DuckDB accepts for ${name}${hint}, got "${value}" (DuckDB: ${duckdbReason(alone)})`);
+      }
+    }
+    throw error;
+  }
+}
+
+function checkTempDirectory(dir: string): void {
+  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`HEALTH_DUCKDB_TEMP_DIR must be a directory, got "${dir}", which is a file`);
+}
+
+/** DuckDB ran out of memory: the fix is a setting, not the exports. Exit 2, naming the setting to raise. */
+export class MemoryLimitError extends UsageError {
+  override name = "MemoryLimitError";
+}
+
+/** Turns DuckDB's out-of-memory error into a MemoryLimitError that says which setting to raise; other errors pass through. */
+export function asResourceError(error: unknown): unknown {
+  const message = error instanceof Error ? error.message : String(error);
+  if (!/Out of Memory Error/i.test(message)) return error;
+  const limit = process.env.HEALTH_DUCKDB_MEMORY_LIMIT;
+  return new MemoryLimitError(
+    `DuckDB ran out of memory${limit ? ` within HEALTH_DUCKDB_MEMORY_LIMIT=${limit}` : " within its default limit (80% of RAM)"}: ` +
+      `raise HEALTH_DUCKDB_MEMORY_LIMIT (e.g. 4GB), or point HEALTH_DUCKDB_TEMP_DIR at a disk with room to spill. DuckDB: ${duckdbReason(error).split("; Possible solutions:")[0]}`,
+  );
+}
+
+/**
+ * DuckDB's reason from one of its error messages, whole but without what only repeats the input:
+ * the echoed "Original Line" (a 3 MB field would fill the screen), the reader's option dump, the
+ * SQL excerpt and its "Possible Solution" lines (they name reader options, not what to change in
+ * the export). The reason's own lines are joined with "; ".
+ */
+export function duckdbReason(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const kept: string[] = [];
+  for (const raw of message.split("\n")) {
+    const line = raw.trim();
+    if (line === "") continue;
+    if (/^(Original Line:|Possible Solution:|LINE \d+:|\^)/.test(line)) continue;
+    // the reader's option dump: "delimiter = , (Auto-Detected)" and the like
+    if (/^[a-z_]+ =( |$)/.test(line)) continue;
+    kept.push(line);
+  }
+  let reason = kept.join("; ") || message.trim();
+  // DuckDB counts this one within its read buffer, not the file: its line number misleads
+  if (/Maximum line size/.test(reason)) reason = reason.replace(/ on Line: \d+/, "");
+  return reason;
 }

@@ -70,7 +70,21 @@ export function parseFormula(text: string, file: string): LoadedFormula {
     }
     return undefined;
   };
-  const parsed = formulaSchema.safeParse(doc.toJS());
+  let value: unknown;
+  try {
+    // the yaml package refuses a document whose aliases expand past 100 (an "alias bomb")
+    value = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new FormulaError(file, [{ path: "", message: `not a usable ${file.endsWith(".json") ? "JSON" : "YAML"} document: ${(error as Error).message}` }]);
+  }
+  const nonFinite = nonFiniteNumbers(value);
+  if (nonFinite.length > 0) {
+    throw new FormulaError(
+      file,
+      nonFinite.map(({ path, value: n }) => ({ path: pathText(path), line: lineOf(path), message: `${String(n)} is not a finite number (YAML's .nan and .inf are not allowed here); write a number` })),
+    );
+  }
+  const parsed = formulaSchema.safeParse(value);
   if (!parsed.success) {
     throw new FormulaError(
       file,
@@ -80,6 +94,14 @@ export function parseFormula(text: string, file: string): LoadedFormula {
   const issues = checkFormula(parsed.data).map((issue) => ({ ...issue, line: lineOf(issue.pathParts) }));
   if (issues.length > 0) throw new FormulaError(file, issues.map(({ pathParts: _, ...rest }) => rest));
   return { file, formula: parsed.data, hash: formulaHash(parsed.data) };
+}
+
+/** Every NaN or ±Infinity in a parsed document, with its path. */
+function nonFiniteNumbers(value: unknown, at: (string | number)[] = []): { path: (string | number)[]; value: number }[] {
+  if (typeof value === "number") return Number.isFinite(value) ? [] : [{ path: at, value }];
+  if (Array.isArray(value)) return value.flatMap((item, i) => nonFiniteNumbers(item, [...at, i]));
+  if (value && typeof value === "object") return Object.entries(value).flatMap(([key, item]) => nonFiniteNumbers(item, [...at, key]));
+  return [];
 }
 
 /** Errors of meaning that a schema cannot express. */

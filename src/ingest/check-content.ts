@@ -30,6 +30,9 @@ export interface CheckTarget {
   keysRelation?: string;
 }
 
+/** Space, tab, line feed, carriage return, vertical tab, form feed: what a blank value may hold. */
+const WHITE_SPACE = "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13)";
+
 /** The per-row checks the contract implies for a table. */
 export function rowChecks(table: TableContract, exportedAt: Date): Check[] {
   const checks: Check[] = [];
@@ -37,8 +40,19 @@ export function rowChecks(table: TableContract, exportedAt: Date): Check[] {
   for (const column of columnsOf(table)) {
     const name = ident(column.name);
     if (column.required) checks.push({ rule: "null_value", column: column.name, violation: `${name} is null`, message: "value is missing; this column is required" });
-    if (column.min !== undefined) checks.push({ rule: "out_of_range", column: column.name, violation: `${name} < ${column.min}`, message: `value below the minimum ${column.min}` });
-    if (column.max !== undefined) checks.push({ rule: "out_of_range", column: column.name, violation: `${name} > ${column.max}`, message: `value above the maximum ${column.max}` });
+    // text that is empty or only white space carries no value: as missing as a null (a column
+    // with a list of values refuses it already, naming the list)
+    if (column.required && column.type === "text" && !column.values) {
+      checks.push({ rule: "blank_value", column: column.name, violation: `trim(${name}, ${WHITE_SPACE}) = ''`, message: "value is blank (empty or only white space); this column is required" });
+    }
+    // NaN and ±Infinity parse as doubles, but no measure means anything with them; and NaN sorts
+    // above every number in DuckDB, so a range check alone would let it through
+    const finite = column.type === "double" ? `isfinite(${name}) and ` : "";
+    if (column.type === "double") {
+      checks.push({ rule: "not_finite", column: column.name, violation: `not isfinite(${name})`, message: "value is not a finite number (NaN or Infinity); expected a number" });
+    }
+    if (column.min !== undefined) checks.push({ rule: "out_of_range", column: column.name, violation: `${finite}${name} < ${column.min}`, message: `value below the minimum ${column.min}` });
+    if (column.max !== undefined) checks.push({ rule: "out_of_range", column: column.name, violation: `${finite}${name} > ${column.max}`, message: `value above the maximum ${column.max}` });
     if (column.values) {
       checks.push({
         rule: "out_of_range",
@@ -74,7 +88,7 @@ export async function checkRows(db: Database, target: CheckTarget, exportedAt: D
        from ${target.numberedRelation()} where ${check.violation} order by _source_file, _source_row limit ${EXAMPLES}`,
     );
     const values = [...new Set(examples.map((e) => e.value).filter((v) => v !== null))].slice(0, 3);
-    const found = values.length > 0 && check.rule !== "null_value" ? `; found ${values.map((v) => JSON.stringify(v)).join(", ")}` : "";
+    const found = values.length > 0 && check.rule !== "null_value" && check.rule !== "blank_value" ? `; found ${values.map((v) => JSON.stringify(v)).join(", ")}` : "";
     problems.push(...byFile(examples, (file, rows, keys) => ({
       level: "error" as const,
       rule: check.rule,

@@ -2,9 +2,12 @@
  * First gate: every file of every table can be read, is not empty, has the contract's columns,
  * and holds values of the right type. Runs before staging so that the staging casts cannot fail.
  */
-import { statSync } from "node:fs";
+import { createReadStream, statSync } from "node:fs";
+import { createGunzip } from "node:zlib";
+import { pipeline } from "node:stream/promises";
+import { Writable } from "node:stream";
 import { columnsOf, type ColumnSpec, type ColumnType } from "../contract/introspect.ts";
-import { ident, literal, type Database } from "../db/duckdb.ts";
+import { duckdbReason, ident, literal, MemoryLimitError, type Database } from "../db/duckdb.ts";
 import type { TableFiles } from "./discover.ts";
 import { EXAMPLES, type Problem } from "./problems.ts";
 import { readerCall, sourceRelation } from "./sources.ts";
@@ -33,11 +36,19 @@ export async function checkTableFiles(db: Database, source: TableFiles): Promise
       problems.push({ level: "error", rule: "empty_file", table: table.name, file, message: "file is empty (0 bytes); expected a header row" });
       continue;
     }
+    // DuckDB reads a cut-off gzip as far as it goes without a word (or sniffs its garbage as one
+    // column): check the stream is whole first, with zlib's own reason when it is not
+    const gzipProblem = file.endsWith(".gz") ? await gzipDamage(file) : undefined;
+    if (gzipProblem) {
+      problems.push({ level: "error", rule: "unreadable_file", table: table.name, file, message: `cannot read the gzip file: ${gzipProblem} (is it truncated? export or copy it again)` });
+      continue;
+    }
     let described: { column_name: string; column_type: string }[];
     try {
       described = await db.all(`describe select * from ${readerCall(format, [file])}`);
     } catch (error) {
-      problems.push({ level: "error", rule: "unreadable_file", table: table.name, file, message: `cannot read ${format.toUpperCase()}: ${firstLine(error)}` });
+      if (error instanceof MemoryLimitError) throw error;
+      problems.push({ level: "error", rule: "unreadable_file", table: table.name, file, message: `cannot read ${format.toUpperCase()}: ${duckdbReason(error)}` });
       continue;
     }
     const types = new Map(described.filter((d) => d.column_name !== "filename" && d.column_name !== "file_row_number").map((d) => [d.column_name, d.column_type]));
@@ -81,10 +92,25 @@ export async function checkTableFiles(db: Database, source: TableFiles): Promise
   if (format === "csv" || toCheck.length > 0) {
     const relation = sourceRelation(table, format, files, columnsByFile);
     const counts = toCheck.map((c, i) => `count(*) filter (where ${badValue(c)})::integer as c${i}`);
-    const rows = await db.all(
-      `select _source_file as file, count(*)::integer as row_count${counts.map((c) => `, ${c}`).join("")}
-       from ${relation} group by _source_file`,
-    );
+    const query = (rel: string) => `select _source_file as file, count(*)::integer as row_count${counts.map((c) => `, ${c}`).join("")}
+       from ${rel} group by _source_file`;
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await db.all(query(relation));
+    } catch (error) {
+      if (error instanceof MemoryLimitError) throw error;
+      // a fault past the rows DuckDB sniffed (a bad byte, an over-long line): find its file(s)
+      for (const file of files) {
+        try {
+          await db.all(query(sourceRelation(table, format, [file], columnsByFile)));
+        } catch (fileError) {
+          if (fileError instanceof MemoryLimitError) throw fileError;
+          problems.push({ level: "error", rule: "unreadable_file", table: table.name, file, message: `cannot read ${format.toUpperCase()}: ${duckdbReason(fileError)}` });
+        }
+      }
+      if (!problems.some((p) => p.level === "error")) throw error;
+      return { facts: { columnsByFile, rowsByFile: new Map() }, problems };
+    }
     for (const row of rows) {
       rowsByFile.set(String(row.file), Number(row.row_count));
       toCheck.forEach((column, i) => {
@@ -170,6 +196,12 @@ function badValue(column: ColumnSpec): string {
   return `${name} is not null and try_as_${column.type}(${name}) is null`;
 }
 
-function firstLine(error: unknown): string {
-  return String(error instanceof Error ? error.message : error).split("\n")[0]!.trim();
+/** zlib's reason when `file` is not one whole gzip stream (truncated, corrupt), else undefined. */
+async function gzipDamage(file: string): Promise<string | undefined> {
+  try {
+    await pipeline(createReadStream(file), createGunzip(), new Writable({ write: (_chunk, _encoding, done) => done() }));
+    return undefined;
+  } catch (error) {
+    return (error as Error).message;
+  }
 }

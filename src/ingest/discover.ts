@@ -5,7 +5,7 @@
  * folder `<table>/` of such files; export.json may map a table to its own glob instead. Entries
  * starting with `_` or `.` are private (the demo's `_answers/`) and never read.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readdirSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import path from "node:path";
 import { z } from "zod";
 import { columnsOf } from "../contract/introspect.ts";
@@ -35,7 +35,9 @@ export const EXPORT_FILE = "export.json";
 
 const exportMetadataSchema = z
   .object({
-    exported_at: z.iso.datetime({ offset: true }).describe("When the exports were taken (UTC)."),
+    exported_at: z
+      .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "expected an ISO timestamp such as 2026-01-31T00:00:00Z, or a date such as 2026-01-31 (midnight UTC)" })
+      .describe("When the exports were taken: an ISO timestamp, or a date (midnight UTC)."),
     tables: z
       .record(z.string(), z.string().min(1))
       .optional()
@@ -75,6 +77,15 @@ export async function discover(db: Database, dataDir: string, now: Date = new Da
             : `required table "${table.name}" not found: expected ${table.name}.csv, ${table.name}.csv.gz, ${table.name}.parquet or a ${table.name}/ folder`,
         });
       }
+      continue;
+    }
+    const broken = found.files.filter((file) => !existsSync(file));
+    if (broken.length > 0) {
+      for (const file of broken) {
+        problems.push({ level: "error", rule: "unreadable_file", table: table.name, file, message: `${brokenLinkText(file)}; fix the link or remove it` });
+      }
+      // the table is there, with a broken file: not also "missing"
+      tables.set(table.name, { table, format: "csv", files: found.files });
       continue;
     }
     const formats = new Set(found.files.map(formatOf));
@@ -130,6 +141,15 @@ export async function discover(db: Database, dataDir: string, now: Date = new Da
     }));
 
   if (problems.length > 0) throw new ValidationError(problems);
+  if (!metadata) {
+    warnings.push({
+      level: "warning",
+      rule: "missing_export_metadata",
+      table: "export",
+      file: path.join(dataDir, EXPORT_FILE),
+      message: `no ${EXPORT_FILE}: using the time of this run, ${now.toISOString()}, as the export date; write {"exported_at": "<when the exports were taken>"} there so that reruns score the same weeks`,
+    });
+  }
   return {
     dataDir: dir,
     exportedAt: metadata ? new Date(metadata.exported_at) : now,
@@ -137,6 +157,25 @@ export async function discover(db: Database, dataDir: string, now: Date = new Da
     tables,
     warnings,
   };
+}
+
+/** What a path that does not resolve is: a dangling symbolic link (naming its target), or gone. */
+function brokenLinkText(file: string): string {
+  try {
+    if (lstatSync(file).isSymbolicLink()) return `is a symbolic link to ${readlinkSync(file)}, which does not exist`;
+  } catch {
+    // vanished between the listing and now
+  }
+  return "cannot be read: it no longer exists";
+}
+
+/** stat that follows links, undefined for a dangling one. */
+function statOrUndefined(file: string): ReturnType<typeof statSync> | undefined {
+  try {
+    return statSync(file);
+  } catch {
+    return undefined;
+  }
 }
 
 function readExportMetadata(dir: string, problems: Problem[]): z.infer<typeof exportMetadataSchema> | undefined {
@@ -188,7 +227,7 @@ function conventionalFiles(dir: string, entries: string[], table: string): { fil
   const used: string[] = [];
   for (const entry of entries) {
     const full = path.join(dir, entry);
-    if (entry === table && statSync(full).isDirectory()) {
+    if (entry === table && statOrUndefined(full)?.isDirectory()) {
       const inside = listRecursive(full).filter((file) => extensionOf(file) !== undefined);
       files.push(...inside);
       used.push(entry);
@@ -218,7 +257,8 @@ function listRecursive(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     if (entry.name.startsWith("_") || entry.name.startsWith(".")) return [];
     const full = path.join(dir, entry.name);
-    return entry.isDirectory() ? listRecursive(full) : [full];
+    const isDirectory = entry.isDirectory() || (entry.isSymbolicLink() && statOrUndefined(full)?.isDirectory());
+    return isDirectory ? listRecursive(full) : [full];
   });
 }
 

@@ -3,13 +3,14 @@
  * then build the weekly usage rollup. Throws ValidationError with every error of the first failing
  * stage; soft problems come back as warnings.
  */
+import path from "node:path";
 import { columnsOf } from "../contract/introspect.ts";
 import { TABLES } from "../contract/tables.ts";
 import { ident, type Database } from "../db/duckdb.ts";
 import { sqlFile } from "../sql/files.ts";
 import { checkKey, checkReferences, checkRows, type CheckTarget } from "./check-content.ts";
 import { checkTableFiles, type FileFacts } from "./check-files.ts";
-import { discover, type Discovery, type FileFormat } from "./discover.ts";
+import { discover, EXPORT_FILE, type Discovery, type FileFormat } from "./discover.ts";
 import { EXAMPLES, ValidationError, type Problem } from "./problems.ts";
 import { createStagingViews, prepareSession, stagingRelation, stagingSql } from "./stage.ts";
 
@@ -84,14 +85,53 @@ export async function ingest(db: Database, dataDir: string, options: IngestOptio
 
   await materialiseSmallTables(db, discovery);
   warnings.push(...(await softChecks(db, discovery)));
+  const tables = await summarise(db, discovery, facts);
+  failOnErrors(exportDateProblems(discovery, tables));
 
   return {
     dataDir: discovery.dataDir,
     exportedAt: discovery.exportedAt,
     exportedAtSource: discovery.exportedAtSource,
-    tables: await summarise(db, discovery, facts),
+    tables,
     warnings,
   };
+}
+
+/**
+ * How far the export date may lie past the newest dated row of any table: 28 days. History ends
+ * with the last week before the export, so every week between the newest data and the export is
+ * scored as a week with no activity at all, which drags every account toward at risk. A book whose
+ * exports are taken weekly or monthly has rows within four weeks of its export (any live account
+ * uses the product); a larger gap means an export date that is wrong (a typo, a clock used in place
+ * of a missing export.json) or tables exported long before it. Not tuned to any one book.
+ */
+export const EXPORT_DATE_TOLERANCE_DAYS = 28;
+
+/** An error when the export date is later than the newest data by more than the tolerance. */
+function exportDateProblems(discovery: Discovery, tables: TableSummary[]): Problem[] {
+  let newest: string | undefined;
+  for (const summary of tables) {
+    const table = TABLES.find((t) => t.name === summary.table)!;
+    const timeColumn = columnsOf(table).find((c) => c.type === "timestamp" || c.type === "date");
+    // a column that may lie in the future (a contract's start) says nothing about the export's age
+    if (!summary.to || timeColumn?.mayBeFuture) continue;
+    if (!newest || summary.to > newest) newest = summary.to;
+  }
+  if (!newest) return [];
+  const gapDays = (discovery.exportedAt.getTime() - new Date(newest).getTime()) / 86_400_000;
+  if (gapDays <= EXPORT_DATE_TOLERANCE_DAYS) return [];
+  const clock = discovery.exportedAtSource === "clock";
+  return [{
+    level: "error",
+    rule: "export_date_after_data",
+    table: "export",
+    file: path.join(discovery.dataDir, EXPORT_FILE),
+    column: clock ? undefined : "exported_at",
+    message:
+      `the export date ${discovery.exportedAt.toISOString()}${clock ? " (the time of this run: there is no export.json)" : ""} is ${Math.floor(gapDays)} days after the newest data, ` +
+      `${newest}; more than ${EXPORT_DATE_TOLERANCE_DAYS} days would score every week in between as a week without activity. ` +
+      `${clock ? "Write export.json" : "Set exported_at"} to when the exports were taken, or export the missing recent rows`,
+  }];
 }
 
 /** Usage exports: too big to copy, read once by the weekly rollup. */

@@ -4,12 +4,19 @@
  * (1) clears Framework's loader cache, which it would otherwise reuse whatever changed upstream,
  * (2) answers Framework's npm version lookups offline, (3) runs `observable build` and fails on a
  * non-zero exit or a loader error in its log, (4) checks the built pages (checkDist).
+ *
+ * The build goes to a folder beside the published one (`.dist.building-<pid>-<time>`), never into
+ * it: Framework empties its output folder first. Only once the build and its checks passed is the
+ * published folder swapped for it (two renames on one file system), so a failed build leaves the
+ * last good site, pages and data, exactly as it was. A folder left by a killed build is removed by
+ * the next one.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { numberFromEnv } from "../db/duckdb.ts";
+import { removeDeadStaging } from "../output/publish.ts";
 import { checkDist, formatReport } from "./check-dist.ts";
 import { prepareOfflineNpmCache } from "./offline-npm-cache.ts";
 
@@ -26,36 +33,62 @@ export async function buildSite(options: { env?: NodeJS.ProcessEnv; log?: (line:
   // Read before anything is cleared, so a bad value leaves the last build in place.
   const heapMb = numberFromEnv("HEALTH_SITE_HEAP_MB") ?? 8192;
   const started = performance.now();
-  rmSync(path.join(REPORTS_ROOT, ".observablehq", "cache"), { recursive: true, force: true });
-  clearOutsideDist(dist);
-  prepareOfflineNpmCache(REPORTS_ROOT, PROJECT_ROOT);
-  const framework = path.join(PROJECT_ROOT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
-  const output = await run(process.execPath, [`--max-old-space-size=${heapMb}`, framework, "build"], {
-    ...process.env,
-    ...options.env,
-    OBSERVABLE_TELEMETRY_DISABLE: "true",
-    HEALTH_SITE_DIST: dist,
-    // Framework runs .ts loaders with `tsx`: make sure ours is found
-    PATH: `${path.join(PROJECT_ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH ?? ""}`,
-  }, log);
-  const loaderErrors = output.split("\n").filter((line) => /\berror\b/i.test(stripAnsi(line)) && /\bload\b|loader/i.test(stripAnsi(line)));
-  if (loaderErrors.length > 0) throw new Error(`a data loader failed:\n${loaderErrors.map(stripAnsi).join("\n")}`);
-  const report = checkDist(dist);
-  log(formatReport(report));
-  if (report.problems.length > 0) throw new Error(`the built site has problems:\n${report.problems.map((p) => `  - ${p}`).join("\n")}`);
+  refuseForeignDist(dist);
+  const parent = path.dirname(dist);
+  const prefix = `.${path.basename(dist)}.building-`;
+  removeDeadStaging(parent, prefix);
+  removeDeadStaging(parent, `.${path.basename(dist)}.old-`);
+  const building = path.join(parent, `${prefix}${process.pid}-${Date.now()}`);
+  try {
+    rmSync(path.join(REPORTS_ROOT, ".observablehq", "cache"), { recursive: true, force: true });
+    prepareOfflineNpmCache(REPORTS_ROOT, PROJECT_ROOT);
+    const framework = path.join(PROJECT_ROOT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
+    const output = await run(process.execPath, [`--max-old-space-size=${heapMb}`, framework, "build"], {
+      ...process.env,
+      ...options.env,
+      OBSERVABLE_TELEMETRY_DISABLE: "true",
+      HEALTH_SITE_DIST: building,
+      // Framework runs .ts loaders with `tsx`: make sure ours is found
+      PATH: `${path.join(PROJECT_ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+    }, log);
+    const loaderErrors = output.split("\n").filter((line) => /\berror\b/i.test(stripAnsi(line)) && /\bload\b|loader/i.test(stripAnsi(line)));
+    if (loaderErrors.length > 0) throw new Error(`a data loader failed:\n${loaderErrors.map(stripAnsi).join("\n")}`);
+    const report = checkDist(building);
+    log(formatReport(report));
+    if (report.problems.length > 0) throw new Error(`the built site has problems:\n${report.problems.map((p) => `  - ${p}`).join("\n")}`);
+    swapIn(building, dist);
+  } catch (error) {
+    rmSync(building, { recursive: true, force: true });
+    const kept = existsSync(dist) ? `; the site published in ${dist} was left as it was` : "";
+    throw new Error(`${(error as Error).message}${kept}`);
+  }
   return { seconds: (performance.now() - started) / 1000, dist };
 }
 
+/** Replaces `dist` by `built`: the old folder is moved aside, the new one renamed in, the old one removed. */
+function swapIn(built: string, dist: string): void {
+  if (!existsSync(dist)) {
+    renameSync(built, dist);
+    return;
+  }
+  const old = path.join(path.dirname(dist), `.${path.basename(dist)}.old-${process.pid}-${Date.now()}`);
+  renameSync(dist, old);
+  try {
+    renameSync(built, dist);
+  } catch (error) {
+    renameSync(old, dist);
+    throw error;
+  }
+  rmSync(old, { recursive: true, force: true });
+}
+
 /**
- * Framework clears its output folder only when it is inside the project; a build into an earlier
- * build elsewhere then fails on the first existing file. Clear such a folder when it holds a
- * previous build (its `_observablehq` assets), and refuse any other non-empty folder.
+ * The published folder is replaced whole: refuse one that holds something other than an earlier
+ * build of the site (its `_observablehq` assets), before any work.
  */
-function clearOutsideDist(dist: string): void {
-  if (!existsSync(dist) || !path.relative(PROJECT_ROOT, dist).startsWith("..")) return;
-  if (readdirSync(dist).length === 0) return;
+function refuseForeignDist(dist: string): void {
+  if (!existsSync(dist) || readdirSync(dist).length === 0) return;
   if (!existsSync(path.join(dist, "_observablehq"))) throw new Error(`${dist} is not empty and holds no earlier build of the site: choose another HEALTH_SITE_DIST`);
-  rmSync(dist, { recursive: true, force: true });
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string> {

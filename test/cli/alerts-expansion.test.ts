@@ -25,6 +25,7 @@ describe("health alerts", () => {
     expect(run.code).toBe(0);
     expect(run.out).toBe(readFileSync(path.join(out, "alerts.csv"), "utf8"));
     expect(readdirSync(out).sort()).toEqual([
+      ".health-run.json",
       "account_health_weekly.parquet", "account_measures_weekly.parquet", "accounts.parquet", "alerts.csv", "alerts.parquet",
       "health_summary.json", "user_health.parquet",
     ]);

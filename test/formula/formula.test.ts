@@ -148,3 +148,36 @@ describe("measures whose table is absent", () => {
     expect(() => checkFormulaTables(loaded, present)).toThrow(/strict\.yaml[\s\S]*categories\[5\]\.measures\[0\]\.measure: measure "fit_score" \(fit\) needs fit_assessments/);
   });
 });
+
+describe("hostile formula files", () => {
+  const issues = (text: string) => {
+    try {
+      parseFormula(text, "hostile.yaml");
+      return [];
+    } catch (error) {
+      if (!(error instanceof FormulaError)) throw error;
+      return error.issues;
+    }
+  };
+
+  it("a .nan or .inf threshold is named with its path and line, not 'Invalid input'", () => {
+    const text = readFileSync(DEFAULT_FORMULA_FILE, "utf8");
+    const lines = text.split("\n");
+    const at = lines.findIndex((l) => /^\s+min: [\d.]+$/.test(l));
+    lines[at] = lines[at]!.replace(/min: [\d.]+/, "min: .nan");
+    const found = issues(lines.join("\n"));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({ line: at + 1 });
+    expect(found[0]!.path).toMatch(/\.min$/);
+    expect(found[0]!.message).toContain("NaN is not a finite number");
+    expect(issues(text.replace(/^(\s+)min: ([\d.]+)$/m, "$1min: -.inf"))[0]!.message).toContain("-Infinity is not a finite number");
+  });
+
+  it("an alias bomb is refused as a formula error, not expanded", () => {
+    const keys = "abcdefghij";
+    const bomb = [`a: &a [${Array(10).fill('"x"').join(",")}]`, ...[...keys.slice(1)].map((k, i) => `${k}: &${k} [${Array(10).fill(`*${keys[i]}`).join(",")}]`)].join("\n");
+    const found = issues(bomb);
+    expect(found).toHaveLength(1);
+    expect(found[0]!.message).toMatch(/not a usable YAML document: .*alias/i);
+  });
+});

@@ -5,7 +5,9 @@
  * Every page must load without console errors or requests to other hosts; charts must draw marks,
  * filters must change tables, downloads must produce files, names must render as text.
  */
-import { copyFileSync, existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -54,6 +56,16 @@ function accountUrl(id: string): string {
 
 function listFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? listFiles(path.join(dir, f)) : [path.join(dir, f)]));
+}
+
+/** Every file under `dir` (relative path) with the SHA-256 of its bytes. */
+function snapshot(dir: string): Record<string, string> {
+  return Object.fromEntries(listFiles(dir).map((f) => [path.relative(dir, f), createHash("sha256").update(readFileSync(f)).digest("hex")]));
+}
+
+/** A pid that was alive a moment ago and is not any more. */
+function deadPid(): number {
+  return Number(spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout);
 }
 
 async function download(page: Page, click: () => Promise<void>) {
@@ -205,7 +217,17 @@ describe("the build", () => {
     // an output set missing a file the account loader reads: that loader throws, the others work
     const broken = tempDir("site-broken-");
     for (const file of readdirSync(outputsDir)) if (file.endsWith(".json") || (file.endsWith(".parquet") && file !== "account_measures_weekly.parquet")) copyFileSync(path.join(outputsDir, file), path.join(broken, file));
-    await expect(buildSite({ env: { HEALTH_SITE_OUTPUTS: broken }, dist: path.join(broken, "dist"), log: () => {} })).rejects.toThrow(/data loader failed|observable build exited with code [1-9]/);
+    // built over the published site: a failed build must leave it, pages and data, byte for byte
+    const before = snapshot(dist);
+    expect(Object.keys(before).length).toBeGreaterThan(20);
+    // and a folder left by a killed build beside it is cleared
+    const killed = path.join(path.dirname(dist), `.${path.basename(dist)}.building-${deadPid()}-1700000000000`);
+    mkdirSync(path.join(killed, "_file"), { recursive: true });
+    const failure = await buildSite({ env: { HEALTH_SITE_OUTPUTS: broken }, dist, log: () => {} }).then(() => undefined, (error: Error) => error);
+    expect(existsSync(dist)).toBe(true);
+    expect(snapshot(dist)).toEqual(before);
+    expect(failure?.message).toMatch(/(data loader failed|observable build exited with code [1-9]).*the site published in .* was left as it was/s);
+    expect(readdirSync(path.dirname(dist)).filter((f) => f.startsWith(`.${path.basename(dist)}.`))).toEqual([]);
   }, 300_000);
 
   it("refuses a Framework heap size that is not a positive integer, before clearing the last build", async () => {

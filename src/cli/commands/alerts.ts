@@ -1,6 +1,7 @@
 /** `health alerts`: the alerts replayed over the weekly history, newest first, as a to-do list or CSV. */
 import { alertRecords, alertsCsv, ALERT_COLUMNS } from "../../alerts/alerts.ts";
 import { alertsText } from "../../alerts/text.ts";
+import { parseDay } from "../../backtest/options.ts";
 import { UsageError } from "../../errors.ts";
 import { runStagesThen, stagesThrough } from "../../run.ts";
 import type { Command } from "../command.ts";
@@ -17,6 +18,7 @@ Runs the main job's stages up to alerts (health history, alerts) and publishes t
 prints the alerts. --format csv is the same CSV as alerts.csv, for a CRM import.
 Thresholds and playbooks come from the formula's alerts section.`,
   options: { since: { type: "string" }, open: { type: "boolean" } },
+  writesOut: true,
   async run({ locations, log, format, print, options, positionals }) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const since = options.since as string | undefined;
@@ -35,8 +37,7 @@ Thresholds and playbooks come from the formula's alerts section.`,
   },
 };
 
-/** Refuses anything but a real calendar date written YYYY-MM-DD. */
+/** Refuses anything but a real calendar date written YYYY-MM-DD (2026-02-30 and 2026-13-45 too). */
 export function checkDate(option: string, value: string): void {
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().startsWith(value);
-  if (!valid) throw new UsageError(`${option} must be a date YYYY-MM-DD, got "${value}"`);
+  parseDay(value, option);
 }

@@ -24,6 +24,7 @@ and what was left out and why, overall and per segment. --format csv prints one 
 Writes backtest.json, backtest_weeks.parquet, lead_times.parquet and whatif_sample.parquet to --out,
 with the health and alert files of the same run.`,
   options: { horizon: { type: "string" }, from: { type: "string" }, to: { type: "string" } },
+  writesOut: true,
   async run({ locations, log, format, print, options }) {
     const backtestOptions = backtestOptionsFrom(options);
     let report: BacktestReport | undefined;

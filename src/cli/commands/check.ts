@@ -44,6 +44,8 @@ every error names the file, the column and up to five rows or keys.`,
     }
     print(formatRecords(rows, format));
     if (format === "text") {
+      // the export date used when there is no export.json: said on stderr too, where scripts look
+      for (const warning of result.warnings) if (warning.rule === "missing_export_metadata") log.warn(formatProblem(warning));
       print(`\nexported at ${result.exportedAt.toISOString()} (from ${result.exportedAtSource})\n`);
       if (result.warnings.length > 0) {
         print(`\n${result.warnings.length} warning(s):\n${result.warnings.map((w) => `  - ${formatProblem(w)}`).join("\n")}\n`);

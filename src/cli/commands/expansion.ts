@@ -16,6 +16,7 @@ expansion.plan_uplift x ARR per plan step (src/sql/expansion/expansion.sql docum
 Runs the main job's stages up to expansion and publishes their files to --out like "health run"
 (expansion.parquet, expansion.csv). --format csv is the same CSV as expansion.csv.`,
   options: {},
+  writesOut: true,
   async run({ locations, log, format, print, positionals }) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (format === "csv") {

@@ -4,6 +4,7 @@ import { UsageError } from "../../errors.ts";
 import { explainAccount, explanationText, UnknownAccountError } from "../../health/explain.ts";
 import { scoreWarehouse } from "../../pipeline.ts";
 import type { Command } from "../command.ts";
+import { checkDate } from "./alerts.ts";
 import { formatRecords } from "../output.ts";
 
 export const explainCommand: Command = {
@@ -18,7 +19,7 @@ Recomputes the history from the exports, so it always matches the data and formu
     const [accountId, ...extra] = positionals;
     if (!accountId || extra.length > 0) throw new UsageError("give exactly one ACCOUNT_ID");
     const asOf = options["as-of"] as string | undefined;
-    if (asOf !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new UsageError(`--as-of must be a date YYYY-MM-DD, got "${asOf}"`);
+    if (asOf !== undefined) checkDate("--as-of", asOf);
     const explanation = await withDatabase(async (db) => {
       const { formula } = await scoreWarehouse(db, locations, log);
       try {

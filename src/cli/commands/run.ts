@@ -10,6 +10,7 @@ export const runCommand: Command = {
   help: `Runs every stage on the exports and replaces the files in --out only once all are written.
 Prints the files written.`,
   options: {},
+  writesOut: true,
   async run({ locations, log, format, print }) {
     const files = await runStages(locations, log);
     print(formatRecords(files.map((f) => ({ file: f.file, rows: f.rows ?? null, bytes: f.bytes })), format));

@@ -11,6 +11,7 @@ export const scoreCommand: Command = {
 and health_summary.json to --out; existing files are replaced only once all are written.
 Prints the files written (text, csv or json).`,
   options: {},
+  writesOut: true,
   async run({ locations, log, format, print }) {
     const files = await runStages(locations, log, STAGES.slice(0, 1));
     print(formatRecords(files.map((f) => ({ file: f.file, rows: f.rows ?? null, bytes: f.bytes })), format));

@@ -22,6 +22,7 @@ whether the later period improved and why not if it did not. Writes tune.json,
 suggested-formula.yaml (the current formula with only the category weights changed) and
 suggested-formula.diff to --out, with the health files of the same run.`,
   options: { split: { type: "string" }, horizon: { type: "string" } },
+  writesOut: true,
   async run({ locations, log, format, print, options }) {
     const tuneOptions: TuneOptions = {
       ...TUNE_DEFAULTS,
