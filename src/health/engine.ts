@@ -11,7 +11,7 @@ import type { IngestResult } from "../ingest/ingest.ts";
 import { sqlFile } from "../sql/files.ts";
 import { buildInAccountBatches, planAccountBatches, scoringInputs, type AccountBatch } from "./account-batches.ts";
 import { loadFormulaTables } from "./formula-tables.ts";
-import { MEASURE_FAMILIES, measureById, measureHasTables, MEASURES } from "./measures.ts";
+import { baseMeasureId, MEASURE_FAMILIES, measureById, measureHasTables, MEASURES } from "./measures.ts";
 
 export interface HealthRun {
   formula: LoadedFormula;
@@ -50,7 +50,14 @@ const PORTFOLIO_MODELS = [
   "intermediate/int_ttv_norms",
 ] as const;
 
-const SCORING = ["scoring/int_measure_scores", "scoring/int_category_scores", "scoring/int_health_scores"] as const;
+const SCORING = ["scoring/int_measure_inputs", "scoring/int_measure_scores", "scoring/int_category_scores", "scoring/int_health_scores"] as const;
+
+/**
+ * Book-wide models built between the two per-account passes: they read every account's measure
+ * values of a week (percentile ranks, the book's median, whether a measure varies at all), which
+ * no account batch holds alone.
+ */
+const BOOK_MODELS = ["scoring/int_measure_book_weekly", "scoring/int_measure_reference"] as const;
 
 /** Per-account models that only feed others in the same batch; every other one is kept for later stages. */
 const TRANSIENT = new Set(["int_contact_weeks"]);
@@ -84,34 +91,52 @@ export async function computeHealth(
   onProgress("building weekly spine and user activity");
   for (const model of PORTFOLIO_MODELS) await build(model);
 
-  // Every model below reads only its account's rows (and the portfolio models above).
-  const accountModels: [model: string, sql?: string][] = [
+  // Every model below reads only its account's rows (and the portfolio models above). The first
+  // pass computes the measures; the book-wide models then read all of them; the second pass scores.
+  const measureModels: [model: string, sql?: string][] = [
     ["intermediate/int_account_weeks"],
     ["intermediate/int_contact_weeks"],
     ...MEASURE_FAMILIES.map((family): [string] => [`measures/measures_${family}`]),
     ["int_measure_values", measureValuesSql(formula, present)],
+    ["scoring/user_health"],
+    ["intermediate/int_key_people_weekly"],
+  ];
+  const scoringModels: [model: string, sql?: string][] = [
     ...SCORING.map((model): [string] => [model]),
     ["account_health_weekly", accountHealthWeeklySql(formula)],
     ["scoring/account_measures_weekly"],
-    ["scoring/user_health"],
     ["scoring/accounts"],
-    ["intermediate/int_key_people_weekly"],
   ];
-  const buildAccountModels = async () => {
-    for (const [model, sql] of accountModels) await build(model, sql);
+  const buildAll = async (models: [string, string?][]) => {
+    for (const [model, sql] of models) await build(model, sql);
   };
+  const names = (models: [string, string?][]) => models.map(([model]) => model.split("/").at(-1)!);
   onProgress("computing measures and scores");
   if (!batched) {
-    await buildAccountModels();
+    await buildAll(measureModels);
+    for (const model of BOOK_MODELS) await build(model);
+    await buildAll(scoringModels);
   } else {
-    const keep = accountModels.map(([model]) => model.split("/").at(-1)!).filter((name) => !TRANSIENT.has(name));
+    const inputs = await scoringInputs(db);
+    const measureKeep = names(measureModels).filter((name) => !TRANSIENT.has(name));
     await buildInAccountBatches(db, batches, {
-      inputs: await scoringInputs(db),
+      inputs,
       narrow: "copy",
-      keep,
+      keep: measureKeep,
       build: async (batch, index) => {
-        onProgress(`account batch ${index + 1} of ${batches.length}: ${batch.accounts} accounts, ${batch.contacts} contacts`);
-        await buildAccountModels();
+        onProgress(`account batch ${index + 1} of ${batches.length}: ${batch.accounts} accounts, ${batch.contacts} contacts (measures)`);
+        await buildAll(measureModels);
+      },
+    });
+    for (const model of BOOK_MODELS) await build(model);
+    await buildInAccountBatches(db, batches, {
+      // the first pass's tables are Parquet by batch now: a filtered view reads only the batch's files
+      inputs: [...inputs, "int_account_weeks", "int_measure_values"],
+      narrow: "view",
+      keep: names(scoringModels),
+      build: async (batch, index) => {
+        onProgress(`account batch ${index + 1} of ${batches.length}: scores`);
+        await buildAll(scoringModels);
       },
     });
   }
@@ -143,7 +168,8 @@ export async function computeHealth(
 export function neededMeasures(formula: LoadedFormula, present: ReadonlySet<string>): string[] {
   const f = formula.formula;
   const ids = new Set([
-    ...f.categories.flatMap((c) => c.measures.map((m) => m.measure)),
+    // a net-of-book measure is computed from its base measure's column
+    ...f.categories.flatMap((c) => c.measures.map((m) => baseMeasureId(m.measure))),
     ...f.caps.map((c) => c.measure),
     f.alerts.divergence.trend_measure,
   ]);

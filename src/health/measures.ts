@@ -21,6 +21,16 @@ export interface MeasureDefinition {
   requiresAny?: boolean;
   /** Direction, for documentation and for checking a formula's score points make sense. */
   higherIsBetter: boolean;
+  /**
+   * Net of the book: the value is measure `netOf` minus that measure's median over the book's
+   * accounts with data the same week (computed by the scoring, not by the family's SQL).
+   */
+  netOf?: string;
+  /**
+   * Per person: needs usage attributed to contacts. An account whose usage so far carries no
+   * contact (account-level usage) has no data for it, rather than 0.
+   */
+  perPerson?: boolean;
 }
 
 export const MEASURE_FAMILIES = [
@@ -47,24 +57,40 @@ export const MEASURES: readonly MeasureDefinition[] = [
 
   // Stakeholder relationship
   { id: "champion_present", label: "Champion present", description: "1 when the account has at least one current champion, else 0.", unit: "flag", family: "stakeholders", requires: [], higherIsBetter: true },
-  { id: "champion_inactive_days", label: "Days since champion active", description: "Days since the most recently active current champion last used the product (since joining if never).", unit: "days", family: "stakeholders", requires: [...USAGE], requiresAny: true, higherIsBetter: false },
+  { id: "champion_inactive_days", label: "Days since champion active", description: "Days since the most recently active current champion last used the product (since joining if never).", unit: "days", family: "stakeholders", requires: [...USAGE], requiresAny: true, higherIsBetter: false, perPerson: true },
   { id: "sponsor_present", label: "Executive sponsor present", description: "1 when the account has a current executive sponsor, else 0.", unit: "flag", family: "stakeholders", requires: [], higherIsBetter: true },
-  { id: "sponsor_inactive_days", label: "Days since sponsor active", description: "Days since the most recently active current executive sponsor last used the product.", unit: "days", family: "stakeholders", requires: [...USAGE], requiresAny: true, higherIsBetter: false },
+  { id: "sponsor_inactive_days", label: "Days since sponsor active", description: "Days since the most recently active current executive sponsor last used the product.", unit: "days", family: "stakeholders", requires: [...USAGE], requiresAny: true, higherIsBetter: false, perPerson: true },
   { id: "key_contacts", label: "Key contacts", description: "Current contacts marked as key.", unit: "count", family: "stakeholders", requires: [], higherIsBetter: true },
   { id: "key_contacts_lost_90d", label: "Key contacts lost (90 days)", description: "Key contacts who left in the last 90 days.", unit: "count", family: "stakeholders", requires: [], higherIsBetter: false },
 
   // Product adoption
-  { id: "licence_utilisation", label: "Licence utilisation", description: "Distinct active users in the last 28 days divided by seats as of that week.", unit: "share", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true },
+  { id: "licence_utilisation", label: "Licence utilisation", description: "Distinct active users in the last 28 days divided by seats as of that week.", unit: "share", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true, perPerson: true },
   { id: "feature_breadth", label: "Feature breadth", description: "Share of core features used by anyone at the account in the last 28 days.", unit: "share", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true },
-  { id: "usage_depth", label: "Usage depth", description: "Events per active user per week over the last 28 days.", unit: "ratio", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true },
-  { id: "user_health_avg", label: "User health (per seat)", description: "Mean user health over all seats (idle seats count as 0), 0-100.", unit: "score", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true },
+  { id: "usage_depth", label: "Usage depth", description: "Events per active user per week over the last 28 days.", unit: "ratio", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true, perPerson: true },
+  { id: "user_health_avg", label: "User health (per seat)", description: "Mean user health over all seats (idle seats count as 0), 0-100.", unit: "score", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true, perPerson: true },
+  { id: "active_users_4w", label: "Active users (28 days)", description: "Distinct contacts active in the last 28 days.", unit: "count", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true, perPerson: true },
   { id: "training_completion", label: "Training completion", description: "Share of current contacts with at least one course or certification completed.", unit: "share", family: "adoption", requires: ["trainings"], higherIsBetter: true },
+  // Volume, recency and frequency: levels for any product, sparse or daily, best scored relative to the book.
+  { id: "usage_volume_4w", label: "Usage volume (4 weeks)", description: "Events per week over the last 4 weeks, by anyone at the account (API use included).", unit: "ratio", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true },
+  { id: "usage_per_seat_4w", label: "Usage per seat (4 weeks)", description: "Events per seat per week over the last 4 weeks.", unit: "ratio", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true },
+  { id: "days_since_last_activity", label: "Days since last activity", description: "Days since anyone at the account (or its API) last used the product; since the account's first scored week (or contract start, if later) when never.", unit: "days", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: false },
+  { id: "active_weeks_13w", label: "Active weeks (13 weeks)", description: "Share of the last 13 weeks with any use (of the weeks scored so far, when fewer; needs 4).", unit: "share", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true },
+  // Trends are the leading indicators.
   { id: "usage_trend_2w", label: "Usage trend (2 weeks)", description: "Weekly events over the last 2 weeks against the weekly average of the 8 weeks before, as a change: the fastest, noisiest trend.", unit: "change", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true },
   { id: "usage_trend_4w", label: "Usage trend (4 weeks)", description: "Events in the last 4 weeks against the 4 weeks before, as a change (-0.3 = down 30%).", unit: "change", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true },
   { id: "usage_trend_8w", label: "Usage trend (8 weeks)", description: "Events in the last 8 weeks against the 8 weeks before, as a change.", unit: "change", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true },
   { id: "usage_trend_13w", label: "Usage trend (13 weeks)", description: "Events in the last 13 weeks against the 13 weeks before, as a change.", unit: "change", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true },
-  { id: "active_users_trend_8w", label: "Active users trend (8 weeks)", description: "Active users (28 days) now against 8 weeks earlier, as a change.", unit: "change", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true },
+  { id: "usage_vs_baseline_26w", label: "Usage against own baseline", description: "Weekly events over the last 4 weeks against the account's weekly average over up to 26 weeks before them (needs 8), as a change.", unit: "change", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true },
+  { id: "active_users_trend_8w", label: "Active users trend (8 weeks)", description: "Active users (28 days) now against 8 weeks earlier, as a change.", unit: "change", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true, perPerson: true },
   { id: "breadth_trend_8w", label: "Breadth trend (8 weeks)", description: "Feature breadth now minus 8 weeks earlier, in share points.", unit: "change", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true },
+  // Net of the book: a dip that hits every account the same week is seasonality, not risk.
+  ...netOfBook([
+    ["usage_trend_4w", "Usage trend net of the book (4 weeks)"],
+    ["usage_trend_8w", "Usage trend net of the book (8 weeks)"],
+    ["usage_trend_13w", "Usage trend net of the book (13 weeks)"],
+    ["usage_vs_baseline_26w", "Usage against own baseline, net of the book"],
+    ["active_users_trend_8w", "Active users trend net of the book (8 weeks)"],
+  ]),
 
   // Onboarding and time to value
   { id: "onboarding_status", label: "Onboarding status", description: "Status of the open onboarding project: 2 green, 1 yellow, 0 red; no data once live.", unit: "points", family: "onboarding", requires: ["onboarding_projects", "onboarding_status_updates"], higherIsBetter: true },
@@ -93,6 +119,27 @@ export const MEASURES: readonly MeasureDefinition[] = [
   { id: "regulatory_change_180d", label: "Regulatory change (180 days)", description: "Regulatory change events in the last 180 days, severity-weighted.", unit: "points", family: "external", requires: ["external_risk_events"], higherIsBetter: false },
   { id: "layoffs_180d", label: "Layoffs (180 days)", description: "Layoff events in the last 180 days, severity-weighted.", unit: "points", family: "external", requires: ["external_risk_events"], higherIsBetter: false },
 ];
+
+/** `<base>_net` measures: the base measure minus the book's median of it the same week. */
+function netOfBook(bases: [base: string, label: string][]): MeasureDefinition[] {
+  return bases.map(([base, label]) => ({
+    id: `${base}_net`,
+    label,
+    description: `${base} minus the median ${base} of the book's accounts with data the same week: the account's change beyond the whole book's.`,
+    unit: "change",
+    family: "adoption",
+    requires: [...USAGE],
+    requiresAny: true,
+    higherIsBetter: true,
+    netOf: base,
+    perPerson: base === "active_users_trend_8w",
+  }));
+}
+
+/** The measure whose SQL column holds a measure's values: itself, or the base of a net-of-book measure. */
+export function baseMeasureId(id: string): string {
+  return measureById(id)?.netOf ?? id;
+}
 
 export function measureById(id: string): MeasureDefinition | undefined {
   return MEASURES.find((m) => m.id === id);
