@@ -16,8 +16,7 @@ activity as (
     select
         w.*,
         coalesce(a.event_count, 0)                                      as events,
-        coalesce(a.feature_mask, 0::ubigint)                            as feature_mask,
-        a.last_active_at
+        coalesce(a.feature_mask, 0::ubigint)                            as feature_mask
     from weeks as w
     left join int_account_activity_weekly as a using (account_id, week_start)
 ),
@@ -37,7 +36,7 @@ windows as (
         count(*) over (by_week rows between 29 preceding and 4 preceding)      as weeks_baseline,
         count(*) filter (where events > 0) over (by_week rows between 12 preceding and current row) as active_weeks_13w,
         count(*) over (by_week rows between 12 preceding and current row)      as weeks_13w,
-        max(last_active_at) over (by_week rows between unbounded preceding and current row) as last_active_to_date,
+        max(case when events > 0 then week_index end) over (by_week rows between unbounded preceding and current row) as last_active_week_index,
         bit_or(feature_mask) over (by_week rows between 3 preceding and current row) as feature_mask_4w
     from activity
     window by_week as (partition by account_id order by week_start)
@@ -87,7 +86,7 @@ per_account as (
         events_4w / 4.0                                                 as usage_volume_4w,
         case when seats > 0 then events_4w / 4.0 / seats end            as usage_per_seat_4w,
         -- never active: count from the first scored week (or the contract start, if later)
-        coalesce(date_diff('day', last_active_to_date, as_of), least(tenure_days, 7 * week_index))::double as days_since_last_activity,
+        coalesce(week_index - last_active_week_index, least(ceil(tenure_days / 7.0), week_index))::double as weeks_since_last_activity,
         case when weeks_13w >= 4 then active_weeks_13w / weeks_13w end  as active_weeks_13w,
         -- the fastest signal: the last 2 weeks' weekly rate against the 8 weeks before them
         case when week_index >= 10 and events_prev_2w_8w >= 8 then (events_2w / 2.0) / (events_prev_2w_8w / 8.0) - 1 end as usage_trend_2w,
@@ -118,7 +117,7 @@ final as (
         training_completion,
         usage_volume_4w,
         usage_per_seat_4w,
-        days_since_last_activity,
+        weeks_since_last_activity,
         active_weeks_13w,
         usage_trend_2w,
         usage_trend_4w,
