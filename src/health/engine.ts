@@ -16,8 +16,10 @@ import { baseMeasureId, MEASURE_FAMILIES, measureById, measureHasTables, MEASURE
 export interface HealthRun {
   formula: LoadedFormula;
   exportedAt: Date;
-  /** Measures the formula uses whose tables are absent (they have no data). */
+  /** Measures the formula uses whose tables are absent, or that have no usable data (see measuresWithoutData). */
   warnings: string[];
+  /** The formula's measures with no usable data in any week, and why; their weight goes to the rest. */
+  measuresWithoutData: MeasureWithoutData[];
   weeks: number;
   firstWeekEnd: string | null;
   lastWeekEnd: string | null;
@@ -29,6 +31,13 @@ export interface HealthRun {
   accountBatches: readonly AccountBatch[];
   /** Seconds spent building each model, in build order, summed over batches (for profiling and the benchmark). */
   timings: { model: string; seconds: number }[];
+}
+
+export interface MeasureWithoutData {
+  measure: string;
+  category: string;
+  /** Why: a table absent, no account with a value, or one value across the whole book. */
+  reason: string;
 }
 
 export interface EngineOptions {
@@ -142,6 +151,11 @@ export async function computeHealth(
   }
   for (const name of TRANSIENT) await db.run(`drop table if exists ${ident(name)}`);
 
+  const withoutData = await measuresWithoutData(db, formula, present);
+  for (const m of withoutData) {
+    if (!m.reason.startsWith("needs ")) warnings.push(`measure "${m.measure}" (${m.category}) has no usable data: ${m.reason}; its weight is shared by the others`);
+  }
+
   const stats = await db.one<{ weeks: number; first: Date | null; last: Date | null; account_weeks: number; accounts: number }>(`
     select
       (select count(*) from int_calendar)::integer as weeks,
@@ -153,6 +167,7 @@ export async function computeHealth(
     formula,
     exportedAt: ingested.exportedAt,
     warnings,
+    measuresWithoutData: withoutData,
     weeks: stats?.weeks ?? 0,
     firstWeekEnd: stats?.first ? stats.first.toISOString().slice(0, 10) : null,
     lastWeekEnd: stats?.last ? stats.last.toISOString().slice(0, 10) : null,
@@ -162,6 +177,41 @@ export async function computeHealth(
     accountBatches: batched ? batches : [],
     timings: sumByModel(timings),
   };
+}
+
+/**
+ * The formula's measures that had no usable data in any scored week, and why: a table the book
+ * does not export, no account with a value (e.g. per-person measures when usage names no
+ * contact), or one value across every account-week (a role or column the book does not record,
+ * e.g. no executive sponsor anywhere). Such a measure has no data; its weight goes to the rest.
+ */
+export async function measuresWithoutData(db: Database, formula: LoadedFormula, present: ReadonlySet<string>): Promise<MeasureWithoutData[]> {
+  const rows = await db.all<{ category_id: string; measure_id: string; n: number; lo: number | null; hi: number | null }>(`
+    with v as (
+        select measure_id, count(*)::integer as n, min(raw_value) as lo, max(raw_value) as hi
+        from int_measure_values group by measure_id
+    )
+    select f.category_id, f.measure_id, coalesce(v.n, 0)::integer as n, v.lo, v.hi
+    from formula_measures as f
+    left join v on v.measure_id = f.base_id`);
+  const accountLevel = await db.one<{ n: number }>("select count(*)::integer as n from int_account_weeks where not has_person_usage");
+  const out: MeasureWithoutData[] = [];
+  for (const category of formula.formula.categories) {
+    for (const use of category.measures) {
+      const measure = measureById(use.measure)!;
+      const row = rows.find((r) => r.category_id === category.id && r.measure_id === use.measure);
+      let reason: string | undefined;
+      if (!measureHasTables(measure, present)) reason = `needs ${measure.requires.join(measure.requiresAny ? " or " : " and ")}, absent from the data`;
+      else if (!row || row.n === 0) {
+        reason =
+          measure.perPerson && (accountLevel?.n ?? 0) > 0
+            ? "no account has a value: the usage names no contact (account-level usage), and this measure is per person"
+            : "no account has a value in any week";
+      } else if (row.lo === row.hi) reason = `every account-week has the same value (${row.lo}): the book does not record what it tells apart`;
+      if (reason) out.push({ measure: use.measure, category: category.id, reason });
+    }
+  }
+  return out;
 }
 
 /** Measures to compute: the formula's, its caps', and the alert trend measure, if their tables are present. */
