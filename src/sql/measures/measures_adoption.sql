@@ -93,7 +93,8 @@ per_account as (
         case when week_index >= 8 and events_prev_4w >= 4 then events_4w / events_prev_4w - 1 end as usage_trend_4w,
         case when week_index >= 16 and events_prev_8w >= 8 then events_8w / events_prev_8w - 1 end as usage_trend_8w,
         case when week_index >= 26 and events_prev_13w >= 13 then events_13w / events_prev_13w - 1 end as usage_trend_13w,
-        case when weeks_baseline >= 8 and events_baseline >= weeks_baseline
+        -- 8 weeks of baseline and 8 events in it at least: sparse products keep a baseline
+        case when weeks_baseline >= 8 and events_baseline >= 8
              then (events_4w / 4.0) / (events_baseline / weeks_baseline) - 1 end as usage_vs_baseline_26w,
         case when week_index > 8 and lag(active_users_4w, 8) over by_week > 0
              then active_users_4w / lag(active_users_4w, 8) over by_week - 1 end as active_users_trend_8w,
