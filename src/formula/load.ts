@@ -114,6 +114,7 @@ export function checkFormula(formula: Formula): (FormulaIssue & { pathParts: (st
 
   formula.caps.forEach((cap, i) => {
     if (!measureById(cap.measure)) add(["caps", i, "measure"], unknownMeasure(cap.measure));
+    else if (measureById(cap.measure)!.netOf) add(["caps", i, "measure"], `caps take a measure of the account alone; "${cap.measure}" is net of the book (use "${measureById(cap.measure)!.netOf}")`);
   });
   const uh = formula.user_health;
   for (const part of ["recency", "frequency", "breadth"] as const) {
@@ -122,7 +123,9 @@ export function checkFormula(formula: Formula): (FormulaIssue & { pathParts: (st
   }
   const userTotal = uh.weights.recency + uh.weights.frequency + uh.weights.breadth;
   if (Math.abs(userTotal - 100) > WEIGHT_TOLERANCE) add(["user_health", "weights"], `user health weights sum to ${round(userTotal)}; they must sum to 100`);
-  if (!measureById(formula.alerts.divergence.trend_measure)) add(["alerts", "divergence", "trend_measure"], unknownMeasure(formula.alerts.divergence.trend_measure));
+  const trend = measureById(formula.alerts.divergence.trend_measure);
+  if (!trend) add(["alerts", "divergence", "trend_measure"], unknownMeasure(formula.alerts.divergence.trend_measure));
+  else if (trend.netOf) add(["alerts", "divergence", "trend_measure"], `the divergence alert reads the account's own usage trend; "${trend.id}" is net of the book (use "${trend.netOf}")`);
   formula.alerts.renewal_tiers.forEach((id, i) => {
     if (!tiers.some((t) => t.id === id)) add(["alerts", "renewal_tiers", i], `unknown tier "${id}"; tiers are ${tiers.map((t) => t.id).join(", ")}`);
   });

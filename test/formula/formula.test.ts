@@ -82,6 +82,9 @@ describe("a bad formula is refused with the path and the reason", () => {
     ]);
     expect(issuesOf((f) => (f.categories[0]!.measures[0]!.score = { relative_to: "segment", red: 0.1, green: 0.5 }))).toEqual([]);
     expect(issuesOf((f) => (f.categories[0]!.measures[0]!.score = { relative_to: "market" } as never))[0]).toMatch(/^categories\[0\]\.measures\[0\]\.score/);
+    expect(issuesOf((f) => (f.caps = [{ measure: "usage_trend_8w_net", at_least: 0, max_score: 39, reason: "x" }]))).toEqual([
+      'caps[0].measure: caps take a measure of the account alone; "usage_trend_8w_net" is net of the book (use "usage_trend_8w")',
+    ]);
     expect(issuesOf((f) => (f.user_health.recency = { relative_to: "book", points: [[0, 100], [1, 0]] }))).toEqual([
       "user_health.recency.relative_to: relative_to scores an account's measure against the book; user health parts take raw values only",
     ]);
