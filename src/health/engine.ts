@@ -207,7 +207,7 @@ export async function measuresWithoutData(db: Database, formula: LoadedFormula, 
           measure.perPerson && (accountLevel?.n ?? 0) > 0
             ? "no account has a value: the usage names no contact (account-level usage), and this measure is per person"
             : "no account has a value in any week";
-      } else if (row.lo === row.hi) reason = `every account-week has the same value (${row.lo}): the book does not record what it tells apart`;
+      } else if (row.lo === row.hi && !(measure.zeroIsValue && row.lo === 0)) reason = `every account-week has the same value (${row.lo}): the book does not record what it tells apart`;
       if (reason) out.push({ measure: use.measure, category: category.id, reason });
     }
   }

@@ -15,7 +15,7 @@ export async function loadFormulaTables(db: Database, formula: Formula): Promise
   await db.run(sqlFile("functions.sql"));
   await db.run(`
     create or replace table formula_categories (category_id varchar, label varchar, weight double, position integer, playbook varchar);
-    create or replace table formula_measures (category_id varchar, measure_id varchar, weight double, position integer, base_id varchar, is_net boolean, relative_to varchar);
+    create or replace table formula_measures (category_id varchar, measure_id varchar, weight double, position integer, base_id varchar, is_net boolean, relative_to varchar, zero_is_value boolean);
     create or replace table formula_points (key varchar, lo double, hi double, x0 double, y0 double, slope double);
     create or replace table formula_tiers (tier_id varchar, label varchar, min_score double, max_score double, position integer, playbook varchar);
     create or replace table formula_caps (measure_id varchar, at_least double, max_score double, reason varchar);
@@ -31,7 +31,7 @@ export async function loadFormulaTables(db: Database, formula: Formula): Promise
     });
     for (const [measurePosition, use] of category.measures.entries()) {
       const netOf = measureById(use.measure)?.netOf;
-      await db.run("insert into formula_measures values ($category, $measure, $weight, $position, $base, $isNet, $relativeTo)", {
+      await db.run("insert into formula_measures values ($category, $measure, $weight, $position, $base, $isNet, $relativeTo, $zeroIsValue)", {
         category: category.id,
         measure: use.measure,
         weight: use.weight,
@@ -39,6 +39,7 @@ export async function loadFormulaTables(db: Database, formula: Formula): Promise
         base: netOf ?? use.measure,
         isNet: netOf !== undefined,
         relativeTo: use.score.relative_to ?? null,
+        zeroIsValue: measureById(use.measure)?.zeroIsValue === true,
       });
       await insertSegments(db, use.measure, use.score);
     }

@@ -27,6 +27,12 @@ export interface MeasureDefinition {
    */
   netOf?: string;
   /**
+   * A count (or sum) of events where 0 means nothing happened: still data when every account of the
+   * book is at 0 (no P0 anywhere yet is good news, not a column the book lacks). Other measures
+   * with one value across the whole book so far have no data.
+   */
+  zeroIsValue?: boolean;
+  /**
    * Per person: needs usage attributed to contacts. An account whose usage so far carries no
    * contact (account-level usage) has no data for it, rather than 0.
    */
@@ -61,7 +67,7 @@ export const MEASURES: readonly MeasureDefinition[] = [
   { id: "sponsor_present", label: "Executive sponsor present", description: "1 when the account has a current executive sponsor, else 0.", unit: "flag", family: "stakeholders", requires: [], higherIsBetter: true },
   { id: "sponsor_inactive_days", label: "Days since sponsor active", description: "Days since the most recently active current executive sponsor last used the product.", unit: "days", family: "stakeholders", requires: [...USAGE], requiresAny: true, higherIsBetter: false, perPerson: true },
   { id: "key_contacts", label: "Key contacts", description: "Current contacts marked as key.", unit: "count", family: "stakeholders", requires: [], higherIsBetter: true },
-  { id: "key_contacts_lost_90d", label: "Key contacts lost (90 days)", description: "Key contacts who left in the last 90 days.", unit: "count", family: "stakeholders", requires: [], higherIsBetter: false },
+  { id: "key_contacts_lost_90d", label: "Key contacts lost (90 days)", description: "Key contacts who left in the last 90 days.", unit: "count", family: "stakeholders", requires: [], higherIsBetter: false, zeroIsValue: true },
 
   // Product adoption
   { id: "licence_utilisation", label: "Licence utilisation", description: "Distinct active users in the last 28 days divided by seats as of that week.", unit: "share", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true, perPerson: true },
@@ -94,7 +100,7 @@ export const MEASURES: readonly MeasureDefinition[] = [
 
   // Onboarding and time to value
   { id: "onboarding_status", label: "Onboarding status", description: "Status of the open onboarding project: 2 green, 1 yellow, 0 red; no data once live.", unit: "points", family: "onboarding", requires: ["onboarding_projects", "onboarding_status_updates"], higherIsBetter: true },
-  { id: "days_past_go_live_target", label: "Days past go-live target", description: "Days an open onboarding project is past its target go-live (0 when on time); no data once live.", unit: "days", family: "onboarding", requires: ["onboarding_projects"], higherIsBetter: false },
+  { id: "days_past_go_live_target", label: "Days past go-live target", description: "Days an open onboarding project is past its target go-live (0 when on time); no data once live.", unit: "days", family: "onboarding", requires: ["onboarding_projects"], higherIsBetter: false, zeroIsValue: true },
   { id: "time_to_value_ratio", label: "Time to value vs segment", description: "Days from kick-off to go-live (or so far, while open) divided by the segment's median; for projects started in the last 365 days.", unit: "ratio", family: "onboarding", requires: ["onboarding_projects"], higherIsBetter: false },
 
   // Fit
@@ -103,21 +109,21 @@ export const MEASURES: readonly MeasureDefinition[] = [
   { id: "implementation_readiness", label: "Implementation readiness", description: "Latest assessment's readiness, 1-5.", unit: "points", family: "fit", requires: ["fit_assessments"], higherIsBetter: true },
 
   // Technical issues
-  { id: "open_bugs_weighted", label: "Open bugs (severity-weighted)", description: "Open bug and incident tickets weighted P0 10, P1 4, P2 1, P3 0.25.", unit: "points", family: "technical", requires: ["support_tickets"], higherIsBetter: false },
-  { id: "p0_last_30d", label: "P0 tickets (30 days)", description: "P0 tickets opened in the last 30 days.", unit: "count", family: "technical", requires: ["support_tickets"], higherIsBetter: false },
+  { id: "open_bugs_weighted", label: "Open bugs (severity-weighted)", description: "Open bug and incident tickets weighted P0 10, P1 4, P2 1, P3 0.25.", unit: "points", family: "technical", requires: ["support_tickets"], higherIsBetter: false, zeroIsValue: true },
+  { id: "p0_last_30d", label: "P0 tickets (30 days)", description: "P0 tickets opened in the last 30 days.", unit: "count", family: "technical", requires: ["support_tickets"], higherIsBetter: false, zeroIsValue: true },
   { id: "resolution_days_90d", label: "Time to resolve (90 days)", description: "Median days to close tickets closed in the last 90 days.", unit: "days", family: "technical", requires: ["support_tickets"], higherIsBetter: false },
   { id: "ticket_volume_trend_8w", label: "Ticket volume trend (8 weeks)", description: "Tickets opened in the last 8 weeks against the 8 before, as a change.", unit: "change", family: "technical", requires: ["support_tickets"], higherIsBetter: false },
 
   // Feature requests
-  { id: "open_critical_requests", label: "Open critical requests", description: "Open feature requests of critical (1) or high (0.5) priority.", unit: "count", family: "requests", requires: ["feature_requests"], higherIsBetter: false },
-  { id: "repeated_requests", label: "Repeated requests", description: "Features asked for two or more times in the last 365 days and still open.", unit: "count", family: "requests", requires: ["feature_requests"], higherIsBetter: false },
-  { id: "open_request_age_days", label: "Age of open requests", description: "Mean age in days of open feature requests (0 when none).", unit: "days", family: "requests", requires: ["feature_requests"], higherIsBetter: false },
+  { id: "open_critical_requests", label: "Open critical requests", description: "Open feature requests of critical (1) or high (0.5) priority.", unit: "count", family: "requests", requires: ["feature_requests"], higherIsBetter: false, zeroIsValue: true },
+  { id: "repeated_requests", label: "Repeated requests", description: "Features asked for two or more times in the last 365 days and still open.", unit: "count", family: "requests", requires: ["feature_requests"], higherIsBetter: false, zeroIsValue: true },
+  { id: "open_request_age_days", label: "Age of open requests", description: "Mean age in days of open feature requests (0 when none).", unit: "days", family: "requests", requires: ["feature_requests"], higherIsBetter: false, zeroIsValue: true },
 
   // Uncontrollable risks
-  { id: "merger_acquisition_180d", label: "M&A (180 days)", description: "Merger or acquisition events in the last 180 days, weighted low 1, medium 2, high 3.", unit: "points", family: "external", requires: ["external_risk_events"], higherIsBetter: false },
-  { id: "bankruptcy_365d", label: "Bankruptcy (365 days)", description: "Bankruptcy events in the last 365 days.", unit: "count", family: "external", requires: ["external_risk_events"], higherIsBetter: false },
-  { id: "regulatory_change_180d", label: "Regulatory change (180 days)", description: "Regulatory change events in the last 180 days, severity-weighted.", unit: "points", family: "external", requires: ["external_risk_events"], higherIsBetter: false },
-  { id: "layoffs_180d", label: "Layoffs (180 days)", description: "Layoff events in the last 180 days, severity-weighted.", unit: "points", family: "external", requires: ["external_risk_events"], higherIsBetter: false },
+  { id: "merger_acquisition_180d", label: "M&A (180 days)", description: "Merger or acquisition events in the last 180 days, weighted low 1, medium 2, high 3.", unit: "points", family: "external", requires: ["external_risk_events"], higherIsBetter: false, zeroIsValue: true },
+  { id: "bankruptcy_365d", label: "Bankruptcy (365 days)", description: "Bankruptcy events in the last 365 days.", unit: "count", family: "external", requires: ["external_risk_events"], higherIsBetter: false, zeroIsValue: true },
+  { id: "regulatory_change_180d", label: "Regulatory change (180 days)", description: "Regulatory change events in the last 180 days, severity-weighted.", unit: "points", family: "external", requires: ["external_risk_events"], higherIsBetter: false, zeroIsValue: true },
+  { id: "layoffs_180d", label: "Layoffs (180 days)", description: "Layoff events in the last 180 days, severity-weighted.", unit: "points", family: "external", requires: ["external_risk_events"], higherIsBetter: false, zeroIsValue: true },
 ];
 
 /** `<base>_net` measures: the base measure minus the book's median of it the same week. */
