@@ -123,6 +123,7 @@ export function checkFormula(formula: Formula): (FormulaIssue & { pathParts: (st
       else if (usedMeasures.has(use.measure)) add([...where, "measure"], `measure "${use.measure}" is used twice; use each measure once`);
       usedMeasures.add(use.measure);
       checkScoreMap(use.score, [...where, "score"], add);
+      if (use.score.relative_to) checkPercentiles(use.score, [...where, "score"], add);
     });
   });
 
@@ -135,12 +136,18 @@ export function checkFormula(formula: Formula): (FormulaIssue & { pathParts: (st
 
   formula.caps.forEach((cap, i) => {
     if (!measureById(cap.measure)) add(["caps", i, "measure"], unknownMeasure(cap.measure));
+    else if (measureById(cap.measure)!.netOf) add(["caps", i, "measure"], `caps take a measure of the account alone; "${cap.measure}" is net of the book (use "${measureById(cap.measure)!.netOf}")`);
   });
   const uh = formula.user_health;
-  for (const part of ["recency", "frequency", "breadth"] as const) checkScoreMap(uh[part], ["user_health", part], add);
+  for (const part of ["recency", "frequency", "breadth"] as const) {
+    checkScoreMap(uh[part], ["user_health", part], add);
+    if (uh[part].relative_to) add(["user_health", part, "relative_to"], "relative_to scores an account's measure against the book; user health parts take raw values only");
+  }
   const userTotal = uh.weights.recency + uh.weights.frequency + uh.weights.breadth;
   if (Math.abs(userTotal - 100) > WEIGHT_TOLERANCE) add(["user_health", "weights"], `user health weights sum to ${round(userTotal)}; they must sum to 100`);
-  if (!measureById(formula.alerts.divergence.trend_measure)) add(["alerts", "divergence", "trend_measure"], unknownMeasure(formula.alerts.divergence.trend_measure));
+  const trend = measureById(formula.alerts.divergence.trend_measure);
+  if (!trend) add(["alerts", "divergence", "trend_measure"], unknownMeasure(formula.alerts.divergence.trend_measure));
+  else if (trend.netOf) add(["alerts", "divergence", "trend_measure"], `the divergence alert reads the account's own usage trend; "${trend.id}" is net of the book (use "${trend.netOf}")`);
   formula.alerts.renewal_tiers.forEach((id, i) => {
     if (!tiers.some((t) => t.id === id)) add(["alerts", "renewal_tiers", i], `unknown tier "${id}"; tiers are ${tiers.map((t) => t.id).join(", ")}`);
   });
@@ -209,6 +216,13 @@ function checkScoreMap(map: ScoreMap, where: (string | number)[], add: (path: (s
   if (yellow !== undefined && !((red < yellow && yellow < green) || (red > yellow && yellow > green))) {
     add([...where, "yellow"], `thresholds out of order: yellow ${yellow} must lie between red ${red} and green ${green}`);
   }
+}
+
+/** A relative map's raw values are percentile ranks: they must lie in [0, 1]. */
+function checkPercentiles(map: ScoreMap, where: (string | number)[], add: (path: (string | number)[], message: string) => void): void {
+  scorePoints(map).forEach(([x]) => {
+    if (x < 0 || x > 1) add(where, `with relative_to "${map.relative_to}" the raw values are percentile ranks from 0 to 1; found ${x}`);
+  });
 }
 
 function unknownMeasure(id: string): string {

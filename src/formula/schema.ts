@@ -17,9 +17,23 @@ const measureId = identifier.meta({ enum: MEASURES.map((m) => m.id) });
 
 const weight = z.number().min(0, "weights cannot be negative");
 
+/**
+ * Scale-free scoring: the raw value is first turned into its percentile rank among the accounts
+ * with data the same week (the whole book, or the account's segment), so the map's raw values are
+ * percentiles from 0 to 1 and the formula means the same on any book. Only that week's values
+ * count (no look-ahead).
+ */
+const relativeTo = z
+  .enum(["book", "segment"])
+  .optional()
+  .describe(
+    'Score the value\'s percentile rank (0 to 1; ties count half) among the accounts with data the same week, in the whole book ("book") or in the account\'s segment ("segment"), instead of the raw value: the map\'s raw values are then percentiles.',
+  );
+
 /** Piecewise-linear map from raw value to score: points sorted by raw value. */
 const pointsScore = z
   .object({
+    relative_to: relativeTo,
     points: z
       .array(z.tuple([z.number(), z.number().min(0).max(100)]))
       .min(2, "give at least two [raw, score] points")
@@ -30,6 +44,7 @@ const pointsScore = z
 /** Shorthand: the raw value that scores 0 (red), optionally 50 (yellow), and 100 (green). */
 const thresholdScore = z
   .object({
+    relative_to: relativeTo,
     red: z.number().describe("Raw value scoring 0."),
     yellow: z.number().optional().describe("Raw value scoring 50."),
     green: z.number().describe("Raw value scoring 100."),
@@ -186,3 +201,4 @@ export type Formula = z.output<typeof formulaSchema>;
 export type ScoreMap = z.output<typeof scoreMapSchema>;
 export type Category = z.output<typeof categorySchema>;
 export type Tier = z.output<typeof tierSchema>;
+export type RelativeTo = NonNullable<ScoreMap["relative_to"]>;

@@ -11,13 +11,15 @@ import type { IngestResult } from "../ingest/ingest.ts";
 import { sqlFile } from "../sql/files.ts";
 import { buildInAccountBatches, planAccountBatches, scoringInputs, type AccountBatch } from "./account-batches.ts";
 import { loadFormulaTables } from "./formula-tables.ts";
-import { MEASURE_FAMILIES, measureById, measureHasTables, MEASURES } from "./measures.ts";
+import { baseMeasureId, MEASURE_FAMILIES, measureById, measureHasTables, MEASURES } from "./measures.ts";
 
 export interface HealthRun {
   formula: LoadedFormula;
   exportedAt: Date;
-  /** Measures the formula uses whose tables are absent (they have no data). */
+  /** Measures the formula uses whose tables are absent, or that have no usable data (see measuresWithoutData). */
   warnings: string[];
+  /** The formula's measures with no usable data in any week, and why; their weight goes to the rest. */
+  measuresWithoutData: MeasureWithoutData[];
   weeks: number;
   firstWeekEnd: string | null;
   lastWeekEnd: string | null;
@@ -29,6 +31,13 @@ export interface HealthRun {
   accountBatches: readonly AccountBatch[];
   /** Seconds spent building each model, in build order, summed over batches (for profiling and the benchmark). */
   timings: { model: string; seconds: number }[];
+}
+
+export interface MeasureWithoutData {
+  measure: string;
+  category: string;
+  /** Why: a table absent, no account with a value, or one value across the whole book. */
+  reason: string;
 }
 
 export interface EngineOptions {
@@ -50,7 +59,14 @@ const PORTFOLIO_MODELS = [
   "intermediate/int_ttv_norms",
 ] as const;
 
-const SCORING = ["scoring/int_measure_scores", "scoring/int_category_scores", "scoring/int_health_scores"] as const;
+const SCORING = ["scoring/int_measure_inputs", "scoring/int_measure_scores", "scoring/int_category_scores", "scoring/int_health_scores"] as const;
+
+/**
+ * Book-wide models built between the two per-account passes: they read every account's measure
+ * values of a week (percentile ranks, the book's median, whether a measure varies at all), which
+ * no account batch holds alone.
+ */
+const BOOK_MODELS = ["scoring/int_measure_book_weekly", "scoring/int_measure_reference"] as const;
 
 /** Per-account models that only feed others in the same batch; every other one is kept for later stages. */
 const TRANSIENT = new Set(["int_contact_weeks"]);
@@ -84,38 +100,61 @@ export async function computeHealth(
   onProgress("building weekly spine and user activity");
   for (const model of PORTFOLIO_MODELS) await build(model);
 
-  // Every model below reads only its account's rows (and the portfolio models above).
-  const accountModels: [model: string, sql?: string][] = [
+  // Every model below reads only its account's rows (and the portfolio models above). The first
+  // pass computes the measures; the book-wide models then read all of them; the second pass scores.
+  const measureModels: [model: string, sql?: string][] = [
     ["intermediate/int_account_weeks"],
     ["intermediate/int_contact_weeks"],
     ...MEASURE_FAMILIES.map((family): [string] => [`measures/measures_${family}`]),
     ["int_measure_values", measureValuesSql(formula, present)],
+    ["scoring/user_health"],
+    ["intermediate/int_key_people_weekly"],
+  ];
+  const scoringModels: [model: string, sql?: string][] = [
     ...SCORING.map((model): [string] => [model]),
     ["account_health_weekly", accountHealthWeeklySql(formula)],
     ["scoring/account_measures_weekly"],
-    ["scoring/user_health"],
     ["scoring/accounts"],
-    ["intermediate/int_key_people_weekly"],
   ];
-  const buildAccountModels = async () => {
-    for (const [model, sql] of accountModels) await build(model, sql);
+  const buildAll = async (models: [string, string?][]) => {
+    for (const [model, sql] of models) await build(model, sql);
   };
+  const names = (models: [string, string?][]) => models.map(([model]) => model.split("/").at(-1)!);
   onProgress("computing measures and scores");
   if (!batched) {
-    await buildAccountModels();
+    await buildAll(measureModels);
+    for (const model of BOOK_MODELS) await build(model);
+    await buildAll(scoringModels);
   } else {
-    const keep = accountModels.map(([model]) => model.split("/").at(-1)!).filter((name) => !TRANSIENT.has(name));
+    const inputs = await scoringInputs(db);
+    const measureKeep = names(measureModels).filter((name) => !TRANSIENT.has(name));
     await buildInAccountBatches(db, batches, {
-      inputs: await scoringInputs(db),
+      inputs,
       narrow: "copy",
-      keep,
+      keep: measureKeep,
       build: async (batch, index) => {
-        onProgress(`account batch ${index + 1} of ${batches.length}: ${batch.accounts} accounts, ${batch.contacts} contacts`);
-        await buildAccountModels();
+        onProgress(`account batch ${index + 1} of ${batches.length}: ${batch.accounts} accounts, ${batch.contacts} contacts (measures)`);
+        await buildAll(measureModels);
+      },
+    });
+    for (const model of BOOK_MODELS) await build(model);
+    await buildInAccountBatches(db, batches, {
+      // the first pass's tables are Parquet by batch now: a filtered view reads only the batch's files
+      inputs: [...inputs, "int_account_weeks", "int_measure_values"],
+      narrow: "view",
+      keep: names(scoringModels),
+      build: async (batch, index) => {
+        onProgress(`account batch ${index + 1} of ${batches.length}: scores`);
+        await buildAll(scoringModels);
       },
     });
   }
   for (const name of TRANSIENT) await db.run(`drop table if exists ${ident(name)}`);
+
+  const withoutData = await measuresWithoutData(db, formula, present);
+  for (const m of withoutData) {
+    if (!m.reason.startsWith("needs ")) warnings.push(`measure "${m.measure}" (${m.category}) has no usable data: ${m.reason}; its weight is shared by the others`);
+  }
 
   const stats = await db.one<{ weeks: number; first: Date | null; last: Date | null; account_weeks: number; accounts: number }>(`
     select
@@ -128,6 +167,7 @@ export async function computeHealth(
     formula,
     exportedAt: ingested.exportedAt,
     warnings,
+    measuresWithoutData: withoutData,
     weeks: stats?.weeks ?? 0,
     firstWeekEnd: stats?.first ? stats.first.toISOString().slice(0, 10) : null,
     lastWeekEnd: stats?.last ? stats.last.toISOString().slice(0, 10) : null,
@@ -139,11 +179,47 @@ export async function computeHealth(
   };
 }
 
+/**
+ * The formula's measures that had no usable data in any scored week, and why: a table the book
+ * does not export, no account with a value (e.g. per-person measures when usage names no
+ * contact), or one value across every account-week (a role or column the book does not record,
+ * e.g. no executive sponsor anywhere). Such a measure has no data; its weight goes to the rest.
+ */
+export async function measuresWithoutData(db: Database, formula: LoadedFormula, present: ReadonlySet<string>): Promise<MeasureWithoutData[]> {
+  const rows = await db.all<{ category_id: string; measure_id: string; n: number; lo: number | null; hi: number | null }>(`
+    with v as (
+        select measure_id, count(*)::integer as n, min(raw_value) as lo, max(raw_value) as hi
+        from int_measure_values group by measure_id
+    )
+    select f.category_id, f.measure_id, coalesce(v.n, 0)::integer as n, v.lo, v.hi
+    from formula_measures as f
+    left join v on v.measure_id = f.base_id`);
+  const accountLevel = await db.one<{ n: number }>("select count(*)::integer as n from int_account_weeks where not has_person_usage");
+  const out: MeasureWithoutData[] = [];
+  for (const category of formula.formula.categories) {
+    for (const use of category.measures) {
+      const measure = measureById(use.measure)!;
+      const row = rows.find((r) => r.category_id === category.id && r.measure_id === use.measure);
+      let reason: string | undefined;
+      if (!measureHasTables(measure, present)) reason = `needs ${measure.requires.join(measure.requiresAny ? " or " : " and ")}, absent from the data`;
+      else if (!row || row.n === 0) {
+        reason =
+          measure.perPerson && (accountLevel?.n ?? 0) > 0
+            ? "no account has a value: the usage names no contact (account-level usage), and this measure is per person"
+            : "no account has a value in any week";
+      } else if (row.lo === row.hi && !(measure.zeroIsValue && row.lo === 0)) reason = `every account-week has the same value (${row.lo}): the book does not record what it tells apart`;
+      if (reason) out.push({ measure: use.measure, category: category.id, reason });
+    }
+  }
+  return out;
+}
+
 /** Measures to compute: the formula's, its caps', and the alert trend measure, if their tables are present. */
 export function neededMeasures(formula: LoadedFormula, present: ReadonlySet<string>): string[] {
   const f = formula.formula;
   const ids = new Set([
-    ...f.categories.flatMap((c) => c.measures.map((m) => m.measure)),
+    // a net-of-book measure is computed from its base measure's column
+    ...f.categories.flatMap((c) => c.measures.map((m) => baseMeasureId(m.measure))),
     ...f.caps.map((c) => c.measure),
     f.alerts.divergence.trend_measure,
   ]);

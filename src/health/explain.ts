@@ -67,7 +67,7 @@ export async function explainAccount(db: Database, formula: LoadedFormula, accou
   const measures = await db.all<{ measure_id: string; category_id: string; raw_value: number | null; contribution: number; contribution_change_4w: number; raw_value_4w_ago: number | null }>(
     `select m.measure_id, m.category_id, m.raw_value, m.contribution, m.contribution_change_4w, p.raw_value as raw_value_4w_ago
      from account_measures_weekly as m
-     left join int_measure_values as p
+     left join int_measure_inputs as p
        on p.account_id = m.account_id and p.measure_id = m.measure_id and p.week_start = m.week_start - 28
      where m.account_id = $account and m.week_start = $week
      order by abs(m.contribution_change_4w) desc, m.measure_id`,

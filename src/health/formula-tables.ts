@@ -1,6 +1,7 @@
 /**
  * Loads a validated formula into small DuckDB tables so that scoring stays set-based SQL:
- * formula_categories, formula_measures, formula_points (score maps as segments) and
+ * formula_categories, formula_measures (with the column a measure reads, `base_id`, and how it is
+ * scored against the book, `relative_to`), formula_points (score maps as segments) and
  * formula_score_maps (the same as lists, one row per map), formula_tiers,
  * formula_caps and formula_user_weights. Values are bound as parameters, never spliced into SQL.
  */
@@ -8,12 +9,13 @@ import type { Database } from "../db/duckdb.ts";
 import { scorePoints } from "../formula/load.ts";
 import type { Formula, ScoreMap } from "../formula/schema.ts";
 import { sqlFile } from "../sql/files.ts";
+import { measureById } from "./measures.ts";
 
 export async function loadFormulaTables(db: Database, formula: Formula): Promise<void> {
   await db.run(sqlFile("functions.sql"));
   await db.run(`
     create or replace table formula_categories (category_id varchar, label varchar, weight double, position integer, playbook varchar);
-    create or replace table formula_measures (category_id varchar, measure_id varchar, weight double, position integer);
+    create or replace table formula_measures (category_id varchar, measure_id varchar, weight double, position integer, base_id varchar, is_net boolean, relative_to varchar, zero_is_value boolean);
     create or replace table formula_points (key varchar, lo double, hi double, x0 double, y0 double, slope double);
     create or replace table formula_tiers (tier_id varchar, label varchar, min_score double, max_score double, position integer, playbook varchar);
     create or replace table formula_caps (measure_id varchar, at_least double, max_score double, reason varchar);
@@ -28,11 +30,16 @@ export async function loadFormulaTables(db: Database, formula: Formula): Promise
       playbook: category.playbook,
     });
     for (const [measurePosition, use] of category.measures.entries()) {
-      await db.run("insert into formula_measures values ($category, $measure, $weight, $position)", {
+      const netOf = measureById(use.measure)?.netOf;
+      await db.run("insert into formula_measures values ($category, $measure, $weight, $position, $base, $isNet, $relativeTo, $zeroIsValue)", {
         category: category.id,
         measure: use.measure,
         weight: use.weight,
         position: measurePosition,
+        base: netOf ?? use.measure,
+        isNet: netOf !== undefined,
+        relativeTo: use.score.relative_to ?? null,
+        zeroIsValue: measureById(use.measure)?.zeroIsValue === true,
       });
       await insertSegments(db, use.measure, use.score);
     }

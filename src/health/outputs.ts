@@ -25,6 +25,8 @@ export interface HealthSummary {
   accounts_scored: number;
   latest_week: { accounts: number; tiers: Record<string, number>; mean_score: number | null; mean_coverage: number | null };
   categories: { id: string; label: string; weight: number; accounts_with_data_latest: number }[];
+  /** The formula's measures with no usable data in any week, and why (their weight went to the rest). */
+  measures_without_data: { measure: string; category: string; reason: string }[];
   warnings: string[];
 }
 
@@ -57,6 +59,7 @@ export async function healthSummary(db: Database, run: HealthRun): Promise<Healt
       mean_coverage: overall?.mean_coverage ?? null,
     },
     categories: categories.map((c) => ({ id: c.id, label: c.label, weight: c.weight, accounts_with_data_latest: c.n })),
+    measures_without_data: run.measuresWithoutData,
     warnings: run.warnings,
   };
 }

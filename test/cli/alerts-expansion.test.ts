@@ -34,7 +34,8 @@ describe("health alerts", () => {
     const parquetRows = await withDatabase((db) => db.one<{ n: number }>(`select count(*)::integer as n from read_parquet('${out}/alerts.parquet')`));
     expect(lines.length - 1).toBe(parquetRows!.n);
     // drivers are one cell, "a; b", for a CRM
-    expect(run.out).toContain(",usage_trend_8w; usage_trend_2w; usage_trend_4w,adoption,");
+    // (the default formula's trend measures are net of the book since scores were ranked against it)
+    expect(run.out).toContain(",usage_vs_baseline_26w_net; usage_trend_4w_net; usage_trend_8w_net,adoption,");
   });
 
   it("filters with --since and --open, newest first, and prints JSON with the drivers as a list", async () => {

@@ -76,6 +76,20 @@ describe("a bad formula is refused with the path and the reason", () => {
     ]);
   });
 
+  it("a score relative to the book maps percentile ranks, from 0 to 1, of measures only", () => {
+    expect(issuesOf((f) => (f.categories[0]!.measures[0]!.score = { relative_to: "book", points: [[0.1, 0], [5, 100]] }))).toEqual([
+      'categories[0].measures[0].score: with relative_to "book" the raw values are percentile ranks from 0 to 1; found 5',
+    ]);
+    expect(issuesOf((f) => (f.categories[0]!.measures[0]!.score = { relative_to: "segment", red: 0.1, green: 0.5 }))).toEqual([]);
+    expect(issuesOf((f) => (f.categories[0]!.measures[0]!.score = { relative_to: "market" } as never))[0]).toMatch(/^categories\[0\]\.measures\[0\]\.score/);
+    expect(issuesOf((f) => (f.caps = [{ measure: "usage_trend_8w_net", at_least: 0, max_score: 39, reason: "x" }]))).toEqual([
+      'caps[0].measure: caps take a measure of the account alone; "usage_trend_8w_net" is net of the book (use "usage_trend_8w")',
+    ]);
+    expect(issuesOf((f) => (f.user_health.recency = { relative_to: "book", points: [[0, 100], [1, 0]] }))).toEqual([
+      "user_health.recency.relative_to: relative_to scores an account's measure against the book; user health parts take raw values only",
+    ]);
+  });
+
   it("tiers out of order and an unknown tier in the alerts", () => {
     expect(issuesOf((f) => (f.tiers[1]!.min = f.tiers[0]!.min + 5))).toContain(
       `tiers[1].min: tiers go from best to worst: min ${defaultFormulaInput().tiers[0]!.min + 5} must be below ${defaultFormulaInput().tiers[0]!.min}`,

@@ -54,8 +54,9 @@ describe("behaviour the score must catch", () => {
     const power = await latest("POWER_USERS");
     const broad = await latest("BROAD");
     expect(await measureValue(scoring.db, "POWER_USERS", BEHAVIOUR_LAST_WEEK_END, "licence_utilisation")).toBeCloseTo(5 / 20); // 3 users, champion and sponsor
-    expect(await measureValue(scoring.db, "POWER_USERS", BEHAVIOUR_LAST_WEEK_END, "usage_depth")).toBeGreaterThan(
-      (await measureValue(scoring.db, "BROAD", BEHAVIOUR_LAST_WEEK_END, "usage_depth"))!,
+    // more use per seat than the broad account, and still worse adoption
+    expect(await measureValue(scoring.db, "POWER_USERS", BEHAVIOUR_LAST_WEEK_END, "usage_per_seat_4w")).toBeGreaterThan(
+      (await measureValue(scoring.db, "BROAD", BEHAVIOUR_LAST_WEEK_END, "usage_per_seat_4w"))!,
     );
     expect(power.category_adoption).toBeLessThan(broad.category_adoption);
   });

@@ -5,12 +5,23 @@
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HAND_EXPORT, handWarehouse, LAST_WEEK_END } from "../helpers/hand-warehouse.ts";
-import { measureValue, scoreDir, type Scoring } from "../helpers/health.ts";
+import { MEASURES } from "../../src/health/measures.ts";
+import { defaultFormulaInput, formulaFrom, measureValue, scoreDir, type Scoring } from "../helpers/health.ts";
 import { tempDir, writeCsvWarehouse } from "../helpers/warehouse.ts";
+
+/** The default formula with every catalogue measure in one more category (weight 0 but one), so each is computed. */
+function everyMeasure() {
+  const formula = defaultFormulaInput();
+  const used = new Set(formula.categories.flatMap((c) => c.measures.map((m) => m.measure)));
+  const rest = MEASURES.filter((m) => !used.has(m.id)).map((m, i) => ({ measure: m.id, weight: i === 0 ? 100 : 0, score: { points: [[0, 0], [1, 100]] as [number, number][] } }));
+  formula.categories[0]!.weight -= 1;
+  formula.categories.push({ id: "all", label: "Every other measure", weight: 1, playbook: "-", measures: rest });
+  return formulaFrom(formula);
+}
 
 let scoring: Scoring;
 beforeAll(async () => {
-  scoring = await scoreDir(writeCsvWarehouse(path.join(tempDir(), "hand"), handWarehouse(), HAND_EXPORT));
+  scoring = await scoreDir(writeCsvWarehouse(path.join(tempDir(), "hand"), handWarehouse(), HAND_EXPORT), everyMeasure());
 });
 afterAll(() => scoring?.close());
 
@@ -30,6 +41,18 @@ describe("measures as of the last week, worked by hand", () => {
     expect(await value("A1", "training_completion")).toBe(0.25); // 1 of 4 present contacts
     // champion 87.44 (recency 92.5, frequency 90, breadth 72.2), u1 74.44, sponsor and u2 idle: / 4 seats
     expect(await value("A1", "user_health_avg")).toBeCloseTo((87.4444 + 74.4444) / 4, 3);
+    expect(await value("A1", "active_users_4w")).toBe(2);
+  });
+
+  it("volume, recency and frequency, and usage against the account's own baseline", async () => {
+    expect(await value("A1", "usage_volume_4w")).toBe(5); // 20 events in 4 weeks
+    expect(await value("A1", "usage_per_seat_4w")).toBe(1.25); // 5 a week over 4 seats
+    expect(await value("A1", "weeks_since_last_activity")).toBe(0); // used this week
+    expect(await value("A1", "active_weeks_13w")).toBe(1); // 13 of 13 weeks
+    // last 4 weeks 5 a week against weeks 1-9: 36 champion events + the sponsor's and the API's = 38 / 9
+    expect(await value("A1", "usage_vs_baseline_26w")).toBeCloseTo(5 / (38 / 9) - 1, 9);
+    expect(await value("A2", "usage_vs_baseline_26w")).toBeNull(); // 8 scored weeks: 4 of baseline, needs 8
+    expect(await value("A2", "active_weeks_13w")).toBe(1); // 8 of its 8 weeks
   });
 
   it("stakeholder relationship", async () => {

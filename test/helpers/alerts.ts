@@ -3,11 +3,11 @@ import { alertRecords, buildAlerts, type AlertRecord } from "../../src/alerts/al
 import type { Database } from "../../src/db/duckdb.ts";
 import type { LoadedFormula } from "../../src/formula/load.ts";
 import type { FormulaInput } from "../../src/formula/schema.ts";
-import { defaultFormulaInput, formulaFrom } from "./health.ts";
+import { absoluteFormulaInput, formulaFrom } from "./health.ts";
 
-/** The default formula with `change` applied. */
+/** The raw-threshold formula (see absoluteFormulaInput) with `change` applied. */
 export function formulaWith(change: (f: FormulaInput) => void): LoadedFormula {
-  const input = defaultFormulaInput();
+  const input = absoluteFormulaInput();
   change(input);
   return formulaFrom(input);
 }

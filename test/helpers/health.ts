@@ -13,6 +13,14 @@ export function defaultFormulaInput(): FormulaInput {
   return parse(readFileSync(DEFAULT_FORMULA_FILE, "utf8")) as FormulaInput;
 }
 
+/**
+ * The formula with raw thresholds (no score relative to the book), for tests of mechanics on a
+ * handful of planted accounts, where percentile ranks would tie each account's score to the others.
+ */
+export function absoluteFormulaInput(): FormulaInput {
+  return parse(readFileSync(new URL("../fixtures/absolute-formula.yaml", import.meta.url), "utf8")) as FormulaInput;
+}
+
 export function formulaFrom(input: FormulaInput): LoadedFormula {
   return parseFormula(JSON.stringify(input), "test-formula.json");
 }

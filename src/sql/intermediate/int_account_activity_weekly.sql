@@ -6,6 +6,7 @@ select
     week_start,
     sum(event_count)::bigint                                            as event_count,
     count(contact_id)::integer                                          as active_users,
-    bit_or(feature_mask)                                                as feature_mask
+    bit_or(feature_mask)                                                as feature_mask,
+    max(last_active_at)                                                 as last_active_at
 from int_usage_weekly
 group by account_id, week_start

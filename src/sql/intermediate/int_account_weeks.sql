@@ -1,6 +1,8 @@
 -- int_account_weeks: one row per account per scored week while it was a customer: the contract had
 -- started by the week's end and the account had not churned before as_of. Seats, plan and ARR are
 -- as of that moment (subscription history), falling back to today's values without history.
+-- has_person_usage is false once the account has used the product but none of that use so far
+-- names a contact (account-level usage): its per-person measures then have no data, not 0.
 with
 
 accounts as (
@@ -38,6 +40,10 @@ with_subscription as (
        and s.as_of > sub.changed_at
 ),
 
+activity as (
+    select account_id, week_start, event_count, active_users from int_account_activity_weekly
+),
+
 final as (
     select
         w.account_id,
@@ -51,9 +57,13 @@ final as (
         coalesce(w.arr_then, a.arr)                                     as arr,
         date_diff('day', w.contract_start_date, cast(w.as_of as date))  as tenure_days,
         -- 1 for the account's first scored week: trend windows need this many weeks behind them
-        (row_number() over (partition by w.account_id order by w.week_start))::integer as week_index
+        (row_number() over (partition by w.account_id order by w.week_start))::integer as week_index,
+        coalesce(sum(u.active_users) over to_date, 0) > 0
+            or coalesce(sum(u.event_count) over to_date, 0) = 0         as has_person_usage
     from with_subscription as w
     join accounts as a on a.account_id = w.account_id
+    left join activity as u on u.account_id = w.account_id and u.week_start = w.week_start
+    window to_date as (partition by w.account_id order by w.week_start rows between unbounded preceding and current row)
 )
 
 select * from final

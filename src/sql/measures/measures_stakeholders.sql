@@ -1,9 +1,10 @@
 -- measures_stakeholders: one row per account-week. Champion and executive sponsor present and
--- active, key contacts now and lost in the last 90 days.
+-- active, key contacts now and lost in the last 90 days. Days since a key person was active have no
+-- data while the account's use so far names no contact (account-level usage).
 with
 
 weeks as (
-    select account_id, week_start, as_of from int_account_weeks
+    select account_id, week_start, as_of, has_person_usage from int_account_weeks
 ),
 
 people as (
@@ -39,9 +40,9 @@ final as (
         w.account_id,
         w.week_start,
         (coalesce(p.champions, 0) > 0)::double                          as champion_present,
-        p.champion_inactive_days::double                                as champion_inactive_days,
+        case when w.has_person_usage then p.champion_inactive_days::double end as champion_inactive_days,
         (coalesce(p.sponsors, 0) > 0)::double                           as sponsor_present,
-        p.sponsor_inactive_days::double                                 as sponsor_inactive_days,
+        case when w.has_person_usage then p.sponsor_inactive_days::double end as sponsor_inactive_days,
         coalesce(p.key_contacts, 0)::double                             as key_contacts,
         coalesce(l.key_contacts_lost, 0)::double                        as key_contacts_lost_90d
     from weeks as w

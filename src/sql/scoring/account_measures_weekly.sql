@@ -1,5 +1,6 @@
 -- account_measures_weekly: one row per account, week and measure that has data now or had four
--- weeks earlier: raw value, score, contribution, and the change of contribution over 4 weeks.
+-- weeks earlier: raw value, percentile rank in the book (measures scored against it), score,
+-- contribution, and the change of contribution over 4 weeks.
 -- Summed over an account-week, contribution_change_4w equals the uncapped score's 4-week change.
 with
 
@@ -20,6 +21,7 @@ final as (
         coalesce(c.category_id, p.category_id)                          as category_id,
         coalesce(c.measure_id, p.measure_id)                            as measure_id,
         c.raw_value,
+        c.percentile,
         c.score,
         c.effective_weight,
         coalesce(c.contribution, 0)                                     as contribution,

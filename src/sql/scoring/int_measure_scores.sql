@@ -1,5 +1,6 @@
--- int_measure_scores: one row per account, week and formula measure that has data: raw value, score
--- (0-100), and its contribution to the health score. A category is the weighted mean of its
+-- int_measure_scores: one row per account, week and formula measure that has data: raw value, its
+-- percentile rank in the book when the formula scores it so, score (0-100), and its contribution
+-- to the health score. A category is the weighted mean of its
 -- measures with data; the health score the weighted mean of categories with data, so the
 -- contributions of an account-week add up to its (uncapped) score.
 with
@@ -11,9 +12,11 @@ scored as (
         m.category_id,
         v.measure_id,
         v.raw_value,
+        v.percentile,
         m.weight                                                        as measure_weight,
-        score_by_map(v.raw_value, p.map)                                as score
-    from int_measure_values as v
+        -- a map relative to the book reads the percentile rank, else the raw value
+        score_by_map(case when m.relative_to is null then v.raw_value else v.percentile end, p.map) as score
+    from int_measure_inputs as v
     join formula_measures as m on m.measure_id = v.measure_id
     join formula_score_maps as p on p.key = v.measure_id
 ),
@@ -52,6 +55,7 @@ final as (
         s.category_id,
         s.measure_id,
         s.raw_value,
+        s.percentile,
         s.score,
         s.measure_weight,
         f.weight                                                        as category_weight,

@@ -1,0 +1,34 @@
+-- int_measure_inputs: one row per account, week and formula measure with usable data: its raw value
+-- (for a net-of-book measure, its base measure minus the book's median that week) and, when the
+-- formula scores it relative to the book or segment, its percentile rank that week, which the
+-- score map then reads. A measure not informative so far (one value across the whole book, see
+-- int_measure_book_weekly) has no data, unless it counts events and that value is 0 (nothing
+-- happened anywhere yet is still a value).
+with
+
+uses as (
+    select measure_id, base_id, is_net, relative_to, zero_is_value from formula_measures
+),
+
+final as (
+    select
+        v.account_id,
+        v.week_start,
+        u.measure_id,
+        case when u.is_net then round(v.raw_value - b.median_value, 9) else v.raw_value end as raw_value,
+        case u.relative_to when 'book' then r.pct_book when 'segment' then r.pct_segment end as percentile
+    from int_measure_values as v
+    join uses as u on u.base_id = v.measure_id
+    join int_measure_book_weekly as b
+        on b.measure_id = v.measure_id and b.week_start = v.week_start
+       and (b.is_informative or (u.zero_is_value and b.max_value = 0))
+    join int_account_weeks as w
+        on w.account_id = v.account_id and w.week_start = v.week_start
+    left join int_measure_reference as r
+        on r.measure_id = v.measure_id
+       and r.week_start = v.week_start
+       and r.segment = coalesce(w.segment, '')
+       and r.raw_value = v.raw_value
+)
+
+select * from final

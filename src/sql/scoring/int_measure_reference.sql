@@ -1,0 +1,58 @@
+-- int_measure_reference: one row per measure the formula scores relative to the book, week,
+-- segment and raw value: that value's percentile rank among the accounts with data the same week,
+-- in the whole book (pct_book) and in the segment (pct_segment), as (accounts below it + half the
+-- accounts equal to it) / accounts. The cross-section of the same week only: no look-ahead.
+with
+
+relative as (
+    select distinct base_id as measure_id from formula_measures where relative_to is not null
+),
+
+measure_values as (
+    select v.measure_id, v.week_start, coalesce(w.segment, '') as segment, v.raw_value
+    from int_measure_values as v
+    join relative using (measure_id)
+    join int_account_weeks as w using (account_id, week_start)
+),
+
+by_segment as (
+    select measure_id, week_start, segment, raw_value, count(*) as accounts
+    from measure_values
+    group by all
+),
+
+segment_ranked as (
+    select
+        *,
+        coalesce(sum(accounts) over (partition by measure_id, week_start, segment order by raw_value rows between unbounded preceding and 1 preceding), 0) as below,
+        sum(accounts) over (partition by measure_id, week_start, segment) as total
+    from by_segment
+),
+
+book as (
+    select measure_id, week_start, raw_value, sum(accounts) as accounts
+    from by_segment
+    group by all
+),
+
+book_ranked as (
+    select
+        *,
+        coalesce(sum(accounts) over (partition by measure_id, week_start order by raw_value rows between unbounded preceding and 1 preceding), 0) as below,
+        sum(accounts) over (partition by measure_id, week_start) as total
+    from book
+),
+
+final as (
+    select
+        s.measure_id,
+        s.week_start,
+        s.segment,
+        s.raw_value,
+        round((b.below + 0.5 * b.accounts) / b.total, 9)                as pct_book,
+        round((s.below + 0.5 * s.accounts) / s.total, 9)                as pct_segment
+    from segment_ranked as s
+    join book_ranked as b using (measure_id, week_start, raw_value)
+)
+
+select * from final
