@@ -4,6 +4,7 @@ import { EXIT, UsageError } from "../errors.ts";
 import { SHARED_HELP, SHARED_OPTIONS, type Command, type CommandContext } from "./command.ts";
 import { alertsCommand } from "./commands/alerts.ts";
 import { backtestCommand } from "./commands/backtest.ts";
+import { calibrateCommand } from "./commands/calibrate.ts";
 import { checkCommand } from "./commands/check.ts";
 import { expansionCommand } from "./commands/expansion.ts";
 import { explainCommand } from "./commands/explain.ts";
@@ -16,7 +17,7 @@ import { createLogger } from "./log.ts";
 import type { OutputFormat } from "./output.ts";
 import { resolveLocations } from "./paths.ts";
 
-const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand, backtestCommand, tuneCommand];
+const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand, backtestCommand, calibrateCommand, tuneCommand];
 
 const FORMATS: readonly OutputFormat[] = ["text", "csv", "json"];
 
