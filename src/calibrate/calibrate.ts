@@ -31,7 +31,7 @@ import { MEASURES, measureHasTables, type MeasureDefinition } from "../health/me
 import { InputError } from "../errors.ts";
 import type { IngestResult } from "../ingest/ingest.ts";
 import { render, sqlFile } from "../sql/files.ts";
-import { blockScore, fitScoreMap, roundSignificant, type Block, type BinCount, type FittedMap } from "./bins.ts";
+import { fitScoreMap, pointsScore, roundSignificant, type Block, type BinCount, type FittedMap } from "./bins.ts";
 import { calibratedFormulaText, lineDiff, type CalibratedCategory } from "./formula-text.ts";
 import { fitRidgeLogistic, linearPredictor, rankAuc, type Design, type LogisticFit } from "./logistic.ts";
 import { chooseSplit, ruleText, type SplitAttempt } from "./splits.ts";
@@ -228,7 +228,7 @@ export async function calibrate(
   const innerSplit = innerSplitOf(sample, h);
   let kept = [...maps.keys()];
   const scoreDesign = (ids: string[], rows?: Uint8Array, weights?: ReadonlyMap<string, number>, categoryOf?: ReadonlyMap<string, string>) =>
-    designOf(sample, ids, rows, (id, v) => blockScore(maps.get(id)!.blocks, v) / 100, weights && categoryOf ? { weights, categoryOf } : undefined);
+    designOf(sample, ids, rows, (id, v) => pointsScore(maps.get(id)!.points, v) / 100, weights && categoryOf ? { weights, categoryOf } : undefined);
   const lambdaValidation = { inner_split: innerSplit ? new Date(innerSplit).toISOString().slice(0, 10) : null, tried: [] as { lambda: number; auc: number | null }[] };
   const lambda = chooseLambda(sample, innerSplit, h, (rows) => scoreDesign(kept, rows), lambdaValidation.tried);
   const categoryOf = new Map(candidates.map((c) => [c.def.id, c.category]));
@@ -744,8 +744,8 @@ function headerLines(formula: LoadedFormula, split: string, chosen: SplitAttempt
     `Calibrated by health calibrate from ${path.basename(formula.file)} (${formula.hash}), churn within ${horizonLabel(options.horizonDays)}.`,
     `Fitted only on account-weeks whose churn horizon ended by ${split} (${chosen.fit_churned} churned and ${chosen.fit_survivors} surviving accounts); nothing later was read.`,
     "Score maps: each measure's churn rate in quantile bins of its raw value before the split, made monotone",
-    "(pool-adjacent-violators), scored 0 (riskiest bin) to 100 (safest) on the log-odds; each bin's lowest and",
-    "highest raw value carry its score (the engine interpolates only in the gaps between bins).",
+    "(pool-adjacent-violators), scored 0 (riskiest bin) to 100 (safest) on the log-odds; the points sit at",
+    "each bin's median raw value and the engine interpolates between them.",
     `Weights: ridge logistic regression (IRLS, penalty ${lambda}) of churn on those scores; a measure's effective`,
     "weight (category weight x measure weight / 100) is its coefficient's share.",
     `Tiers: watch or worse flags at most ${pct(options.falseAlarmBudget)} of the fit period's non-churned weeks (${pct(cutoffs.fit.watch_recall)} of churned weeks caught);`,

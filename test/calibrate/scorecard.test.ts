@@ -3,7 +3,7 @@
  * regression, and the tier cut-offs, on small inputs whose answers are worked out by hand.
  */
 import { describe, expect, it } from "vitest";
-import { blockScore, fitScoreMap, type BinCount } from "../../src/calibrate/bins.ts";
+import { blockScore, fitScoreMap, pointsScore, type BinCount } from "../../src/calibrate/bins.ts";
 import { fitRidgeLogistic, linearPredictor, rankAuc, type Design } from "../../src/calibrate/logistic.ts";
 import { chooseCutoffs, tierMins } from "../../src/calibrate/tiers.ts";
 
@@ -21,15 +21,17 @@ describe("scorecard bins", () => {
     expect(map.blocks.map((b) => b.score)).toEqual([0, Math.round((100 * (-0.8473 + 1.2368)) / (-0.8473 + 2.9444)), 100]);
     const rates = map.blocks.map((b) => b.churn_rate);
     for (let i = 1; i < rates.length; i++) expect(rates[i]!).toBeLessThan(rates[i - 1]!);
-    // points: each block's lowest and highest value at its score, in increasing raw order
-    const middle = map.blocks[1]!.score;
-    expect(map.points).toEqual([[0, 0], [1, 0], [1.1, middle], [3, middle], [3.1, 100], [4, 100]]);
+    // points: each block's middle bin median at its score, in increasing raw order
+    expect(map.points).toEqual([[0.5, 0], [1.55, map.blocks[1]!.score], [3.55, 100]]);
+    expect(pointsScore(map.points, 0)).toBe(0);
+    expect(pointsScore(map.points, (1.55 + 3.55) / 2)).toBeCloseTo((map.blocks[1]!.score + 100) / 2, 9);
+    expect(pointsScore(map.points, 9)).toBe(100);
   });
 
   it("follows the book when higher values churn more, whatever the catalogue prefers", () => {
     const map = fitScoreMap([bin(0, 1, 100, 2), bin(2, 3, 100, 10), bin(4, 5, 100, 30)], options)!;
     expect(map.better).toBe("lower");
-    expect(map.points).toEqual([[0, 100], [1, 100], [2, map.blocks[1]!.score], [3, map.blocks[1]!.score], [4, 0], [5, 0]]);
+    expect(map.points).toEqual([[0.5, 100], [2.5, map.blocks[1]!.score], [4.5, 0]]);
     expect(blockScore(map.blocks, -10)).toBe(100);
     expect(blockScore(map.blocks, 2.5)).toBe(map.blocks[1]!.score);
     expect(blockScore(map.blocks, 99)).toBe(0);
