@@ -317,8 +317,8 @@ export async function calibrate(
   const header = headerLines(formula, split, chosen, options, lambda, cutoffs);
   const final = buildFormula(currentText, formula, categories, maps, measures, tierMinById, header, tierCommentLines(cutoffs, options));
   await loadFormulaTables(db, final.loaded.formula);
-  await db.run("create or replace table tune_weights (scope varchar, category_id varchar, weight double)");
-  for (const c of final.loaded.formula.categories) await db.run("insert into tune_weights values ('calibrated', $id, $weight)", { id: c.id, weight: c.weight });
+  await db.run("create or replace table rescore_weights (scope varchar, category_id varchar, weight double)");
+  for (const c of final.loaded.formula.categories) await db.run("insert into rescore_weights values ('calibrated', $id, $weight)", { id: c.id, weight: c.weight });
   await db.run(
     `create or replace table calibrate_rescored as ${render(sqlFile("backtest/rescore.sql"), {
       weeks: "(select b.* from backtest_weeks as b where exists (select 1 from calibrate_eval as e where e.account_id = b.account_id and e.week_start = b.week_start))",

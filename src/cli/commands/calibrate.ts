@@ -70,3 +70,11 @@ function parseNumber(value: string, option: string, min: number, max: number): n
   if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`${option} must be a number from ${min} to ${max}, got "${value}"`);
   return n;
 }
+
+/** `health tune`, the command calibrate replaced: kept as an alias so scripts that call it still run. */
+export const tuneCommand: Command = {
+  ...calibrateCommand,
+  name: "tune",
+  summary: "the former name of calibrate (same options, same files)",
+  usage: calibrateCommand.usage.replace("health calibrate", "health tune"),
+};
