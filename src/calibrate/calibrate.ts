@@ -56,7 +56,7 @@ export interface CalibrateOptions {
   minSignalAuc: number;
   /** The calibrated formula must beat the current one's later-period AUC by this much. */
   minGain: number;
-  /** Recall of a flag may not fall below this share of the current formula's. */
+  /** Recall of a flag may not fall below this share of the current formula's unless its lift rises (and never below 5%). */
   minRecallKept: number;
 }
 
@@ -352,9 +352,14 @@ export async function calibrate(
   const gain = (c.auc ?? 0) - (d.auc ?? 0);
   const collapsed: string[] = [];
   for (const [flag, label] of [["at_risk", "at-risk"], ["watch_or_worse", "watch-or-worse"]] as const) {
+    // a flag collapses when it catches under half the churned weeks it did without being sharper
+    // for it (no higher lift), or catches almost none (under 5%)
     const before = d[flag]?.recall ?? 0;
     const after = c[flag]?.recall ?? 0;
-    if (before > 0 && after < options.minRecallKept * before) collapsed.push(`${label} recall falls from ${pct(before)} to ${pct(after)}`);
+    const sharper = (c[flag]?.lift ?? 0) > (d[flag]?.lift ?? 0);
+    if (before > 0 && after < options.minRecallKept * before && (!sharper || after < 0.05)) {
+      collapsed.push(`${label} recall falls from ${pct(before)} to ${pct(after)} (lift ${times(d[flag]?.lift)} -> ${times(c[flag]?.lift)})`);
+    }
   }
   const improved = gain >= options.minGain && collapsed.length === 0;
   const verdict = improved

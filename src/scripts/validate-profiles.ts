@@ -7,6 +7,7 @@
  * Not a timed test: expect a minute or more per book.
  *
  *   npm run validate:profiles [-- --profiles sparse,no_roles] [--accounts N] [--horizon 90d] [--format text|csv|json]
+ *                             [--books name=DIR,name=DIR]   (books already on disk, e.g. real exports; never generated)
  */
 import { existsSync } from "node:fs";
 import path from "node:path";
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     horizon: { type: "string" },
     format: { type: "string" },
     demo: { type: "string" },
+    books: { type: "string" },
   },
 });
 const format = (values.format ?? "text") as OutputFormat;
@@ -49,12 +51,17 @@ async function health(args: string[]): Promise<{ code: number; out: string; err:
 const wanted = values.profiles?.split(",").map((s) => s.trim()).filter(Boolean);
 const books: { book: string; data: string }[] = [{ book: "demo", data: path.resolve(values.demo ?? "data/demo") }];
 for (const id of await profileIds()) books.push({ book: id, data: path.join(root, id) });
+for (const entry of values.books?.split(",").filter(Boolean) ?? []) {
+  const [book, dir] = entry.includes("=") ? [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)] : [path.basename(entry), entry];
+  books.push({ book: book!, data: path.resolve(dir!) });
+}
 const selected = books.filter((b) => !wanted || wanted.includes(b.book));
 
 const rows: Record<string, unknown>[] = [];
 for (const { book, data } of selected) {
   process.stderr.write(`validate:profiles: ${book}\n`);
-  if (!existsSync(path.join(data, "export.json"))) {
+  const given = values.books?.includes(data) ?? false;
+  if (!given && !existsSync(path.join(data, "export.json"))) {
     const args = ["generate", "--out", data, "-q", ...(book === "demo" ? [] : ["--profile", book]), ...(values.accounts ? ["--accounts", values.accounts] : [])];
     const generated = await health(args);
     if (generated.code !== 0) {

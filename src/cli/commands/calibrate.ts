@@ -26,7 +26,8 @@ rate by quantile bin (monotone), the weights by a ridge logistic regression on t
 without signal drop), and the tier cut-offs. Then re-scores the book with the calibrated formula and
 compares it on the later period with the current formula and with a fitted peer (ridge logistic
 regression on the raw values of the same measures). Says "Adopt" only when the later-period AUC rises
-by ${d.minGain} or more and neither flag's recall falls below ${d.minRecallKept * 100}% of the current one's; else "Keep".
+by ${d.minGain} or more and neither flag collapses: its recall falls below ${d.minRecallKept * 100}% of the current
+one's without a higher lift, or below 5%; else "Keep".
 Writes calibrate.json, calibrated-formula.yaml and calibrated-formula.diff to --out.
 Exit 3 when no split of the history is usable (the reason names what was tried).`,
   options: {
