@@ -49,18 +49,17 @@ async function health(args: string[]): Promise<{ code: number; out: string; err:
 }
 
 const wanted = values.profiles?.split(",").map((s) => s.trim()).filter(Boolean);
-const books: { book: string; data: string }[] = [{ book: "demo", data: path.resolve(values.demo ?? "data/demo") }];
+const books: { book: string; data: string; given?: boolean }[] = [{ book: "demo", data: path.resolve(values.demo ?? "data/demo") }];
 for (const id of await profileIds()) books.push({ book: id, data: path.join(root, id) });
 for (const entry of values.books?.split(",").filter(Boolean) ?? []) {
   const [book, dir] = entry.includes("=") ? [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)] : [path.basename(entry), entry];
-  books.push({ book: book!, data: path.resolve(dir!) });
+  books.push({ book: book!, data: path.resolve(dir!), given: true });
 }
 const selected = books.filter((b) => !wanted || wanted.includes(b.book));
 
 const rows: Record<string, unknown>[] = [];
-for (const { book, data } of selected) {
+for (const { book, data, given } of selected) {
   process.stderr.write(`validate:profiles: ${book}\n`);
-  const given = values.books?.includes(data) ?? false;
   if (!given && !existsSync(path.join(data, "export.json"))) {
     const args = ["generate", "--out", data, "-q", ...(book === "demo" ? [] : ["--profile", book]), ...(values.accounts ? ["--accounts", values.accounts] : [])];
     const generated = await health(args);
