@@ -148,17 +148,26 @@ function middleMedian(group: readonly BinCount[]): number {
 
 /**
  * [raw, score] points: each block's median raw value at its score (the engine interpolates between
- * them and clamps beyond the ends), rounded to 4 significant digits and strictly increasing. Tried
- * against steps at each block's edges: on the demo the steps fitted the earlier period better and the
- * later period worse.
+ * them and clamps beyond the ends); beside a block of one value (a flag, a count of 0, an answer of
+ * 10) the neighbour's edge gets the neighbour's score too, so the one value steps instead of
+ * blending into its neighbour. Raw values are rounded to 4 significant digits and strictly increase.
+ * Tried against steps at every block's edges: on the demo those fitted the earlier period better
+ * and the later period worse.
  */
 function mapPoints(blocks: readonly Block[]): [number, number][] {
   const points: [number, number][] = [];
-  for (const block of blocks) {
-    const x = roundSignificant(block.x, 4);
-    if (points.length > 0 && x <= points.at(-1)![0]) continue;
-    points.push([x, block.score]);
-  }
+  const push = (raw: number, score: number) => {
+    const x = roundSignificant(raw, 4);
+    if (points.length > 0 && x <= points.at(-1)![0]) return;
+    points.push([x, score]);
+  };
+  blocks.forEach((block, b) => {
+    const previous = blocks[b - 1];
+    const next = blocks[b + 1];
+    if (previous && previous.lower === previous.upper) push(block.lower, block.score);
+    push(block.x, block.score);
+    if (next && next.lower === next.upper) push(block.upper, block.score);
+  });
   if (points.length < 2) return [[blocks[0]!.upper, blocks[0]!.score], [blocks.at(-1)!.upper + Math.max(1e-6, Math.abs(blocks.at(-1)!.upper) * 1e-3), blocks.at(-1)!.score]];
   return points;
 }

@@ -46,6 +46,16 @@ describe("scorecard bins", () => {
     expect(bumpy === null || bumpy.blocks.length === 2).toBe(true);
   });
 
+  it("steps at a block of one value instead of blending it into its neighbour", () => {
+    // answers 1-9 churn 3%, answer 10 churns 6%: 9 must score like 1-9, not halfway to 10
+    const map = fitScoreMap([{ lower: 1, upper: 9, median: 7, rows: 1000, positives: 30 }, { lower: 10, upper: 10, median: 10, rows: 300, positives: 18 }], options)!;
+    expect(map.points).toEqual([[7, 100], [9, 100], [10, 0]]);
+    expect(pointsScore(map.points, 9)).toBe(100);
+    // a flag: 0 and 1
+    const flag = fitScoreMap([bin(0, 0, 500, 50), bin(1, 1, 500, 10)], options)!;
+    expect(flag.points).toEqual([[0, 0], [1, 100]]);
+  });
+
   it("merges a bin with too few rows into its smaller neighbour before fitting", () => {
     const map = fitScoreMap([bin(0, 1, 100, 40), bin(2, 2, 3, 3), bin(3, 4, 50, 1), bin(5, 6, 100, 2)], options)!;
     expect(map.blocks[0]!.rows + map.blocks.slice(1).reduce((s, b) => s + b.rows, 0)).toBe(253);
