@@ -77,7 +77,7 @@ export const CALIBRATE_DEFAULTS: CalibrateOptions = {
 export const CALIBRATED_FORMULA_FILE = "calibrated-formula.yaml";
 export const CALIBRATED_DIFF_FILE = "calibrated-formula.diff";
 
-const LAMBDAS = [1e-4, 1e-3, 1e-2, 3e-2, 1e-1] as const;
+const LAMBDAS = [1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 0.3, 1, 3] as const;
 const DEFAULT_LAMBDA = 1e-3;
 
 export type FlagFigures = {
@@ -556,15 +556,24 @@ function designOf(
   return { rows: index.length, cols: k, x, y };
 }
 
-/** The as_of (ms) splitting the fit weeks so that about 60% of their churned weeks fall before it, or null. */
+/**
+ * The as_of (ms) splitting the fit weeks in two with the same horizon gap as the outer split, so
+ * that about 60% of their churned weeks can be fitted on before it and 40% judged after it (the
+ * split maximising min(before / 0.6, after / 0.4)), or null when either side would hold fewer than
+ * 40 and 20 churned weeks.
+ */
 function innerSplitOf(sample: Sample, horizonDays: number): number | null {
   const positives = [...sample.asOf.filter((_, i) => sample.y[i] === 1)].sort((a, b) => a - b);
-  if (positives.length < 20) return null;
   const gap = horizonDays * 86_400_000;
-  const split = positives[Math.floor(positives.length * 0.6)]! + gap;
-  const later = positives.filter((t) => t >= split).length;
-  const earlier = positives.filter((t) => t + gap <= split).length;
-  return later >= 5 && earlier >= 10 ? split : null;
+  const candidates = [...new Set(sample.asOf)].sort((a, b) => a - b);
+  let best: { split: number; score: number; earlier: number; later: number } | null = null;
+  for (const split of candidates) {
+    const earlier = positives.filter((t) => t + gap <= split).length;
+    const later = positives.filter((t) => t >= split).length;
+    const score = Math.min(earlier / 0.6, later / 0.4);
+    if (!best || score > best.score) best = { split, score, earlier, later };
+  }
+  return best && best.earlier >= 40 && best.later >= 20 ? best.split : null;
 }
 
 /** Ridge penalty with the best AUC on the later part of the fit period, fitted on its earlier part. */
