@@ -37,7 +37,7 @@ describe("health calibrate on a generated book", () => {
   beforeAll(async () => {
     run = await health("calibrate", "--data", book, "--out", out, "--split", SPLIT, "--min-churned", "10");
     if (run.code === 0) report = reportOf(out);
-  }, 300_000);
+  }, 900_000);
 
   it("writes the calibrated formula, its diff and the report, and prints the comparison", () => {
     expect(run.err).not.toMatch(/unexpected failure|error/i);
@@ -110,7 +110,7 @@ describe("health calibrate on a generated book", () => {
     expect(otherReport.evaluation.default.positives).toBeLessThan(report.evaluation.default.positives);
     expect(readFileSync(path.join(otherOut, "calibrated-formula.yaml"), "utf8")).toBe(readFileSync(path.join(root, "out", "calibrated-formula.yaml"), "utf8"));
     expect(otherReport.measures).toEqual(report.measures);
-  }, 300_000);
+  }, 900_000);
 
   it("exits 3 naming what it tried when no split leaves enough churn on both sides", async () => {
     const tiny = writeCsvWarehouse(path.join(root, "tiny"), tinyWarehouse());
@@ -120,5 +120,5 @@ describe("health calibrate on a generated book", () => {
     expect(failed.err).toMatch(/tried \d{4}-\d{2}-\d{2} \(the split leaving about 60% of the churned accounts to fit on\): only \d+ churned accounts before it/);
     expect(failed.err).not.toMatch(/at .*\.ts:\d+/);
     expect(existsSync(path.join(root, "out-none", "calibrate.json"))).toBe(false);
-  }, 300_000);
+  }, 900_000);
 });
