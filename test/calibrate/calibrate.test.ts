@@ -28,7 +28,7 @@ const reportOf = (out: string) => JSON.parse(readFileSync(path.join(out, "calibr
 
 beforeAll(async () => {
   await generateDemoWarehouse({ accounts: 400, seed: 7, outDir: book });
-}, 120_000);
+}, 600_000);
 
 describe("health calibrate on a generated book", () => {
   const out = path.join(root, "out");
