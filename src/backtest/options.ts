@@ -1,5 +1,5 @@
 /**
- * Options of the backtest and of tuning: the churn horizon, the period of weeks, the lookback for
+ * Options of the backtest and of calibration: the churn horizon, the period of weeks, the lookback for
  * lead times, and their parsing from the command line with errors that name the option.
  */
 import { UsageError } from "../errors.ts";

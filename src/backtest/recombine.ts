@@ -1,6 +1,6 @@
 /**
  * How the engine turns category scores into the health score, written out for anyone who re-weights
- * outside DuckDB (the what-if panel in the browser, `health tune`'s SQL mirrors it). Pure functions,
+ * outside DuckDB (the what-if panel in the browser, `health calibrate` re-tiers with rescore.sql, which mirrors it). Pure functions,
  * no Node or DuckDB import, so the site can use them as they are.
  *
  * For one account-week, with w_c the weight of category c and s_c its score (0-100, or null when

@@ -4,6 +4,7 @@ import { EXIT, UsageError } from "../errors.ts";
 import { SHARED_HELP, SHARED_OPTIONS, type Command, type CommandContext } from "./command.ts";
 import { alertsCommand } from "./commands/alerts.ts";
 import { backtestCommand } from "./commands/backtest.ts";
+import { calibrateCommand, tuneCommand } from "./commands/calibrate.ts";
 import { checkCommand } from "./commands/check.ts";
 import { expansionCommand } from "./commands/expansion.ts";
 import { explainCommand } from "./commands/explain.ts";
@@ -11,14 +12,13 @@ import { formulaCommand } from "./commands/formula.ts";
 import { generateCommand } from "./commands/generate.ts";
 import { runCommand } from "./commands/run.ts";
 import { scoreCommand } from "./commands/score.ts";
-import { tuneCommand } from "./commands/tune.ts";
 import { createLogger } from "./log.ts";
 import type { OutputFormat } from "./output.ts";
 import { checkOutDir } from "./out-dir.ts";
 import { resolveLocations } from "./paths.ts";
 import { checkSettings } from "../db/duckdb.ts";
 
-const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand, backtestCommand, tuneCommand];
+const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand, backtestCommand, calibrateCommand, tuneCommand];
 
 const FORMATS: readonly OutputFormat[] = ["text", "csv", "json"];
 

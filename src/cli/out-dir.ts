@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { SUGGESTED_DIFF_FILE, SUGGESTED_FORMULA_FILE } from "../backtest/tune.ts";
+import { CALIBRATED_DIFF_FILE, CALIBRATED_FORMULA_FILE } from "../calibrate/calibrate.ts";
 import { UsageError } from "../errors.ts";
 import { MANIFEST } from "../output/publish.ts";
 import type { Locations } from "./paths.ts";
@@ -19,7 +19,7 @@ export function checkOutDir(locations: Locations): void {
   const realOut = realPath(out);
   if (realOut === data) throw new UsageError(`${what} is the data directory: outputs would replace exports of the same name; choose an --out outside ${locations.data}`);
   if (isInside(realOut, data)) throw new UsageError(`${what} is inside the data directory ${locations.data}: outputs would be read as exports; choose an --out outside it`);
-  // the formula is an input too: refuse one that a run would write over (tune's suggestion, or any file of the run there)
+  // the formula is an input too: refuse one that a run would write over (calibrate's formula, or any file of the run there)
   const formula = realPath(locations.formula);
   if (path.dirname(formula) === realOut && runFileNames(realOut).has(path.basename(formula))) {
     throw new UsageError(`--formula ${locations.formula} is one of the files a run writes to ${out}: copy it elsewhere first, or choose another --out`);
@@ -40,9 +40,9 @@ export function checkOutDir(locations: Locations): void {
   }
 }
 
-/** Names of the files a run writes (or wrote) in `out`: the manifest's list and tune's suggestion. */
+/** Names of the files a run writes (or wrote) in `out`: the manifest's list and calibrate's formula. */
 function runFileNames(out: string): Set<string> {
-  const names = new Set([SUGGESTED_FORMULA_FILE, SUGGESTED_DIFF_FILE]);
+  const names = new Set([CALIBRATED_FORMULA_FILE, CALIBRATED_DIFF_FILE]);
   try {
     for (const name of (JSON.parse(readFileSync(path.join(out, MANIFEST), "utf8")) as { files: string[] }).files) names.add(name);
   } catch {

@@ -1,4 +1,4 @@
-/** Parsing of the backtest and tune options: clear errors that name the option. */
+/** Parsing of the backtest and calibrate options: clear errors that name the option. */
 import { describe, expect, it } from "vitest";
 import { backtestOptionsFrom, parseDay, parseHorizon } from "../../src/backtest/options.ts";
 import { UsageError } from "../../src/errors.ts";

@@ -99,9 +99,9 @@ writeFileSync(path.join(badJson, "export.json"), "{ exported_at: 2025-07-07 }");
 const tooLate = warehouse(() => {}, "2031-01-01T00:00:00Z");
 const nanArr = warehouse((t) => (t.accounts![0]!.arr = "NaN"));
 const dataWithOut = warehouse();
-const tuneOut = path.join(root, "tune-out");
+const tuneOut = path.join(root, "calibrate-out");
 mkdirSync(tuneOut);
-const suggested = path.join(tuneOut, "suggested-formula.yaml");
+const suggested = path.join(tuneOut, "calibrated-formula.yaml");
 writeFileSync(suggested, defaultFormula);
 
 const CASES: Case[] = [

@@ -1,4 +1,4 @@
--- rescore: one row per scope of tune_weights (scope, category_id, weight) and account-week of
+-- rescore: one row per scope of rescore_weights (scope, category_id, weight) and account-week of
 -- the `weeks` relation (shaped like backtest_weeks): the health score re-combined from the week's category
 -- scores with that scope's weights, as the engine combines them (see src/backtest/recombine.ts):
 -- renormalised over the categories with data and a positive weight, then capped by cap_score,
@@ -10,7 +10,7 @@ weeks as (
 ),
 
 weights as (
-    select scope, category_id, weight from tune_weights where weight > 0
+    select scope, category_id, weight from rescore_weights where weight > 0
 ),
 
 long as (

@@ -1,0 +1,833 @@
+/**
+ * `health calibrate`: fits the formula to the book's own churn history on a time split and writes a
+ * transparent formula file (see formula-text.ts), never a model nobody can read.
+ *
+ *   1. Split: labelled weeks are those whose churn horizon is observed (ended by the export), for
+ *      churners and survivors alike. The fit period is the weeks whose horizon ended by the split,
+ *      the later period the observed weeks from the split on (splits.ts picks a usable split).
+ *   2. Score maps (bins.ts): each candidate measure's fit-period churn rate by quantile bin, made
+ *      monotone, scored 0-100 on its log-odds. Candidates are the catalogue's measures whose
+ *      tables the book has, in the category the current formula gives them (else the category
+ *      holding their family). A measure with no data or no monotone signal before the split drops.
+ *   3. Weights (logistic.ts): a ridge logistic regression of churn on those scores; the penalty
+ *      is chosen on a time split inside the fit period. A measure's effective weight is its
+ *      coefficient's share; measures whose coefficient has the wrong sign (or rounds to 0) drop.
+ *   4. The engine re-scores the book with the calibrated formula (the one scoring rule, no copy);
+ *      tier cut-offs are chosen on the fit period's scores (tiers.ts) and applied by rescore.sql.
+ *   5. Only then is the later period read: default formula, calibrated formula and a fitted peer
+ *      (a ridge logistic regression on the raw values of the same measures, fitted on the same
+ *      weeks) are compared there.
+ */
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { createBacktestWeeks } from "../backtest/backtest.ts";
+import { aucByScope, scoreMetrics, tierFlags, type ScoreMetrics } from "../backtest/metrics.ts";
+import { horizonLabel } from "../backtest/options.ts";
+import { ident, literal, type Database } from "../db/duckdb.ts";
+import type { LoadedFormula } from "../formula/load.ts";
+import { computeHealth } from "../health/engine.ts";
+import { loadFormulaTables } from "../health/formula-tables.ts";
+import { MEASURES, measureHasTables, type MeasureDefinition } from "../health/measures.ts";
+import { InputError } from "../errors.ts";
+import type { IngestResult } from "../ingest/ingest.ts";
+import { render, sqlFile } from "../sql/files.ts";
+import { fitScoreMap, pointsScore, roundSignificant, type Block, type BinCount, type FittedMap } from "./bins.ts";
+import { calibratedFormulaText, lineDiff, type CalibratedCategory } from "./formula-text.ts";
+import { fitRidgeLogistic, linearPredictor, rankAuc, type Design, type LogisticFit } from "./logistic.ts";
+import { chooseSplit, ruleText, type SplitAttempt } from "./splits.ts";
+import { chooseCutoffs, tierMins, type Cutoffs } from "./tiers.ts";
+
+export interface CalibrateOptions {
+  horizonDays: number;
+  /** Split date YYYY-MM-DD (00:00 UTC) to try first; null = choose. */
+  split: string | null;
+  /** Most non-churned fit weeks the watch-or-worse tiers may flag (share). */
+  falseAlarmBudget: number;
+  /** The at-risk band should churn at least this many times the base rate. */
+  atRiskLift: number;
+  /** Each side of the split needs this many churned and surviving accounts. */
+  minChurned: number;
+  minSurvivors: number;
+  /** Quantile bins per measure. */
+  bins: number;
+  /** Past this many fit weeks, the regression keeps every n-th calendar week. */
+  maxFitRows: number;
+  /** A measure's score alone must reach this fit-period AUC to stay. */
+  minSignalAuc: number;
+  /** The calibrated formula must beat the current one's later-period AUC by this much. */
+  minGain: number;
+  /** Recall of a flag may not fall below this share of the current formula's unless its lift rises (and never below 5%). */
+  minRecallKept: number;
+}
+
+export const CALIBRATE_DEFAULTS: CalibrateOptions = {
+  horizonDays: 90,
+  split: null,
+  falseAlarmBudget: 0.2,
+  atRiskLift: 3,
+  minChurned: 15,
+  minSurvivors: 15,
+  bins: 10,
+  maxFitRows: 200_000,
+  minSignalAuc: 0.53,
+  minGain: 0.01,
+  minRecallKept: 0.5,
+};
+
+export const CALIBRATED_FORMULA_FILE = "calibrated-formula.yaml";
+export const CALIBRATED_DIFF_FILE = "calibrated-formula.diff";
+
+const LAMBDAS = [1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 0.3, 1, 3] as const;
+const DEFAULT_LAMBDA = 1e-3;
+
+export type FlagFigures = {
+  flagged: number;
+  precision: number | null;
+  recall: number | null;
+  /** Churn rate of the band over the base rate. */
+  lift: number | null;
+  /** Share of the non-churned weeks flagged. */
+  false_alarm_share: number | null;
+  /** Share of the accounts with no churned week in the period that were flagged at least once. */
+  survivor_accounts_flagged: number | null;
+};
+
+export type PeriodFigures = {
+  rows: number;
+  positives: number;
+  base_rate: number;
+  auc: number | null;
+  /** Time-stratified AUC: churned and non-churned weeks compared within the same week only. */
+  auc_within_week: number | null;
+  top_decile_lift: number | null;
+  at_risk: FlagFigures | null;
+  watch_or_worse: FlagFigures | null;
+};
+
+export type MeasureFit = {
+  measure: string;
+  category: string;
+  kept: boolean;
+  reason: string | null;
+  /** Fit-period rows with a value. */
+  rows: number;
+  auc_alone: number | null;
+  better: "higher" | "lower" | null;
+  catalogue_better: "higher" | "lower";
+  weight: number;
+  effective_weight: number;
+  coefficient: number | null;
+  bins: Block[];
+};
+
+export type CalibrateReport = {
+  formula: { name: string; hash: string; file: string };
+  calibrated: { name: string; hash: string; file: string };
+  horizon: string;
+  horizon_days: number;
+  options: Omit<CalibrateOptions, "split" | "horizonDays">;
+  split: {
+    date: string;
+    rule: string;
+    tried: SplitAttempt[];
+    fit: { from_week_end: string | null; to_week_end: string | null; account_weeks: number; churned_accounts: number; surviving_accounts: number };
+    evaluation: { from_week_end: string | null; to_week_end: string | null; account_weeks: number; churned_accounts: number; surviving_accounts: number };
+  };
+  fit: {
+    method: string;
+    rows_used: number;
+    stride: number;
+    lambda: number;
+    lambda_validation: { inner_split: string | null; tried: { lambda: number; auc: number | null }[] };
+    peer: { lambda: number; features: PeerFeature[]; intercept: number };
+    peer_values: { lambda: number; features: PeerFeature[]; intercept: number };
+    cutoffs: Cutoffs;
+    auc: { default: number | null; calibrated: number | null; peer: number | null; peer_values: number | null };
+  };
+  measures: MeasureFit[];
+  categories: { id: string; current: number; calibrated: number }[];
+  tiers: { id: string; current: number; calibrated: number }[];
+  evaluation: {
+    /** Later-period weeks scored by both formulas (the comparison's rows). */
+    account_weeks: number;
+    /** Later-period weeks the default scores but the calibrated formula has no data for. */
+    left_out: number;
+    default: PeriodFigures;
+    calibrated: PeriodFigures;
+    /** Ridge logistic regression on the raw values and on which measures have no data. */
+    peer: PeriodFigures;
+    /** The same on the raw values alone (no data filled with the mean): what a formula can see. */
+    peer_values: PeriodFigures;
+  };
+  improved: boolean;
+  verdict: string;
+  notes: string[];
+  files: { formula: string; diff: string };
+};
+
+export type CalibrateResult = { report: CalibrateReport; formulaText: string; diff: string };
+
+type Candidate = { def: MeasureDefinition; category: string };
+
+/**
+ * Calibrates on the warehouse scored in `db` with `formula`. Re-runs the engine with the
+ * calibrated formula on the same database: afterwards the engine's tables hold the calibrated
+ * scores. `formulaText` is the current formula's text (read from its file when not given).
+ */
+export async function calibrate(
+  db: Database,
+  formula: LoadedFormula,
+  ingested: IngestResult,
+  options: CalibrateOptions,
+  onProgress: (message: string) => void = () => {},
+  formulaText?: string,
+): Promise<CalibrateResult> {
+  const h = options.horizonDays;
+  await createBacktestWeeks(db, { horizonDays: h, from: null, to: null });
+  await db.run(`create or replace table calibrate_weeks as ${sqlFile("calibrate/calibrate_weeks.sql")}`, { horizon_days: h });
+  const { chosen, tried } = await chooseSplit(db, "calibrate_weeks", options.split, { horizonDays: h, minChurned: options.minChurned, minSurvivors: options.minSurvivors });
+  const split = chosen.split;
+  onProgress(`split ${split} (${ruleText(chosen.rule)}): ${chosen.fit_churned} churned accounts to fit on, ${chosen.eval_churned} after`);
+
+  // ---- The fit period: the only weeks read until the formula is fixed.
+  await db.run(
+    `create or replace table calibrate_fit as
+     select account_id, week_start, week_end, as_of, week_number, label from calibrate_weeks
+     where observed and as_of + to_days($h) <= $split::timestamp`,
+    { h, split },
+  );
+  const present = new Set(ingested.tables.filter((t) => t.present).map((t) => t.table));
+  const candidates = candidateMeasures(formula, present);
+  await createValues(db, "calibrate_fit_values", "calibrate_fit", candidates);
+  const binRows = await db.all<Record<string, unknown> & BinCount & { measure_id: string }>(render(sqlFile("calibrate/calibrate_bins.sql"), { values: "calibrate_fit_values" }), { bins: options.bins });
+  const fitRows = (await db.one<{ n: number }>("select count(*)::integer as n from calibrate_fit"))?.n ?? 0;
+  const minRows = Math.max(30, Math.ceil(fitRows / (options.bins * 5)));
+  const maps = new Map<string, FittedMap>();
+  const measures: MeasureFit[] = [];
+  for (const c of candidates) {
+    const bins = binRows.filter((b) => b.measure_id === c.def.id);
+    const rows = bins.reduce((s, b) => s + b.rows, 0);
+    const base: MeasureFit = {
+      measure: c.def.id, category: c.category, kept: false, reason: null, rows, auc_alone: null, better: null,
+      catalogue_better: c.def.higherIsBetter ? "higher" : "lower", weight: 0, effective_weight: 0, coefficient: null, bins: [],
+    };
+    const map = rows > 0 ? fitScoreMap(bins, { minRows, smoothing: 5, preferHigher: c.def.higherIsBetter }) : null;
+    if (rows === 0) base.reason = "no data before the split";
+    else if (!map) base.reason = "no monotone signal (one bin, or every bin pools into one)";
+    else {
+      Object.assign(base, { auc_alone: map.auc, better: map.better, bins: map.blocks });
+      if ((map.auc ?? 0) < options.minSignalAuc) base.reason = `no signal: its score alone ranks churn at AUC ${fmt(map.auc)} before the split (needs ${options.minSignalAuc})`;
+      else maps.set(c.def.id, map);
+    }
+    measures.push(base);
+  }
+
+  // ---- Weights: ridge logistic regression on the fitted scores (and the peer on raw values).
+  const stride = Math.max(1, Math.ceil(fitRows / options.maxFitRows));
+  const sample = await loadFitSample(db, candidates.map((c) => c.def.id), stride);
+  const innerSplit = innerSplitOf(sample, h);
+  let kept = [...maps.keys()];
+  const scoreDesign = (ids: string[], rows?: Uint8Array, weights?: ReadonlyMap<string, number>, categoryOf?: ReadonlyMap<string, string>) =>
+    designOf(sample, ids, rows, (id, v) => pointsScore(maps.get(id)!.points, v) / 100, weights && categoryOf ? { weights, categoryOf } : undefined);
+  const lambdaValidation = { inner_split: innerSplit ? new Date(innerSplit).toISOString().slice(0, 10) : null, tried: [] as { lambda: number; auc: number | null }[] };
+  const lambda = chooseLambda(sample, innerSplit, h, (rows) => scoreDesign(kept, rows), lambdaValidation.tried);
+  const categoryOf = new Map(candidates.map((c) => [c.def.id, c.category]));
+  let fit: LogisticFit | null = null;
+  let weights: Map<string, number> | undefined;
+  for (let round = 0; kept.length > 0 && round < 5; round++) {
+    // round 0 fills a missing score with the measure's mean; later rounds fill it as the engine
+    // renormalises (the week's category score, else its health score) under the last round's
+    // weights, so that the regression's combination is the engine's own
+    fit = fitRidgeLogistic(scoreDesign(kept, undefined, weights, categoryOf), lambda);
+    // a higher score must mean less churn: a measure whose coefficient says otherwise drops
+    let worst = -1;
+    fit.coef.forEach((b, j) => {
+      if (b >= 0 && (worst < 0 || b > fit!.coef[worst]!)) worst = j;
+    });
+    if (worst >= 0) {
+      const m = measures.find((x) => x.measure === kept[worst])!;
+      m.reason = "no signal beside the other measures (its regression weight came out zero or reversed)";
+      m.coefficient = fit.coef[worst]!;
+      kept = kept.filter((_, j) => j !== worst);
+      fit = null;
+      weights = undefined;
+      round = -1;
+      continue;
+    }
+    weights = new Map(kept.map((id, j) => [id, -fit!.coef[j]!]));
+  }
+  const effective = new Map<string, number>();
+  if (fit) kept.forEach((id, j) => effective.set(id, -fit!.coef[j]!));
+  const categories = roundWeights(candidates, effective, measures);
+  if (fit) kept.forEach((id, j) => (measures.find((m) => m.measure === id)!.coefficient = fit!.coef[j]!));
+  for (const m of measures) m.kept = categories.some((c) => c.measures.some((x) => x.measure === m.measure));
+
+  // the peer: the same weeks, raw values of every candidate with data, clipped and standardised
+  const peer = fitPeer(sample, candidates.map((c) => c.def.id), innerSplit, h, true);
+  // and the same without the missing-value terms: only what a formula can see (a value, or no data)
+  const peerValues = fitPeer(sample, candidates.map((c) => c.def.id), innerSplit, h, false);
+
+  const currentText = formulaText ?? readFileSync(formula.file, "utf8");
+  if (categories.length === 0) throw new CalibrationError(`no measure carries a signal before the split ${split}: ${measures.map((m) => `${m.measure} (${m.reason})`).join("; ")}`);
+
+  // ---- Score the book with the calibrated formula, choose tiers on the fit period.
+  const tierIds = formula.formula.tiers.map((t) => t.id);
+  const currentMins = formula.formula.tiers.map((t) => t.min);
+  const draft = buildFormula(currentText, formula, categories, maps, measures, Object.fromEntries(tierIds.map((id, i) => [id, currentMins[i]!])), [], []);
+  onProgress("re-scoring the book with the calibrated formula");
+  await computeHealth(db, ingested, draft.loaded, onProgress);
+  await createBacktestWeeks(db, { horizonDays: h, from: null, to: null });
+  const fitScores = await db.all<{ score: number; label: boolean }>(
+    "select b.score, b.label from backtest_weeks as b join calibrate_fit as f using (account_id, week_start) order by account_id, week_start",
+  );
+  const cutoffs = chooseCutoffs(
+    fitScores.map((r) => r.score),
+    fitScores.map((r) => (r.label ? 1 : 0)),
+    { falseAlarmBudget: options.falseAlarmBudget, atRiskLift: options.atRiskLift, minPositives: 5 },
+  );
+  const mins = tierMins(currentMins, cutoffs);
+  const tierMinById = Object.fromEntries(tierIds.map((id, i) => [id, mins[i]!]));
+
+  // ---- The later period, read only now.
+  await db.run(
+    `create or replace table calibrate_eval as
+     select c.* from calibrate_weeks as c
+     where c.observed and c.as_of >= $split::timestamp
+       and exists (select 1 from backtest_weeks as b where b.account_id = c.account_id and b.week_start = c.week_start)`,
+    { split },
+  );
+  const leftOut = (await db.one<{ n: number }>(
+    `select count(*)::integer as n from calibrate_weeks as c where c.observed and c.as_of >= $split::timestamp
+       and not exists (select 1 from calibrate_eval as e where e.account_id = c.account_id and e.week_start = c.week_start)`,
+    { split },
+  ))?.n ?? 0;
+  await createValues(db, "calibrate_eval_values", "calibrate_eval", candidates);
+  for (const [name, model] of [["calibrate_peer", peer], ["calibrate_peer_values", peerValues]] as const) {
+    await db.run(`create or replace table ${name}_model (measure_id varchar, center double, scale double, lo double, hi double, coef double, coef_missing double)`);
+    for (const f of model.features) await db.run(`insert into ${name}_model values ($id, $center, $scale, $lo, $hi, $coef, $missing)`, { ...f });
+    for (const [side, values] of [["eval", "calibrate_eval_values"], ["fit", "calibrate_fit_values"]] as const) {
+      await db.run(
+        `create or replace table ${name}_${side}_scores as ${render(sqlFile("calibrate/calibrate_peer.sql"), { weeks: `calibrate_${side}`, values, model: `${name}_model` })}`,
+        { intercept: model.intercept },
+      );
+    }
+  }
+
+  // the calibrated formula with its tiers: formula_tiers follow it, rescore.sql applies them
+  const header = headerLines(formula, split, chosen, options, lambda, cutoffs);
+  const final = buildFormula(currentText, formula, categories, maps, measures, tierMinById, header, tierCommentLines(cutoffs, options));
+  await loadFormulaTables(db, final.loaded.formula);
+  await db.run("create or replace table rescore_weights (scope varchar, category_id varchar, weight double)");
+  for (const c of final.loaded.formula.categories) await db.run("insert into rescore_weights values ('calibrated', $id, $weight)", { id: c.id, weight: c.weight });
+  await db.run(
+    `create or replace table calibrate_rescored as ${render(sqlFile("backtest/rescore.sql"), {
+      weeks: "(select b.* from backtest_weeks as b where exists (select 1 from calibrate_eval as e where e.account_id = b.account_id and e.week_start = b.week_start))",
+    })}`,
+  );
+  await db.run(`create or replace table calibrate_eval_scored as
+    select 'default' as scope, account_id, week_start, score, label, tier_position from calibrate_eval
+    union all
+    select 'calibrated', account_id, week_start, score, label, tier_position from calibrate_rescored
+    union all
+    select 'peer', e.account_id, e.week_start, -p.log_odds, e.label, null::integer from calibrate_peer_eval_scores as p join calibrate_eval as e using (account_id, week_start)
+    union all
+    select 'peer_values', e.account_id, e.week_start, -p.log_odds, e.label, null::integer from calibrate_peer_values_eval_scores as p join calibrate_eval as e using (account_id, week_start)`);
+  const figures = await periodFigures(db, "calibrate_eval_scored", tierIds);
+
+  // in-sample AUC on the fit weeks, for reference
+  await db.run(`create or replace temp table calibrate_fit_scored as
+    select 'default' as scope, c.account_id, c.week_start, c.score, c.label, c.tier_position from calibrate_weeks as c join calibrate_fit using (account_id, week_start)
+    union all
+    select 'calibrated', b.account_id, b.week_start, b.score, b.label, b.tier_position from backtest_weeks as b join calibrate_fit using (account_id, week_start)
+    union all
+    select 'peer', f.account_id, f.week_start, -p.log_odds, f.label, null::integer from calibrate_peer_fit_scores as p join calibrate_fit as f using (account_id, week_start)
+    union all
+    select 'peer_values', f.account_id, f.week_start, -p.log_odds, f.label, null::integer from calibrate_peer_values_fit_scores as p join calibrate_fit as f using (account_id, week_start)`);
+  const fitAuc = await aucByScope(db, "calibrate_fit_scored");
+
+  const d = figures.get("default")!;
+  const c = figures.get("calibrated")!;
+  const p = figures.get("peer")!;
+  const pv = figures.get("peer_values")!;
+  const gain = (c.auc ?? 0) - (d.auc ?? 0);
+  const collapsed: string[] = [];
+  for (const [flag, label] of [["at_risk", "at-risk"], ["watch_or_worse", "watch-or-worse"]] as const) {
+    // a flag collapses when it catches under half the churned weeks it did without being sharper
+    // for it (no higher lift), or catches almost none (under 5%)
+    const before = d[flag]?.recall ?? 0;
+    const after = c[flag]?.recall ?? 0;
+    const sharper = (c[flag]?.lift ?? 0) > (d[flag]?.lift ?? 0);
+    if (before > 0 && after < options.minRecallKept * before && (!sharper || after < 0.05)) {
+      collapsed.push(`${label} recall falls from ${pct(before)} to ${pct(after)} (lift ${times(d[flag]?.lift)} -> ${times(c[flag]?.lift)})`);
+    }
+  }
+  const improved = gain >= options.minGain && collapsed.length === 0;
+  const verdict = improved
+    ? `Adopt: the calibrated formula raises the later-period AUC from ${fmt(d.auc)} to ${fmt(c.auc)} (+${gain.toFixed(3)}, at least ${options.minGain} needed), at-risk band ${times(c.at_risk?.lift)} the base rate, watch or worse catches ${pct(c.watch_or_worse?.recall)} of churned weeks flagging ${pct(c.watch_or_worse?.false_alarm_share)} of the others.`
+    : `Keep the current formula: ${[
+        ...(gain < options.minGain ? [`the calibrated formula's later-period AUC is ${fmt(c.auc)} against ${fmt(d.auc)} (${gain >= 0 ? "+" : ""}${gain.toFixed(3)}; at least +${options.minGain} needed)`] : []),
+        ...collapsed,
+      ].join("; ")}.`;
+  const notes: string[] = [];
+  if (p.auc !== null && c.auc !== null) {
+    notes.push(
+      c.auc >= p.auc - 0.01
+        ? `The fitted peer (ridge logistic regression on the raw values and on which measures have no data) reaches ${fmt(p.auc)} on the later period; the calibrated formula is within 0.01 of it or above.`
+        : `The fitted peer (ridge logistic regression on the raw values and on which measures have no data) reaches ${fmt(p.auc)} on the later period, ${(p.auc - c.auc).toFixed(3)} above the calibrated formula; on the raw values alone it reaches ${fmt(pv.auc)}` +
+            ((pv.auc ?? 0) <= c.auc + 0.01 ? ": the gap is what missing data itself says about churn, which a formula scoring no data as no data cannot use." : "."),
+    );
+  }
+  if (!cutoffs.lift_reached) notes.push(`No at-risk cut-off reached ${options.atRiskLift}x the base rate on the fit period; the band with the highest lift (${times(cutoffs.fit.at_risk_lift)}) was taken.`);
+  if ((c.at_risk?.lift ?? 0) < options.atRiskLift) notes.push(`On the later period the at-risk band churns ${times(c.at_risk?.lift)} the base rate, below the ${options.atRiskLift}x target.`);
+  if (leftOut > 0) notes.push(`${leftOut} later-period weeks have no data for any calibrated measure and are left out of the comparison.`);
+  const reversed = measures.filter((m) => m.kept && m.better !== m.catalogue_better).map((m) => m.measure);
+  if (reversed.length > 0) notes.push(`In this book ${reversed.join(", ")} churn${reversed.length === 1 ? "s" : ""} less in the direction the catalogue calls worse; the fitted map follows the book.`);
+  if (tried.some((t) => !t.usable)) notes.push(`Split ${tried.filter((t) => !t.usable).map((t) => `${t.split} (${ruleText(t.rule)})`).join(", ")} could not be used: ${tried.find((t) => !t.usable)?.reason}.`);
+
+  const range = async (table: string) =>
+    (await db.one<{ from_week_end: string | null; to_week_end: string | null }>(
+      `select strftime(min(week_end), '%Y-%m-%d') as from_week_end, strftime(max(week_end), '%Y-%m-%d') as to_week_end from ${ident(table)}`,
+    )) ?? { from_week_end: null, to_week_end: null };
+  const diff = lineDiff(currentText, final.text, `a/${path.basename(formula.file)}`, `b/${CALIBRATED_FORMULA_FILE}`);
+  const report: CalibrateReport = {
+    formula: { name: formula.formula.name, hash: formula.hash, file: path.basename(formula.file) },
+    calibrated: { name: final.loaded.formula.name, hash: final.loaded.hash, file: CALIBRATED_FORMULA_FILE },
+    horizon: horizonLabel(h),
+    horizon_days: h,
+    options: (({ split: _, horizonDays: __, ...rest }) => rest)(options),
+    split: {
+      date: split,
+      rule: ruleText(chosen.rule),
+      tried,
+      fit: { ...(await range("calibrate_fit")), account_weeks: chosen.fit_rows, churned_accounts: chosen.fit_churned, surviving_accounts: chosen.fit_survivors },
+      evaluation: { ...(await range("calibrate_eval")), account_weeks: chosen.eval_rows, churned_accounts: chosen.eval_churned, surviving_accounts: chosen.eval_survivors },
+    },
+    fit: {
+      method:
+        "score maps from each measure's churn rate by quantile bin on the fit period, made monotone by pool-adjacent-violators and scored on the log-odds; weights from a ridge logistic regression (IRLS) on those scores, the penalty chosen on a time split inside the fit period",
+      rows_used: sample.rows,
+      stride,
+      lambda,
+      lambda_validation: lambdaValidation,
+      peer,
+      peer_values: peerValues,
+      cutoffs,
+      auc: { default: fitAuc.get("default") ?? null, calibrated: fitAuc.get("calibrated") ?? null, peer: fitAuc.get("peer") ?? null, peer_values: fitAuc.get("peer_values") ?? null },
+    },
+    measures,
+    categories: mergeCategoryWeights(formula, final.loaded),
+    tiers: tierIds.map((id, i) => ({ id, current: currentMins[i]!, calibrated: mins[i]! })),
+    evaluation: { account_weeks: c.rows, left_out: leftOut, default: d, calibrated: c, peer: p, peer_values: pv },
+    improved,
+    verdict,
+    notes,
+    files: { formula: CALIBRATED_FORMULA_FILE, diff: CALIBRATED_DIFF_FILE },
+  };
+  return { report, formulaText: final.text, diff };
+}
+
+/** The book has a usable split but nothing to fit: exit 3 with the reason. */
+export class CalibrationError extends InputError {
+  override name = "CalibrationError";
+}
+
+/** Catalogue measures whose tables the book has, each in the category that will hold it. */
+export function candidateMeasures(formula: LoadedFormula, present: ReadonlySet<string>): Candidate[] {
+  const categoryOf = new Map<string, string>();
+  for (const c of formula.formula.categories) for (const m of c.measures) categoryOf.set(m.measure, c.id);
+  const familyCategory = new Map<string, string>();
+  for (const family of new Set(MEASURES.map((m) => m.family))) {
+    const counts = new Map<string, number>();
+    for (const m of MEASURES) if (m.family === family && categoryOf.has(m.id)) counts.set(categoryOf.get(m.id)!, (counts.get(categoryOf.get(m.id)!) ?? 0) + 1);
+    const best = [...counts].sort((a, b) => b[1] - a[1])[0];
+    if (best) familyCategory.set(family, best[0]);
+  }
+  return MEASURES.filter((m) => measureHasTables(m, present))
+    .map((def) => ({ def, category: categoryOf.get(def.id) ?? familyCategory.get(def.family) ?? "" }))
+    .filter((c) => c.category !== "");
+}
+
+/** `table`: the candidates' raw values on the account-weeks of `weeks`, with their label. */
+async function createValues(db: Database, table: string, weeks: string, candidates: readonly Candidate[]): Promise<void> {
+  const byFamily = new Map<string, string[]>();
+  for (const c of candidates) byFamily.set(c.def.family, [...(byFamily.get(c.def.family) ?? []), c.def.id]);
+  const parts = [...byFamily].map(([family, ids]) => {
+    const columns = ids.map((id) => `${ident(id)}::double as ${ident(id)}`).join(", ");
+    return `select account_id, week_start, measure_id, raw_value from (
+      unpivot (select account_id, week_start, ${columns} from ${ident(`measures_${family}`)})
+      on ${ids.map(ident).join(", ")} into name measure_id value raw_value)`;
+  });
+  const values = parts.length > 0 ? parts.join("\nunion all\n") : "select null::varchar as account_id, null::date as week_start, null::varchar as measure_id, null::double as raw_value limit 0";
+  await db.run(`create or replace table ${ident(table)} as
+    select v.account_id, v.week_start, v.measure_id, round(v.raw_value, 9) as raw_value, w.label
+    from (${values}) as v
+    join ${ident(weeks)} as w using (account_id, week_start)
+    where not isnan(v.raw_value)
+    order by v.account_id, v.week_start, v.measure_id`);
+}
+
+type Sample = { rows: number; ids: string[]; values: Float64Array; y: Uint8Array; asOf: Float64Array };
+
+/** The fit weeks (every `stride`-th calendar week) with one column of raw values per measure (NaN = none). */
+async function loadFitSample(db: Database, ids: readonly string[], stride: number): Promise<Sample> {
+  const columns = ids.map((id) => `max(v.raw_value) filter (where v.measure_id = ${literal(id)}) as ${ident(id)}`);
+  const rows = await db.all<Record<string, number | boolean | null>>(
+    `select f.label, epoch_ms(f.as_of)::double as as_of_ms${columns.length > 0 ? ", " + columns.join(", ") : ""}
+     from calibrate_fit as f
+     left join calibrate_fit_values as v using (account_id, week_start)
+     where f.week_number % $stride = 0
+     group by f.account_id, f.week_start, f.label, f.as_of
+     order by f.account_id, f.week_start`,
+    { stride },
+  );
+  const values = new Float64Array(rows.length * ids.length);
+  const y = new Uint8Array(rows.length);
+  const asOf = new Float64Array(rows.length);
+  rows.forEach((r, i) => {
+    y[i] = r.label ? 1 : 0;
+    asOf[i] = r.as_of_ms as number;
+    ids.forEach((id, j) => {
+      const v = r[id];
+      values[i * ids.length + j] = typeof v === "number" ? v : Number.NaN;
+    });
+  });
+  return { rows: rows.length, ids: [...ids], values, y, asOf };
+}
+
+/**
+ * A design matrix of the sample's `rows` (all when undefined) over measures `ids`, each value
+ * mapped by `map`. A week without a value gets the column's mean over the weeks that have one, or,
+ * with `engine` weights, what the engine's renormalisation amounts to: the week's score of the
+ * measure's category (its measures with data, weighted), else the week's score over every measure
+ * with data, so that sum(weight x column) / sum(weight) is the engine's uncapped score.
+ */
+function designOf(
+  sample: Sample,
+  ids: readonly string[],
+  rows: Uint8Array | undefined,
+  map: (id: string, value: number) => number,
+  engine?: { weights: ReadonlyMap<string, number>; categoryOf: ReadonlyMap<string, string> },
+): Design {
+  const cols = ids.map((id) => sample.ids.indexOf(id));
+  const k = ids.length;
+  const index: number[] = [];
+  for (let r = 0; r < sample.rows; r++) if (!rows || rows[r]) index.push(r);
+  const x = new Float64Array(index.length * k);
+  const y = new Uint8Array(index.length);
+  const means = ids.map((id, j) => {
+    let sum = 0;
+    let n = 0;
+    index.forEach((r, i) => {
+      const v = sample.values[r * sample.ids.length + cols[j]!]!;
+      const s = Number.isNaN(v) ? Number.NaN : map(id, v);
+      x[i * k + j] = s;
+      if (!Number.isNaN(s)) {
+        sum += s;
+        n++;
+      }
+    });
+    return n > 0 ? sum / n : 0;
+  });
+  const weight = ids.map((id) => engine?.weights.get(id) ?? 0);
+  const category = ids.map((id) => engine?.categoryOf.get(id) ?? "");
+  for (let i = 0; i < index.length; i++) {
+    y[i] = sample.y[index[i]!]!;
+    let all = 0;
+    let allWeight = 0;
+    const byCategory = new Map<string, [number, number]>();
+    if (engine) {
+      for (let j = 0; j < k; j++) {
+        const s = x[i * k + j]!;
+        if (Number.isNaN(s) || !(weight[j]! > 0)) continue;
+        all += weight[j]! * s;
+        allWeight += weight[j]!;
+        const c = byCategory.get(category[j]!) ?? [0, 0];
+        c[0] += weight[j]! * s;
+        c[1] += weight[j]!;
+        byCategory.set(category[j]!, c);
+      }
+    }
+    for (let j = 0; j < k; j++) {
+      if (!Number.isNaN(x[i * k + j]!)) continue;
+      const c = byCategory.get(category[j]!);
+      x[i * k + j] = c && c[1] > 0 ? c[0] / c[1] : allWeight > 0 ? all / allWeight : means[j]!;
+    }
+  }
+  return { rows: index.length, cols: k, x, y };
+}
+
+/**
+ * The as_of (ms) splitting the fit weeks in two with the same horizon gap as the outer split, so
+ * that about 60% of their churned weeks can be fitted on before it and 40% judged after it (the
+ * split maximising min(before / 0.6, after / 0.4)), or null when either side would hold fewer than
+ * 40 and 20 churned weeks.
+ */
+function innerSplitOf(sample: Sample, horizonDays: number): number | null {
+  const positives = [...sample.asOf.filter((_, i) => sample.y[i] === 1)].sort((a, b) => a - b);
+  const gap = horizonDays * 86_400_000;
+  const candidates = [...new Set(sample.asOf)].sort((a, b) => a - b);
+  let best: { split: number; score: number; earlier: number; later: number } | null = null;
+  for (const split of candidates) {
+    const earlier = positives.filter((t) => t + gap <= split).length;
+    const later = positives.filter((t) => t >= split).length;
+    const score = Math.min(earlier / 0.6, later / 0.4);
+    if (!best || score > best.score) best = { split, score, earlier, later };
+  }
+  return best && best.earlier >= 40 && best.later >= 20 ? best.split : null;
+}
+
+/** Ridge penalty with the best AUC on the later part of the fit period, fitted on its earlier part. */
+function chooseLambda(sample: Sample, innerSplit: number | null, horizonDays: number, design: (rows: Uint8Array) => Design, tried: { lambda: number; auc: number | null }[]): number {
+  if (innerSplit === null) return DEFAULT_LAMBDA;
+  const gap = horizonDays * 86_400_000;
+  const early = new Uint8Array(sample.rows);
+  const late = new Uint8Array(sample.rows);
+  for (let r = 0; r < sample.rows; r++) {
+    early[r] = sample.asOf[r]! + gap <= innerSplit ? 1 : 0;
+    late[r] = sample.asOf[r]! >= innerSplit ? 1 : 0;
+  }
+  const train = design(early);
+  const test = design(late);
+  if (train.cols === 0) return DEFAULT_LAMBDA;
+  let best = DEFAULT_LAMBDA;
+  let bestAuc = Number.NEGATIVE_INFINITY;
+  for (const lambda of LAMBDAS) {
+    const fit = fitRidgeLogistic(train, lambda);
+    const auc = rankAuc(linearPredictor(test, fit), test.y);
+    tried.push({ lambda, auc });
+    if (auc !== null && auc > bestAuc + 1e-4) {
+      bestAuc = auc;
+      best = lambda;
+    }
+  }
+  return best;
+}
+
+export type PeerFeature = { id: string; center: number; scale: number; lo: number; hi: number; coef: number; missing: number };
+
+/** The fitted peer: ridge logistic regression on clipped, standardised raw values plus missing-value terms. */
+function fitPeer(sample: Sample, ids: readonly string[], innerSplit: number | null, horizonDays: number, indicators = true): { features: PeerFeature[]; intercept: number; lambda: number } {
+  const stats = ids
+    .map((id) => {
+      const j = sample.ids.indexOf(id);
+      const present: number[] = [];
+      for (let r = 0; r < sample.rows; r++) {
+        const v = sample.values[r * sample.ids.length + j]!;
+        if (!Number.isNaN(v)) present.push(v);
+      }
+      present.sort((a, b) => a - b);
+      if (present.length < 10) return null;
+      const lo = present[Math.floor(0.01 * (present.length - 1))]!;
+      const hi = present[Math.ceil(0.99 * (present.length - 1))]!;
+      const clipped = present.map((v) => Math.min(hi, Math.max(lo, v)));
+      const center = clipped.reduce((s, v) => s + v, 0) / clipped.length;
+      const scale = Math.sqrt(clipped.reduce((s, v) => s + (v - center) ** 2, 0) / clipped.length);
+      if (!(scale > 1e-12)) return null;
+      const missingShare = 1 - present.length / sample.rows;
+      return { id, j, lo, hi, center, scale, indicator: indicators && missingShare > 0.01 && missingShare < 0.99 };
+    })
+    .filter((s) => s !== null);
+  const cols = stats.length + stats.filter((s) => s.indicator).length;
+  const design = (rows?: Uint8Array): Design => {
+    const index: number[] = [];
+    for (let r = 0; r < sample.rows; r++) if (!rows || rows[r]) index.push(r);
+    const x = new Float64Array(index.length * cols);
+    const y = new Uint8Array(index.length);
+    index.forEach((r, i) => {
+      y[i] = sample.y[r]!;
+      let c = 0;
+      for (const s of stats) {
+        const v = sample.values[r * sample.ids.length + s.j]!;
+        x[i * cols + c++] = Number.isNaN(v) ? 0 : (Math.min(s.hi, Math.max(s.lo, v)) - s.center) / s.scale;
+        if (s.indicator) x[i * cols + c++] = Number.isNaN(v) ? 1 : 0;
+      }
+    });
+    return { rows: index.length, cols, x, y };
+  };
+  if (cols === 0) return { features: [], intercept: 0, lambda: DEFAULT_LAMBDA };
+  const lambda = chooseLambda(sample, innerSplit, horizonDays, design, []);
+  const fit = fitRidgeLogistic(design(), lambda);
+  let c = 0;
+  const features = stats.map((s) => {
+    const coef = fit.coef[c++]!;
+    const missing = s.indicator ? fit.coef[c++]! : 0;
+    return { id: s.id, center: s.center, scale: s.scale, lo: s.lo, hi: s.hi, coef, missing };
+  });
+  return { features, intercept: fit.intercept, lambda };
+}
+
+/**
+ * Whole-number weights from the effective weights: each category's share of the total, each
+ * measure's share of its category, by largest remainder. A measure (or category) whose weight
+ * rounds to 0 drops, and the rest are rounded again.
+ */
+function roundWeights(candidates: readonly Candidate[], effective: ReadonlyMap<string, number>, measures: MeasureFit[]): CalibratedCategory[] {
+  const live = new Map(effective);
+  for (;;) {
+    const total = [...live.values()].reduce((s, v) => s + v, 0);
+    if (!(total > 0)) return [];
+    const categoryIds = [...new Set(candidates.filter((c) => live.has(c.def.id)).map((c) => c.category))];
+    const categoryWeights = largestRemainder(categoryIds.map((id) => candidates.filter((c) => c.category === id && live.has(c.def.id)).reduce((s, c) => s + live.get(c.def.id)!, 0) / total));
+    let dropped = false;
+    const out: CalibratedCategory[] = [];
+    categoryIds.forEach((id, ci) => {
+      const members = candidates.filter((c) => c.category === id && live.has(c.def.id));
+      const sum = members.reduce((s, c) => s + live.get(c.def.id)!, 0);
+      const weights = largestRemainder(members.map((c) => live.get(c.def.id)! / sum));
+      members.forEach((c, mi) => {
+        if (weights[mi] === 0 || categoryWeights[ci] === 0) {
+          live.delete(c.def.id);
+          measures.find((m) => m.measure === c.def.id)!.reason = "its weight rounds to 0";
+          dropped = true;
+        }
+      });
+      out.push({ id, weight: categoryWeights[ci]!, measures: members.map((c, mi) => ({ measure: c.def.id, weight: weights[mi]!, points: [], comment: [] })) });
+    });
+    if (dropped) continue;
+    for (const c of out) {
+      for (const m of c.measures) {
+        const fit = measures.find((x) => x.measure === m.measure)!;
+        fit.weight = m.weight;
+        fit.effective_weight = (c.weight * m.weight) / 100;
+      }
+    }
+    return out;
+  }
+}
+
+/** Shares (summing to 1) as whole numbers summing to 100, largest remainders first (ties: earlier). */
+function largestRemainder(shares: readonly number[]): number[] {
+  const raw = shares.map((s) => s * 100);
+  const out = raw.map((v) => Math.floor(v + 1e-9));
+  let rest = 100 - out.reduce((s, v) => s + v, 0);
+  const order = raw.map((v, i) => ({ i, frac: v - Math.floor(v + 1e-9) })).sort((a, b) => b.frac - a.frac || a.i - b.i);
+  for (const { i } of order) {
+    if (rest <= 0) break;
+    out[i]! += 1;
+    rest--;
+  }
+  return out;
+}
+
+function buildFormula(
+  currentText: string,
+  formula: LoadedFormula,
+  categories: readonly CalibratedCategory[],
+  maps: ReadonlyMap<string, FittedMap>,
+  measures: readonly MeasureFit[],
+  tierMinById: Record<string, number>,
+  header: string[],
+  tierComment: string[],
+) {
+  const dropped = measures.filter((m) => !m.kept);
+  return calibratedFormulaText(currentText, formula.file, {
+    name: `${formula.formula.name} (calibrated)`,
+    description: `Calibrated by health calibrate from "${formula.formula.name}" (${formula.hash}) on this book's own churn history.`,
+    header: [
+      ...header,
+      ...(dropped.length > 0 ? ["", "Measures left out:", ...dropped.map((m) => `  ${m.measure}: ${m.reason}`)] : []),
+    ],
+    categories: categories.map((c) => ({
+      ...c,
+      measures: c.measures.map((m) => {
+        const map = maps.get(m.measure)!;
+        const fit = measures.find((x) => x.measure === m.measure)!;
+        return {
+          ...m,
+          points: map.points,
+          comment: [
+            `fit period: ${map.rows} weeks with data, score alone AUC ${fmt(map.auc)}, ${map.better} is better${fit.better !== fit.catalogue_better ? " (the catalogue says the opposite)" : ""}; churn by bin:`,
+            `  ${map.blocks.map((b) => `${rangeText(b)} ${pct(b.churn_rate)} (${b.rows}) -> ${b.score}`).join(" | ")}`,
+          ],
+        };
+      }),
+    })),
+    tierMins: tierMinById,
+    tierComment,
+  });
+}
+
+function rangeText(b: Block): string {
+  const lo = roundSignificant(b.lower, 3);
+  const hi = roundSignificant(b.upper, 3);
+  return lo === hi ? `${lo}` : `${lo}..${hi}`;
+}
+
+function headerLines(formula: LoadedFormula, split: string, chosen: SplitAttempt, options: CalibrateOptions, lambda: number, cutoffs: Cutoffs): string[] {
+  return [
+    `Calibrated by health calibrate from ${path.basename(formula.file)} (${formula.hash}), churn within ${horizonLabel(options.horizonDays)}.`,
+    `Fitted only on account-weeks whose churn horizon ended by ${split} (${chosen.fit_churned} churned and ${chosen.fit_survivors} surviving accounts); nothing later was read.`,
+    "Score maps: each measure's churn rate in quantile bins of its raw value before the split, made monotone",
+    "(pool-adjacent-violators), scored 0 (riskiest bin) to 100 (safest) on the log-odds; the points sit at",
+    "each bin's median raw value and the engine interpolates between them.",
+    `Weights: ridge logistic regression (IRLS, penalty ${lambda}) of churn on those scores; a measure's effective`,
+    "weight (category weight x measure weight / 100) is its coefficient's share.",
+    `Tiers: watch or worse flags at most ${pct(options.falseAlarmBudget)} of the fit period's non-churned weeks (${pct(cutoffs.fit.watch_recall)} of churned weeks caught);`,
+    `at risk churned ${times(cutoffs.fit.at_risk_lift)} the base rate there (target ${options.atRiskLift}x).`,
+  ];
+}
+
+function tierCommentLines(cutoffs: Cutoffs, options: CalibrateOptions): string[] {
+  return [
+    `Calibrated cut-offs: below ${cutoffs.watch_below} is watch or worse (at most ${pct(options.falseAlarmBudget)} of non-churned fit weeks), below ${cutoffs.at_risk_below} at risk.`,
+  ];
+}
+
+function mergeCategoryWeights(current: LoadedFormula, calibrated: LoadedFormula): CalibrateReport["categories"] {
+  const ids = [...new Set([...current.formula.categories.map((c) => c.id), ...calibrated.formula.categories.map((c) => c.id)])];
+  return ids.map((id) => ({
+    id,
+    current: current.formula.categories.find((c) => c.id === id)?.weight ?? 0,
+    calibrated: calibrated.formula.categories.find((c) => c.id === id)?.weight ?? 0,
+  }));
+}
+
+/** Later-period figures per scope of `relation` (scope, account_id, week_start, score, label, tier_position). */
+async function periodFigures(db: Database, relation: string, tierIds: readonly string[]): Promise<Map<string, PeriodFigures>> {
+  const metrics = await scoreMetrics(db, relation, tierIds);
+  const flags = tierFlags(tierIds);
+  const byWeek = await db.all<{ scope: string; auc: number | null }>(render(sqlFile("calibrate/calibrate_auc_by_week.sql"), { rows: relation }));
+  const accounts = await db.all<{ scope: string; survivors: number; at_risk: number; watch: number }>(
+    `with a as (
+       select scope, account_id, bool_or(label) as churned,
+              bool_or(tier_position = $at_risk) as at_risk, bool_or(tier_position >= $watch) as watch
+       from ${relation} group by scope, account_id)
+     select scope, count(*) filter (where not churned)::integer as survivors,
+            count(*) filter (where not churned and at_risk)::integer as at_risk,
+            count(*) filter (where not churned and watch)::integer as watch
+     from a group by scope`,
+    { at_risk: flags.atRiskPosition, watch: flags.watchPosition },
+  );
+  const out = new Map<string, PeriodFigures>();
+  for (const [scope, m] of metrics) {
+    const acc = accounts.find((a) => a.scope === scope);
+    const hasTiers = !scope.startsWith("peer");
+    const flag = (f: ScoreMetrics["at_risk"], survivorsFlagged: number | undefined): FlagFigures => {
+      const hits = (f.recall ?? 0) * m.positives;
+      const negatives = m.rows - m.positives;
+      return {
+        flagged: f.flagged,
+        precision: f.precision,
+        recall: f.recall,
+        lift: f.precision !== null && m.base_rate > 0 ? f.precision / m.base_rate : null,
+        false_alarm_share: negatives > 0 ? (f.flagged - hits) / negatives : null,
+        survivor_accounts_flagged: acc && acc.survivors > 0 && survivorsFlagged !== undefined ? survivorsFlagged / acc.survivors : null,
+      };
+    };
+    out.set(scope, {
+      rows: m.rows,
+      positives: m.positives,
+      base_rate: m.base_rate,
+      auc: m.auc,
+      auc_within_week: byWeek.find((b) => b.scope === scope)?.auc ?? null,
+      top_decile_lift: m.top_decile_lift,
+      at_risk: hasTiers ? flag(m.at_risk, acc?.at_risk) : null,
+      watch_or_worse: hasTiers ? flag(m.at_risk_or_watch, acc?.watch) : null,
+    });
+  }
+  return out;
+}
+
+export const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "-" : v.toFixed(3));
+export const pct = (v: number | null | undefined) => (v === null || v === undefined ? "-" : `${(v * 100).toFixed(1)}%`);
+export const times = (v: number | null | undefined) => (v === null || v === undefined ? "-" : `${v.toFixed(2)}x`);
