@@ -9,6 +9,7 @@ import { expansionCommand } from "./commands/expansion.ts";
 import { explainCommand } from "./commands/explain.ts";
 import { formulaCommand } from "./commands/formula.ts";
 import { generateCommand } from "./commands/generate.ts";
+import { notifyCommand } from "./commands/notify.ts";
 import { runCommand } from "./commands/run.ts";
 import { scoreCommand } from "./commands/score.ts";
 import { tuneCommand } from "./commands/tune.ts";
@@ -16,7 +17,7 @@ import { createLogger } from "./log.ts";
 import type { OutputFormat } from "./output.ts";
 import { resolveLocations } from "./paths.ts";
 
-const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand, backtestCommand, tuneCommand];
+const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand, backtestCommand, tuneCommand, notifyCommand];
 
 const FORMATS: readonly OutputFormat[] = ["text", "csv", "json"];
 
