@@ -27,6 +27,8 @@ export interface SentEntry {
   key: string;
   destination: string;
   at: string;
+  /** The run's --today (UTC date), which weekly digests count from. */
+  today?: string;
 }
 export interface FailedEntry {
   event: "failed";
@@ -82,7 +84,7 @@ export function readLedger(dir: string): LedgerState {
     } else if (entry.event === "sent") {
       state.sent.set(entry.key, entry);
       const attempt = state.attempts.get(entry.key);
-      if (attempt?.schedule === "weekly") state.lastDigestAt.set(entry.destination, entry.at);
+      if (attempt?.schedule === "weekly") state.lastDigestAt.set(entry.destination, entry.today ?? entry.at);
     } else if (entry.event === "run") {
       for (const [name, week] of Object.entries(entry.windows ?? {})) state.windows.set(name, week);
     }

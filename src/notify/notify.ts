@@ -138,7 +138,7 @@ export async function notify(options: NotifyOptions): Promise<NotifyReport> {
           await sendWithRetry(senderFor(message.destination), message, retry, (error, wait) =>
             warn(`${message.destination}: ${error.message} for ${message.key}; retrying in ${wait} ms`),
           );
-          writer.append({ event: "sent", key: message.key, destination: message.destination, at: now() });
+          writer.append({ event: "sent", key: message.key, destination: message.destination, at: now(), today: options.today });
           report.sent.push(message);
           info(`${message.destination}: sent ${message.key} (${message.alerts.length} alert${message.alerts.length === 1 ? "" : "s"})`);
         } catch (error) {
