@@ -8,6 +8,7 @@
 import { readFileSync } from "node:fs";
 import { LineCounter, parseDocument } from "yaml";
 import { z } from "zod";
+import { ALERT_KINDS } from "../alerts/kinds.ts";
 import { InputError } from "../errors.ts";
 
 export const SEVERITIES = ["high", "medium", "low"] as const;
@@ -45,7 +46,7 @@ const route = z.strictObject({
   /** Name of a destination in `destinations`. */
   to: z.string().min(1),
   /** Alert kinds to send (default: every kind). */
-  kinds: z.array(z.string().min(1)).min(1).optional(),
+  kinds: z.array(z.enum(ALERT_KINDS)).min(1).optional(),
   /** Lowest severity to send (default: low, i.e. every alert). */
   min_severity: z.enum(SEVERITIES).default("low"),
   /** immediate: one message per alert on the next run; weekly: one digest per recipient a week. */

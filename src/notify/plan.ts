@@ -84,7 +84,7 @@ export async function readAlerts(outDir: string): Promise<NotifyAlert[]> {
 const severityRank = (s: string) => SEVERITIES.indexOf(s as (typeof SEVERITIES)[number]);
 
 function routeMatches(route: Route, alert: NotifyAlert): boolean {
-  if (route.kinds && !route.kinds.includes(alert.kind)) return false;
+  if (route.kinds && !(route.kinds as readonly string[]).includes(alert.kind)) return false;
   return severityRank(alert.severity) <= severityRank(route.min_severity);
 }
 
