@@ -43,7 +43,7 @@ beforeAll(async () => {
   alerts = await readAlerts(out);
   webhook = await startWebhookServer();
   smtp = await startSmtpServer(SMTP_USER, SMTP_PASSWORD);
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   await webhook?.close();
@@ -169,7 +169,7 @@ describe("health notify", () => {
       expect(task).toHaveLength(1);
       expect(task[0]).toMatchObject({ account_id: a.account_id, account_name: a.account_name, owner: a.csm_owner, priority: a.severity, alert_id: a.alert_id, description: `${a.reason}\nPlaybook: ${a.playbook}` });
     }
-  }, 120_000);
+  }, 240_000);
 
   it("survives a kill -9 in the middle of delivery: the re-run resends only the message in flight, under the same key", async () => {
     const s = setup(["webhook"]);
@@ -201,7 +201,7 @@ describe("health notify", () => {
     const ledger = readLedger(s.dir);
     expect(ledger.sent.size).toBe(alerts.length);
     expect([...ledger.attempts.keys()].every((k) => ledger.sent.has(k))).toBe(true);
-  }, 120_000);
+  }, 240_000);
 
   it("retries an endpoint that fails twice, then delivers every alert once", async () => {
     const s = setup(["webhook"]);
@@ -211,7 +211,7 @@ describe("health notify", () => {
     expect(run.stderr.match(/HTTP 500 for hn-\w+; retrying in \d+ ms/g)).toHaveLength(2);
     expect(hooksAt(s.hookPath, webhook.requests)).toHaveLength(alerts.length + 2);
     expect(hooksAt(s.hookPath).map((r) => r.body.alerts[0]!.alert_id).sort()).toEqual(alerts.map((a) => a.alert_id).sort());
-  }, 120_000);
+  }, 240_000);
 
   it("reports an endpoint that stays down with exit 4 and leaves its alerts pending for the next run", async () => {
     const s = setup(["webhook", "crm"]);
@@ -233,7 +233,7 @@ describe("health notify", () => {
     expect(recovered.code, recovered.stderr).toBe(0);
     expect(hooksAt(s.hookPath).map((r) => r.body.alerts[0]!.alert_id).sort()).toEqual(alerts.map((a) => a.alert_id).sort());
     expect(recovered.stdout).not.toContain("crm (");
-  }, 120_000);
+  }, 240_000);
 
   it("--dry-run prints what would be sent, sends nothing and writes no ledger", async () => {
     const s = setup(["webhook", "email"]);
@@ -251,7 +251,7 @@ describe("health notify", () => {
     expect(webhook.requests.length).toBe(before.hooks);
     expect(smtp.mails.length).toBe(before.mails);
     expect(existsSync(s.dir)).toBe(false);
-  }, 120_000);
+  }, 240_000);
 
   it("sends a weekly digest on the first run on or after its day, one per recipient, and holds alerts until then", async () => {
     const s = setup(["email"], "");
@@ -278,7 +278,7 @@ describe("health notify", () => {
     expect(monday.code).toBe(0);
     expect(smtp.mails.length).toBe(before + 4);
     expect(smtp.mails.at(-1)!.text).toContain(alerts[0]!.reason);
-  }, 120_000);
+  }, 240_000);
 
   it("refuses a bad config with exit 3 naming the file, the key and what was expected", async () => {
     const s = setup(["webhook"]);
@@ -319,5 +319,5 @@ describe("health notify", () => {
     }
     // config files name the variables, never the values
     expect(readFileSync(s.config, "utf8")).toContain("url_env: TEST_HEALTH_WEBHOOK");
-  }, 120_000);
+  }, 240_000);
 });
