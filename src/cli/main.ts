@@ -10,6 +10,7 @@ import { expansionCommand } from "./commands/expansion.ts";
 import { explainCommand } from "./commands/explain.ts";
 import { formulaCommand } from "./commands/formula.ts";
 import { generateCommand } from "./commands/generate.ts";
+import { notifyCommand } from "./commands/notify.ts";
 import { runCommand } from "./commands/run.ts";
 import { scoreCommand } from "./commands/score.ts";
 import { createLogger } from "./log.ts";
@@ -18,7 +19,7 @@ import { checkOutDir } from "./out-dir.ts";
 import { resolveLocations } from "./paths.ts";
 import { checkSettings } from "../db/duckdb.ts";
 
-const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand, backtestCommand, calibrateCommand, tuneCommand];
+const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand, backtestCommand, calibrateCommand, tuneCommand, notifyCommand];
 
 const FORMATS: readonly OutputFormat[] = ["text", "csv", "json"];
 
@@ -28,7 +29,7 @@ export interface MainIo {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Runs `health <argv>` and returns the exit code (0 ok, 1 failure, 2 usage, 3 bad input). */
+/** Runs `health <argv>` and returns the exit code (0 ok, 1 failure, 2 usage, 3 bad input, 4 notify left something undelivered). */
 export async function main(argv: string[], io: MainIo = {}): Promise<number> {
   const stdout = io.stdout ?? ((text: string) => void process.stdout.write(text));
   const stderr = io.stderr ?? ((text: string) => void process.stderr.write(text));
@@ -90,7 +91,8 @@ commands:
 ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
 Run "health <command> --help" for a command's options.
-Exit codes: 0 ok, 1 unexpected failure, 2 bad command line, 3 bad input (exports or formula).
+Exit codes: 0 ok, 1 unexpected failure, 2 bad command line or setting, 3 bad input (exports, formula or notify config),
+4 (notify) something left undelivered for the next run.
 `;
 }
 

@@ -20,6 +20,7 @@ export const TRAINING_KINDS = ["course", "certification"] as const;
 export const RISK_KINDS = ["merger_acquisition", "bankruptcy", "regulatory_change", "layoffs"] as const;
 export const RISK_SEVERITIES = ["low", "medium", "high"] as const;
 export const CHANGE_KINDS = ["new", "renewal", "expansion", "contraction", "plan_change"] as const;
+export const INTERVENTION_OUTCOMES = ["retained", "churned", "expanded", "contracted", "no_change"] as const;
 
 export interface TableContract {
   name: string;
@@ -334,6 +335,29 @@ const subscriptionChanges: TableContract = {
   }),
 };
 
+const interventions: TableContract = {
+  name: "interventions",
+  source: "cs_platform",
+  description:
+    "What the team did for an account: a playbook run, a call, a QBR, a task from `health notify`. Lets outcomes be measured against what was done and when.",
+  grain: "one row per intervention",
+  presence: "optional",
+  key: ["intervention_id"],
+  columns: z.object({
+    intervention_id: id("Intervention identifier."),
+    account_id: ref("accounts.account_id", "Account acted on."),
+    started_at: timestamp("When the action started (first call, task opened)."),
+    completed_at: timestamp("When it was completed; empty while in progress.").nullable().optional(),
+    kind: text("Playbook or kind of action, in the team's own words (e.g. executive call, training, QBR)."),
+    owner: text("Who acted (a CSM name, as in accounts.csm_owner).").nullable().optional(),
+    alert_id: text(
+      "The alert it answered, if any: an alert_id of alerts.csv, or the task_id of a `health notify` CRM task.",
+    ).nullable().optional(),
+    outcome: oneOf(INTERVENTION_OUTCOMES, "What came of it; empty while not known yet.").nullable().optional(),
+  }),
+  rules: [{ column: "completed_at", predicate: "completed_at >= started_at", expected: "on or after started_at" }],
+};
+
 /** Every table of the contract, parents before children (foreign keys point backwards). */
 export const TABLES: readonly TableContract[] = [
   accounts,
@@ -350,6 +374,7 @@ export const TABLES: readonly TableContract[] = [
   fitAssessments,
   externalRiskEvents,
   subscriptionChanges,
+  interventions,
 ];
 
 /** Tables of which at least one must be present. */

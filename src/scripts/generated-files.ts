@@ -3,13 +3,16 @@ import path from "node:path";
 import { PROJECT_ROOT } from "../cli/paths.ts";
 import { renderContractDocs } from "../contract/docs.ts";
 import { formulaJsonSchema } from "../formula/json-schema.ts";
+import { notifyJsonSchema } from "../notify/config.ts";
 
 export const CONTRACT_DOCS_FILE = path.join(PROJECT_ROOT, "data", "README.md");
 export const FORMULA_SCHEMA_FILE = path.join(PROJECT_ROOT, "src", "formula", "formula.schema.json");
+export const NOTIFY_SCHEMA_FILE = path.join(PROJECT_ROOT, "src", "notify", "notify.schema.json");
 
 export function generatedFiles(): Record<string, string> {
   return {
     [CONTRACT_DOCS_FILE]: renderContractDocs(),
     [FORMULA_SCHEMA_FILE]: `${JSON.stringify(formulaJsonSchema(), null, 2)}\n`,
+    [NOTIFY_SCHEMA_FILE]: `${JSON.stringify(notifyJsonSchema(), null, 2)}\n`,
   };
 }

@@ -102,5 +102,9 @@ export function tinyWarehouse(): Tables {
     subscription_changes: [
       { change_id: "SC1", account_id: "ACME", changed_at: "2024-06-01T00:00:00Z", kind: "new", seats: 10, plan: "growth", arr: 24000 },
     ],
+    interventions: [
+      { intervention_id: "I1", account_id: "ACME", started_at: "2025-06-10T09:00:00Z", completed_at: "2025-06-12T16:00:00Z", kind: "executive call", owner: "Dana", alert_id: "ACME|score_drop|2025-06-08", outcome: "retained" },
+      { intervention_id: "I2", account_id: "INITECH", started_at: "2025-05-21T09:00:00Z", completed_at: null, kind: "rescue plan", owner: null, alert_id: null, outcome: null },
+    ],
   };
 }
