@@ -100,8 +100,10 @@ const contacts: TableContract = {
     account_id: ref("accounts.account_id", "Account the contact belongs to."),
     full_name: text("Name. Rendered as text.").nullable().optional(),
     email: text("Email address. Used for matching only; never published.").nullable().optional(),
-    role: oneOf(ROLES, "Relationship role."),
-    is_key: bool("A key contact CS must keep engaged (sponsor, champion, main admin)."),
+    role: oneOf(ROLES, "Relationship role; empty (or the column absent) where the CRM records none.").nullable().optional(),
+    is_key: bool("A key contact CS must keep engaged (sponsor, champion, main admin); empty where not recorded.")
+      .nullable()
+      .optional(),
     joined_at: timestamp("When the contact joined the account (or got a seat)."),
     left_at: timestamp("When the contact left the company or lost the seat; empty while present.").nullable(),
   }),

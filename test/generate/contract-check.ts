@@ -18,8 +18,8 @@ export function fileOf(dir: string, table: string): string {
 }
 
 /** Registers typed views `t_<table>` over the files; call before `checkWarehouse`. */
-export async function registerViews(db: Database, dir: string): Promise<void> {
-  for (const table of GENERATED_TABLES) {
+export async function registerViews(db: Database, dir: string, tables: readonly TableContract[] = GENERATED_TABLES): Promise<void> {
+  for (const table of tables) {
     const file = fileOf(dir, table.name);
     if (table.name === "usage_events") {
       await db.run(`create or replace view ${ident(`t_${table.name}`)} as select * from read_parquet(${literal(file)})`);
@@ -36,10 +36,11 @@ export async function registerViews(db: Database, dir: string): Promise<void> {
   }
 }
 
-export async function checkWarehouse(db: Database, dir: string): Promise<string[]> {
+/** Checks every table of `tables` (default: every table the demo writes), each of which must have its file. */
+export async function checkWarehouse(db: Database, dir: string, tables: readonly TableContract[] = GENERATED_TABLES): Promise<string[]> {
   const problems: string[] = [];
   const exportedAt = JSON.parse(readFileSync(path.join(dir, "export.json"), "utf8")).exported_at as string;
-  for (const table of GENERATED_TABLES) {
+  for (const table of tables) {
     if (!existsSync(fileOf(dir, table.name))) {
       problems.push(`${table.name}: file missing`);
       continue;
