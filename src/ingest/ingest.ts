@@ -83,6 +83,9 @@ export async function ingest(db: Database, dataDir: string, options: IngestOptio
   failOnErrors(referenceProblems);
 
   await materialiseSmallTables(db, discovery);
+  // Churn episodes (churn_events, subscription churns or accounts.churned_at): the spine and the
+  // backtest labels read them.
+  await db.run(`create or replace table int_churn_episodes as ${sqlFile("intermediate/int_churn_episodes.sql")}`);
   warnings.push(...(await softChecks(db, discovery)));
 
   return {

@@ -10,8 +10,8 @@ import { ident, literal, type Database } from "../../src/db/duckdb.ts";
 import { columnsOf, SQL_TYPES, type ColumnSpec } from "../../src/contract/introspect.ts";
 import { TABLES, type TableContract } from "../../src/contract/tables.ts";
 
-/** Tables the generator writes (all but the pre-aggregated alternative to usage_events). */
-export const GENERATED_TABLES = TABLES.filter((t) => t.name !== "usage_daily");
+/** Tables the demo generator writes (all but the pre-aggregated alternative to usage_events and churn_events). */
+export const GENERATED_TABLES = TABLES.filter((t) => t.name !== "usage_daily" && t.name !== "churn_events");
 
 export function fileOf(dir: string, table: string): string {
   return path.join(dir, table === "usage_events" ? "usage_events.parquet" : `${table}.csv`);
@@ -29,8 +29,14 @@ export async function registerViews(db: Database, dir: string, tables: readonly 
       `create or replace view ${ident(`raw_${table.name}`)} as
        select * from read_csv(${literal(file)}, header = true, all_varchar = true, delim = ',', quote = '"', escape = '"')`,
     );
+    const present = new Set((await db.all<{ column_name: string }>(`describe ${ident(`raw_${table.name}`)}`)).map((d) => d.column_name));
+    // a column the contract lets the file omit reads as nulls, as the engine's staging does
     const typed = columnsOf(table)
-      .map((c) => `try_cast(nullif(${ident(c.name)}, '') as ${SQL_TYPES[c.type]}) as ${ident(c.name)}`)
+      .map((c) =>
+        present.has(c.name) || !c.optional
+          ? `try_cast(nullif(${ident(c.name)}, '') as ${SQL_TYPES[c.type]}) as ${ident(c.name)}`
+          : `null::${SQL_TYPES[c.type]} as ${ident(c.name)}`,
+      )
       .join(", ");
     await db.run(`create or replace view ${ident(`t_${table.name}`)} as select ${typed} from ${ident(`raw_${table.name}`)}`);
   }
@@ -65,15 +71,17 @@ async function checkTable(db: Database, table: TableContract, exportedAt: string
   const source = name === "usage_events" ? view : ident(`raw_${name}`);
   const described = await db.all<{ column_name: string; column_type: string }>(`describe ${source}`);
   const actual = described.map((d) => d.column_name);
-  const expected = specs.map((s) => s.name);
+  // the contract's columns in its order; optional ones may be left out
+  const expected = specs.filter((s) => !s.optional || actual.includes(s.name)).map((s) => s.name);
   if (actual.join(",") !== expected.join(",")) problems.push(`${name}: columns ${actual} instead of ${expected}`);
+  const inFile = specs.filter((s) => actual.includes(s.name));
   if (name === "usage_events") {
-    for (const spec of specs) {
+    for (const spec of inFile) {
       const type = described.find((d) => d.column_name === spec.name)?.column_type;
       if (type?.toLowerCase() !== SQL_TYPES[spec.type]) problems.push(`${name}.${spec.name}: parquet type ${type}`);
     }
   } else {
-    for (const spec of specs) {
+    for (const spec of inFile) {
       const col = ident(spec.name);
       const bad = await count(
         db,

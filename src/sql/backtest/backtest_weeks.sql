@@ -21,8 +21,10 @@ weeks as (
     select account_id, week_start, week_number, segment, arr from int_account_weeks
 ),
 
-accounts as (
-    select account_id, churned_at from stg_accounts
+-- churn episodes: a week is labelled with the account's next churn after its as_of, so a customer
+-- that left, came back and left again is labelled for each episode
+churns as (
+    select account_id, churned_at from int_churn_episodes
 ),
 
 exported as (
@@ -51,7 +53,7 @@ labelled as (
     from health as h
     join scores as s using (account_id, week_start)
     join weeks as w using (account_id, week_start)
-    join accounts as a using (account_id)
+    asof left join churns as a on a.account_id = h.account_id and h.as_of <= a.churned_at
     cross join exported as e
     where h.uncapped_score is not null
       and ($from is null or h.week_end >= $from::date)
