@@ -21,7 +21,11 @@ import type { Profile } from "./profiles.ts";
 /** Weekly churn hazard the book averages to: about 20% of accounts a year. */
 const TARGET_WEEKLY_HAZARD = 0.0043;
 /** Share of that hazard with no cause in the data (budget, a competitor, a reorganisation). */
-const UNEXPLAINED_SHARE = 0.25;
+const UNEXPLAINED_SHARE = 0.15;
+/** Log hazard ratio per standard deviation of the profile's driver (1.2: x3.3 per sd). */
+const DRIVER_STRENGTH = 2.4;
+/** Log hazard ratio per standard deviation of the unobserved propensity. */
+const PROPENSITY_STRENGTH = 0.3;
 /** Persistence of an account's level from week to week (AR(1) coefficient). */
 const PERSISTENCE = 0.95;
 
@@ -198,8 +202,8 @@ with weekly as (
     count(*) filter (where events > 0) over (partition by i order by w rows between 52 preceding and 14 preceding) as active_weeks_base,
     count(*) over (partition by i order by w rows between 52 preceding and 14 preceding) as weeks_base,
     w - 1 - max(if(events > 0, w, null)) over (partition by i order by w rows between unbounded preceding and 1 preceding) as quiet_weeks,
-    avg(people_active) over (partition by i order by w rows between 4 preceding and 1 preceding) as people_4,
-    avg(people_active) over (partition by i order by w rows between 26 preceding and 5 preceding) as people_base,
+    avg(people_active) over (partition by i order by w rows between 8 preceding and 1 preceding) as people_8,
+    avg(people_active) over (partition by i order by w rows between 34 preceding and 9 preceding) as people_base,
     sum(events) over (partition by i order by w rows between 8 preceding and 1 preceding) as events_8,
     sum(b.book_events) over (partition by i order by w rows between 8 preceding and 1 preceding) as book_8,
     sum(events) over (partition by i order by w rows between 34 preceding and 9 preceding) as events_base,
@@ -210,7 +214,7 @@ with weekly as (
 ), eligible as (
   select *,
     tenure_weeks >= case getvariable('pf_driver')
-      when 'frequency_decline' then 26 when 'user_quiet' then 8 when 'users_decline' then 13
+      when 'frequency_decline' then 26 when 'user_quiet' then 8 when 'users_decline' then 20
       when 'share_decline' then 34 else 13 end as is_eligible
   from windows
 ), reference as (
@@ -222,17 +226,28 @@ with weekly as (
       when 'frequency_decline' then
         -1.6 * ln((active_weeks_13 / 13.0 + 0.05) / (active_weeks_base / greatest(weeks_base, 1) + 0.05))
       when 'user_quiet' then 0.4 * least(coalesce(quiet_weeks, 12), 12)
-      when 'users_decline' then -2.2 * ln((people_4 + 0.5) / (people_base + 0.5))
+      when 'users_decline' then -2.2 * ln((people_8 + 0.5) / (people_base + 0.5))
       when 'share_decline' then -2.0 * ln((events_8 / book_8 + 0.02) / (events_base / book_base + 0.02))
       else -1.1 * ln((per_seat_13 + 0.01) / (r.book_per_seat + 0.01))
     end
     + getvariable('pf_ticket_weight') * (problems_8 > 0)::integer as driver_log
   from eligible e left join reference r using (w)
+), standardised as (
+  -- the driver in standard deviations of the book's eligible weeks, so every profile's driver
+  -- moves the hazard as strongly, whatever its units
+  select d.*, clamp((driver_log - s.mean_log) / nullif(s.sd_log, 0), -3, 3) as driver_z_week
+  from driven d
+  cross join (select avg(driver_log) as mean_log, stddev_pop(driver_log) as sd_log from driven where is_eligible) s
+), settled as (
+  -- a customer decides over weeks, not on one bad week: the hazard follows the driver's mean over
+  -- the last six weeks it can be judged
+  select *, avg(driver_z_week) over (partition by i order by w rows between 5 preceding and current row) as driver_z
+  from standardised
 )
-select i, w, is_eligible, propensity,
-  clamp(exp(driver_log), 0.05, 30) as driver_risk,
-  clamp(exp(driver_log), 0.05, 30) * exp(0.5 * propensity) as risk
-from driven`;
+select i, w, is_eligible, propensity, driver_z,
+  exp(getvariable('pf_driver_strength') * coalesce(driver_z, 0)) as driver_risk,
+  exp(getvariable('pf_driver_strength') * coalesce(driver_z, 0) + getvariable('pf_propensity_strength') * propensity) as risk
+from settled`;
 
 /** The churn week: the first eligible week whose draw falls under the hazard. */
 const CHURN_SQL = `
@@ -314,7 +329,15 @@ select 'TKT-' || lpad(ticket_no::varchar, greatest(6, length(total::varchar))::i
   case when would_close >= getvariable('export_ts') then if(u('pf-pending', i, tkey) < 0.4, 'pending', 'open')
        when would_close >= getvariable('export_ts') - interval 4 day then 'solved' else 'closed' end as status,
   if(would_close < getvariable('export_ts') and u('pf-csat-given', i, tkey) < 0.5,
-     clamp(round(if(problem, 2.4, 4.3) + 0.9 * gauss('pf-csat', i, tkey)), 1, 5)::integer, null) as csat_score
+     clamp(round(if(problem, 2.4, 4.3) + 0.9 * gauss('pf-csat', i, tkey)), 1, 5)::integer, null) as csat_score,
+  -- first reply after a few hours (slower while support struggles); unanswered if after the export or the close
+  if(opened_at + to_seconds(round(3600 * if(problem, 8, 3) * exp(0.8 * gauss('pf-response', i, tkey)))::bigint)
+       < least(coalesce(would_close, getvariable('export_ts')), getvariable('export_ts')),
+     opened_at + to_seconds(round(3600 * if(problem, 8, 3) * exp(0.8 * gauss('pf-response', i, tkey)))::bigint), null) as first_response_at,
+  -- a third of the tickets of a support problem, and a few others, go up to engineering within a day
+  if(u('pf-escalated', i, tkey) < if(problem, 0.35, 0.03)
+       and opened_at + to_seconds(between_int(u('pf-escalated', i, tkey + 1), 1800, 86400)) < getvariable('export_ts'),
+     opened_at + to_seconds(between_int(u('pf-escalated', i, tkey + 1), 1800, 86400)), null) as escalated_at
 from numbered;
 
 create or replace table out_survey_responses as
@@ -370,6 +393,14 @@ join out_accounts o on o.account_id = a.account_id
 left join pf_churn ch on ch.i = a.i
 left join lead_up l on l.i = a.i`;
 
+/** Ticket columns a profile's help desk does not export (dropped before the CSV is written). */
+function ticketColumnsDropped(profile: Profile): string[] {
+  // a wholesaler's help desk records no ticket type; only no_roles records escalations and replies
+  const dropped = profile.people === "buyers" ? ["kind"] : [];
+  if (profile.id !== "no_roles") dropped.push("first_response_at", "escalated_at");
+  return dropped;
+}
+
 /** Sets the profile's knobs as DuckDB variables. */
 async function setProfileVariables(db: Database, profile: Profile): Promise<void> {
   const ticketWeight = !profile.tables.includes("support_tickets") ? 0 : profile.id === "no_roles" ? 0.8 : 0.3;
@@ -387,6 +418,8 @@ async function setProfileVariables(db: Database, profile: Profile): Promise<void
     ["pf_ticket_weight", "double", ticketWeight],
     ["pf_target_hazard", "double", TARGET_WEEKLY_HAZARD],
     ["pf_unexplained", "double", UNEXPLAINED_SHARE],
+    ["pf_driver_strength", "double", DRIVER_STRENGTH],
+    ["pf_propensity_strength", "double", PROPENSITY_STRENGTH],
     ["pf_office_start", "integer", 8 * 3600],
   ];
   for (const [name, type, value] of vars) await db.run(`set variable ${name} = $v::${type}`, { v: value });
@@ -409,6 +442,7 @@ export async function buildProfileBook(db: Database, profile: Profile): Promise<
   await db.run(CHURN_SQL);
   await db.run(GEN_ACCOUNTS_SQL);
   await db.run(OUT_SQL);
+  for (const column of ticketColumnsDropped(profile)) await db.run(`alter table out_support_tickets drop column ${column}`);
   await db.run(ANSWERS_SQL);
 }
 

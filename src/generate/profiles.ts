@@ -47,7 +47,7 @@ export interface Profile {
 export const PROFILES: readonly Profile[] = [
   {
     id: "sparse",
-    description: "transactional buying: one to four buyers per account, a few purchases per account a month; churn follows falling purchase frequency",
+    description: "transactional buying: one to four buyers per account, a few purchases per account a month, tickets with no type; churn follows falling purchase frequency",
     driver: "frequency_decline",
     tables: ["support_tickets"],
     roles: true,
@@ -66,19 +66,19 @@ export const PROFILES: readonly Profile[] = [
     people: "single",
     eventsPerPersonWeek: 6,
     eventsPerActiveDay: 2,
-    volatility: 0.14,
+    volatility: 0.2,
     season: 0.15,
   },
   {
     id: "no_roles",
-    description: "no roles or key contacts recorded anywhere (role and is_key empty); churn follows fewer active people and support problems",
+    description: "no roles or key contacts recorded anywhere (role and is_key empty), tickets with escalations and first replies; churn follows fewer active people and support problems",
     driver: "users_decline",
     tables: ["features", "support_tickets", "survey_responses"],
     roles: false,
     people: "team",
     eventsPerPersonWeek: 5,
     eventsPerActiveDay: 2,
-    volatility: 0.08,
+    volatility: 0.12,
     season: 0.15,
   },
   {
@@ -90,7 +90,7 @@ export const PROFILES: readonly Profile[] = [
     people: "team",
     eventsPerPersonWeek: 5,
     eventsPerActiveDay: 2,
-    volatility: 0.08,
+    volatility: 0.12,
     season: 0.15,
   },
   {

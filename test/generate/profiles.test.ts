@@ -133,6 +133,19 @@ describe("each profile has the property it claims", () => {
     expect(r!.keys).toBe(0);
   });
 
+  it("sparse and no_roles: help desks that export what real ones do (no ticket type; escalations and first replies)", async () => {
+    const header = (id: string) => readFileSync(path.join(dirs[id]!, "support_tickets.csv"), "utf8").split("\n")[0]!.split(",");
+    expect(header("sparse")).not.toContain("kind");
+    expect(header("no_roles")).toEqual(expect.arrayContaining(["kind", "first_response_at", "escalated_at"]));
+    const [r] = await db.all<{ escalated: number; answered: number; tickets: number }>(
+      `select count(escalated_at)::integer as escalated, count(first_response_at)::integer as answered, count(*)::integer as tickets
+       from ${csv("no_roles", "support_tickets")}`,
+    );
+    expect(r!.escalated).toBeGreaterThan(0);
+    expect(r!.escalated).toBeLessThan(r!.tickets * 0.3);
+    expect(r!.answered).toBeGreaterThan(r!.tickets * 0.8);
+  });
+
   it("minimal: only the required tables", () => {
     expect(tablesOf("minimal")).toEqual([...REQUIRED].sort());
     expect(existsSync(path.join(dirs.minimal!, "support_tickets.csv"))).toBe(false);
