@@ -364,7 +364,7 @@ const churnEvents: TableContract = {
   name: "churn_events",
   source: "crm",
   description:
-    "Every time a customer left, and when it came back. For an account with rows here, these episodes replace accounts.churned_at (which then stays the one-episode case); subscription_changes of kind churn and reactivation are read the same way when this table has no rows for the account.",
+    "Every time a customer left, and when it came back: a returning customer is scored again and the backtest labels each churn. An account with rows here takes its churn episodes from them; else from subscription_changes of kind churn and reactivation; else accounts.churned_at is its one churn.",
   grain: "one row per churn episode",
   presence: "optional",
   key: ["account_id", "churned_at"],
