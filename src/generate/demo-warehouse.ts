@@ -180,7 +180,8 @@ async function generateProfileInto(
   const files: string[] = [];
   const tables = new Set<string>(["accounts", "contacts", ...profile.tables]);
   await step("CSV exports", async () => {
-    for (const { table, orderBy } of CSV_TABLES.filter((t) => tables.has(t.table))) {
+    const written = [...CSV_TABLES, { table: "churn_events", orderBy: "account_id, churned_at" }];
+    for (const { table, orderBy } of written.filter((t) => tables.has(t.table))) {
       const { file, rows } = await writeContractCsv(db, dir, table, orderBy);
       rowCounts[table] = rows;
       files.push(file);

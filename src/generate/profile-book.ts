@@ -26,6 +26,8 @@ const UNEXPLAINED_SHARE = 0.15;
 const DRIVER_STRENGTH = 2.4;
 /** Log hazard ratio per standard deviation of the unobserved propensity. */
 const PROPENSITY_STRENGTH = 0.3;
+/** Share of churned accounts that come back 6 to 26 weeks later, in profiles that export churn_events. */
+const RETURN_SHARE = 0.35;
 /** Persistence of an account's level from week to week (AR(1) coefficient). */
 const PERSISTENCE = 0.95;
 
@@ -275,11 +277,33 @@ select a.i, a.account_id, a.contract_start, ch.churn_date,
   if(ch.i is null, 'baseline', if(ch.unexplained, 'unexplained_churn', getvariable('pf_driver') || '_churn')) as scenario
 from pf_accounts a left join pf_churn ch using (i)`;
 
+/**
+ * When each churned account was gone: from its churn until its return, for the share of churners
+ * that come back (profiles that export churn_events). A returned customer does not churn again.
+ */
+const GONE_SQL = `
+create or replace table pf_gone as
+with returns as (
+  select ch.*, a.account_id, a.region,
+    ch.churn_date + 7 * between_int(u('pf-return', ch.i, 1), 6, 26) as back_date
+  from pf_churn ch join pf_accounts a using (i)
+)
+select i, account_id, churn_date, unexplained,
+  instant(day_of(churn_date), office_second(region, u('pf-churn-time', i, 0))) as gone_from,
+  if(u('pf-return', i, 0) < getvariable('pf_return_share') and back_date <= getvariable('end_date') - 14,
+     instant(day_of(back_date), office_second(region, u('pf-return-time', i, 0))), null) as back_at
+from returns`;
+
+/** True when account g (a pf_gone row, or nulls) was gone at instant t. */
+const GONE_AT = (g: string, t: string) =>
+  `coalesce(${t} >= ${g}.gone_from and (${g}.back_at is null or ${t} < ${g}.back_at), false)`;
+
 const OUT_SQL = `
 create or replace table out_accounts as
 with joined as (
-  select a.*, ch.churn_date, ch.unexplained, coalesce(a.seats_raw, a.people) as seats
-  from pf_accounts a left join pf_churn ch using (i)
+  select a.*, if(g.back_at is null, g.churn_date, null) as churn_date, g.unexplained,
+    if(g.back_at is null, g.gone_from, null) as gone_from, coalesce(a.seats_raw, a.people) as seats
+  from pf_accounts a left join pf_gone g using (i)
 )
 select account_id, account_name, segment, industry, region,
   getvariable('plans')[plan0] as plan,
@@ -290,7 +314,7 @@ select account_id, account_name, segment, industry, region,
     list_transform(range(1, 12), lambda k: (contract_start + to_years(k::integer))::date),
     lambda d: d >= coalesce(churn_date, getvariable('end_date') + 1))) as renewal_date,
   csm_owner,
-  if(churn_date is null, null, instant(day_of(churn_date), office_second(region, u('pf-churn-time', i, 0)))) as churned_at,
+  gone_from as churned_at,
   if(churn_date is null, null,
      if(unexplained, pick(getvariable('churn_budget'), u('pf-reason', i, 0)), pick(getvariable('churn_adoption'), u('pf-reason', i, 0)))) as churn_reason
 from joined;
@@ -303,8 +327,13 @@ from pf_contacts;
 
 create or replace table pf_events as
 select e.* from pf_all_events e
-join out_accounts a using (account_id)
-where a.churned_at is null or e.occurred_at < a.churned_at;
+left join pf_gone g using (i)
+where not ${GONE_AT("g", "e.occurred_at")};
+
+create or replace table out_churn_events as
+select account_id, gone_from as churned_at, back_at as reactivated_at,
+  if(unexplained, pick(getvariable('churn_budget'), u('pf-reason', i, 0)), pick(getvariable('churn_adoption'), u('pf-reason', i, 0))) as reason
+from pf_gone;
 
 create or replace table out_features as
 select feature, is_core, min_plan from gen_features
@@ -312,12 +341,12 @@ where feature in (select unnest(getvariable('pf_features')));
 
 create or replace table out_support_tickets as
 with kept as (
-  select t.*, a.account_id, a.churned_at,
+  select t.*, pa.account_id,
     t.opened_at + to_seconds(round(t.hours_open * 3600)::bigint) as would_close
   from pf_all_tickets t
   join pf_accounts pa using (i)
-  join out_accounts a on a.account_id = pa.account_id
-  where a.churned_at is null or t.opened_at < a.churned_at
+  left join pf_gone g using (i)
+  where not ${GONE_AT("g", "t.opened_at")}
 ), numbered as (
   select k.*, c.contact_id, row_number() over (order by k.opened_at, k.i, k.tkey) as ticket_no, count(*) over () as total
   from kept k left join pf_contacts c on c.i = k.i and c.k = k.requester_k and c.joined_at <= k.opened_at
@@ -354,9 +383,10 @@ with asked as (
   join pf_levels l on l.i = s.i and l.w = s.d // 7
   join pf_accounts a on a.i = s.i
   join pf_contacts c on c.contact_no = s.contact_no
-  join out_accounts o on o.account_id = s.account_id
+  left join pf_gone g on g.i = s.i
   where s.d < getvariable('days') and date_of(s.d) >= c.joined_day
-    and (o.churned_at is null or date_of(s.d) < o.churned_at::date)
+    and not ${GONE_AT("g", "date_of(s.d)::timestamp")}
+    and not ${GONE_AT("g", "(date_of(s.d) + 1)::timestamp")}
 ), numbered as (
   select *, row_number() over (order by d, contact_no) as response_no, count(*) over () as total from answered
 )
@@ -380,16 +410,17 @@ with lead_up as (
 )
 select a.account_id, g.scenario,
   if(ch.unexplained, null, date_of(7 * l.signal_week)::timestamp) as signal_started_at,
-  o.churned_at,
+  gone.gone_from as churned_at,
+  gone.back_at as reactivated_at,
   if(ch.i is null or ch.unexplained, 'healthy', 'at_risk') as expected,
   case when ch.i is null then format('stays (propensity {})', round(a.propensity, 2))
        when ch.unexplained then format('churns with no cause in the data (propensity {})', round(a.propensity, 2))
        else format('churns on {}: driver at {}x the book''s typical risk the week of churn (propensity {})',
                    getvariable('pf_driver'), round(ch.driver_risk, 2), round(a.propensity, 2))
-  end as notes
+  end || if(gone.back_at is null, '', format('; returns {}', strftime(gone.back_at, '%Y-%m-%d'))) as notes
 from pf_accounts a
 join gen_accounts g using (i)
-join out_accounts o on o.account_id = a.account_id
+left join pf_gone gone on gone.i = a.i
 left join pf_churn ch on ch.i = a.i
 left join lead_up l on l.i = a.i`;
 
@@ -419,6 +450,7 @@ async function setProfileVariables(db: Database, profile: Profile): Promise<void
     ["pf_target_hazard", "double", TARGET_WEEKLY_HAZARD],
     ["pf_unexplained", "double", UNEXPLAINED_SHARE],
     ["pf_driver_strength", "double", DRIVER_STRENGTH],
+    ["pf_return_share", "double", profile.tables.includes("churn_events") ? RETURN_SHARE : 0],
     ["pf_propensity_strength", "double", PROPENSITY_STRENGTH],
     ["pf_office_start", "integer", 8 * 3600],
   ];
@@ -441,6 +473,7 @@ export async function buildProfileBook(db: Database, profile: Profile): Promise<
   await db.run(RISK_SQL);
   await db.run(CHURN_SQL);
   await db.run(GEN_ACCOUNTS_SQL);
+  await db.run(GONE_SQL);
   await db.run(OUT_SQL);
   for (const column of ticketColumnsDropped(profile)) await db.run(`alter table out_support_tickets drop column ${column}`);
   await db.run(ANSWERS_SQL);

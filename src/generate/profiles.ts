@@ -22,7 +22,7 @@ export type ChurnDriver =
   | "low_volume";
 
 /** Optional tables a profile writes besides the required accounts, contacts and usage_events. */
-export type ProfileTable = "features" | "support_tickets" | "survey_responses";
+export type ProfileTable = "features" | "support_tickets" | "survey_responses" | "churn_events";
 
 export interface Profile {
   id: string;
@@ -71,9 +71,9 @@ export const PROFILES: readonly Profile[] = [
   },
   {
     id: "no_roles",
-    description: "no roles or key contacts recorded anywhere (role and is_key empty), tickets with escalations and first replies; churn follows fewer active people and support problems",
+    description: "no roles or key contacts recorded anywhere (role and is_key empty), tickets with escalations and first replies, a third of churners come back (churn_events); churn follows fewer active people and support problems",
     driver: "users_decline",
-    tables: ["features", "support_tickets", "survey_responses"],
+    tables: ["features", "support_tickets", "survey_responses", "churn_events"],
     roles: false,
     people: "team",
     eventsPerPersonWeek: 5,

@@ -40,6 +40,10 @@ export async function registerViews(db: Database, dir: string, tables: readonly 
       .join(", ");
     await db.run(`create or replace view ${ident(`t_${table.name}`)} as select ${typed} from ${ident(`raw_${table.name}`)}`);
   }
+  // row rules may read their own table by its staged name
+  for (const table of tables) {
+    await db.run(`create or replace view ${ident(`stg_${table.name}`)} as select * from ${ident(`t_${table.name}`)}`);
+  }
 }
 
 /** Checks every table of `tables` (default: every table the demo writes), each of which must have its file. */
