@@ -19,13 +19,9 @@ tickets as (
     from stg_support_tickets
 ),
 
--- from when the book records each optional column (the first value seen): before that, no data
+-- from when the book records each optional column (the whole book's, not the batch's)
 recorded as (
-    select
-        min(opened_at) filter (where kind is not null)                  as kinds_from,
-        least(min(escalated_at), min(opened_at) filter (where is_escalated is not null)) as escalations_from,
-        min(first_response_at)                                          as responses_from
-    from stg_support_tickets
+    select kinds_from, escalations_from, responses_from from int_ticket_recording
 ),
 
 escalations as (
