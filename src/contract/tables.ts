@@ -19,7 +19,7 @@ export const PROJECT_STATUSES = ["green", "yellow", "red"] as const;
 export const TRAINING_KINDS = ["course", "certification"] as const;
 export const RISK_KINDS = ["merger_acquisition", "bankruptcy", "regulatory_change", "layoffs"] as const;
 export const RISK_SEVERITIES = ["low", "medium", "high"] as const;
-export const CHANGE_KINDS = ["new", "renewal", "expansion", "contraction", "plan_change"] as const;
+export const CHANGE_KINDS = ["new", "renewal", "expansion", "contraction", "plan_change", "churn", "reactivation"] as const;
 export const INTERVENTION_OUTCOMES = ["retained", "churned", "expanded", "contracted", "no_change"] as const;
 
 export interface TableContract {
@@ -92,17 +92,20 @@ const accounts: TableContract = {
 const contacts: TableContract = {
   name: "contacts",
   source: "crm",
-  description: "People at customer accounts: product users and the stakeholders CS works with.",
+  description:
+    "People at customer accounts: product users and the stakeholders CS works with. Without it (usage recorded per account, not per person) the per-person measures report no data.",
   grain: "one row per contact",
-  presence: "required",
+  presence: "optional",
   key: ["contact_id"],
   columns: z.object({
     contact_id: id("Stable person identifier; usage events refer to it."),
     account_id: ref("accounts.account_id", "Account the contact belongs to."),
     full_name: text("Name. Rendered as text.").nullable().optional(),
     email: text("Email address. Used for matching only; never published.").nullable().optional(),
-    role: oneOf(ROLES, "Relationship role."),
-    is_key: bool("A key contact CS must keep engaged (sponsor, champion, main admin)."),
+    role: oneOf(ROLES, "Relationship role; empty (or the column absent) where the CRM records none.").nullable().optional(),
+    is_key: bool("A key contact CS must keep engaged (sponsor, champion, main admin); empty where not recorded.")
+      .nullable()
+      .optional(),
     joined_at: timestamp("When the contact joined the account (or got a seat)."),
     left_at: timestamp("When the contact left the company or lost the seat; empty while present.").nullable(),
   }),
@@ -127,7 +130,9 @@ const usageEvents: TableContract = {
   columns: z.object({
     occurred_at: timestamp("When the event happened."),
     account_id: ref("accounts.account_id", "Account of the user."),
-    contact_id: ref("contacts.contact_id", "User who acted; empty for system or API events.").nullable(),
+    contact_id: ref("contacts.contact_id", "User who acted; empty for system or API events. Absent for usage recorded per account: per-person measures then report no data.")
+      .nullable()
+      .optional(),
     feature: text("Product feature or area used; see the features table for core features."),
     quantity: num("Amount of use carried by the event (1 if absent).", { min: 0 }).nullable().optional(),
   }),
@@ -143,7 +148,9 @@ const usageDaily: TableContract = {
   columns: z.object({
     usage_date: date("Day of use (UTC)."),
     account_id: ref("accounts.account_id", "Account of the user."),
-    contact_id: ref("contacts.contact_id", "User; empty for system or API use.").nullable(),
+    contact_id: ref("contacts.contact_id", "User; empty for system or API use. Absent for usage recorded per account.")
+      .nullable()
+      .optional(),
     feature: text("Product feature or area used."),
     event_count: int("Events that day.", { min: 0 }),
     quantity: num("Amount of use that day (event_count if absent).", { min: 0 }).nullable().optional(),
@@ -167,7 +174,8 @@ const features: TableContract = {
 const supportTickets: TableContract = {
   name: "support_tickets",
   source: "helpdesk",
-  description: "Help-desk tickets with their severity and, once closed, the customer's CSAT.",
+  description:
+    "Help-desk tickets with their severity and, once closed, the customer's CSAT. Kind, escalation and first response are optional: the measures that need them report no data while the book records none.",
   grain: "one row per ticket",
   presence: "optional",
   key: ["ticket_id"],
@@ -178,13 +186,31 @@ const supportTickets: TableContract = {
     opened_at: timestamp("When the ticket was opened."),
     closed_at: timestamp("When it was solved or closed; empty while open.").nullable(),
     severity: oneOf(SEVERITIES, "P0 (outage) to P3 (minor)."),
-    kind: oneOf(TICKET_KINDS, "What the ticket is about."),
+    kind: oneOf(TICKET_KINDS, "What the ticket is about; empty (or the column absent) when the help desk records no type: such a ticket counts as neither a bug nor a question.")
+      .nullable()
+      .optional(),
     status: oneOf(TICKET_STATUSES, "Status at export time."),
     csat_score: int("CSAT given on close, 1 (very unsatisfied) to 5 (very satisfied).", { min: 1, max: 5 })
       .nullable()
       .optional(),
+    first_response_at: timestamp("First reply from support; empty while unanswered.").nullable().optional(),
+    escalated_at: timestamp("When the ticket was escalated (to engineering or management); empty if never.")
+      .nullable()
+      .optional(),
+    is_escalated: bool("Escalated at some point, for help desks that record a flag but no time (counted from opened_at).")
+      .nullable()
+      .optional(),
   }),
-  rules: [{ column: "closed_at", predicate: "closed_at >= opened_at", expected: "on or after opened_at" }],
+  rules: [
+    { column: "closed_at", predicate: "closed_at >= opened_at", expected: "on or after opened_at" },
+    { column: "first_response_at", predicate: "first_response_at >= opened_at", expected: "on or after opened_at" },
+    { column: "escalated_at", predicate: "escalated_at >= opened_at", expected: "on or after opened_at" },
+    {
+      column: "is_escalated",
+      predicate: "is_escalated or escalated_at is null",
+      expected: "true (or empty) when escalated_at is set",
+    },
+  ],
 };
 
 const surveyResponses: TableContract = {
@@ -328,7 +354,7 @@ const subscriptionChanges: TableContract = {
     change_id: id("Change identifier."),
     account_id: ref("accounts.account_id", "Account."),
     changed_at: timestamp("When the change took effect."),
-    kind: oneOf(CHANGE_KINDS, "Kind of change."),
+    kind: oneOf(CHANGE_KINDS, "Kind of change; churn (the customer left, seats and ARR usually 0) and reactivation (it came back) mark churn episodes."),
     seats: int("Seats after the change.", { min: 0 }),
     plan: text("Plan after the change."),
     arr: num("ARR after the change.", { min: 0 }),
@@ -358,6 +384,45 @@ const interventions: TableContract = {
   rules: [{ column: "completed_at", predicate: "completed_at >= started_at", expected: "on or after started_at" }],
 };
 
+const churnEvents: TableContract = {
+  name: "churn_events",
+  source: "crm",
+  description:
+    "Every time a customer left, and when it came back: a returning customer is scored again and the backtest labels each churn. An account with rows here takes its churn episodes from them; else from subscription_changes of kind churn and reactivation; else accounts.churned_at is its one churn.",
+  grain: "one row per churn episode",
+  presence: "optional",
+  key: ["account_id", "churned_at"],
+  columns: z.object({
+    account_id: ref("accounts.account_id", "Account that left."),
+    churned_at: timestamp("When the customer left."),
+    reactivated_at: timestamp("When it became a customer again; empty if it has not (yet).").nullable().optional(),
+    reason: text("Why it left, as recorded.").nullable().optional(),
+  }),
+  rules: [
+    { column: "reactivated_at", predicate: "reactivated_at > churned_at", expected: "after churned_at" },
+    {
+      column: "churned_at",
+      // Correlated on the row's own columns: inner names are renamed so that account_id,
+      // churned_at and reactivated_at below refer to the row being checked.
+      predicate: `not exists (
+        select 1 from (select account_id as other_account, churned_at as other_churned from stg_churn_events) as other
+        where other_account = account_id and other_churned > churned_at
+          and (reactivated_at is null or other_churned < reactivated_at))`,
+      expected: "no later churn of the account before this one's reactivated_at (an account cannot leave while it is gone)",
+    },
+  ],
+  warnings: [
+    {
+      message: "accounts whose churned_at matches none of their churn_events (churn_events is used)",
+      query: `select a.account_id as offender from stg_accounts a
+              where a.churned_at is not null
+                and exists (select 1 from stg_churn_events e where e.account_id = a.account_id)
+                and not exists (select 1 from stg_churn_events e where e.account_id = a.account_id
+                                and cast(e.churned_at as date) = cast(a.churned_at as date))`,
+    },
+  ],
+};
+
 /** Every table of the contract, parents before children (foreign keys point backwards). */
 export const TABLES: readonly TableContract[] = [
   accounts,
@@ -375,6 +440,7 @@ export const TABLES: readonly TableContract[] = [
   externalRiskEvents,
   subscriptionChanges,
   interventions,
+  churnEvents,
 ];
 
 /** Tables of which at least one must be present. */

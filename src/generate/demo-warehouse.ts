@@ -17,8 +17,10 @@ import { buildAnswers, churnFigures } from "./answers.ts";
 import { buildFitAssessments } from "./assessments.ts";
 import { buildContacts } from "./contacts.ts";
 import { buildCrmTables } from "./crm.ts";
-import { copyTo, CSV_TABLES, writeContractCsv } from "./files.ts";
+import { contractSelectList, copyTo, CSV_TABLES, writeContractCsv } from "./files.ts";
 import { buildOnboarding } from "./onboarding.ts";
+import { buildProfileBook, PROFILE_EVENTS_QUERY } from "./profile-book.ts";
+import { profileOf, type Profile } from "./profiles.ts";
 import { planGeneration, type GenerateOptions, type GenerateSummary, type GenerationPlan } from "./options.ts";
 import { stageDirectory } from "./output-dir.ts";
 import { prepareRandomness } from "./random.ts";
@@ -44,14 +46,18 @@ export async function generateDemoWarehouse(options: GenerateOptions): Promise<G
   const started = performance.now();
   const staged = await stageDirectory(plan.outDir);
   try {
-    const result = await withDatabase((db) => generateInto(db, plan, staged.workDir, staged.spillDir), {
+    const profile = profileOf(plan.profile);
+    const result = await withDatabase(
+      (db) => (profile ? generateProfileInto(db, plan, profile, staged.workDir) : generateInto(db, plan, staged.workDir, staged.spillDir)),
+      {
       memoryLimit: plan.memoryLimit,
-      tempDirectory: process.env.HEALTH_DUCKDB_TEMP_DIR ?? staged.spillDir,
-    });
+        tempDirectory: process.env.HEALTH_DUCKDB_TEMP_DIR ?? staged.spillDir,
+      },
+    );
     await staged.commit();
     const seconds = Math.round((performance.now() - started) / 10) / 100;
     plan.onProgress(
-      `demo warehouse: ${result.accounts} accounts, ${result.usageEvents} usage events, ` +
+      `${profile ? `${profile.id} profile` : "demo"} warehouse: ${result.accounts} accounts, ${result.usageEvents} usage events, ` +
         `${result.churned} churned (${(result.annualChurnRate * 100).toFixed(1)}% a year) in ${seconds}s -> ${plan.outDir}`,
     );
     return { ...result, seconds };
@@ -129,6 +135,84 @@ async function generateInto(
       end_date: plan.endDate,
       events_per_account: plan.eventsPerAccount,
     },
+    history: { start_date: plan.startDate, end_date: plan.endDate, exported_at: plan.exportedAt },
+    accounts: plan.accounts,
+    contacts: rowCounts.contacts ?? 0,
+    usage_events: usageEvents,
+    churned: churn.churned,
+    active_account_years: round(churn.accountYears, 1),
+    annual_churn_rate: round(churn.annualChurnRate, 4),
+    scenarios: churn.byScenario,
+    rows: Object.fromEntries(Object.entries(rowCounts).sort(([a], [b]) => a.localeCompare(b))),
+  };
+  await writeFile(path.join(answersDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  files.push("_answers/summary.json");
+
+  return {
+    accounts: plan.accounts,
+    contacts: summary.contacts,
+    usageEvents,
+    churned: churn.churned,
+    annualChurnRate: churn.annualChurnRate,
+    files,
+  };
+}
+
+/**
+ * A profile book (profiles.ts, profile-book.ts): the demo's account base, the profile's own behaviour
+ * and churn, and only the tables the profile lists besides the required ones.
+ */
+async function generateProfileInto(
+  db: Database,
+  plan: GenerationPlan,
+  profile: Profile,
+  dir: string,
+): Promise<Omit<GenerateSummary, "seconds">> {
+  const step = stepTimer(plan.onProgress);
+  await prepareRandomness(db, plan);
+  await loadVocabulary(db);
+  await step(`${profile.id} profile: accounts, people, behaviour and churn`, async () => {
+    await buildAccountBase(db);
+    await buildProfileBook(db, profile);
+  });
+
+  const rowCounts: Record<string, number> = {};
+  const files: string[] = [];
+  const tables = new Set<string>(["accounts", "contacts", ...profile.tables]);
+  await step("CSV exports", async () => {
+    const written = [...CSV_TABLES, { table: "churn_events", orderBy: "account_id, churned_at" }];
+    for (const { table, orderBy } of written.filter((t) => tables.has(t.table))) {
+      const { file, rows } = await writeContractCsv(db, dir, table, orderBy);
+      rowCounts[table] = rows;
+      files.push(file);
+    }
+  });
+  const usageEvents = await step("usage events", () =>
+    copyTo(
+      db,
+      `select ${contractSelectList("usage_events")} from (${PROFILE_EVENTS_QUERY})`,
+      path.join(dir, "usage_events.parquet"),
+      "format parquet, compression zstd",
+    ),
+  );
+  rowCounts.usage_events = usageEvents;
+  files.push("usage_events.parquet");
+
+  await writeFile(path.join(dir, "export.json"), `${JSON.stringify({ exported_at: plan.exportedAt }, null, 2)}\n`);
+  files.push("export.json");
+
+  const answersDir = path.join(dir, "_answers");
+  await mkdir(answersDir);
+  await copyTo(db, "select * from out_scenarios order by account_id", path.join(answersDir, "scenarios.csv"), "format csv, header");
+  files.push("_answers/scenarios.csv");
+
+  const churn = await churnFigures(db);
+  const summary = {
+    profile: profile.id,
+    description: profile.description,
+    churn_driver: profile.driver,
+    seed: plan.seed,
+    options: { accounts: plan.accounts, weeks: plan.weeks, end_date: plan.endDate, events_per_account: plan.eventsPerAccount },
     history: { start_date: plan.startDate, end_date: plan.endDate, exported_at: plan.exportedAt },
     accounts: plan.accounts,
     contacts: rowCounts.contacts ?? 0,

@@ -24,9 +24,14 @@ export const CSV_TABLES: readonly { table: string; orderBy: string }[] = [
   { table: "subscription_changes", orderBy: "change_id" },
 ];
 
-/** `select` list casting each contract column of `table` to its SQL type, in contract order. */
-export function contractSelectList(table: string): string {
+/**
+ * `select` list casting each contract column of `table` to its SQL type, in contract order. With
+ * `available`, a column the contract lets a file omit is left out when the source lacks it (as a
+ * real export would), so adding an optional column to the contract changes no generated file.
+ */
+export function contractSelectList(table: string, available?: ReadonlySet<string>): string {
   return columnsOf(tableContract(table))
+    .filter((c) => !available || !c.optional || available.has(c.name))
     .map((c) => `cast(${ident(c.name)} as ${SQL_TYPES[c.type]}) as ${ident(c.name)}`)
     .join(", ");
 }
@@ -39,9 +44,11 @@ export async function writeContractCsv(
   orderBy: string,
 ): Promise<{ file: string; rows: number }> {
   const file = `${table}.csv`;
+  const source = await db.all<{ column_name: string }>(`describe ${ident(`out_${table}`)}`);
+  const available = new Set(source.map((c) => c.column_name));
   const rows = await copyTo(
     db,
-    `select ${contractSelectList(table)} from ${ident(`out_${table}`)} order by ${orderBy}`,
+    `select ${contractSelectList(table, available)} from ${ident(`out_${table}`)} order by ${orderBy}`,
     path.join(dir, file),
     "format csv, header",
   );

@@ -5,6 +5,7 @@
 import path from "node:path";
 import { z } from "zod";
 import { UsageError } from "../errors.ts";
+import { PROFILE_IDS } from "./profiles.ts";
 
 /** What the caller may ask for; every field but `outDir` has a default. */
 export interface GenerateOptions {
@@ -23,6 +24,8 @@ export interface GenerateOptions {
    * active day only, never who is active, so below about 3 000 the floor of one event per active day dominates.
    */
   eventsPerAccount?: number;
+  /** Which book to write: `demo` (default) or one of `PROFILES` (see profiles.ts). */
+  profile?: string;
   /** DuckDB memory limit such as "4GB"; DuckDB spills beyond it. Defaults to HEALTH_DUCKDB_MEMORY_LIMIT or DuckDB's own. */
   memoryLimit?: string;
   /** Receives one line per step, for logs. */
@@ -52,6 +55,8 @@ export const DEFAULTS = {
 
 /** Options after validation, with the calendar worked out. Dates are `YYYY-MM-DD`, instants ISO 8601 UTC. */
 export interface GenerationPlan {
+  /** `demo` or a profile id. */
+  profile: string;
   accounts: number;
   seed: number;
   weeks: number;
@@ -84,6 +89,10 @@ const optionsSchema = z.object({
   endDate: isoDay.default(DEFAULTS.endDate),
   weeks: z.int().min(8).max(520).default(DEFAULTS.weeks),
   eventsPerAccount: z.number().positive().max(1_000_000).default(DEFAULTS.eventsPerAccount),
+  profile: z
+    .string()
+    .refine((p) => PROFILE_IDS.includes(p), { message: `expected one of ${PROFILE_IDS.join(", ")}` })
+    .default("demo"),
   memoryLimit: z
     .string()
     .regex(/^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$/i, 'expected a size such as "4GB"')
@@ -103,6 +112,7 @@ export function planGeneration(options: GenerateOptions): GenerationPlan {
   const end = Date.parse(`${o.endDate}T00:00:00Z`);
   const start = end - (o.weeks * 7 - 1) * DAY_MS;
   return {
+    profile: o.profile,
     accounts: o.accounts,
     seed: o.seed,
     weeks: o.weeks,

@@ -5,7 +5,7 @@
  * maps to a 0-100 score; what a measure means and its window live here.
  */
 
-export type MeasureUnit = "share" | "ratio" | "change" | "days" | "count" | "nps" | "points" | "score" | "flag";
+export type MeasureUnit = "share" | "ratio" | "change" | "days" | "hours" | "count" | "nps" | "points" | "score" | "flag";
 
 export interface MeasureDefinition {
   id: string;
@@ -109,10 +109,13 @@ export const MEASURES: readonly MeasureDefinition[] = [
   { id: "implementation_readiness", label: "Implementation readiness", description: "Latest assessment's readiness, 1-5.", unit: "points", family: "fit", requires: ["fit_assessments"], higherIsBetter: true },
 
   // Technical issues
-  { id: "open_bugs_weighted", label: "Open bugs (severity-weighted)", description: "Open bug and incident tickets weighted P0 10, P1 4, P2 1, P3 0.25.", unit: "points", family: "technical", requires: ["support_tickets"], higherIsBetter: false, zeroIsValue: true },
+  { id: "open_bugs_weighted", label: "Open bugs (severity-weighted)", description: "Open bug and incident tickets weighted P0 10, P1 4, P2 1, P3 0.25; no data until the book records ticket kinds.", unit: "points", family: "technical", requires: ["support_tickets"], higherIsBetter: false, zeroIsValue: true },
   { id: "p0_last_30d", label: "P0 tickets (30 days)", description: "P0 tickets opened in the last 30 days.", unit: "count", family: "technical", requires: ["support_tickets"], higherIsBetter: false, zeroIsValue: true },
   { id: "resolution_days_90d", label: "Time to resolve (90 days)", description: "Median days to close tickets closed in the last 90 days.", unit: "days", family: "technical", requires: ["support_tickets"], higherIsBetter: false },
   { id: "ticket_volume_trend_8w", label: "Ticket volume trend (8 weeks)", description: "Tickets opened in the last 8 weeks against the 8 before, as a change.", unit: "change", family: "technical", requires: ["support_tickets"], higherIsBetter: false },
+  { id: "escalated_tickets_90d", label: "Escalated tickets (90 days)", description: "Tickets escalated in the last 90 days; no data until the book records escalations (escalated_at or is_escalated).", unit: "count", family: "technical", requires: ["support_tickets"], higherIsBetter: false, zeroIsValue: true },
+  { id: "escalation_share_90d", label: "Escalation share (90 days)", description: "Share of the tickets opened in the last 90 days that were escalated; no data until the book records escalations.", unit: "share", family: "technical", requires: ["support_tickets"], higherIsBetter: false, zeroIsValue: true },
+  { id: "first_response_hours_90d", label: "Hours to first response (90 days)", description: "Median hours from opening to first response of tickets opened in the last 90 days (an unanswered ticket counts its wait so far); no data until the book records first responses.", unit: "hours", family: "technical", requires: ["support_tickets"], higherIsBetter: false },
 
   // Feature requests
   { id: "open_critical_requests", label: "Open critical requests", description: "Open feature requests of critical (1) or high (0.5) priority.", unit: "count", family: "requests", requires: ["feature_requests"], higherIsBetter: false, zeroIsValue: true },

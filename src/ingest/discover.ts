@@ -113,11 +113,12 @@ export async function discover(db: Database, dataDir: string, now: Date = new Da
       });
     }
   }
-  // A foreign key into an absent table could never be satisfied: say so once, by table.
+  // A required foreign key into an absent table could never be satisfied: say so once, by table.
+  // One that may be empty (usage without contacts) is checked row by row later: a value is an orphan.
   for (const { table } of tables.values()) {
     for (const column of columnsOf(table)) {
       const target = column.references?.table;
-      if (target && !tables.has(target) && !problems.some((p) => p.table === target)) {
+      if (target && column.required && !tables.has(target) && !problems.some((p) => p.table === target)) {
         problems.push({
           level: "error",
           rule: "missing_table",

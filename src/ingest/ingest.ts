@@ -84,6 +84,12 @@ export async function ingest(db: Database, dataDir: string, options: IngestOptio
   failOnErrors(referenceProblems);
 
   await materialiseSmallTables(db, discovery);
+  // Book-wide facts the per-account models read, built before any account batch narrows the
+  // staged tables: churn episodes (the spine and the backtest labels) and which optional ticket
+  // columns the help desk records.
+  for (const model of ["int_churn_episodes", "int_ticket_recording"]) {
+    await db.run(`create or replace table ${model} as ${sqlFile(`intermediate/${model}.sql`)}`);
+  }
   warnings.push(...(await softChecks(db, discovery)));
   const tables = await summarise(db, discovery, facts);
   failOnErrors(exportDateProblems(discovery, tables));

@@ -13,6 +13,7 @@ describe("planGeneration", () => {
       endDate: "2026-11-15",
       exportedAt: "2026-11-16T00:00:00Z",
       eventScale: 1,
+      profile: "demo",
       outDir: path.resolve("out/demo"),
     });
   });
@@ -34,6 +35,7 @@ describe("planGeneration", () => {
     [{ seed: -1 }, "seed"],
     [{ eventsPerAccount: 0 }, "eventsPerAccount"],
     [{ memoryLimit: "lots" }, "memoryLimit"],
+    [{ profile: "dense" }, "profile: expected one of demo, sparse"],
   ])("rejects %j", (bad, message) => {
     expect(() => planGeneration({ outDir: "x", ...bad })).toThrow(message);
   });

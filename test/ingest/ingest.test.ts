@@ -41,7 +41,7 @@ describe("ingest of a valid warehouse", () => {
     });
     expect(result.staged).toEqual({ n: 3, arr: 34800 });
     expect(result.weekly?.events).toBe(tinyWarehouse().usage_events!.length);
-    expect(result.present.map((p) => p.table_name)).toEqual(["usage_daily"]);
+    expect(result.present.map((p) => p.table_name)).toEqual(["usage_daily", "churn_events"]);
     expect(result.r.exportedAt.toISOString()).toBe("2025-07-07T00:00:00.000Z");
     expect(result.r.tables.find((t) => t.table === "usage_events")).toMatchObject({ present: true, rows: 25, format: "csv" });
     const idle = result.r.warnings.find((w) => w.table === "contacts");
@@ -109,9 +109,9 @@ describe("each bad input is refused with file, column and rows", () => {
   });
 
   it("null in a required field", async () => {
-    const dir = warehouse((t) => (t.contacts![3]!.role = null));
+    const dir = warehouse((t) => (t.contacts![3]!.joined_at = null));
     const [problem] = await errorsOf(dir);
-    expect(problem).toMatchObject({ rule: "null_value", column: "role", rows: [4], keys: ["C4"] });
+    expect(problem).toMatchObject({ rule: "null_value", column: "joined_at", rows: [4], keys: ["C4"] });
   });
 
   it("duplicate key", async () => {

@@ -24,9 +24,10 @@ weeks as (
     select account_id, week_start, week_number, segment, arr from int_account_weeks
 ),
 
--- where a week's churn comes from: one churned_at per account (null = never churned)
+-- churn episodes: a week is labelled with the account's next churn after its as_of, so a customer
+-- that left, came back and left again is labelled for each episode
 churns as (
-    select account_id, churned_at from stg_accounts
+    select account_id, churned_at from int_churn_episodes
 ),
 
 exported as (
@@ -68,7 +69,8 @@ labelled as (
             else coalesce(c.churned_at < s.as_of + to_days($horizon_days), false)
         end                                                             as label
     from scored as s
-    join churns as c using (account_id)
+    -- the account's next churn after the week's as_of (none = no churn to come)
+    asof left join churns as c on c.account_id = s.account_id and s.as_of <= c.churned_at
     cross join exported as e
 ),
 

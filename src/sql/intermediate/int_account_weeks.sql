@@ -1,5 +1,6 @@
 -- int_account_weeks: one row per account per scored week while it was a customer: the contract had
--- started by the week's end and the account had not churned before as_of. Seats, plan and ARR are
+-- started by the week's end and as_of falls in none of its churn episodes (int_churn_episodes: gone
+-- from churned_at until reactivated_at, so a customer that returns is scored again). Seats, plan and ARR are
 -- as of that moment (subscription history), falling back to today's values without history.
 -- has_person_usage is false once the account has used the product but none of that use so far
 -- names a contact (account-level usage): its per-person measures then have no data, not 0.
@@ -25,7 +26,12 @@ spine as (
     from accounts as a
     join int_calendar as c
         on a.contract_start_date < c.week_start + 7
-       and (a.churned_at is null or a.churned_at >= c.as_of)
+    where not exists (
+        select 1 from int_churn_episodes as e
+        where e.account_id = a.account_id
+          and e.churned_at < c.as_of
+          and (e.reactivated_at is null or e.reactivated_at >= c.as_of)
+    )
 ),
 
 with_subscription as (
