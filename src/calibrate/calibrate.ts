@@ -431,7 +431,7 @@ export class CalibrationError extends InputError {
   override name = "CalibrationError";
 }
 
-/** Catalogue measures whose tables the book has, each in the category that will hold it. */
+/** Catalogue measures whose tables the book has (net-of-book ones aside), each in the category that will hold it. */
 export function candidateMeasures(formula: LoadedFormula, present: ReadonlySet<string>): Candidate[] {
   const categoryOf = new Map<string, string>();
   for (const c of formula.formula.categories) for (const m of c.measures) categoryOf.set(m.measure, c.id);
@@ -442,7 +442,9 @@ export function candidateMeasures(formula: LoadedFormula, present: ReadonlySet<s
     const best = [...counts].sort((a, b) => b[1] - a[1])[0];
     if (best) familyCategory.set(family, best[0]);
   }
-  return MEASURES.filter((m) => measureHasTables(m, present))
+  // net-of-book measures are no column of a family model (the engine derives them from their base
+  // at scoring); calibrate bins the base's own values, so they are not candidates
+  return MEASURES.filter((m) => measureHasTables(m, present) && m.netOf === undefined)
     .map((def) => ({ def, category: categoryOf.get(def.id) ?? familyCategory.get(def.family) ?? "" }))
     .filter((c) => c.category !== "");
 }
