@@ -12,7 +12,7 @@
 import * as Plot from "@observablehq/plot";
 import type { Size } from "./portfolio-charts.js";
 // a type only (erased in the browser build): the AUC of one category's or measure's score alone
-import type { SignalAuc as Signal } from "../../src/backtest/backtest.ts";
+import type { AlertPrecision, SignalAuc as Signal } from "../../src/backtest/backtest.ts";
 
 interface Flag { tiers: string[]; flagged: number; precision: number | null; recall: number | null }
 interface Shares { share_flagged: number | null; share_flagged_4w: number | null; share_flagged_6w: number | null }
@@ -47,15 +47,7 @@ export interface BacktestScope {
 }
 
 /** The parts of backtest.json the site shows. */
-export interface AlertKind {
-  kind: string | null;
-  alerts: number;
-  labelled: number;
-  followed_by_churn: number;
-  precision: number | null;
-  lift: number | null;
-  alerts_per_account_year: number | null;
-}
+export type AlertKind = AlertPrecision;
 
 export interface BacktestReport {
   horizon: string;

@@ -113,49 +113,7 @@ async function generateInto(
   rowCounts.usage_events = usageEvents;
   files.push("usage_events.parquet");
 
-  await writeFile(path.join(dir, "export.json"), `${JSON.stringify({ exported_at: plan.exportedAt }, null, 2)}\n`);
-  files.push("export.json");
-
-  const answersDir = path.join(dir, "_answers");
-  await mkdir(answersDir);
-  await copyTo(
-    db,
-    "select * from out_scenarios order by account_id",
-    path.join(answersDir, "scenarios.csv"),
-    "format csv, header",
-  );
-  files.push("_answers/scenarios.csv");
-
-  const churn = await churnFigures(db);
-  const summary = {
-    seed: plan.seed,
-    options: {
-      accounts: plan.accounts,
-      weeks: plan.weeks,
-      end_date: plan.endDate,
-      events_per_account: plan.eventsPerAccount,
-    },
-    history: { start_date: plan.startDate, end_date: plan.endDate, exported_at: plan.exportedAt },
-    accounts: plan.accounts,
-    contacts: rowCounts.contacts ?? 0,
-    usage_events: usageEvents,
-    churned: churn.churned,
-    active_account_years: round(churn.accountYears, 1),
-    annual_churn_rate: round(churn.annualChurnRate, 4),
-    scenarios: churn.byScenario,
-    rows: Object.fromEntries(Object.entries(rowCounts).sort(([a], [b]) => a.localeCompare(b))),
-  };
-  await writeFile(path.join(answersDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
-  files.push("_answers/summary.json");
-
-  return {
-    accounts: plan.accounts,
-    contacts: summary.contacts,
-    usageEvents,
-    churned: churn.churned,
-    annualChurnRate: churn.annualChurnRate,
-    files,
-  };
+  return writeExportDateAndAnswers(db, plan, dir, files, rowCounts, usageEvents, {});
 }
 
 /**
@@ -198,6 +156,26 @@ async function generateProfileInto(
   rowCounts.usage_events = usageEvents;
   files.push("usage_events.parquet");
 
+  return writeExportDateAndAnswers(db, plan, dir, files, rowCounts, usageEvents, {
+    profile: profile.id,
+    description: profile.description,
+    churn_driver: profile.driver,
+  });
+}
+
+/**
+ * The files every book ends with, demo or profile: export.json, the planted scenarios and the
+ * summary of what was generated (`lead`: fields that name the book, written first).
+ */
+async function writeExportDateAndAnswers(
+  db: Database,
+  plan: GenerationPlan,
+  dir: string,
+  files: string[],
+  rowCounts: Record<string, number>,
+  usageEvents: number,
+  lead: Record<string, string>,
+): Promise<Omit<GenerateSummary, "seconds">> {
   await writeFile(path.join(dir, "export.json"), `${JSON.stringify({ exported_at: plan.exportedAt }, null, 2)}\n`);
   files.push("export.json");
 
@@ -208,9 +186,7 @@ async function generateProfileInto(
 
   const churn = await churnFigures(db);
   const summary = {
-    profile: profile.id,
-    description: profile.description,
-    churn_driver: profile.driver,
+    ...lead,
     seed: plan.seed,
     options: { accounts: plan.accounts, weeks: plan.weeks, end_date: plan.endDate, events_per_account: plan.eventsPerAccount },
     history: { start_date: plan.startDate, end_date: plan.endDate, exported_at: plan.exportedAt },

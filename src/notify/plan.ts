@@ -5,31 +5,17 @@
  */
 import { createHash } from "node:crypto";
 import path from "node:path";
+import type { AlertRecord } from "../alerts/alerts.ts";
 import { literal, withDatabase } from "../db/duckdb.ts";
 import { InputError } from "../errors.ts";
 import { SEVERITIES, WEEKDAYS, type Destination, type LoadedNotifyConfig, type Route } from "./config.ts";
 import { pairKey, type LedgerState } from "./ledger.ts";
 
 /** The alert fields a message carries (read from alerts.parquet in --out). */
-export interface NotifyAlert {
-  alert_id: string;
-  account_id: string;
-  account_name: string;
-  kind: string;
-  severity: "high" | "medium" | "low";
-  raised_week_end: string;
-  is_open: boolean;
-  reason: string;
-  drivers: string[];
-  playbook: string;
-  score: number | null;
-  tier: string | null;
-  arr: number;
-  renewal_date: string;
-  days_to_renewal: number;
-  csm_owner: string | null;
-  last_seen_week_end: string;
-}
+export type NotifyAlert = Pick<
+  AlertRecord,
+  "alert_id" | "account_id" | "account_name" | "kind" | "severity" | "raised_week_end" | "is_open" | "reason" | "drivers" | "playbook" | "score" | "tier" | "arr" | "renewal_date" | "days_to_renewal" | "csm_owner" | "last_seen_week_end"
+>;
 
 export interface Message {
   /** Idempotency key: per (alert, destination) for an immediate message, per digest content for a weekly one. */
