@@ -13,7 +13,7 @@ import { withDatabase, type Database } from "../../src/db/duckdb.ts";
 import { createBacktestWeeks } from "../../src/backtest/backtest.ts";
 import { ingest } from "../../src/ingest/ingest.ts";
 import { ValidationError, type Problem } from "../../src/ingest/problems.ts";
-import { scoreDir } from "../helpers/health.ts";
+import { defaultFormulaInput, formulaFrom, scoreDir } from "../helpers/health.ts";
 import { mondayOf, R_BACK, R_CHURNED, REAL_EXPORT, realExportWarehouse } from "../helpers/real-export-warehouse.ts";
 import { tempDir, tinyWarehouse, writeCsvWarehouse, type Tables } from "../helpers/warehouse.ts";
 
@@ -88,6 +88,49 @@ describe("a book with a reactivated customer, tickets without a kind and account
          where measure_id in (${TICKET_COLUMN_MEASURES.map((m) => `'${m}'`).join(", ")}) and raw_value is not null`,
       );
       expect(inFormula).toEqual({ n: 0, zeros: 0 });
+    } finally {
+      scored.close();
+    }
+  });
+
+  it("after scoring, every measure without data in this book has no row at all (never a 0), and measures_without_data names it with why", async () => {
+    // the default formula, with the technical category reading the optional ticket columns too
+    const input = defaultFormulaInput();
+    const technical = input.categories.find((c) => c.id === "technical")!;
+    technical.measures = [
+      { measure: "open_bugs_weighted", weight: 25, score: { points: [[0, 100], [4, 50], [10, 0]] } },
+      { measure: "p0_last_30d", weight: 25, score: { points: [[0, 100], [1, 40], [3, 0]] } },
+      { measure: "escalated_tickets_90d", weight: 20, score: { points: [[0, 100], [2, 0]] } },
+      { measure: "escalation_share_90d", weight: 15, score: { points: [[0, 100], [0.5, 0]] } },
+      { measure: "first_response_hours_90d", weight: 15, score: { points: [[4, 100], [48, 0]] } },
+    ];
+    const scored = await scoreDir(book(realExportWarehouse()), formulaFrom(input));
+    try {
+      const reasons = Object.fromEntries(scored.run.measuresWithoutData.map((m) => [m.measure, m.reason]));
+      // no contacts file: the measures about people have no data, by table or per person
+      for (const m of ["champion_present", "sponsor_present", "key_contacts", "key_contacts_lost_90d"]) expect(reasons[m], m).toBe("needs contacts, absent from the data");
+      for (const m of ["licence_utilisation", "user_health_avg", "champion_inactive_days", "sponsor_inactive_days", "active_users_trend_8w_net"]) {
+        expect(reasons[m], m).toMatch(/usage names no contact \(account-level usage\), and this measure is per person/);
+      }
+      // tickets without a kind, an escalation or a first response: no data, said by column
+      expect(reasons.open_bugs_weighted).toBe("no ticket of the book records a kind (support_tickets.kind)");
+      expect(reasons.escalated_tickets_90d).toBe("no ticket of the book records an escalation (support_tickets.escalated_at or is_escalated)");
+      expect(reasons.escalation_share_90d).toBe(reasons.escalated_tickets_90d);
+      expect(reasons.first_response_hours_90d).toBe("no ticket of the book records a first response (support_tickets.first_response_at)");
+      // every measure of the formula has rows in the scores exactly when it has data
+      const withRows = async (table: string) =>
+        (await scored.db.all<{ measure_id: string }>(`select distinct measure_id from ${table} order by measure_id`)).map((r) => r.measure_id);
+      const formulaMeasures = input.categories.flatMap((c) => c.measures.map((m) => m.measure)).sort();
+      const withData = formulaMeasures.filter((m) => !(m in reasons));
+      expect(await withRows("int_measure_scores")).toEqual(withData);
+      expect(await withRows("account_measures_weekly")).toEqual(withData);
+      expect(Object.keys(reasons).every((m) => formulaMeasures.includes(m))).toBe(true);
+      // the only raw 0 left is a count of events the book does record: no P0 (severity is exported)
+      const zeros = await scored.db.all<{ measure_id: string }>(
+        "select distinct measure_id from account_measures_weekly where raw_value = 0 or score = 0 order by measure_id",
+      );
+      expect(zeros.map((r) => r.measure_id)).toEqual(["p0_last_30d"]);
+      expect(scored.run.warnings.filter((w) => w.includes("key_contacts_lost_90d"))).toHaveLength(1);
     } finally {
       scored.close();
     }
