@@ -9,7 +9,7 @@
  */
 import path from "node:path";
 import { ident, type Database } from "../db/duckdb.ts";
-import type { LoadedFormula } from "../formula/load.ts";
+import type { HealthRun, MeasureWithoutData } from "../health/engine.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import { render, sqlFile } from "../sql/files.ts";
 import { fullMetrics, tierFlags, type FullMetrics } from "./metrics.ts";
@@ -108,14 +108,21 @@ export type BacktestReport = {
   segments: (ScopeReport & { segment: string })[];
   /** AUC of each category and measure score on its own: where the signal is. */
   signals: SignalAuc[];
+  /** The formula's measures with no usable data in this book, and why (the engine's run: health_summary.json too). */
+  measures_without_data: MeasureWithoutData[];
   definitions: Record<string, string>;
 };
 
 const ALL = "all";
 const SEGMENT = "segment:";
 
-/** Creates backtest_weeks and lead_windows for the scored warehouse in `db` and returns the report. */
-export async function buildBacktest(db: Database, formula: LoadedFormula, options: BacktestOptions): Promise<BacktestReport> {
+/** Creates backtest_weeks and lead_windows for the scored warehouse in `db` (scored by `health`) and returns the report. */
+export async function buildBacktest(
+  db: Database,
+  health: Pick<HealthRun, "formula" | "measuresWithoutData">,
+  options: BacktestOptions,
+): Promise<BacktestReport> {
+  const formula = health.formula;
   const tierIds = formula.formula.tiers.map((t) => t.id);
   const flags = tierFlags(tierIds);
   const hasAlerts = await tableExists(db, "alerts");
@@ -194,6 +201,7 @@ export async function buildBacktest(db: Database, formula: LoadedFormula, option
     overall: scopeReport(ALL),
     segments: segments.filter((s) => metrics.has(SEGMENT + s)).map((segment) => ({ segment, ...scopeReport(SEGMENT + segment) })),
     signals,
+    measures_without_data: health.measuresWithoutData,
     definitions: definitions(options, tierIds),
   };
 };

@@ -213,6 +213,24 @@ export async function measuresWithoutData(
   return out;
 }
 
+/**
+ * The formula's measures that can have no data in this book, known before any score: a table
+ * absent or an optional ticket column never recorded (measureDataGap). What only the values show
+ * (no account with a value, one value across the book) needs the engine: measuresWithoutData.
+ */
+export function measuresWithoutDataBeforeScoring(
+  formula: LoadedFormula,
+  present: ReadonlySet<string>,
+  recorded: TicketColumnsRecorded,
+): MeasureWithoutData[] {
+  return formula.formula.categories.flatMap((category) =>
+    category.measures.flatMap((use) => {
+      const reason = measureDataGap(measureById(use.measure)!, present, recorded);
+      return reason ? [{ measure: use.measure, category: category.id, reason }] : [];
+    }),
+  );
+}
+
 /** Why a measure's computed values give it no data: none at all, or one value across the book. */
 function valuesGap(measure: MeasureDefinition, row: { n: number; lo: number | null; hi: number | null } | undefined, accountLevelUsage: boolean): string | undefined {
   if (!row || row.n === 0) {
