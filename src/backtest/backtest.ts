@@ -9,7 +9,7 @@
  */
 import path from "node:path";
 import { ident, type Database } from "../db/duckdb.ts";
-import type { LoadedFormula } from "../formula/load.ts";
+import type { HealthRun, MeasureWithoutData } from "../health/engine.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import { render, sqlFile } from "../sql/files.ts";
 import { fullMetrics, tierFlags, type FullMetrics } from "./metrics.ts";
@@ -108,14 +108,21 @@ export type BacktestReport = {
   segments: (ScopeReport & { segment: string })[];
   /** AUC of each category and measure score on its own: where the signal is. */
   signals: SignalAuc[];
+  /** The formula's measures with no usable data in this book, and why (the engine's run: health_summary.json too). */
+  measures_without_data: MeasureWithoutData[];
   definitions: Record<string, string>;
 };
 
 const ALL = "all";
 const SEGMENT = "segment:";
 
-/** Creates backtest_weeks and lead_windows for the scored warehouse in `db` and returns the report. */
-export async function buildBacktest(db: Database, formula: LoadedFormula, options: BacktestOptions): Promise<BacktestReport> {
+/** Creates backtest_weeks and lead_windows for the scored warehouse in `db` (scored by `health`) and returns the report. */
+export async function buildBacktest(
+  db: Database,
+  health: Pick<HealthRun, "formula" | "measuresWithoutData">,
+  options: BacktestOptions,
+): Promise<BacktestReport> {
+  const formula = health.formula;
   const tierIds = formula.formula.tiers.map((t) => t.id);
   const flags = tierFlags(tierIds);
   const hasAlerts = await tableExists(db, "alerts");
@@ -194,6 +201,7 @@ export async function buildBacktest(db: Database, formula: LoadedFormula, option
     overall: scopeReport(ALL),
     segments: segments.filter((s) => metrics.has(SEGMENT + s)).map((segment) => ({ segment, ...scopeReport(SEGMENT + segment) })),
     signals,
+    measures_without_data: health.measuresWithoutData,
     definitions: definitions(options, tierIds),
   };
 };
@@ -208,7 +216,7 @@ export async function createBacktestWeeks(db: Database, options: Pick<BacktestOp
 }
 
 /**
- * Creates table `name` of warning windows (see lead_times.sql: one per churner, one per survivor's
+ * Creates table `name` of warning windows (see lead_times.sql: one per churn episode, one per survivor's
  * labelled week) of `weeks`, a relation shaped like backtest_weeks (label null when censored);
  * alerts come from the `alerts` table when `hasAlerts`.
  */
@@ -342,8 +350,8 @@ function definitions(options: BacktestOptions, tierIds: readonly string[]): Reco
     lift: "Churn rate of a group of account-weeks divided by the base rate of all labelled account-weeks of the same scope.",
     top_decile_lift: "Churn rate of the tenth of account-weeks with the lowest scores (ties broken by account and week), divided by the base rate; that churn rate is the precision in the top decile.",
     calibration: "Account-weeks by 10-point score band: observed churn rate, mean score, and mean risk percentile (0 = safest week, 1 = riskiest).",
-    lead_time: `For each account that churned within ${h} of a week of the period: whole weeks from the as_of of its first at-risk week within the ${options.lookbackWeeks} weeks before the churn (its warning window) to the churn. Only churns whose whole window is observable count: it starts no earlier than the period's first week and holds no censored week; the others are left out and counted. Accounts not flagged in their window count as misses.`,
-    false_alarm: `Beside each lead-time share: the same flag on accounts that did not churn. Every labelled week of a survivor (an account with no week of the period followed by churn) ends a window of the same ${options.lookbackWeeks} weeks, observable by the same rule; for each such week, the share of survivors flagged in the window ending at its as_of (at least 4 or 6 weeks before its end, for those shares); then the plain mean over the weeks.`,
+    lead_time: `For each churn within ${h} of a week of the period (each departure of a customer that left, came back and left again counts once): whole weeks from the as_of of its first at-risk week within the ${options.lookbackWeeks} weeks before the churn (its warning window) to the churn. Only churns whose whole window is observable count: it starts no earlier than the period's first week and holds no censored week; the others are left out and counted. Accounts not flagged in their window count as misses.`,
+    false_alarm: `Beside each lead-time share: the same flag on accounts that did not churn. Every labelled week of a survivor (a week not followed by a churn of the period: an account that never churned, or its weeks after it came back) ends a window of the same ${options.lookbackWeeks} weeks, observable by the same rule; for each such week, the share of survivors flagged in the window ending at its as_of (at least 4 or 6 weeks before its end, for those shares); then the plain mean over the weeks.`,
     alert_lead_time: `The same with the first alert of any kind raised in the ${options.lookbackWeeks} weeks before the churn (known the Monday after its week).`,
     alert_kinds: `Per alert kind: alerts raised in a week of the period; precision = share of the alerts whose ${h} horizon is observable (the week they were raised in is labelled) followed by churn within it; lift = that precision over the base rate; alerts per account-year = alerts per 52.18 scored account-weeks.`,
     signals: "AUC of each category and measure score alone (pooled), over the labelled account-weeks where it has data; coverage is the share of those weeks with data.",

@@ -129,6 +129,16 @@ function backtestText(r: BacktestReport): string {
         .map((s) => ({ category: s.id, coverage: pct(s.coverage), auc: num(s.auc) })),
       "text",
     ),
+    ...withoutDataLines(r.measures_without_data),
   ];
   return `${lines.join("\n")}`;
+}
+
+/** The formula's measures that had no usable data, and why: their weight went to the others. */
+export function withoutDataLines(measures: readonly { measure: string; category: string; reason: string }[]): string[] {
+  if (measures.length === 0) return ["Every measure of the formula had usable data."];
+  return [
+    `Measures without usable data (${measures.length}; their weight is shared by the others)`,
+    formatRecords(measures.map((m) => ({ measure: m.measure, category: m.category, reason: m.reason })), "text"),
+  ];
 }

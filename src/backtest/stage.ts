@@ -17,7 +17,7 @@ export function backtestStage(options: BacktestOptions = BACKTEST_DEFAULTS, onRe
     async run({ db, scored, batch, log }) {
       let report: BacktestReport;
       try {
-        report = await buildBacktest(db, scored.formula, options);
+        report = await buildBacktest(db, scored.health, options);
       } catch (error) {
         if (!(error instanceof BacktestDataError) || onReport) throw error;
         log.warn(`backtest skipped: ${error.message}`);

@@ -11,7 +11,7 @@ import type { IngestResult } from "../ingest/ingest.ts";
 import { sqlFile } from "../sql/files.ts";
 import { buildInAccountBatches, planAccountBatches, scoringInputs, type AccountBatch } from "./account-batches.ts";
 import { loadFormulaTables } from "./formula-tables.ts";
-import { baseMeasureId, MEASURE_FAMILIES, measureById, measureHasTables, MEASURES } from "./measures.ts";
+import { baseMeasureId, MEASURE_FAMILIES, measureById, measureDataGap, measureHasTables, MEASURES, type MeasureDefinition, type TicketColumnsRecorded } from "./measures.ts";
 
 export interface HealthRun {
   formula: LoadedFormula;
@@ -151,7 +151,7 @@ export async function computeHealth(
   }
   for (const name of TRANSIENT) await db.run(`drop table if exists ${ident(name)}`);
 
-  const withoutData = await measuresWithoutData(db, formula, present);
+  const withoutData = await measuresWithoutData(db, formula, present, ingested.ticketColumns);
   for (const m of withoutData) {
     if (!m.reason.startsWith("needs ")) warnings.push(`measure "${m.measure}" (${m.category}) has no usable data: ${m.reason}; its weight is shared by the others`);
   }
@@ -181,11 +181,16 @@ export async function computeHealth(
 
 /**
  * The formula's measures that had no usable data in any scored week, and why: a table the book
- * does not export, no account with a value (e.g. per-person measures when usage names no
+ * does not export or a ticket column it never records (measureDataGap, known before scoring), no account with a value (e.g. per-person measures when usage names no
  * contact), or one value across every account-week (a role or column the book does not record,
  * e.g. no executive sponsor anywhere). Such a measure has no data; its weight goes to the rest.
  */
-export async function measuresWithoutData(db: Database, formula: LoadedFormula, present: ReadonlySet<string>): Promise<MeasureWithoutData[]> {
+export async function measuresWithoutData(
+  db: Database,
+  formula: LoadedFormula,
+  present: ReadonlySet<string>,
+  recorded: TicketColumnsRecorded,
+): Promise<MeasureWithoutData[]> {
   const rows = await db.all<{ category_id: string; measure_id: string; n: number; lo: number | null; hi: number | null }>(`
     with v as (
         select measure_id, count(*)::integer as n, min(raw_value) as lo, max(raw_value) as hi
@@ -200,18 +205,41 @@ export async function measuresWithoutData(db: Database, formula: LoadedFormula, 
     for (const use of category.measures) {
       const measure = measureById(use.measure)!;
       const row = rows.find((r) => r.category_id === category.id && r.measure_id === use.measure);
-      let reason: string | undefined;
-      if (!measureHasTables(measure, present)) reason = `needs ${measure.requires.join(measure.requiresAny ? " or " : " and ")}, absent from the data`;
-      else if (!row || row.n === 0) {
-        reason =
-          measure.perPerson && (accountLevel?.n ?? 0) > 0
-            ? "no account has a value: the usage names no contact (account-level usage), and this measure is per person"
-            : "no account has a value in any week";
-      } else if (row.lo === row.hi && !(measure.zeroIsValue && row.lo === 0)) reason = `every account-week has the same value (${row.lo}): the book does not record what it tells apart`;
+      // what is known before scoring (health check says it too), else what the values show
+      const reason = measureDataGap(measure, present, recorded) ?? valuesGap(measure, row, (accountLevel?.n ?? 0) > 0);
       if (reason) out.push({ measure: use.measure, category: category.id, reason });
     }
   }
   return out;
+}
+
+/**
+ * The formula's measures that can have no data in this book, known before any score: a table
+ * absent or an optional ticket column never recorded (measureDataGap). What only the values show
+ * (no account with a value, one value across the book) needs the engine: measuresWithoutData.
+ */
+export function measuresWithoutDataBeforeScoring(
+  formula: LoadedFormula,
+  present: ReadonlySet<string>,
+  recorded: TicketColumnsRecorded,
+): MeasureWithoutData[] {
+  return formula.formula.categories.flatMap((category) =>
+    category.measures.flatMap((use) => {
+      const reason = measureDataGap(measureById(use.measure)!, present, recorded);
+      return reason ? [{ measure: use.measure, category: category.id, reason }] : [];
+    }),
+  );
+}
+
+/** Why a measure's computed values give it no data: none at all, or one value across the book. */
+function valuesGap(measure: MeasureDefinition, row: { n: number; lo: number | null; hi: number | null } | undefined, accountLevelUsage: boolean): string | undefined {
+  if (!row || row.n === 0) {
+    return measure.perPerson && accountLevelUsage
+      ? "no account has a value: the usage names no contact (account-level usage), and this measure is per person"
+      : "no account has a value in any week";
+  }
+  if (row.lo === row.hi && !(measure.zeroIsValue && row.lo === 0)) return `every account-week has the same value (${row.lo}): the book does not record what it tells apart`;
+  return undefined;
 }
 
 /** Measures to compute: the formula's, its caps', and the alert trend measure, if their tables are present. */

@@ -37,7 +37,23 @@ export interface MeasureDefinition {
    * contact (account-level usage) has no data for it, rather than 0.
    */
   perPerson?: boolean;
+  /**
+   * An optional support_tickets column the measure reads (see TICKET_COLUMNS): a book whose tickets
+   * never record it has no data for the measure (int_ticket_recording, computed at ingest).
+   */
+  ticketColumn?: TicketColumn;
 }
+
+/**
+ * The optional support_tickets columns some measures read, with the int_ticket_recording column
+ * that says from when the book records them (null = never) and how a reason names them.
+ */
+export const TICKET_COLUMNS = {
+  kinds: { recordedFrom: "kinds_from", names: "a kind (support_tickets.kind)" },
+  escalations: { recordedFrom: "escalations_from", names: "an escalation (support_tickets.escalated_at or is_escalated)" },
+  responses: { recordedFrom: "responses_from", names: "a first response (support_tickets.first_response_at)" },
+} as const;
+export type TicketColumn = keyof typeof TICKET_COLUMNS;
 
 export const MEASURE_FAMILIES = [
   "sentiment",
@@ -62,12 +78,12 @@ export const MEASURES: readonly MeasureDefinition[] = [
   { id: "ces_trailing", label: "Customer effort (6 months)", description: "Mean CES (1 very hard to 7 very easy) over the last 180 days.", unit: "points", family: "sentiment", requires: ["survey_responses"], higherIsBetter: true },
 
   // Stakeholder relationship
-  { id: "champion_present", label: "Champion present", description: "1 when the account has at least one current champion, else 0.", unit: "flag", family: "stakeholders", requires: [], higherIsBetter: true },
+  { id: "champion_present", label: "Champion present", description: "1 when the account has at least one current champion, else 0.", unit: "flag", family: "stakeholders", requires: ["contacts"], higherIsBetter: true },
   { id: "champion_inactive_days", label: "Days since champion active", description: "Days since the most recently active current champion last used the product (since joining if never).", unit: "days", family: "stakeholders", requires: [...USAGE], requiresAny: true, higherIsBetter: false, perPerson: true },
-  { id: "sponsor_present", label: "Executive sponsor present", description: "1 when the account has a current executive sponsor, else 0.", unit: "flag", family: "stakeholders", requires: [], higherIsBetter: true },
+  { id: "sponsor_present", label: "Executive sponsor present", description: "1 when the account has a current executive sponsor, else 0.", unit: "flag", family: "stakeholders", requires: ["contacts"], higherIsBetter: true },
   { id: "sponsor_inactive_days", label: "Days since sponsor active", description: "Days since the most recently active current executive sponsor last used the product.", unit: "days", family: "stakeholders", requires: [...USAGE], requiresAny: true, higherIsBetter: false, perPerson: true },
-  { id: "key_contacts", label: "Key contacts", description: "Current contacts marked as key.", unit: "count", family: "stakeholders", requires: [], higherIsBetter: true },
-  { id: "key_contacts_lost_90d", label: "Key contacts lost (90 days)", description: "Key contacts who left in the last 90 days.", unit: "count", family: "stakeholders", requires: [], higherIsBetter: false, zeroIsValue: true },
+  { id: "key_contacts", label: "Key contacts", description: "Current contacts marked as key.", unit: "count", family: "stakeholders", requires: ["contacts"], higherIsBetter: true },
+  { id: "key_contacts_lost_90d", label: "Key contacts lost (90 days)", description: "Key contacts who left in the last 90 days.", unit: "count", family: "stakeholders", requires: ["contacts"], higherIsBetter: false, zeroIsValue: true },
 
   // Product adoption
   { id: "licence_utilisation", label: "Licence utilisation", description: "Distinct active users in the last 28 days divided by seats as of that week.", unit: "share", family: "adoption", requires: [...USAGE], requiresAny: true, higherIsBetter: true, perPerson: true },
@@ -109,13 +125,13 @@ export const MEASURES: readonly MeasureDefinition[] = [
   { id: "implementation_readiness", label: "Implementation readiness", description: "Latest assessment's readiness, 1-5.", unit: "points", family: "fit", requires: ["fit_assessments"], higherIsBetter: true },
 
   // Technical issues
-  { id: "open_bugs_weighted", label: "Open bugs (severity-weighted)", description: "Open bug and incident tickets weighted P0 10, P1 4, P2 1, P3 0.25; no data until the book records ticket kinds.", unit: "points", family: "technical", requires: ["support_tickets"], higherIsBetter: false, zeroIsValue: true },
+  { id: "open_bugs_weighted", label: "Open bugs (severity-weighted)", description: "Open bug and incident tickets weighted P0 10, P1 4, P2 1, P3 0.25; no data until the book records ticket kinds.", unit: "points", family: "technical", requires: ["support_tickets"], higherIsBetter: false, zeroIsValue: true, ticketColumn: "kinds" },
   { id: "p0_last_30d", label: "P0 tickets (30 days)", description: "P0 tickets opened in the last 30 days.", unit: "count", family: "technical", requires: ["support_tickets"], higherIsBetter: false, zeroIsValue: true },
   { id: "resolution_days_90d", label: "Time to resolve (90 days)", description: "Median days to close tickets closed in the last 90 days.", unit: "days", family: "technical", requires: ["support_tickets"], higherIsBetter: false },
   { id: "ticket_volume_trend_8w", label: "Ticket volume trend (8 weeks)", description: "Tickets opened in the last 8 weeks against the 8 before, as a change.", unit: "change", family: "technical", requires: ["support_tickets"], higherIsBetter: false },
-  { id: "escalated_tickets_90d", label: "Escalated tickets (90 days)", description: "Tickets escalated in the last 90 days; no data until the book records escalations (escalated_at or is_escalated).", unit: "count", family: "technical", requires: ["support_tickets"], higherIsBetter: false, zeroIsValue: true },
-  { id: "escalation_share_90d", label: "Escalation share (90 days)", description: "Share of the tickets opened in the last 90 days that were escalated; no data until the book records escalations.", unit: "share", family: "technical", requires: ["support_tickets"], higherIsBetter: false, zeroIsValue: true },
-  { id: "first_response_hours_90d", label: "Hours to first response (90 days)", description: "Median hours from opening to first response of tickets opened in the last 90 days (an unanswered ticket counts its wait so far); no data until the book records first responses.", unit: "hours", family: "technical", requires: ["support_tickets"], higherIsBetter: false },
+  { id: "escalated_tickets_90d", label: "Escalated tickets (90 days)", description: "Tickets escalated in the last 90 days; no data until the book records escalations (escalated_at or is_escalated).", unit: "count", family: "technical", requires: ["support_tickets"], higherIsBetter: false, zeroIsValue: true, ticketColumn: "escalations" },
+  { id: "escalation_share_90d", label: "Escalation share (90 days)", description: "Share of the tickets opened in the last 90 days that were escalated; no data until the book records escalations.", unit: "share", family: "technical", requires: ["support_tickets"], higherIsBetter: false, zeroIsValue: true, ticketColumn: "escalations" },
+  { id: "first_response_hours_90d", label: "Hours to first response (90 days)", description: "Median hours from opening to first response of tickets opened in the last 90 days (an unanswered ticket counts its wait so far); no data until the book records first responses.", unit: "hours", family: "technical", requires: ["support_tickets"], higherIsBetter: false, ticketColumn: "responses" },
 
   // Feature requests
   { id: "open_critical_requests", label: "Open critical requests", description: "Open feature requests of critical (1) or high (0.5) priority.", unit: "count", family: "requests", requires: ["feature_requests"], higherIsBetter: false, zeroIsValue: true },
@@ -155,6 +171,20 @@ export function measureById(id: string): MeasureDefinition | undefined {
 }
 
 /** Whether a measure can have data given which tables are present. */
+/** Which optional ticket columns the book records anywhere (from int_ticket_recording at ingest). */
+export type TicketColumnsRecorded = Readonly<Record<TicketColumn, boolean>>;
+
+/**
+ * Why a measure can have no data in this book before any score is computed, or undefined: a table
+ * it needs is absent, or an optional ticket column it reads is never recorded. The one place both
+ * `health check` and the engine read this from.
+ */
+export function measureDataGap(measure: MeasureDefinition, present: ReadonlySet<string>, recorded: TicketColumnsRecorded): string | undefined {
+  if (!measureHasTables(measure, present)) return `needs ${measure.requires.join(measure.requiresAny ? " or " : " and ")}, absent from the data`;
+  if (measure.ticketColumn && !recorded[measure.ticketColumn]) return `no ticket of the book records ${TICKET_COLUMNS[measure.ticketColumn].names}`;
+  return undefined;
+}
+
 export function measureHasTables(measure: MeasureDefinition, present: ReadonlySet<string>): boolean {
   if (measure.requires.length === 0) return true;
   return measure.requiresAny ? measure.requires.some((t) => present.has(t)) : measure.requires.every((t) => present.has(t));

@@ -8,6 +8,7 @@ import { columnsOf } from "../contract/introspect.ts";
 import { TABLES } from "../contract/tables.ts";
 import { ident, type Database } from "../db/duckdb.ts";
 import { sqlFile } from "../sql/files.ts";
+import { TICKET_COLUMNS, type TicketColumn, type TicketColumnsRecorded } from "../health/measures.ts";
 import { checkKey, checkReferences, checkRows, type CheckTarget } from "./check-content.ts";
 import { checkTableFiles, type FileFacts } from "./check-files.ts";
 import { discover, EXPORT_FILE, type Discovery, type FileFormat } from "./discover.ts";
@@ -38,6 +39,8 @@ export interface IngestResult {
   exportedAtSource: Discovery["exportedAtSource"];
   tables: TableSummary[];
   warnings: Problem[];
+  /** Which optional support_tickets columns the book records anywhere (int_ticket_recording). */
+  ticketColumns: TicketColumnsRecorded;
 }
 
 /** Validates and stages the exports in `dataDir` into `db`. */
@@ -90,6 +93,7 @@ export async function ingest(db: Database, dataDir: string, options: IngestOptio
   for (const model of ["int_churn_episodes", "int_ticket_recording"]) {
     await db.run(`create or replace table ${model} as ${sqlFile(`intermediate/${model}.sql`)}`);
   }
+  const ticketColumns = await ticketColumnsRecorded(db);
   warnings.push(...(await softChecks(db, discovery)));
   const tables = await summarise(db, discovery, facts);
   failOnErrors(exportDateProblems(discovery, tables));
@@ -100,7 +104,17 @@ export async function ingest(db: Database, dataDir: string, options: IngestOptio
     exportedAtSource: discovery.exportedAtSource,
     tables,
     warnings,
+    ticketColumns,
   };
+}
+
+/** Reads int_ticket_recording: whether any ticket records each optional column. */
+async function ticketColumnsRecorded(db: Database): Promise<TicketColumnsRecorded> {
+  const row = await db.one<Record<string, unknown>>("select * from int_ticket_recording");
+  const recorded = (column: string) => row?.[column] != null;
+  return Object.fromEntries(
+    Object.entries(TICKET_COLUMNS).map(([name, c]) => [name, recorded(c.recordedFrom)]),
+  ) as Record<TicketColumn, boolean>;
 }
 
 /**

@@ -22,7 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => scoring?.close());
 
-const backtest = (o: Partial<BacktestOptions> = {}) => buildBacktest(scoring.db, scoring.run.formula, { ...options, ...o });
+const backtest = (o: Partial<BacktestOptions> = {}) => buildBacktest(scoring.db, scoring.run, { ...options, ...o });
 
 type WeekRow = { account_id: string; week_end: string; label: boolean | null; censored: boolean; tier: string };
 async function weeks(account: string): Promise<WeekRow[]> {

@@ -10,10 +10,10 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/cli/paths.ts";
 import { withDatabase, type Database } from "../../src/db/duckdb.ts";
-import { createBacktestWeeks } from "../../src/backtest/backtest.ts";
+import { createBacktestWeeks, createLeadTimes } from "../../src/backtest/backtest.ts";
 import { ingest } from "../../src/ingest/ingest.ts";
 import { ValidationError, type Problem } from "../../src/ingest/problems.ts";
-import { scoreDir } from "../helpers/health.ts";
+import { defaultFormulaInput, formulaFrom, scoreDir } from "../helpers/health.ts";
 import { mondayOf, R_BACK, R_CHURNED, REAL_EXPORT, realExportWarehouse } from "../helpers/real-export-warehouse.ts";
 import { tempDir, tinyWarehouse, writeCsvWarehouse, type Tables } from "../helpers/warehouse.ts";
 
@@ -93,6 +93,49 @@ describe("a book with a reactivated customer, tickets without a kind and account
     }
   });
 
+  it("after scoring, every measure without data in this book has no row at all (never a 0), and measures_without_data names it with why", async () => {
+    // the default formula, with the technical category reading the optional ticket columns too
+    const input = defaultFormulaInput();
+    const technical = input.categories.find((c) => c.id === "technical")!;
+    technical.measures = [
+      { measure: "open_bugs_weighted", weight: 25, score: { points: [[0, 100], [4, 50], [10, 0]] } },
+      { measure: "p0_last_30d", weight: 25, score: { points: [[0, 100], [1, 40], [3, 0]] } },
+      { measure: "escalated_tickets_90d", weight: 20, score: { points: [[0, 100], [2, 0]] } },
+      { measure: "escalation_share_90d", weight: 15, score: { points: [[0, 100], [0.5, 0]] } },
+      { measure: "first_response_hours_90d", weight: 15, score: { points: [[4, 100], [48, 0]] } },
+    ];
+    const scored = await scoreDir(book(realExportWarehouse()), formulaFrom(input));
+    try {
+      const reasons = Object.fromEntries(scored.run.measuresWithoutData.map((m) => [m.measure, m.reason]));
+      // no contacts file: the measures about people have no data, by table or per person
+      for (const m of ["champion_present", "sponsor_present", "key_contacts", "key_contacts_lost_90d"]) expect(reasons[m], m).toBe("needs contacts, absent from the data");
+      for (const m of ["licence_utilisation", "user_health_avg", "champion_inactive_days", "sponsor_inactive_days", "active_users_trend_8w_net"]) {
+        expect(reasons[m], m).toMatch(/usage names no contact \(account-level usage\), and this measure is per person/);
+      }
+      // tickets without a kind, an escalation or a first response: no data, said by column
+      expect(reasons.open_bugs_weighted).toBe("no ticket of the book records a kind (support_tickets.kind)");
+      expect(reasons.escalated_tickets_90d).toBe("no ticket of the book records an escalation (support_tickets.escalated_at or is_escalated)");
+      expect(reasons.escalation_share_90d).toBe(reasons.escalated_tickets_90d);
+      expect(reasons.first_response_hours_90d).toBe("no ticket of the book records a first response (support_tickets.first_response_at)");
+      // every measure of the formula has rows in the scores exactly when it has data
+      const withRows = async (table: string) =>
+        (await scored.db.all<{ measure_id: string }>(`select distinct measure_id from ${table} order by measure_id`)).map((r) => r.measure_id);
+      const formulaMeasures = input.categories.flatMap((c) => c.measures.map((m) => m.measure)).sort();
+      const withData = formulaMeasures.filter((m) => !(m in reasons));
+      expect(await withRows("int_measure_scores")).toEqual(withData);
+      expect(await withRows("account_measures_weekly")).toEqual(withData);
+      expect(Object.keys(reasons).every((m) => formulaMeasures.includes(m))).toBe(true);
+      // the only raw 0 left is a count of events the book does record: no P0 (severity is exported)
+      const zeros = await scored.db.all<{ measure_id: string }>(
+        "select distinct measure_id from account_measures_weekly where raw_value = 0 or score = 0 order by measure_id",
+      );
+      expect(zeros.map((r) => r.measure_id)).toEqual(["p0_last_30d"]);
+      expect(scored.run.warnings.filter((w) => w.includes("key_contacts_lost_90d"))).toHaveLength(1);
+    } finally {
+      scored.close();
+    }
+  });
+
   it("labels each episode in the backtest: R's weeks before it left are positives, its weeks after it returned are not", async () => {
     const dir = book(realExportWarehouse());
     const scored = await scoreDir(dir);
@@ -110,6 +153,95 @@ describe("a book with a reactivated customer, tickets without a kind and account
     } finally {
       scored.close();
     }
+  });
+});
+
+describe("churn episodes downstream: lead windows and who is churned now", () => {
+  /** R also leaves a second time, 2025-05-05 (the as_of of week 16), for good; the CRM shows that date. */
+  function leftTwice(): Tables {
+    const t = realExportWarehouse();
+    const second = "2025-05-05T00:00:00Z";
+    t.churn_events = [...t.churn_events!, { account_id: "R", churned_at: second, reactivated_at: null, reason: "Price" }];
+    t.accounts = t.accounts!.map((a) => (a.account_id === "R" ? { ...a, churned_at: second } : a));
+    const goneR = (row: Record<string, unknown>, at: string) => row.account_id === "R" && String(row[at]) >= second;
+    t.usage_events = t.usage_events!.filter((e) => !goneR(e, "occurred_at"));
+    t.support_tickets = t.support_tickets!.filter((e) => !goneR(e, "opened_at"));
+    return t;
+  }
+
+  type Window = { account_id: string; churned: boolean; ends_at: string; is_observable: boolean; lead_weeks_at_risk: number | null };
+  /** Lead windows of 12 weeks, 28-day horizon, with R at risk (position 99) in weeks `atRisk` only. */
+  async function windows(tables: Tables, atRisk: number[]): Promise<Window[]> {
+    const scored = await scoreDir(book(tables));
+    try {
+      await createBacktestWeeks(scored.db, { horizonDays: 28, from: null, to: null });
+      const flagged = atRisk.map((k) => `'${mondayOf(k)}'`).join(", ");
+      const weeks = `(select * replace (case when account_id = 'R' and week_start in (${flagged}) then 99 else 0 end as tier_position) from backtest_weeks)`;
+      await createLeadTimes(scored.db, "lead_windows", weeks, false, 12, 99);
+      return await scored.db.all<Window>(
+        "select account_id, churned, strftime(ends_at, '%Y-%m-%d') as ends_at, is_observable, lead_weeks_at_risk from lead_windows order by churned desc, account_id, ends_at",
+      );
+    } finally {
+      scored.close();
+    }
+  }
+
+  it("one warning window per churn episode, each reading only its own stint's flags", async () => {
+    // R at risk in week 6 (as_of 2025-02-24, before it first left) and week 15 (as_of 2025-04-28)
+    const all = await windows(leftTwice(), [6, 15]);
+    expect(all.filter((w) => w.churned)).toEqual([
+      // the first departure: its 12 weeks start 2024-12-09, before the history: not observable; flagged 1 week ahead
+      { account_id: "R", churned: true, ends_at: "2025-03-03", is_observable: false, lead_weeks_at_risk: 1 },
+      // the second: 12 weeks from 2025-02-10 reach back over weeks 4-7, but those belong to the first
+      // stint; its own flag is week 15, 1 week ahead (week 6 would have made it 10)
+      { account_id: "R", churned: true, ends_at: "2025-05-05", is_observable: true, lead_weeks_at_risk: 1 },
+      { account_id: "T", churned: true, ends_at: "2025-05-19", is_observable: true, lead_weeks_at_risk: null },
+    ]);
+    // survivors: S's labelled weeks (as_of up to 2025-06-09, weeks 0-21); R has none left
+    const survivors = all.filter((w) => !w.churned);
+    expect(survivors.every((w) => w.account_id === "S")).toBe(true);
+    expect(survivors).toHaveLength(22);
+  });
+
+  it("the weeks after a customer came back are survivor windows, blind to flags from before it left", async () => {
+    const all = await windows(realExportWarehouse(), [6]);
+    expect(all.filter((w) => w.churned).map((w) => [w.account_id, w.ends_at, w.is_observable, w.lead_weeks_at_risk])).toEqual([
+      ["R", "2025-03-03", false, 1],
+      ["T", "2025-05-19", true, null],
+    ]);
+    // R back from week 13: its labelled weeks 13-21 each end a survivor window; none sees week 6's flag
+    const r = all.filter((w) => !w.churned && w.account_id === "R");
+    expect(r.map((w) => w.ends_at)).toEqual(Array.from({ length: 9 }, (_, k) => mondayOf(14 + k)));
+    expect(r.every((w) => w.lead_weeks_at_risk === null)).toBe(true);
+    expect(all.filter((w) => !w.churned && w.account_id === "S")).toHaveLength(22);
+  });
+
+  it("accounts says churned from the latest episode: returned is not churned, whatever accounts.churned_at says", async () => {
+    const churnedNow = async (tables: Tables) => {
+      const scored = await scoreDir(book(tables));
+      try {
+        return (
+          await scored.db.all<{ account_id: string; is_churned: boolean; churned_at: Date | null; churn_episodes: number }>(
+            "select account_id, is_churned, churned_at, churn_episodes from accounts order by account_id",
+          )
+        ).map((a) => [a.account_id, a.is_churned, a.churned_at && ymd(a.churned_at), a.churn_episodes]);
+      } finally {
+        scored.close();
+      }
+    };
+    // the CRM still shows R's departure, though R came back
+    const returned = realExportWarehouse();
+    returned.accounts = returned.accounts!.map((a) => (a.account_id === "R" ? { ...a, churned_at: R_CHURNED } : a));
+    expect(await churnedNow(returned)).toEqual([
+      ["R", false, null, 1],
+      ["S", false, null, 0],
+      ["T", true, "2025-05-19", 1],
+    ]);
+    expect(await churnedNow(leftTwice())).toEqual([
+      ["R", true, "2025-05-05", 2],
+      ["S", false, null, 0],
+      ["T", true, "2025-05-19", 1],
+    ]);
   });
 });
 

@@ -1,16 +1,25 @@
 /** `health check`: validate a warehouse against the export contract and print a per-table summary. */
 import { withDatabase } from "../../db/duckdb.ts";
+import { FormulaError, loadFormula, type LoadedFormula } from "../../formula/load.ts";
+import { measuresWithoutDataBeforeScoring, type MeasureWithoutData } from "../../health/engine.ts";
 import { ingest } from "../../ingest/ingest.ts";
 import { formatProblem } from "../../ingest/problems.ts";
 import type { Command } from "../command.ts";
 import { formatRecords } from "../output.ts";
 
+/** What check cannot know: the rest of the "no data" reasons need the measures computed. */
+const AFTER_SCORING =
+  "measures whose values have no account with a value or one value across the whole book are known after scoring: health run writes them to health_summary.json and health backtest prints them";
+
 export const checkCommand: Command = {
   name: "check",
   summary: "validate the exports against the contract and summarise each table",
-  usage: "health check [--data DIR] [--format text|csv|json]",
+  usage: "health check [--data DIR] [--formula FILE] [--format text|csv|json]",
   help: `Exit code 0 when the exports meet the contract (warnings allowed), 3 when they do not;
-every error names the file, the column and up to five rows or keys.`,
+every error names the file, the column and up to five rows or keys.
+Lists the measures of the formula that will have no data in this book, and why: a table absent
+or a ticket column (kind, escalation, first response) no ticket records. Measures whose values
+turn out empty or constant across the book are known only after scoring (health run, backtest).`,
   options: {},
   async run({ locations, log, format, print }) {
     const result = await log.step(`checking ${locations.data}`, () =>
@@ -26,6 +35,16 @@ every error names the file, the column and up to five rows or keys.`,
       from: t.from?.slice(0, 10) ?? null,
       to: t.to?.slice(0, 10) ?? null,
     }));
+    // the exports are what check judges: a formula that does not load is said, not a failed check
+    let formula: LoadedFormula | undefined;
+    try {
+      formula = loadFormula(locations.formula);
+    } catch (error) {
+      if (!(error instanceof FormulaError)) throw error;
+      log.warn(`measures not checked: ${error.message}`);
+    }
+    const present = new Set(result.tables.filter((t) => t.present).map((t) => t.table));
+    const withoutData: MeasureWithoutData[] | null = formula ? measuresWithoutDataBeforeScoring(formula, present, result.ticketColumns) : null;
     if (format === "json") {
       print(
         `${JSON.stringify(
@@ -35,6 +54,9 @@ every error names the file, the column and up to five rows or keys.`,
             exported_at_source: result.exportedAtSource,
             tables: rows,
             warnings: result.warnings,
+            formula: formula ? { name: formula.formula.name, hash: formula.hash, file: formula.file } : null,
+            measures_without_data: withoutData,
+            measures_without_data_note: AFTER_SCORING,
           },
           null,
           2,
@@ -50,9 +72,19 @@ every error names the file, the column and up to five rows or keys.`,
       if (result.warnings.length > 0) {
         print(`\n${result.warnings.length} warning(s):\n${result.warnings.map((w) => `  - ${formatProblem(w)}`).join("\n")}\n`);
       }
+      if (formula && withoutData) print(`\n${measuresText(formula, withoutData)}\n`);
     } else {
       for (const warning of result.warnings) log.warn(formatProblem(warning));
     }
     return 0;
   },
 };
+
+function measuresText(formula: LoadedFormula, measures: readonly MeasureWithoutData[]): string {
+  const head =
+    measures.length === 0
+      ? `Every measure of formula "${formula.formula.name}" has its tables and ticket columns in this book.`
+      : `Measures of formula "${formula.formula.name}" without data in this book (${measures.length}; their weight is shared by the others):\n` +
+        formatRecords(measures.map((m) => ({ measure: m.measure, category: m.category, reason: m.reason })), "text").trimEnd();
+  return `${head}\nOthers: ${AFTER_SCORING}.`;
+}

@@ -1,8 +1,9 @@
 -- lead_summary: one row per scope of the `leads` relation (scope plus lead_times' columns: the warning
 -- windows of churners and survivors). Only observable windows count.
---   churners   how many churned accounts were flagged at risk (and alerted) in their window, how
+--   churners   how many churns (episodes: churned_accounts counts each departure of an account
+--              that left more than once) were flagged at risk (and alerted) in their window, how
 --              many at least $weeks_a and $weeks_b weeks ahead, the median lead among those
---              flagged, and how many churned accounts were left out (window not observable)
+--              flagged, and how many churns were left out (window not observable)
 --   survivors  the false-alarm shares: for each reference week (a survivor window's ends_at), the
 --              share of the survivors whose window ends there that got the same flag in it (at
 --              least $weeks_a / $weeks_b weeks before its end), then the plain mean over the weeks

@@ -1,11 +1,16 @@
 -- lead_times: one row per warning window of the `weeks` relation (the backtest period's weeks, shaped
--- like backtest_weeks, or a re-scored copy of them). Key (account_id, ends_at). A window is the
--- $lookback_weeks weeks before an instant, and the same rule reads it for both classes:
---   churned    true: the account churned within the horizon of a week of the period; its one
---              window ends at the churn (ends_at = churned_at)
---              false: a survivor (no week of the period followed by churn, censored or not); one
---              window per labelled week, ending at that week's as_of (a moment after which the
---              account is known not to have churned within the horizon)
+-- like backtest_weeks, or a re-scored copy of them). Key (account_id, churned, ends_at). A window is
+-- the $lookback_weeks weeks before an instant, and the same rule reads it for both classes:
+--   churned    true: a churn episode (the weeks' churned_at: each week's next churn) that fell
+--              within the horizon of a week of the period; one window per episode, ending at the
+--              churn (ends_at = churned_at), so a customer that left, came back and left again has
+--              one window per departure
+--              false: a survivor week: a labelled week whose next churn (if any) is not one of
+--              those episodes (an account that never churned, or the weeks after it came back);
+--              one window per such week, ending at its as_of (a moment after which the account is
+--              known not to have churned within the horizon)
+-- A window reads only the weeks of its own stint (the weeks with the same next churn: not those
+-- before an earlier departure) and the alerts known since that stint's first week.
 --   is_observable  every week whose as_of falls in the window is a labelled week of the period: it
 --              starts no earlier than the period's first week, and it ends before the first week
 --              whose horizon runs past the export. Only these windows count in the shares.
@@ -34,26 +39,34 @@ observed as (
     from weeks
 ),
 
--- accounts whose churn fell within the horizon of a week of the period: a positive week, or a
--- censored one of an account that churned before the export (the churn is then inside its horizon)
+-- churn episodes that fell within the horizon of a week of the period: a positive week, or a
+-- censored one followed by a churn before the export (the churn is then inside its horizon)
 churned as (
-    select distinct account_id
+    select distinct account_id, churned_at
     from weeks
     where label or (label is null and churned_at is not null)
+),
+
+-- the first week of each stint in the period (weeks with the same next churn)
+stints as (
+    select account_id, churned_at, min(as_of) as stint_start
+    from weeks
+    group by account_id, churned_at
 ),
 
 churn_windows as (
     select
         w.account_id,
         true                                                            as churned,
-        any_value(w.churned_at)                                         as ends_at,
+        w.churned_at                                                    as ends_at,
+        w.churned_at                                                    as next_churn_at,
         arg_max(w.segment, w.week_start)                                as segment,
         arg_max(w.arr, w.week_start)                                    as arr,
         max(w.week_end)                                                 as last_week_end,
         arg_max(w.tier, w.week_start)                                   as last_tier
     from weeks as w
-    join churned as c using (account_id)
-    group by w.account_id
+    join churned as c using (account_id, churned_at)
+    group by w.account_id, w.churned_at
 ),
 
 survivor_windows as (
@@ -61,30 +74,34 @@ survivor_windows as (
         w.account_id,
         false                                                           as churned,
         w.as_of                                                         as ends_at,
+        w.churned_at                                                    as next_churn_at,
         w.segment,
         w.arr,
         w.week_end                                                      as last_week_end,
         w.tier                                                          as last_tier
     from weeks as w
-    anti join churned as c using (account_id)
     where w.label is not null
+      and not exists (select 1 from churned as c where c.account_id = w.account_id and c.churned_at = w.churned_at)
 ),
 
 windows as (
     select
         u.*,
         u.ends_at - to_days($lookback_weeks * 7)                        as window_start,
+        t.stint_start,
         -- no week before the period can fall in the window (as_of are a week apart), and no
         -- censored week can: the next as_of after the last labelled one is past ends_at
         u.ends_at - to_days($lookback_weeks * 7) > o.first_as_of - to_days(7)
             and u.ends_at < o.last_labelled_as_of + to_days(7)          as is_observable
     from (select * from churn_windows union all select * from survivor_windows) as u
+    join stints as t on t.account_id = u.account_id and t.churned_at is not distinct from u.next_churn_at
     cross join observed as o
 ),
 
 flags as (
     select
         x.account_id,
+        x.churned,
         x.ends_at,
         min(w.week_end)                                                 as first_at_risk_week_end,
         min(w.as_of)                                                    as first_at_risk_as_of,
@@ -94,13 +111,15 @@ flags as (
       on w.account_id = x.account_id
      and w.as_of >= x.window_start
      and w.as_of <= x.ends_at
+     and w.churned_at is not distinct from x.next_churn_at
     where w.tier_position = $at_risk_position
-    group by x.account_id, x.ends_at
+    group by x.account_id, x.churned, x.ends_at
 ),
 
 first_alerts as (
     select
         x.account_id,
+        x.churned,
         x.ends_at,
         min(a.raised_week_end)                                          as first_alert_week_end,
         -- several alerts raised in the first week: the first kind by name, the same every run
@@ -110,7 +129,8 @@ first_alerts as (
       on a.account_id = x.account_id
      and a.known_at >= x.window_start
      and a.known_at <= x.ends_at
-    group by x.account_id, x.ends_at
+     and a.known_at >= x.stint_start
+    group by x.account_id, x.churned, x.ends_at
 ),
 
 final as (
@@ -132,8 +152,8 @@ final as (
         a.first_alert_kind,
         (date_diff('day', cast(a.first_alert_week_end + 1 as timestamp), x.ends_at) // 7)::integer as lead_weeks_alert
     from windows as x
-    left join flags as f using (account_id, ends_at)
-    left join first_alerts as a using (account_id, ends_at)
+    left join flags as f using (account_id, churned, ends_at)
+    left join first_alerts as a using (account_id, churned, ends_at)
 )
 
 select * from final
