@@ -21,7 +21,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createBacktestWeeks } from "../backtest/backtest.ts";
-import { aucByScope, scoreMetrics, tierFlags, type ScoreMetrics } from "../backtest/metrics.ts";
+import { aucByScope, scoreMetrics, stratifiedAucByScope, tierFlags, type ScoreMetrics } from "../backtest/metrics.ts";
 import { horizonLabel } from "../backtest/options.ts";
 import { ident, literal, type Database } from "../db/duckdb.ts";
 import type { LoadedFormula } from "../formula/load.ts";
@@ -97,7 +97,7 @@ export type PeriodFigures = {
   positives: number;
   base_rate: number;
   auc: number | null;
-  /** Time-stratified AUC: churned and non-churned weeks compared within the same week only. */
+  /** Time-stratified AUC, as the backtest takes it: the AUC within each week, averaged over the weeks with both classes. */
   auc_within_week: number | null;
   top_decile_lift: number | null;
   at_risk: FlagFigures | null;
@@ -788,7 +788,8 @@ function mergeCategoryWeights(current: LoadedFormula, calibrated: LoadedFormula)
 async function periodFigures(db: Database, relation: string, tierIds: readonly string[]): Promise<Map<string, PeriodFigures>> {
   const metrics = await scoreMetrics(db, relation, tierIds);
   const flags = tierFlags(tierIds);
-  const byWeek = await db.all<{ scope: string; auc: number | null }>(render(sqlFile("calibrate/calibrate_auc_by_week.sql"), { rows: relation }));
+  // the backtest's own AUC within weeks (mean over the weeks with both classes), so both commands print one figure
+  const byWeek = await stratifiedAucByScope(db, relation);
   const accounts = await db.all<{ scope: string; survivors: number; at_risk: number; watch: number }>(
     `with a as (
        select scope, account_id, bool_or(label) as churned,
@@ -821,7 +822,7 @@ async function periodFigures(db: Database, relation: string, tierIds: readonly s
       positives: m.positives,
       base_rate: m.base_rate,
       auc: m.auc,
-      auc_within_week: byWeek.find((b) => b.scope === scope)?.auc ?? null,
+      auc_within_week: byWeek.get(scope)?.auc ?? null,
       top_decile_lift: m.top_decile_lift,
       at_risk: hasTiers ? flag(m.at_risk, acc?.at_risk) : null,
       watch_or_worse: hasTiers ? flag(m.at_risk_or_watch, acc?.watch) : null,
