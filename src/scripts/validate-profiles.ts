@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import type { CalibrateReport } from "../calibrate/calibrate.ts";
 import { main } from "../cli/main.ts";
 import { formatRecords, type OutputFormat } from "../cli/output.ts";
+import { PROFILES } from "../generate/profiles.ts";
 
 const { values } = parseArgs({
   options: {
@@ -29,18 +30,6 @@ const { values } = parseArgs({
 const format = (values.format ?? "text") as OutputFormat;
 const root = path.resolve(".cache/profiles");
 
-/** Profile ids from the generator, when this checkout has profiles; the demo always comes first. */
-async function profileIds(): Promise<string[]> {
-  const specifier = "../generate/profiles.ts";
-  try {
-    const module = (await import(specifier)) as { PROFILE_IDS?: readonly string[]; PROFILES?: readonly { id: string }[] };
-    return [...(module.PROFILE_IDS ?? module.PROFILES?.map((p) => p.id) ?? [])];
-  } catch {
-    process.stderr.write("validate:profiles: this checkout has no generator profiles (src/generate/profiles.ts); the demo only\n");
-    return [];
-  }
-}
-
 async function health(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = "";
   let err = "";
@@ -50,7 +39,8 @@ async function health(args: string[]): Promise<{ code: number; out: string; err:
 
 const wanted = values.profiles?.split(",").map((s) => s.trim()).filter(Boolean);
 const books: { book: string; data: string; given?: boolean }[] = [{ book: "demo", data: path.resolve(values.demo ?? "data/demo") }];
-for (const id of await profileIds()) books.push({ book: id, data: path.join(root, id) });
+// the demo comes first, from --demo or data/demo; then every generator profile, generated under .cache
+for (const { id } of PROFILES) books.push({ book: id, data: path.join(root, id) });
 for (const entry of values.books?.split(",").filter(Boolean) ?? []) {
   const [book, dir] = entry.includes("=") ? [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)] : [path.basename(entry), entry];
   books.push({ book: book!, data: path.resolve(dir!), given: true });
