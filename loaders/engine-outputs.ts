@@ -14,10 +14,12 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createLogger, type Logger } from "../src/cli/log.ts";
-import { PROJECT_ROOT, resolveLocations } from "../src/cli/paths.ts";
+import { listFiles, statOrUndefined } from "../src/core/files.ts";
+import { createLogger, type Logger } from "../src/core/log.ts";
+import { PROJECT_ROOT, resolveLocations } from "../src/core/paths.ts";
 import { sqlFile } from "../src/sql/files.ts";
-import { runStages, STAGES, type Stage } from "../src/run.ts";
+import type { Stage } from "../src/core/stage.ts";
+import { runStages, STAGES } from "../src/run.ts";
 
 /** Where fingerprinted output folders live; `npm run clean` removes it. */
 export const ENGINE_CACHE_DIR = path.join(PROJECT_ROOT, ".cache", "engine-outputs");
@@ -79,7 +81,7 @@ export function inputsFingerprint(dataDir: string, formulaFile: string): string 
   const hash = createHash("sha256");
   for (const file of listFiles(dataDir)) {
     // the ground truth of generated warehouses is for evaluation only: the engine never reads it
-    if (file.split(path.sep)[0] === "_answers") continue;
+    if (file.split("/")[0] === "_answers") continue;
     const stat = statOrUndefined(path.join(dataDir, file));
     hash.update(`data ${file} ${stat ? `${stat.size} ${stat.mtimeMs}` : "dangling link"}\n`);
   }
@@ -90,30 +92,6 @@ export function inputsFingerprint(dataDir: string, formulaFile: string): string 
   }
   hash.update("code loaders/engine-outputs.ts\n").update(readFileSync(fileURLToPath(import.meta.url)));
   return hash.digest("hex").slice(0, 16);
-}
-
-/**
- * Every file under `dir`, relative to it. Symbolic links are followed (an export reached through a
- * link is data like any other: its size and time must reach the fingerprint); a dangling link is
- * listed too, so that its appearing or being fixed changes the fingerprint (ingest refuses it).
- */
-function listFiles(dir: string, prefix = ""): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir).sort((a, b) => a.localeCompare(b))) {
-    const rel = prefix ? path.join(prefix, name) : name;
-    const stat = statOrUndefined(path.join(dir, name));
-    if (stat?.isDirectory()) out.push(...listFiles(path.join(dir, name), rel));
-    else out.push(rel);
-  }
-  return out;
-}
-
-function statOrUndefined(file: string): ReturnType<typeof statSync> | undefined {
-  try {
-    return statSync(file);
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -2,8 +2,8 @@
  * The steps every command shares: load the formula (first, so a bad formula fails fast), ingest
  * the exports, compute the weekly health history. Progress goes to the logger.
  */
-import type { Logger } from "./cli/log.ts";
-import type { Locations } from "./cli/paths.ts";
+import type { Logger } from "./core/log.ts";
+import type { Locations } from "./core/paths.ts";
 import type { Database } from "./db/duckdb.ts";
 import { loadFormula, type LoadedFormula } from "./formula/load.ts";
 import { computeHealth, type HealthRun } from "./health/engine.ts";

@@ -5,27 +5,15 @@
  */
 import { buildAlerts, writeAlertOutputs } from "./alerts/alerts.ts";
 import { backtestStage } from "./backtest/stage.ts";
-import type { Logger } from "./cli/log.ts";
+import type { Logger } from "./core/log.ts";
+import type { Stage } from "./core/stage.ts";
 import { buildCohorts, writeCohortOutputs } from "./cohorts/cohorts.ts";
-import type { Locations } from "./cli/paths.ts";
+import type { Locations } from "./core/paths.ts";
 import { withDatabase, type Database } from "./db/duckdb.ts";
 import { buildExpansion, writeExpansionOutputs } from "./expansion/expansion.ts";
 import { writeHealthOutputs } from "./health/outputs.ts";
-import { publish, runIdentity, type OutputBatch, type WrittenFile } from "./output/publish.ts";
+import { publish, runIdentity, type WrittenFile } from "./output/publish.ts";
 import { scoreWarehouse, type Scored } from "./pipeline.ts";
-
-export interface StageContext {
-  db: Database;
-  scored: Scored;
-  locations: Locations;
-  log: Logger;
-  batch: OutputBatch;
-}
-
-export interface Stage {
-  name: string;
-  run(context: StageContext): Promise<void>;
-}
 
 const healthStage: Stage = {
   name: "health history",

@@ -2,6 +2,7 @@
  * Options of the backtest and of calibration: the churn horizon, the period of weeks, the lookback for
  * lead times, and their parsing from the command line with errors that name the option.
  */
+import { parseDay } from "../core/dates.ts";
 import { UsageError } from "../errors.ts";
 
 export interface BacktestOptions {
@@ -27,14 +28,6 @@ export function parseHorizon(text: string, option = "--horizon"): number {
     throw new UsageError(`${option} must be a number of days or weeks between 7d and 730d, such as 90d or 13w, got "${text}"`);
   }
   return days;
-}
-
-/** Checks a calendar date YYYY-MM-DD and returns it. */
-export function parseDay(text: string, option: string): string {
-  const day = new Date(`${text}T00:00:00Z`);
-  const valid = /^\d{4}-\d{2}-\d{2}$/.test(text) && !Number.isNaN(day.getTime()) && day.toISOString().startsWith(text);
-  if (!valid) throw new UsageError(`${option} must be a date YYYY-MM-DD, got "${text}"`);
-  return text;
 }
 
 /** "90d", or "13w" when the horizon is whole weeks: how reports name it. */

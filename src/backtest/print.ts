@@ -1,5 +1,5 @@
 /** Renders a backtest report for the terminal: headline figures, tables, and a per-scope summary. */
-import { formatRecords, type OutputFormat } from "../cli/output.ts";
+import { formatRecords, type OutputFormat } from "../core/records.ts";
 import type { BacktestReport, LeadTimeSummary, ScopeReport } from "./backtest.ts";
 
 const pct = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? "-" : `${(v * 100).toFixed(digits)}%`);

@@ -1,5 +1,5 @@
 /** The backtest as a stage of the main job: after health and alerts, before publishing. */
-import type { Stage } from "../run.ts";
+import type { Stage } from "../core/stage.ts";
 import { BacktestDataError, buildBacktest, writeBacktestOutputs, type BacktestReport } from "./backtest.ts";
 import { BACKTEST_DEFAULTS, type BacktestOptions } from "./options.ts";
 import { buildWhatifSample } from "./whatif.ts";

@@ -1,5 +1,5 @@
 /** Renders a calibration report: the split and what was tried, the later-period comparison, the measures, the verdict. */
-import { formatRecords, type OutputFormat } from "../cli/output.ts";
+import { formatRecords, type OutputFormat } from "../core/records.ts";
 import { fmt, pct, times, type CalibrateReport, type PeriodFigures } from "./calibrate.ts";
 import { ruleText } from "./splits.ts";
 

@@ -1,5 +1,5 @@
 /** Calibration as a stage after scoring: writes calibrate.json, the calibrated formula and its diff. */
-import type { Stage } from "../run.ts";
+import type { Stage } from "../core/stage.ts";
 import { calibrate, CALIBRATED_DIFF_FILE, CALIBRATED_FORMULA_FILE, type CalibrateOptions, type CalibrateResult } from "./calibrate.ts";
 
 export const CALIBRATE_STAGE = "calibrate";

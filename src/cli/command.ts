@@ -1,8 +1,8 @@
 /** The shape of a `health` subcommand and the options every subcommand shares. */
 import type { ParseArgsConfig } from "node:util";
-import type { Logger } from "./log.ts";
-import type { OutputFormat } from "./output.ts";
-import type { Locations } from "./paths.ts";
+import type { Logger } from "../core/log.ts";
+import type { OutputFormat } from "../core/records.ts";
+import type { Locations } from "../core/paths.ts";
 
 export type OptionSpec = NonNullable<ParseArgsConfig["options"]>;
 

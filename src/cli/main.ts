@@ -13,10 +13,10 @@ import { generateCommand } from "./commands/generate.ts";
 import { notifyCommand } from "./commands/notify.ts";
 import { runCommand } from "./commands/run.ts";
 import { scoreCommand } from "./commands/score.ts";
-import { createLogger } from "./log.ts";
-import type { OutputFormat } from "./output.ts";
+import { createLogger } from "../core/log.ts";
+import type { OutputFormat } from "../core/records.ts";
 import { checkOutDir } from "./out-dir.ts";
-import { resolveLocations } from "./paths.ts";
+import { resolveLocations } from "../core/paths.ts";
 import { checkSettings } from "../db/duckdb.ts";
 
 const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand, backtestCommand, calibrateCommand, tuneCommand, notifyCommand];

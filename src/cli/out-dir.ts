@@ -9,7 +9,7 @@ import path from "node:path";
 import { CALIBRATED_DIFF_FILE, CALIBRATED_FORMULA_FILE } from "../calibrate/calibrate.ts";
 import { UsageError } from "../errors.ts";
 import { MANIFEST } from "../output/publish.ts";
-import type { Locations } from "./paths.ts";
+import type { Locations } from "../core/paths.ts";
 
 /** Throws a UsageError unless `locations.out` is (or can be created as) a writable directory outside `locations.data`. */
 export function checkOutDir(locations: Locations): void {

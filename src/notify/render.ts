@@ -1,5 +1,5 @@
 /** The words of a notification: one alert as text, a message's subject, body, webhook payload and CRM task rows. */
-import { toCsv } from "../cli/output.ts";
+import { toCsv } from "../core/records.ts";
 import type { Message, NotifyAlert } from "./plan.ts";
 import { alertKey } from "./plan.ts";
 

@@ -6,8 +6,8 @@
  * first; pass --data/--out like any health command.
  */
 import { parseArgs } from "node:util";
-import { formatRecords } from "../cli/output.ts";
-import { resolveLocations } from "../cli/paths.ts";
+import { formatRecords } from "../core/records.ts";
+import { resolveLocations } from "../core/paths.ts";
 import { withDatabase } from "../db/duckdb.ts";
 import { loadFormula } from "../formula/load.ts";
 import { evaluateDemo } from "./demo-evaluation.ts";

@@ -1,6 +1,6 @@
 /** Files generated from code, with their expected content (a test keeps the committed ones in step). */
 import path from "node:path";
-import { PROJECT_ROOT } from "../cli/paths.ts";
+import { PROJECT_ROOT } from "../core/paths.ts";
 import { renderContractDocs } from "../contract/docs.ts";
 import { formulaJsonSchema } from "../formula/json-schema.ts";
 import { notifyJsonSchema } from "../notify/config.ts";

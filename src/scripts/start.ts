@@ -10,10 +10,10 @@ import path from "node:path";
 import { engineOutputs } from "../../loaders/engine-outputs.ts";
 import { buildSite, DIST } from "../site/build-site.ts";
 import { serveDist } from "../site/serve.ts";
-import { createLogger } from "../cli/log.ts";
+import { createLogger } from "../core/log.ts";
 import { main } from "../cli/main.ts";
 import { checkOutDir } from "../cli/out-dir.ts";
-import { resolveLocations } from "../cli/paths.ts";
+import { resolveLocations } from "../core/paths.ts";
 import { checkSettings } from "../db/duckdb.ts";
 import { commitStaged, MANIFEST, removeDeadStaging, type RunIdentity } from "../output/publish.ts";
 

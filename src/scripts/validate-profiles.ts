@@ -14,7 +14,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import type { CalibrateReport } from "../calibrate/calibrate.ts";
 import { main } from "../cli/main.ts";
-import { formatRecords, type OutputFormat } from "../cli/output.ts";
+import { formatRecords, type OutputFormat } from "../core/records.ts";
 import { PROFILES } from "../generate/profiles.ts";
 
 const { values } = parseArgs({

@@ -19,8 +19,8 @@ import { numberFromEnv } from "../db/duckdb.ts";
 import { removeDeadStaging } from "../output/publish.ts";
 import { checkDist, formatReport } from "./check-dist.ts";
 import { prepareOfflineNpmCache } from "./offline-npm-cache.ts";
+import { PROJECT_ROOT } from "../core/paths.ts";
 
-const PROJECT_ROOT = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
 export const REPORTS_ROOT = path.join(PROJECT_ROOT, "reports");
 export const DIST = path.join(PROJECT_ROOT, "dist");
 

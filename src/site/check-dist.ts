@@ -2,8 +2,9 @@
  * Checks a built site: no page rendered an error, no contact e-mail address anywhere, every data
  * file a page refers to was built, and how many bytes of data each page ships.
  */
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
+import { listFiles } from "../core/files.ts";
 
 export interface DistReport {
   pages: number;
@@ -54,14 +55,4 @@ export function formatReport(report: DistReport): string {
   for (const [page, bytes] of Object.entries(report.pageData)) lines.push(`  ${page.padEnd(22)} data ${(bytes / 1024).toFixed(1).padStart(8)} KiB`);
   for (const problem of report.problems) lines.push(`  PROBLEM: ${problem}`);
   return lines.join("\n");
-}
-
-function listFiles(dir: string, prefix = ""): string[] {
-  const out: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
-    if (entry.isDirectory()) out.push(...listFiles(path.join(dir, entry.name), rel));
-    else out.push(rel);
-  }
-  return out;
 }

@@ -1,10 +1,9 @@
 /** `npm run clean`: removes the built site, Framework's loader cache and the engine outputs cache. */
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { PROJECT_ROOT } from "../core/paths.ts";
 
-const root = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
 for (const dir of ["dist", "reports/.observablehq/cache", ".cache"]) {
-  rmSync(path.join(root, dir), { recursive: true, force: true });
+  rmSync(path.join(PROJECT_ROOT, dir), { recursive: true, force: true });
   process.stderr.write(`removed ${dir}\n`);
 }

@@ -7,11 +7,10 @@
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync, utimesSync, watch } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { resolveLocations } from "../cli/paths.ts";
+import { PROJECT_ROOT, resolveLocations } from "../core/paths.ts";
 import { prepareOfflineNpmCache } from "./offline-npm-cache.ts";
 
-const root = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
+const root = PROJECT_ROOT;
 const reports = path.join(root, "reports");
 const { data, formula } = resolveLocations({});
 

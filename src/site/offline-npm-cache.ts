@@ -8,8 +8,8 @@
 import { existsSync, mkdirSync, readFileSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { PROJECT_ROOT } from "../core/paths.ts";
 
-const PROJECT_ROOT = path.resolve(fileURLToPath(new URL("../..", import.meta.url)));
 
 /** Every bare `npm:` name Framework 1.13's client and build may look up, with a fallback version. */
 export const FRAMEWORK_NPM_NAMES: Record<string, string> = {

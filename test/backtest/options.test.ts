@@ -1,6 +1,7 @@
 /** Parsing of the backtest and calibrate options: clear errors that name the option. */
 import { describe, expect, it } from "vitest";
-import { backtestOptionsFrom, parseDay, parseHorizon } from "../../src/backtest/options.ts";
+import { backtestOptionsFrom, parseHorizon } from "../../src/backtest/options.ts";
+import { parseDay } from "../../src/core/dates.ts";
 import { UsageError } from "../../src/errors.ts";
 
 describe("backtest options", () => {

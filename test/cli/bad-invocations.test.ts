@@ -8,7 +8,7 @@ import { chmodSync, chownSync, mkdirSync, readdirSync, readFileSync, symlinkSync
 import { gzipSync } from "node:zlib";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../src/cli/paths.ts";
+import { PROJECT_ROOT } from "../../src/core/paths.ts";
 import { tempDir, tinyWarehouse, toCsv, writeCsvWarehouse, type Tables } from "../helpers/warehouse.ts";
 
 const root = tempDir("health-bad-");

@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../src/cli/paths.ts";
+import { PROJECT_ROOT } from "../../src/core/paths.ts";
 import { scoreDir } from "../helpers/health.ts";
 import { REAL_EXPORT, realExportWarehouse } from "../helpers/real-export-warehouse.ts";
 import { tempDir, writeCsvWarehouse } from "../helpers/warehouse.ts";

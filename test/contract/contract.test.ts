@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../src/cli/paths.ts";
+import { PROJECT_ROOT } from "../../src/core/paths.ts";
 import { columnsOf, SQL_TYPES } from "../../src/contract/introspect.ts";
 import { TABLES } from "../../src/contract/tables.ts";
 import { withDatabase } from "../../src/db/duckdb.ts";

@@ -8,7 +8,7 @@
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../src/cli/paths.ts";
+import { PROJECT_ROOT } from "../../src/core/paths.ts";
 import { withDatabase, type Database } from "../../src/db/duckdb.ts";
 import { createBacktestWeeks, createLeadTimes } from "../../src/backtest/backtest.ts";
 import { ingest } from "../../src/ingest/ingest.ts";

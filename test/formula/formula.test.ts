@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { DEFAULT_FORMULA_FILE } from "../../src/cli/paths.ts";
+import { DEFAULT_FORMULA_FILE } from "../../src/core/paths.ts";
 import { checkFormulaTables, FormulaError, loadFormula, parseFormula } from "../../src/formula/load.ts";
 import type { FormulaInput } from "../../src/formula/schema.ts";
 import { generatedFiles } from "../../src/scripts/generated-files.ts";

@@ -1,7 +1,7 @@
 /** Runs ingest and the health engine on a warehouse directory, for tests. */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { DEFAULT_FORMULA_FILE } from "../../src/cli/paths.ts";
+import { DEFAULT_FORMULA_FILE } from "../../src/core/paths.ts";
 import { Database } from "../../src/db/duckdb.ts";
 import { parseFormula, type LoadedFormula } from "../../src/formula/load.ts";
 import type { FormulaInput } from "../../src/formula/schema.ts";

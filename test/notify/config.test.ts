@@ -2,7 +2,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { PROJECT_ROOT } from "../../src/cli/paths.ts";
+import { PROJECT_ROOT } from "../../src/core/paths.ts";
 import { loadNotifyConfig, parseNotifyConfig } from "../../src/notify/config.ts";
 import { digestWeekStart } from "../../src/notify/plan.ts";
 

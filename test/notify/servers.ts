@@ -8,7 +8,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { SMTPServer } from "smtp-server";
-import { PROJECT_ROOT } from "../../src/cli/paths.ts";
+import { PROJECT_ROOT } from "../../src/core/paths.ts";
 
 export interface WebhookRequest {
   url: string;

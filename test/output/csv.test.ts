@@ -3,7 +3,7 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { toCsv } from "../../src/cli/output.ts";
+import { toCsv } from "../../src/core/records.ts";
 import { withDatabase } from "../../src/db/duckdb.ts";
 import { copyCsv, csvText } from "../../src/output/csv.ts";
 

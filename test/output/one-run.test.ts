@@ -10,7 +10,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { inputsFingerprint } from "../../loaders/engine-outputs.ts";
 import { main } from "../../src/cli/main.ts";
-import { DEFAULT_FORMULA_FILE } from "../../src/cli/paths.ts";
+import { DEFAULT_FORMULA_FILE } from "../../src/core/paths.ts";
 import { MANIFEST } from "../../src/output/publish.ts";
 import { tempDir, tinyWarehouse, writeCsvWarehouse } from "../helpers/warehouse.ts";
 

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { createLogger } from "../../src/cli/log.ts";
+import { createLogger } from "../../src/core/log.ts";
 import { main } from "../../src/cli/main.ts";
-import { DEFAULT_FORMULA_FILE } from "../../src/cli/paths.ts";
+import { DEFAULT_FORMULA_FILE } from "../../src/core/paths.ts";
 import { withDatabase } from "../../src/db/duckdb.ts";
 import { runStages, STAGES } from "../../src/run.ts";
 import { tempDir, tinyWarehouse, writeCsvWarehouse } from "../helpers/warehouse.ts";

@@ -11,7 +11,7 @@ import { accountShardLoader, writeAccountArchives } from "../../loaders/accounts
 import { engineOutputs, withLock } from "../../loaders/engine-outputs.ts";
 import { withOutputs } from "../../loaders/lib/outputs.ts";
 import { portfolio } from "../../loaders/portfolio.ts";
-import { DEFAULT_FORMULA_FILE } from "../../src/cli/paths.ts";
+import { DEFAULT_FORMULA_FILE } from "../../src/core/paths.ts";
 import { decodeDict, decodeTenths, rowsOf } from "../../reports/components/data.ts";
 import { applyCaps, aucLowScoreChurns, recombine } from "../../reports/components/whatif.ts";
 import { accountSlug, plainRows } from "../../loaders/lib/encode.ts";

@@ -7,7 +7,7 @@
  */
 import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -17,6 +17,7 @@ import { buildSite } from "../../src/site/build-site.ts";
 import { serveDist } from "../../src/site/serve.ts";
 import { HOSTILE_ACCOUNT_ID, HOSTILE_NAME, writeSiteWarehouse } from "../helpers/site-warehouse.ts";
 import { tempDir } from "../helpers/warehouse.ts";
+import { listFiles } from "../../src/core/files.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const PAGES = ["", "risk", "alerts", "expansion", "cohorts", "validation", "formula"];
@@ -54,13 +55,9 @@ function accountUrl(id: string): string {
   throw new Error(`no page for ${id}`);
 }
 
-function listFiles(dir: string): string[] {
-  return readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? listFiles(path.join(dir, f)) : [path.join(dir, f)]));
-}
-
 /** Every file under `dir` (relative path) with the SHA-256 of its bytes. */
 function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(listFiles(dir).map((f) => [path.relative(dir, f), createHash("sha256").update(readFileSync(f)).digest("hex")]));
+  return Object.fromEntries(listFiles(dir).map((f) => [f, createHash("sha256").update(readFileSync(path.join(dir, f))).digest("hex")]));
 }
 
 /** A pid that was alive a moment ago and is not any more. */

@@ -1,11 +1,11 @@
 /** `health alerts`: the alerts replayed over the weekly history, newest first, as a to-do list or CSV. */
 import { alertRecords, alertsCsv, ALERT_COLUMNS } from "../../alerts/alerts.ts";
 import { alertsText } from "../../alerts/text.ts";
-import { parseDay } from "../../backtest/options.ts";
+import { parseDay } from "../../core/dates.ts";
 import { UsageError } from "../../errors.ts";
 import { runStagesThen, stagesThrough } from "../../run.ts";
 import type { Command } from "../command.ts";
-import { formatRecords } from "../output.ts";
+import { formatRecords } from "../../core/records.ts";
 
 export const alertsCommand: Command = {
   name: "alerts",
@@ -22,7 +22,7 @@ Thresholds and playbooks come from the formula's alerts section.`,
   async run({ locations, log, format, print, options, positionals }) {
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     const since = options.since as string | undefined;
-    if (since !== undefined) checkDate("--since", since);
+    if (since !== undefined) parseDay(since, "--since");
     const openOnly = Boolean(options.open);
     const filter = { since, openOnly };
     if (format === "csv") {
@@ -36,8 +36,3 @@ Thresholds and playbooks come from the formula's alerts section.`,
     return 0;
   },
 };
-
-/** Refuses anything but a real calendar date written YYYY-MM-DD (2026-02-30 and 2026-13-45 too). */
-export function checkDate(option: string, value: string): void {
-  parseDay(value, option);
-}

@@ -1,5 +1,6 @@
 /** `health calibrate`: fit the formula to the book's own churn history, compare it on a later period. */
-import { parseDay, parseHorizon } from "../../backtest/options.ts";
+import { parseHorizon } from "../../backtest/options.ts";
+import { parseDay } from "../../core/dates.ts";
 import { CALIBRATE_DEFAULTS, type CalibrateOptions, type CalibrateResult } from "../../calibrate/calibrate.ts";
 import { formatCalibrate } from "../../calibrate/print.ts";
 import { calibrateStage } from "../../calibrate/stage.ts";

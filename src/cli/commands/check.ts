@@ -5,7 +5,7 @@ import { measuresWithoutDataBeforeScoring, type MeasureWithoutData } from "../..
 import { ingest } from "../../ingest/ingest.ts";
 import { formatProblem } from "../../ingest/problems.ts";
 import type { Command } from "../command.ts";
-import { formatRecords } from "../output.ts";
+import { formatRecords } from "../../core/records.ts";
 
 /** What check cannot know: the rest of the "no data" reasons need the measures computed. */
 const AFTER_SCORING =

@@ -3,7 +3,7 @@ import { expansionCsv, expansionRecords, type ExpansionRecord } from "../../expa
 import { UsageError } from "../../errors.ts";
 import { runStagesThen, stagesThrough } from "../../run.ts";
 import type { Command } from "../command.ts";
-import { formatRecords } from "../output.ts";
+import { formatRecords } from "../../core/records.ts";
 
 export const expansionCommand: Command = {
   name: "expansion",

@@ -4,8 +4,8 @@ import { UsageError } from "../../errors.ts";
 import { explainAccount, explanationText, UnknownAccountError } from "../../health/explain.ts";
 import { scoreWarehouse } from "../../pipeline.ts";
 import type { Command } from "../command.ts";
-import { checkDate } from "./alerts.ts";
-import { formatRecords } from "../output.ts";
+import { parseDay } from "../../core/dates.ts";
+import { formatRecords } from "../../core/records.ts";
 
 export const explainCommand: Command = {
   name: "explain",
@@ -19,7 +19,7 @@ Recomputes the history from the exports, so it always matches the data and formu
     const [accountId, ...extra] = positionals;
     if (!accountId || extra.length > 0) throw new UsageError("give exactly one ACCOUNT_ID");
     const asOf = options["as-of"] as string | undefined;
-    if (asOf !== undefined) checkDate("--as-of", asOf);
+    if (asOf !== undefined) parseDay(asOf, "--as-of");
     const explanation = await withDatabase(async (db) => {
       const { formula } = await scoreWarehouse(db, locations, log);
       try {

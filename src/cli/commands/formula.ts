@@ -2,7 +2,7 @@
 import { loadFormula, scorePoints } from "../../formula/load.ts";
 import { MEASURES } from "../../health/measures.ts";
 import type { Command } from "../command.ts";
-import { formatRecords } from "../output.ts";
+import { formatRecords } from "../../core/records.ts";
 
 export const formulaCommand: Command = {
   name: "formula",

@@ -4,7 +4,7 @@ import { DEFAULTS } from "../../generate/options.ts";
 import { PROFILE_IDS, profileHelp } from "../../generate/profiles.ts";
 import { UsageError } from "../../errors.ts";
 import type { Command } from "../command.ts";
-import { formatRecords } from "../output.ts";
+import { formatRecords } from "../../core/records.ts";
 
 export const generateCommand: Command = {
   name: "generate",

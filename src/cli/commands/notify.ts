@@ -5,7 +5,7 @@ import { loadNotifyConfig } from "../../notify/config.ts";
 import { EXIT_DELIVERY_FAILED, leftUndelivered, notify, type NotifyReport } from "../../notify/notify.ts";
 import type { Message } from "../../notify/plan.ts";
 import type { Command } from "../command.ts";
-import { checkDate } from "./alerts.ts";
+import { parseDay } from "../../core/dates.ts";
 
 export const notifyCommand: Command = {
   name: "notify",
@@ -33,9 +33,9 @@ Exit codes: 0 all delivered, 3 bad config or missing alerts/secret, 4 something 
     if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
     if (format === "csv") throw new UsageError("--format must be text or json for notify");
     const since = options.since as string | undefined;
-    if (since !== undefined) checkDate("--since", since);
+    if (since !== undefined) parseDay(since, "--since");
     const today = (options.today as string | undefined) ?? new Date().toISOString().slice(0, 10);
-    checkDate("--today", today);
+    parseDay(today, "--today");
     const env = process.env;
     const configFile = path.resolve((options["notify-config"] as string | undefined) ?? env.HEALTH_NOTIFY_CONFIG ?? path.join(path.dirname(locations.formula), "notify.yaml"));
     const config = loadNotifyConfig(configFile);

@@ -1,7 +1,7 @@
 /** `health run`: the main job, every stage, one consistent set of output files. */
 import { runStages } from "../../run.ts";
 import type { Command } from "../command.ts";
-import { formatRecords } from "../output.ts";
+import { formatRecords } from "../../core/records.ts";
 
 export const runCommand: Command = {
   name: "run",

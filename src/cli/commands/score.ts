@@ -1,7 +1,7 @@
 /** `health score`: compute the weekly health history and write it to the output directory. */
 import { runStages, STAGES } from "../../run.ts";
 import type { Command } from "../command.ts";
-import { formatRecords } from "../output.ts";
+import { formatRecords } from "../../core/records.ts";
 
 export const scoreCommand: Command = {
   name: "score",

@@ -1,4 +1,4 @@
-/** Prints lists and reports to stdout as an aligned text table, CSV or JSON. */
+/** Prints lists and reports as an aligned text table, CSV or JSON (the CLI, backtest, calibrate and scripts share it). */
 
 export type OutputFormat = "text" | "csv" | "json";
 export type Record_ = Record<string, unknown>;

@@ -1,4 +1,4 @@
-/** Where the CLI, the loaders and the scripts look when nothing is passed: the built-in demo. */
+/** Where the CLI, the loaders and the scripts look when nothing is passed (the built-in demo), and the project root, computed here only. */
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 

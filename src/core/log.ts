@@ -1,4 +1,4 @@
-/** Progress and diagnostics for the CLI, always on stderr so stdout stays a clean report. */
+/** Progress and diagnostics for every command, loader and script, always on stderr so stdout stays a clean report. */
 
 export interface Logger {
   info(message: string): void;
