@@ -2,7 +2,7 @@
  * The account pages to build, for `dynamicPaths` in observablehq.config.ts: one per account in the
  * engine outputs, at `/accounts/<shard>/<slug>`.
  */
-import { accountPath, shardCount } from "../reports/components/account-link.ts";
+import { accountPath, shardCount } from "../reports/lib/account-link.ts";
 import { engineOutputs } from "./engine-outputs.ts";
 import { accountSlug } from "./lib/encode.ts";
 import { withOutputs } from "./lib/outputs.ts";

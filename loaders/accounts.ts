@@ -8,7 +8,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import JSZip from "jszip";
-import { shardCount, shardName, shardOf } from "../reports/components/account-link.ts";
+import { shardCount, shardName, shardOf } from "../reports/lib/account-link.ts";
 import { withLock } from "./engine-outputs.ts";
 import { ident, literal, type Database } from "../src/db/duckdb.ts";
 import { accountRelations } from "../src/health/account-batches.ts";

@@ -4,7 +4,8 @@
  * this week's alerts when the run has them.
  */
 import { sqlFile } from "../src/sql/files.ts";
-import { accountSlug, dictColumn, round, day, type DictColumn } from "./lib/encode.ts";
+import { accountSlug, dictColumn, round, day } from "./lib/encode.ts";
+import type { DictColumn } from "../reports/lib/columns.ts";
 import { withOutputs, type Outputs } from "./lib/outputs.ts";
 
 type AccountRow = {

@@ -3,24 +3,10 @@
  * instant, the latest week, tiers with colours and playbooks, categories with weights, and which
  * optional outputs this run has (alerts, expansion, cohorts, backtest).
  */
-import { shardCount } from "../reports/components/account-link.ts";
+import { shardCount } from "../reports/lib/account-link.ts";
+import type { SiteMeta } from "../reports/lib/site.ts";
 import type { Outputs } from "./lib/outputs.ts";
 import { withOutputs } from "./lib/outputs.ts";
-
-export interface SiteTier { id: string; label: string; color: string; min: number; max: number; playbook: string }
-export interface SiteCategory { id: string; label: string; weight: number; description: string | null; playbook: string }
-
-export interface SiteMeta {
-  formula: { name: string; hash: string; file: string };
-  exported_at: string;
-  weeks: { count: number; first_week_end: string | null; last_week_end: string | null };
-  tiers: SiteTier[];
-  categories: SiteCategory[];
-  available: { alerts: boolean; expansion: boolean; cohorts: boolean; backtest: boolean; lead_times: boolean; whatif: boolean };
-  warnings: string[];
-  /** Account pages are grouped in this many shards (see reports/components/account-link.ts). */
-  account_shards: number;
-}
 
 /** The site metadata of an opened output set. */
 export async function siteMeta(outputs: Outputs): Promise<SiteMeta> {

@@ -3,7 +3,8 @@
  * the stages that make them. A run without such a stage gives `{available: false}`, and the page
  * says so instead of failing.
  */
-import { accountSlug, columnsOf, plainRows, round, type DictColumn } from "./lib/encode.ts";
+import { accountSlug, columnsOf, plainRows, round } from "./lib/encode.ts";
+import type { DictColumn } from "../reports/lib/columns.ts";
 import { withOutputs, type Outputs } from "./lib/outputs.ts";
 
 /** Weeks of closed alerts kept besides the open ones. */

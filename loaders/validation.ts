@@ -5,7 +5,8 @@
  * labelled account-weeks with their category scores, packed so the browser can re-weight 10k
  * accounts' history live.
  */
-import { dictColumn, plainRows, tenthsBase64, type DictColumn } from "./lib/encode.ts";
+import { dictColumn, plainRows, tenthsBase64 } from "./lib/encode.ts";
+import type { DictColumn } from "../reports/lib/columns.ts";
 import { withOutputs, type Outputs } from "./lib/outputs.ts";
 
 export type Validation = { available: false } | { available: true; backtest: unknown; lead_times: Record<string, unknown>[] | null };

@@ -1,4 +1,5 @@
 /** Compact JSON shapes for the browser: columns instead of rows, rounded numbers, ISO dates. */
+import type { DictColumn } from "../../reports/lib/columns.ts";
 
 export type Columns = Record<string, unknown[]>;
 
@@ -33,8 +34,6 @@ export function accountSlug(accountId: string): string {
   return /^[A-Za-z0-9_-]{1,80}$/.test(accountId) ? accountId : `x${Buffer.from(accountId, "utf8").toString("hex")}`;
 }
 
-/** A dictionary-encoded text column: repeated values (segment, tier, CSM) cost one small number each. */
-export interface DictColumn { dict: (string | null)[]; codes: number[] }
 
 /** Encodes `values` as a `DictColumn`, dictionary in first-seen order. */
 export function dictColumn(values: readonly (string | null | undefined)[]): DictColumn {

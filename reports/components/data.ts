@@ -1,6 +1,6 @@
 /** Decoding the loaders' compact JSON in the browser (and in tests). */
 
-export interface DictColumn { dict: (string | null)[]; codes: number[] }
+import type { DictColumn } from "../lib/columns.js";
 
 /** The values of a dictionary-encoded column. */
 export function decodeDict(column: DictColumn): (string | null)[] {

@@ -1,15 +1,7 @@
 /** Bits every page shares: the provenance line, tier badges, account links, "not available" notes. */
-import { accountPath } from "./account-link.js";
+import { accountPath } from "../lib/account-link.js";
 
-export interface SiteMeta {
-  formula: { name: string; hash: string; file: string };
-  exported_at: string;
-  weeks: { count: number; first_week_end: string | null; last_week_end: string | null };
-  tiers: { id: string; label: string; color: string; min: number; max: number; playbook: string }[];
-  categories: { id: string; label: string; weight: number; description: string | null; playbook: string }[];
-  available: Record<string, boolean>;
-  account_shards: number;
-}
+import type { SiteMeta } from "../lib/site.js";
 
 /** "Data exported ... · week ending ... · formula name (hash)", as text. */
 export function provenance(site: SiteMeta): HTMLElement {

@@ -11,54 +11,14 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Size } from "./portfolio-charts.js";
-// a type only (erased in the browser build): the AUC of one category's or measure's score alone
-import type { AlertPrecision, SignalAuc as Signal } from "../../src/backtest/backtest.ts";
-
-interface Flag { tiers: string[]; flagged: number; precision: number | null; recall: number | null }
-interface Shares { share_flagged: number | null; share_flagged_4w: number | null; share_flagged_6w: number | null }
-interface LeadTime extends Shares {
-  churned_accounts: number;
-  churned_left_out: number;
-  flagged: number;
-  median_lead_weeks: number | null;
-  false_alarm: Shares & { survivor_accounts: number; reference_weeks: number };
-  histogram: { weeks: number; accounts: number }[];
-}
-
-/** One scope (overall or a segment) of the backtest report, as the stage writes it. */
-export interface BacktestScope {
-  rows: number;
-  positives: number;
-  accounts: number;
-  base_rate: number;
-  /** Pooled AUC. */
-  auc: number | null;
-  stratified_auc: { auc: number | null; weeks: number; single_class_weeks: number; single_class_rows: number };
-  average_precision: number | null;
-  top_decile: { rows: number; churned: number; churn_rate: number };
-  at_risk: Flag;
-  at_risk_or_watch: Flag;
-  top_decile_lift: number | null;
-  roc: { threshold: number | null; fpr: number; tpr: number }[];
-  lift_by_tier: { tier: string; label: string; rows: number; churned: number; churn_rate: number | null; lift: number | null }[];
-  calibration: { band: string; score_from: number; rows: number; churned: number; churn_rate: number; mean_score: number }[];
-  lead_time: LeadTime;
-  alert_lead_time: LeadTime | null;
-}
-
-/** The parts of backtest.json the site shows. */
-export type AlertKind = AlertPrecision;
-
-export interface BacktestReport {
-  horizon: string;
-  counts: { labelled: number; censored: number; censored_churned: number; positives: number; churned_accounts: number };
-  alert_kinds: AlertKind[] | null;
-  signals?: Signal[];
-  lookback_weeks: number;
-  overall: BacktestScope;
-  segments: (BacktestScope & { segment: string })[];
-  definitions: Record<string, string>;
-}
+// types only (erased in the browser build): backtest.json is the backtest stage's report, declared once
+import type {
+  BacktestReport,
+  FalseAlarmSummary,
+  LeadTimeSummary as LeadTime,
+  ScopeReport as BacktestScope,
+  SignalAuc as Signal,
+} from "../../src/backtest/backtest.ts";
 
 /** One row per scope for the per-segment table. */
 export function scopeRows(report: BacktestReport) {
@@ -89,7 +49,7 @@ export function alertKindRows(report: BacktestReport) {
 export function leadVersusFalseAlarm(lead: LeadTime, lookbackWeeks: number, { width, height = 260 }: Size) {
   const windows = [`within ${lookbackWeeks} wk`, "≥ 4 wk ahead", "≥ 6 wk ahead"];
   const groups = ["Churned", "Did not churn"];
-  const pick = (s: Shares) => [s.share_flagged, s.share_flagged_4w, s.share_flagged_6w];
+  const pick = (s: Pick<FalseAlarmSummary, "share_flagged" | "share_flagged_4w" | "share_flagged_6w">) => [s.share_flagged, s.share_flagged_4w, s.share_flagged_6w];
   const rows = [pick(lead), pick(lead.false_alarm)].flatMap((shares, g) =>
     shares.flatMap((share, w) => (share === null ? [] : [{ window: windows[w]!, group: groups[g]!, share }])),
   );

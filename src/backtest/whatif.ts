@@ -1,6 +1,6 @@
 /**
  * The what-if sample: labelled account-weeks with their category scores, small enough for the
- * browser to re-weight live (see recombine.ts for the arithmetic it must follow).
+ * browser to re-weight live (reports/lib/score.ts states the arithmetic it must follow).
  */
 import type { Database } from "../db/duckdb.ts";
 import { sqlFile } from "../sql/files.ts";

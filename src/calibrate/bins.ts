@@ -6,6 +6,7 @@
  * bin's median raw value with its score, so a reader sees exactly which raw values score what.
  * Pure functions; the bins' counts come from DuckDB (calibrate_bins.sql).
  */
+import { rankAucOfCounts } from "../../reports/lib/auc.ts";
 
 /** One quantile bin of a measure's raw values on the fit period, in raw-value order. */
 export interface BinCount {
@@ -191,28 +192,11 @@ export function roundSignificant(value: number, digits: number): number {
   return Math.round(value * scale) / scale;
 }
 
-/** AUC of the block scores: a churned row in a lower-scoring block than a survivor wins, same block one half. */
+/** AUC of the block scores: a churned row in a lower-scoring block than a survivor wins, same score one half. */
 function blockAuc(blocks: readonly Block[]): number | null {
-  const order = [...blocks].sort((a, b) => b.score - a.score);
-  let negativesSafer = 0;
-  let wins = 0;
-  let positives = 0;
-  let negatives = 0;
-  for (let i = 0; i < order.length; ) {
-    let j = i;
-    let pos = 0;
-    let neg = 0;
-    while (j < order.length && order[j]!.score === order[i]!.score) {
-      pos += order[j]!.positives;
-      neg += order[j]!.rows - order[j]!.positives;
-      j++;
-    }
-    wins += pos * (negativesSafer + 0.5 * neg);
-    negativesSafer += neg;
-    positives += pos;
-    negatives += neg;
-    i = j;
-  }
-  const pairs = positives * negatives;
-  return pairs > 0 ? wins / pairs : null;
+  return rankAucOfCounts(
+    blocks.map((b) => -b.score),
+    blocks.map((b) => b.positives),
+    blocks.map((b) => b.rows - b.positives),
+  );
 }

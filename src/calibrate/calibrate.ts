@@ -33,7 +33,8 @@ import type { IngestResult } from "../ingest/ingest.ts";
 import { render, sqlFile } from "../sql/files.ts";
 import { fitScoreMap, pointsScore, roundSignificant, type Block, type BinCount, type FittedMap } from "./bins.ts";
 import { calibratedFormulaText, lineDiff, type CalibratedCategory } from "./formula-text.ts";
-import { fitRidgeLogistic, linearPredictor, rankAuc, type Design, type LogisticFit } from "./logistic.ts";
+import { rankAuc } from "../../reports/lib/auc.ts";
+import { fitRidgeLogistic, linearPredictor, type Design, type LogisticFit } from "./logistic.ts";
 import { chooseSplit, ruleText, type SplitAttempt } from "./splits.ts";
 import { chooseCutoffs, tierMins, type Cutoffs } from "./tiers.ts";
 

@@ -1,6 +1,6 @@
 /**
- * Ridge-regularised logistic regression by iteratively reweighted least squares (Newton's method),
- * and the rank AUC used to validate it. Pure functions on typed arrays, no DuckDB.
+ * Ridge-regularised logistic regression by iteratively reweighted least squares (Newton's method)
+ * (its rank AUC is reports/lib/auc.ts). Pure functions on typed arrays, no DuckDB.
  *
  * Why not `ml-logistic-regression`: it installs, but it fits by plain gradient descent with a fixed
  * step and step count, has no intercept and no regularisation, so its result depends on the scale
@@ -90,34 +90,6 @@ export function linearPredictor(design: Design, fit: LogisticFit): Float64Array 
     out[r] = eta;
   }
   return out;
-}
-
-/**
- * Rank AUC (Mann-Whitney, ties one half) of `risk` against `y`: the probability that a positive
- * row has a higher risk than a negative one. Null without both classes.
- */
-export function rankAuc(risk: ArrayLike<number>, y: ArrayLike<number>): number | null {
-  const n = risk.length;
-  const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => risk[a]! - risk[b]!);
-  let negativesBelow = 0;
-  let wins = 0;
-  let positives = 0;
-  for (let i = 0; i < n; ) {
-    let j = i;
-    let pos = 0;
-    let neg = 0;
-    while (j < n && risk[order[j]!] === risk[order[i]!]) {
-      if (y[order[j]!]) pos++;
-      else neg++;
-      j++;
-    }
-    wins += pos * (negativesBelow + 0.5 * neg);
-    negativesBelow += neg;
-    positives += pos;
-    i = j;
-  }
-  const pairs = positives * negativesBelow;
-  return pairs > 0 ? wins / pairs : null;
 }
 
 /** Solves A s = g for a symmetric positive definite A (k x k, row-major) by Cholesky. */

@@ -11,3 +11,11 @@ create or replace macro interpolate(x, x0, y0, slope) as y0 + (x - x0) * slope;
 create or replace macro map_segment(x, los) as len(list_filter(los, l -> l <= x));
 create or replace macro score_by_map(x, m) as
     m.y0s[map_segment(x, m.los)] + (x - m.x0s[map_segment(x, m.los)]) * m.slopes[map_segment(x, m.los)];
+-- The health score's rule, stated once (reports/lib/score.ts is the same rule in TypeScript; the
+-- test test/site/score-rule.test.ts checks that they agree): a score is the weighted mean of the
+-- scores below it that have data, renormalised over their weights (callers keep only the rows with
+-- data and a positive weight, so a part with no data drops out and its weight is shared), then
+-- capped by the lowest cap in force (null: no cap). Measures make a category so, categories the
+-- health score (int_measure_scores, int_health_scores, rescore).
+create or replace macro weighted_mean(w, s) as exact_sum(w * s) / exact_sum(w);
+create or replace macro capped_score(uncapped, cap) as least(uncapped, coalesce(cap, 100));

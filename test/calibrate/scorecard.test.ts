@@ -4,7 +4,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { blockScore, fitScoreMap, pointsScore, type BinCount } from "../../src/calibrate/bins.ts";
-import { fitRidgeLogistic, linearPredictor, rankAuc, type Design } from "../../src/calibrate/logistic.ts";
+import { rankAuc } from "../../reports/lib/auc.ts";
+import { fitRidgeLogistic, linearPredictor, type Design } from "../../src/calibrate/logistic.ts";
 import { chooseCutoffs, tierMins } from "../../src/calibrate/tiers.ts";
 
 const bin = (lower: number, upper: number, rows: number, positives: number): BinCount => ({ lower, upper, median: (lower + upper) / 2, rows, positives });

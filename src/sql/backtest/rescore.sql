@@ -1,6 +1,6 @@
 -- rescore: one row per scope of rescore_weights (scope, category_id, weight) and account-week of
 -- the `weeks` relation (shaped like backtest_weeks): the health score re-combined from the week's category
--- scores with that scope's weights, as the engine combines them (see src/backtest/recombine.ts):
+-- scores with that scope's weights, by the engine's rule (weighted_mean and capped_score in functions.sql):
 -- renormalised over the categories with data and a positive weight, then capped by cap_score,
 -- then tiered by the formula's tiers. Weeks where no weighted category has data get no row.
 with
@@ -24,7 +24,7 @@ combined as (
         k.scope,
         l.account_id,
         l.week_start,
-        sum(k.weight * l.category_score) / sum(k.weight)                as uncapped_score
+        weighted_mean(k.weight, l.category_score)                       as uncapped_score
     from long as l
     join weights as k on k.category_id = substr(l.column_name, length('category_') + 1)
     where l.category_score is not null
@@ -43,7 +43,7 @@ scored as (
         w.churned_at,
         w.label,
         c.uncapped_score,
-        least(c.uncapped_score, coalesce(w.cap_score, 100))             as score
+        capped_score(c.uncapped_score, w.cap_score)                     as score
     from combined as c
     join weeks as w using (account_id, week_start)
 ),

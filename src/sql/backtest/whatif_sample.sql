@@ -3,7 +3,7 @@
 -- account), and, past $max_rows rows, only the accounts whose hash falls below the share that
 -- keeps about $max_rows (whole accounts, so each keeps its history). Deterministic.
 -- The category_<id> scores (null = no data) recombine into the engine's score: see
--- src/backtest/recombine.ts.
+-- reports/lib/score.ts.
 with
 
 labelled as (

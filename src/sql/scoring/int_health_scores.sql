@@ -2,6 +2,9 @@
 -- score and tier four weeks earlier.
 with
 
+-- the weighted mean of the categories with data (weighted_mean in functions.sql), taken as the
+-- sum of the measures' contributions, whose effective weights int_measure_scores renormalised
+-- the same way: so the contributions of an account-week add up to its score to the last bit
 totals as (
     select account_id, week_start, round(exact_sum(contribution), 9) as uncapped_score, any_value(coverage) as coverage
     from int_measure_scores
@@ -27,7 +30,7 @@ scored as (
         w.as_of,
         w.week_index,
         t.uncapped_score,
-        least(t.uncapped_score, coalesce(c.cap, 100))                   as score,
+        capped_score(t.uncapped_score, c.cap)                           as score,
         case when c.cap < t.uncapped_score then c.cap_reason end        as cap_reason,
         -- the lowest cap in force (null = none), binding or not: a re-weighted score is capped by it
         c.cap                                                           as cap_score,

@@ -29,7 +29,7 @@ categories as (
         exact_sum(s.measure_weight)                                     as measure_weight_with_data,
         -- exact sums: a float sum depends on the order rows arrive in, and rounding alone still
         -- flips the last digit when a sum lands near it
-        round(exact_sum(s.measure_weight * s.score) / exact_sum(s.measure_weight), 9) as category_score
+        round(weighted_mean(s.measure_weight, s.score), 9)    as category_score
     from scored as s
     group by s.account_id, s.week_start, s.category_id
     having exact_sum(s.measure_weight) > 0
