@@ -96,7 +96,7 @@ export async function accountPages(outputs: Outputs): Promise<Map<string, Row>> 
       alerts: outputs.has("alerts") ? (alerts.get(id) ?? []) : null,
       playbook: {
         tier: tier ? { label: tier.label, text: tier.playbook } : null,
-        category: weakest && tier && tier !== [...formula.tiers].sort((x, y) => y.min - x.min)[0] ? { id: weakest.id, label: weakest.label, text: categoryById.get(weakest.id)!.playbook } : null,
+        category: weakest && tier && tier !== formula.tiers[0] ? { id: weakest.id, label: weakest.label, text: categoryById.get(weakest.id)!.playbook } : null,
       },
     });
   }

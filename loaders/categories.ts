@@ -22,7 +22,7 @@ export async function categories(outputs: Outputs): Promise<Categories> {
   await db.run("create temp table site_category_weights (category_id varchar, weight double)");
   for (const c of formula.categories) await db.run("insert into site_category_weights values ($id, $weight)", { id: c.id, weight: c.weight });
   await db.run(`create temp table site_category_long as ${sqlFile("site/site_category_long.sql")}`);
-  const best = [...formula.tiers].sort((a, b) => b.min - a.min)[0]!.id;
+  const best = formula.tiers[0]!.id;
   const drivers = await db.all<Categories["drivers"][number]>(sqlFile("site/site_category_drivers.sql"), { best_tier: best });
   const trend = await db.all<{ week_end: Date; category_id: string; accounts: number; mean_score: number; p25: number; p75: number }>(sqlFile("site/site_category_trend.sql"));
   const heat = await db.all<{ account_id: string; account_name: string; tier: string | null; score: number | null; arr: number; category_id: string; category_score: number | null }>(

@@ -39,7 +39,7 @@ export async function portfolio(outputs: Outputs): Promise<Portfolio> {
     alertsThisWeek = latest?.n ?? 0;
   }
   const tierWeeks = await db.all<{ week_end: Date; tier: string; accounts: number; arr: number }>(sqlFile("site/site_tier_weeks.sql"));
-  const rank = new Map([...formula.tiers].sort((a, b) => b.min - a.min).map((t, i) => [t.id, i]));
+  const rank = new Map(formula.tiers.map((t, i) => [t.id, i]));
   const moves = new Map<string, { week_end: string; up: number; down: number }>();
   for (const m of await db.all<{ week_end: Date; from_tier: string; to_tier: string; accounts: number }>(sqlFile("site/site_tier_moves.sql"))) {
     const week = day(m.week_end)!;

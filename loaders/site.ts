@@ -11,7 +11,8 @@ import { withOutputs } from "./lib/outputs.ts";
 /** The site metadata of an opened output set. */
 export async function siteMeta(outputs: Outputs): Promise<SiteMeta> {
   const { formula, summary } = outputs;
-  const tiers = [...formula.tiers].sort((a, b) => b.min - a.min);
+  // best first: the formula is refused unless its tiers go from best to worst (src/formula/load.ts)
+  const tiers = formula.tiers;
   return {
     formula: summary.formula,
     exported_at: summary.exported_at,
