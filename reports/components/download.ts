@@ -4,7 +4,7 @@
  * and laid out for the slide, not a screenshot of the page. A table card downloads its current
  * rows (filters applied) as CSV.
  */
-import { csvFormat } from "d3";
+import { toCsv } from "../lib/csv.js";
 
 export const SLIDE = { width: 1600, height: 900 };
 
@@ -55,22 +55,6 @@ export function tableCard(table: HTMLElement, rows: () => Record<string, unknown
   buttons.append(button("CSV", () => downloadBlob(new Blob([toCsv(rows(), options.columns)], { type: "text/csv" }), `${options.filename}.csv`)));
   card.append(buttons);
   return card;
-}
-
-/**
- * CSV text of `rows`. Text that a spreadsheet would run as a formula (starting with = + - @) gets
- * a leading apostrophe: names come from customer data.
- */
-export function toCsv(rows: Record<string, unknown>[], columns?: string[]): string {
-  const safe = rows.map((row) => {
-    const out: Record<string, unknown> = {};
-    for (const key of columns ?? Object.keys(row)) {
-      const v = row[key];
-      out[key] = typeof v === "string" && /^[=+\-@\t\r]/.test(v) ? `'${v}` : Array.isArray(v) ? v.join("; ") : v instanceof Date ? v.toISOString() : v;
-    }
-    return out;
-  });
-  return csvFormat(safe as Record<string, string>[], columns);
 }
 
 /** The chart rendered at slide size, as standalone SVG text on a white background. */

@@ -1,5 +1,7 @@
 /** Prints lists and reports as an aligned text table, CSV or JSON (the CLI, backtest, calibrate and scripts share it). */
 
+import { toCsv } from "../../reports/lib/csv.ts";
+
 export type OutputFormat = "text" | "csv" | "json";
 export type Record_ = Record<string, unknown>;
 
@@ -14,20 +16,6 @@ export function formatRecords(records: readonly Record_[], format: OutputFormat,
     case "text":
       return toTextTable(records, fields);
   }
-}
-
-/** RFC 4180 CSV. Text cells that a spreadsheet would run as a formula are prefixed with a quote. */
-export function toCsv(records: readonly Record_[], fields: readonly string[]): string {
-  const lines = [fields.map(csvCell).join(",")];
-  for (const record of records) lines.push(fields.map((f) => csvCell(record[f])).join(","));
-  return `${lines.join("\n")}\n`;
-}
-
-function csvCell(value: unknown): string {
-  if (value === null || value === undefined) return "";
-  let text = value instanceof Date ? value.toISOString() : typeof value === "object" ? JSON.stringify(value) : String(value);
-  if (typeof value === "string" && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 function toTextTable(records: readonly Record_[], fields: readonly string[]): string {

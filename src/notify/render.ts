@@ -1,5 +1,5 @@
 /** The words of a notification: one alert as text, a message's subject, body, webhook payload and CRM task rows. */
-import { toCsv } from "../core/records.ts";
+import { toCsv } from "../../reports/lib/csv.ts";
 import type { Message, NotifyAlert } from "./plan.ts";
 import { alertKey } from "./plan.ts";
 
@@ -59,7 +59,7 @@ export const CRM_TASK_COLUMNS = [
   "task_id", "account_id", "account_name", "owner", "priority", "subject", "description", "alert_id", "kind", "raised_week_end", "renewal_date",
 ] as const;
 
-/** The CRM task CSV of a message: one task per alert, task_id the (alert, destination) key, cells by toCsv's rule. */
+/** The CRM task CSV of a message: one task per alert, task_id the (alert, destination) key, cells by the one CSV rule (reports/lib/csv.ts). */
 export function crmTasksCsv(message: Message): string {
   const rows = message.alerts.map((a) => ({
     task_id: alertKey(a.alert_id, message.destination),

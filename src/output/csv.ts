@@ -1,7 +1,7 @@
 /**
  * CSV written by DuckDB's COPY instead of built as one string in Node: at 100k accounts the alert
- * list (618k rows) took the alerts stage's peak RSS from 2.9 GB to 6.0 GB that way. Cells read as
- * toCsv's do (src/cli/output.ts), so a CRM import sees no difference: text that a spreadsheet would
+ * list (618k rows) took the alerts stage's peak RSS from 2.9 GB to 6.0 GB that way. Cells follow
+ * the one CSV rule (reports/lib/csv.ts), so a CRM import sees no difference: text that a spreadsheet would
  * run as a formula gets a leading quote, lists are joined with "; ", whole numbers print without
  * ".0", dates and times as ISO text, null and empty text as an empty cell; DuckDB quotes cells that
  * need it.
