@@ -18,6 +18,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ident, literal, type Database } from "../db/duckdb.ts";
+import { listFiles, statOrUndefined } from "../core/files.ts";
 import { copyCsv } from "./csv.ts";
 
 export interface WrittenFile {
@@ -160,20 +161,11 @@ function sameIdentity(a: RunIdentity, b: RunIdentity): boolean {
 /** The identity of a run over `dataDir` (every file under it, links followed) with the formula of hash `formulaHash`. */
 export function runIdentity(dataDir: string, formulaHash: string, exportedAt: Date): RunIdentity {
   const hash = createHash("sha256");
-  const walk = (dir: string, prefix: string) => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = path.join(dir, name);
-      let stat;
-      try {
-        stat = statSync(full);
-      } catch {
-        continue; // a dangling link: ingest has refused it already, or it is not an export
-      }
-      if (stat.isDirectory()) walk(full, `${prefix}${name}/`);
-      else hash.update(`${prefix}${name} ${stat.size} ${stat.mtimeMs}\n`);
-    }
-  };
-  walk(dataDir, "");
+  for (const file of listFiles(dataDir)) {
+    const stat = statOrUndefined(path.join(dataDir, file));
+    // a dangling link: ingest has refused it already, or it is not an export
+    if (stat) hash.update(`${file} ${stat.size} ${stat.mtimeMs}\n`);
+  }
   return { formula_hash: formulaHash, data: path.resolve(dataDir), exported_at: exportedAt.toISOString(), data_files: hash.digest("hex").slice(0, 16) };
 }
 
