@@ -3,7 +3,7 @@
  * account batches a large book keeps as Parquet, is what a bigger book needs in disk rather than
  * memory. Sampled by walking the folder every few seconds (files come and go; a vanished one counts 0).
  */
-import { readdirSync, statSync } from "node:fs";
+import { type Dirent, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 
 /** Tracks the peak total size of the files under `dir` since the last `reset()`. */
@@ -47,7 +47,7 @@ export class DirectorySizeSampler {
 /** Total bytes of the files under `dir` (0 if it does not exist). */
 export function directorySize(dir: string): number {
   let total = 0;
-  let entries;
+  let entries: Dirent[];
   try {
     entries = readdirSync(dir, { withFileTypes: true });
   } catch {

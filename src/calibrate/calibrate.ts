@@ -475,7 +475,7 @@ type Sample = { rows: number; ids: string[]; values: Float64Array; y: Uint8Array
 async function loadFitSample(db: Database, ids: readonly string[], stride: number): Promise<Sample> {
   const columns = ids.map((id) => `max(v.raw_value) filter (where v.measure_id = ${literal(id)}) as ${ident(id)}`);
   const rows = await db.all<Record<string, number | boolean | null>>(
-    `select f.label, epoch_ms(f.as_of)::double as as_of_ms${columns.length > 0 ? ", " + columns.join(", ") : ""}
+    `select f.label, epoch_ms(f.as_of)::double as as_of_ms${columns.length > 0 ? `, ${columns.join(", ")}` : ""}
      from calibrate_fit as f
      left join calibrate_fit_values as v using (account_id, week_start)
      where f.week_number % $stride = 0

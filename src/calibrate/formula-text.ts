@@ -82,7 +82,7 @@ export function calibratedFormulaText(currentText: string, currentFile: string, 
     if (isMap(node)) node.flow = true;
   }
   const text = doc.toString({ lineWidth: 0 });
-  const loaded = parseFormula(text, currentFile.replace(/\.[^./]+$/, "") + ".calibrated.yaml");
+  const loaded = parseFormula(text, `${currentFile.replace(/\.[^./]+$/, "")}.calibrated.yaml`);
   return { text, loaded };
 }
 

@@ -49,7 +49,7 @@ export function renderContractDocs(): string {
 
 function renderTable(table: (typeof TABLES)[number]): string {
   const rows = columnsOf(table).map(
-    (c) => `| \`${c.name}\` | ${typeText(c)} | ${c.required ? "yes" : "no"}${c.optional ? " (column optional)" : ""} | ${escape(c.description)}${constraintText(c)} |`,
+    (c) => `| \`${c.name}\` | ${typeText(c)} | ${c.required ? "yes" : "no"}${c.optional ? " (column optional)" : ""} | ${escapeCell(c.description)}${constraintText(c)} |`,
   );
   const rules = (table.rules ?? []).map((r) => `- \`${r.column}\`: ${r.expected}.`);
   return `### \`${table.name}\` (${table.presence})
@@ -79,6 +79,6 @@ function constraintText(c: ColumnSpec): string {
   return parts.length ? ` (${parts.join("; ")})` : "";
 }
 
-function escape(text: string): string {
+function escapeCell(text: string): string {
   return text.replaceAll("|", "\\|");
 }

@@ -71,7 +71,10 @@ describe("ridge logistic regression", () => {
     const x = new Float64Array(rows * 2);
     const y = new Uint8Array(rows);
     let seed = 7;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+    const rand = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
     for (let r = 0; r < rows; r++) {
       x[r * 2] = rand() * 4 - 2;
       x[r * 2 + 1] = rand() * 4 - 2;

@@ -85,7 +85,7 @@ const formulaDir = path.join(root, "formula-dir");
 mkdirSync(formulaDir);
 const aliasBomb = file(
   "bomb.yaml",
-  ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...["b", "c", "d", "e", "f", "g", "h", "i"].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcdefgh"[i]}`).join(",")}]`)].join("\n") + "\n",
+  `${['a: &a ["x","x","x","x","x","x","x","x","x"]', ...["b", "c", "d", "e", "f", "g", "h", "i"].map((k, i) => `${k}: &${k} [${Array(9).fill(`*${"abcdefgh"[i]}`).join(",")}]`)].join("\n")}\n`,
 );
 const defaultFormula = readFileSync(path.join(PROJECT_ROOT, "src", "formula", "default-formula.yaml"), "utf8");
 const nanFormula = file("nan.yaml", defaultFormula.replace(/^(\s+)min: ([\d.]+)$/m, "$1min: .nan"));

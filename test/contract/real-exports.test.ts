@@ -59,7 +59,7 @@ describe("a book with a reactivated customer, tickets without a kind and account
       const episodes = await db.all<{ account_id: string; episode_number: number; source: string; reactivated_at: Date | null }>(
         "select account_id, episode_number, source, reactivated_at from int_churn_episodes order by account_id",
       );
-      expect(episodes.map((e) => [e.account_id, e.episode_number, e.source, e.reactivated_at && e.reactivated_at.toISOString()])).toEqual([
+      expect(episodes.map((e) => [e.account_id, e.episode_number, e.source, e.reactivated_at?.toISOString() ?? null])).toEqual([
         ["R", 1, "churn_events", "2025-04-07T00:00:00.000Z"],
         ["T", 1, "accounts", null],
       ]);

@@ -188,7 +188,7 @@ describe("each bad input is refused with file, column and rows", () => {
     expect(await errorsOf(garbage)).toEqual([expect.objectContaining({ rule: "unreadable_file", file: path.join(garbage, "trainings.parquet") })]);
 
     const headerOnly = warehouse();
-    writeFileSync(path.join(headerOnly, "accounts.csv"), readFileSync(path.join(headerOnly, "accounts.csv"), "utf8").split("\n")[0] + "\n");
+    writeFileSync(path.join(headerOnly, "accounts.csv"), `${readFileSync(path.join(headerOnly, "accounts.csv"), "utf8").split("\n")[0]}\n`);
     const problems = await errorsOf(headerOnly);
     expect(problems[0]).toMatchObject({ rule: "no_rows", table: "accounts" });
   });

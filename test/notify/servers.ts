@@ -68,8 +68,12 @@ export async function startWebhookServer(): Promise<WebhookServer> {
     url: (pathname) => `http://127.0.0.1:${port}${pathname}`,
     requests,
     accepted,
-    failNext: (n) => void (failing = n),
-    failAll: (on) => void (failEverything = on),
+    failNext: (n) => {
+      failing = n;
+    },
+    failAll: (on) => {
+      failEverything = on;
+    },
     stallAt: (n) =>
       new Promise((resolve) => {
         stall = { at: seen + n, resolve };
