@@ -1,10 +1,7 @@
 /** Renders a backtest report for the terminal: headline figures, tables, and a per-scope summary. */
-import { formatRecords, type OutputFormat } from "../core/records.ts";
+import { fixed as num, formatRecords, percent as pct, times, type OutputFormat } from "../core/records.ts";
 import type { BacktestReport, LeadTimeSummary, ScopeReport } from "./backtest.ts";
 
-const pct = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? "-" : `${(v * 100).toFixed(digits)}%`);
-const num = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? "-" : v.toFixed(digits));
-const times = (v: number | null | undefined) => (v === null || v === undefined ? "-" : `${v.toFixed(2)}x`);
 
 /** One row per scope (overall, then each segment) with the headline figures. */
 export function scopeSummaries(report: BacktestReport): Record<string, unknown>[] {

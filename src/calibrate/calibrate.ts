@@ -34,6 +34,7 @@ import { render, sqlFile } from "../sql/files.ts";
 import { fitScoreMap, pointsScore, roundSignificant, type Block, type BinCount, type FittedMap } from "./bins.ts";
 import { calibratedFormulaText, lineDiff, type CalibratedCategory } from "./formula-text.ts";
 import { rankAuc } from "../../reports/lib/auc.ts";
+import { fixed as fmt, percent as pct, times } from "../core/records.ts";
 import { fitRidgeLogistic, linearPredictor, type Design, type LogisticFit } from "./logistic.ts";
 import { chooseSplit, ruleText, type SplitAttempt } from "./splits.ts";
 import { chooseCutoffs, tierMins, type Cutoffs } from "./tiers.ts";
@@ -832,6 +833,5 @@ async function periodFigures(db: Database, relation: string, tierIds: readonly s
   return out;
 }
 
-export const fmt = (v: number | null | undefined) => (v === null || v === undefined ? "-" : v.toFixed(3));
-export const pct = (v: number | null | undefined) => (v === null || v === undefined ? "-" : `${(v * 100).toFixed(1)}%`);
-export const times = (v: number | null | undefined) => (v === null || v === undefined ? "-" : `${v.toFixed(2)}x`);
+// the report's number formats are the printer's (src/core/records.ts)
+export { fmt, pct, times };

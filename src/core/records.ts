@@ -3,6 +3,13 @@
 import { toCsv } from "../../reports/lib/csv.ts";
 
 export type OutputFormat = "text" | "csv" | "json";
+
+/** A figure in a printed report: `digits` decimals, "-" when there is none. */
+export const fixed = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? "-" : v.toFixed(digits));
+/** A share in a printed report, as a percentage: 0.123 is "12.3%"; "-" when there is none. */
+export const percent = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? "-" : `${(v * 100).toFixed(digits)}%`);
+/** A ratio in a printed report (a lift): 2.5 is "2.50x"; "-" when there is none. */
+export const times = (v: number | null | undefined) => (v === null || v === undefined ? "-" : `${v.toFixed(2)}x`);
 export type Record_ = Record<string, unknown>;
 
 /** Renders records; `columns` fixes the order and the set of fields (default: keys of the first record). */
