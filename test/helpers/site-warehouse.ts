@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 // types only: warehouse.ts imports vitest, and scripts (npm start's fallback demo) use this module too
-import { toCsv, type Row, type Tables } from "./warehouse.ts";
+import type { Row, Tables } from "./warehouse.ts";
 
 export const HOSTILE_NAME = "<img src=x onerror=alert(1)>";
 export const HOSTILE_ACCOUNT_ID = "A0003";
@@ -139,10 +139,20 @@ export function siteWarehouse(options: SiteWarehouseOptions = {}): Tables {
 export function writeSiteWarehouse(dir: string, options: SiteWarehouseOptions = {}): string {
   mkdirSync(dir, { recursive: true });
   for (const [name, rows] of Object.entries(siteWarehouse(options))) {
-    if (rows.length > 0) writeFileSync(path.join(dir, `${name}.csv`), toCsv(rows));
+    if (rows.length > 0) writeFileSync(path.join(dir, `${name}.csv`), csv(rows));
   }
   writeFileSync(path.join(dir, "export.json"), JSON.stringify({ exported_at: options.exportedAt ?? "2025-07-07T00:00:00Z" }));
   return dir;
+}
+
+function csv(rows: Row[]): string {
+  const columns = Object.keys(rows[0]!);
+  const cell = (v: Row[string] | undefined) => {
+    if (v === null || v === undefined) return "";
+    const text = String(v);
+    return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+  };
+  return `${[columns.join(","), ...rows.map((r) => columns.map((c) => cell(r[c])).join(","))].join("\n")}\n`;
 }
 
 function mulberry32(seed: number): () => number {
