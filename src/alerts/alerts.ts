@@ -9,10 +9,8 @@ import type { LoadedFormula } from "../formula/load.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import { csvText } from "../output/csv.ts";
 import { accountRelations, buildInAccountBatches, type AccountBatch } from "../health/account-batches.ts";
-import { createModel } from "../sql/models.ts";
+import { buildAll, stageModels, type ModelTiming } from "../sql/graph.ts";
 import { loadAlertPlaybooks, loadMeasureCatalogue } from "./catalogue.ts";
-
-const MODELS = ["alerts/int_renewal_weeks", "alerts/int_alert_conditions", "alerts/int_alert_episodes", "alerts/alerts"] as const;
 
 /** Columns of alerts.parquet, alerts.csv and `health alerts`, in order. */
 export const ALERT_COLUMNS = [
@@ -55,7 +53,7 @@ export interface AlertRecord {
  * alert model reads one account's rows only, so a book scored in account batches (`batches`, from
  * the health run) gets its alerts built batch by batch too, holding one batch in memory.
  */
-export async function buildAlerts(db: Database, formula: LoadedFormula, batches: readonly AccountBatch[] = []): Promise<void> {
+export async function buildAlerts(db: Database, formula: LoadedFormula, batches: readonly AccountBatch[] = [], timings?: ModelTiming[]): Promise<void> {
   const a = formula.formula.alerts;
   await loadMeasureCatalogue(db);
   await loadAlertPlaybooks(db, formula.formula);
@@ -73,11 +71,11 @@ export async function buildAlerts(db: Database, formula: LoadedFormula, batches:
     renewal_tiers: listValue(a.renewal_tiers),
     clear_weeks: a.clear_after_weeks,
   };
-  const buildModels = async () => {
-    for (const model of MODELS) await createModel(db, model, params);
-  };
+  // the models of src/sql/alerts, in dependency order
+  const models = stageModels("alerts");
+  const buildModels = () => buildAll(db, models, { params, timings });
   if (batches.length < 2) return buildModels();
-  const built = MODELS.map((model) => model.split("/").at(-1)!);
+  const built = models.map((m) => m.name);
   await buildInAccountBatches(db, batches, {
     inputs: await accountRelations(db, built),
     narrow: "view",

@@ -8,10 +8,11 @@
  * of the same length, and how often each kind of alert was followed by churn.
  */
 import path from "node:path";
-import { ident, type Database } from "../db/duckdb.ts";
+import type { Database } from "../db/duckdb.ts";
 import type { HealthRun, MeasureWithoutData } from "../health/engine.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import { render, sqlFile } from "../sql/files.ts";
+import { buildModel } from "../sql/graph.ts";
 import { fullMetrics, tierFlags, type FullMetrics } from "./metrics.ts";
 import { horizonLabel, LEAD_WEEKS_SHARES, type BacktestOptions } from "./options.ts";
 
@@ -208,11 +209,7 @@ export async function buildBacktest(
 
 /** Creates `backtest_weeks`: the scored account-weeks of the period, labelled (see backtest_weeks.sql). */
 export async function createBacktestWeeks(db: Database, options: Pick<BacktestOptions, "horizonDays" | "from" | "to">): Promise<void> {
-  await db.run(`create or replace table backtest_weeks as ${sqlFile("backtest/backtest_weeks.sql")}`, {
-    horizon_days: options.horizonDays,
-    from: options.from,
-    to: options.to,
-  });
+  await buildModel(db, "backtest_weeks", { params: { horizon_days: options.horizonDays, from: options.from, to: options.to } });
 }
 
 /**
@@ -229,10 +226,7 @@ export async function createLeadTimes(
   atRiskPosition: number,
 ): Promise<void> {
   const alerts = hasAlerts ? "alerts" : "(select null::varchar as account_id, null::varchar as kind, null::date as raised_week_end where false)";
-  await db.run(`create or replace table ${ident(name)} as ${render(sqlFile("backtest/lead_times.sql"), { alerts, weeks })}`, {
-    lookback_weeks: lookbackWeeks,
-    at_risk_position: atRiskPosition,
-  });
+  await buildModel(db, "lead_times", { fragments: { alerts, weeks }, params: { lookback_weeks: lookbackWeeks, at_risk_position: atRiskPosition } }, name);
 }
 
 /** The period has nothing to measure: bad input for the command, not a bug. */

@@ -1,3 +1,5 @@
+-- grain: scope, whole week of lead
+-- kind: query
 -- lead_histogram: one row per scope of the `leads` relation and whole week of lead time, 0 to
 -- $lookback_weeks: churned accounts with an observable window first flagged at risk (and first
 -- alerted) that many weeks ahead.

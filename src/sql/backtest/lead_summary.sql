@@ -1,3 +1,5 @@
+-- grain: scope
+-- kind: query
 -- lead_summary: one row per scope of the `leads` relation (scope plus lead_times' columns: the warning
 -- windows of churners and survivors). Only observable windows count.
 --   churners   how many churns (episodes: churned_accounts counts each departure of an account

@@ -1,3 +1,5 @@
+-- grain: scope
+-- kind: query
 -- metric_auc: one row per scope of the `rows` relation (scope, score, label): the rank-based AUC (Mann-Whitney):
 -- the probability that a churning account-week scores lower than a non-churning one, ties counting
 -- one half; lower score = higher risk. Null without both classes. Counted in integers (each

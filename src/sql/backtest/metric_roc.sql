@@ -1,3 +1,5 @@
+-- grain: scope, ROC point
+-- kind: query
 -- metric_roc: the ROC curve of each scope of the `rows` relation, at most $max_points points per scope plus
 -- the origin. A point is the threshold score t (account-weeks scoring t or less are flagged), the
 -- share of churning weeks flagged (tpr) and of the others flagged (fpr). Long curves keep every

@@ -1,3 +1,5 @@
+-- grain: scope, formula tier
+-- kind: query
 -- metric_tiers: one row per scope of the `rows` relation and formula tier (best first): account-weeks in the
 -- tier, how many churned within the horizon, the churn rate and its lift over the scope's base rate.
 with

@@ -1,3 +1,5 @@
+-- grain: scope, account-week
+-- kind: query
 -- rescore: one row per scope of rescore_weights (scope, category_id, weight) and account-week of
 -- the `weeks` relation (shaped like backtest_weeks): the health score re-combined from the week's category
 -- scores with that scope's weights, as the engine combines them (see src/backtest/recombine.ts):

@@ -1,3 +1,4 @@
+-- grain: account
 -- site_account_activity: one row per account: weekly usage (events, active users), support
 -- tickets opened in the last $ticket_days days, and every survey answer.
 with

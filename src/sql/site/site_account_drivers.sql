@@ -1,3 +1,4 @@
+-- grain: account
 -- site_account_drivers: one row per account: for each week whose score moved at least
 -- $min_change points over 4 weeks, the $per_week measures that moved it most, with their raw
 -- value then and 4 weeks earlier. These are the "drivers of each change" on the account page.

@@ -1,3 +1,4 @@
+-- grain: account
 -- site_account_history: one row per account: its weekly health history as parallel lists in week
 -- order (week end, score, tier, coverage, cap reason, one list per category score).
 -- The category_lists fragment is one `list(...)` column per formula category, built by the loader.
