@@ -195,14 +195,29 @@ export async function buildAll(db: Database, models: readonly Model[], context: 
 }
 
 /**
- * Builds the targets and every model they read, directly or not, that the database does not hold
- * yet (a model of an earlier stage already built is read as it is; with `fresh`, every model they
- * read is built again), in dependency order. A staging view that is missing is an error: ingest makes them.
+ * Builds the targets and the models they read, directly or not, that the database does not hold
+ * (a model already built is read as it is, and what it read is not looked at: a model dropped
+ * after its batch stays dropped; with `fresh`, every model they read is built again), in
+ * dependency order. A staging view that is missing is an error: ingest makes them.
  */
 export async function buildTargets(db: Database, targets: readonly string[], context: BuildContext = {}, fresh = false): Promise<Model[]> {
   const existing = await relationsInDatabase(db);
   const wanted = targets.map(model);
-  const missing = upstream(targets).filter((m) => !existing.has(m.name) || (fresh && m.kind === "model"));
+  // walk up from the targets through the inputs to build; an input the database holds ends the walk
+  const graph = modelGraph();
+  const missing: Model[] = [];
+  const seen = new Set(targets);
+  const walk = (m: Model) => {
+    for (const input of m.inputs) {
+      if (seen.has(input)) continue;
+      seen.add(input);
+      const dep = graph.get(input)!;
+      if (existing.has(input) && !(fresh && dep.kind === "model")) continue;
+      missing.push(dep);
+      walk(dep);
+    }
+  };
+  for (const m of wanted) walk(m);
   const staging = missing.filter((m) => m.kind === "staging");
   if (staging.length > 0) throw new Error(`building ${targets.join(", ")} needs ${staging.map((m) => m.name).join(", ")}: run ingest first`);
   const built = order([...missing, ...wanted.filter((m) => !missing.includes(m))]);
@@ -258,7 +273,7 @@ export function parseModel(file: string, sql: string): Model {
     const text = line.replace(/^--\s?/, "");
     const tag = /^(\w+):\s*(.*)$/.exec(text);
     if (tag && TAGS.has(tag[1]!)) tags.set(tag[1]!, tag[2]!.trim());
-    else description.push(text.trim());
+    else description.push(text.trimEnd());
   }
   const kind = (tags.get("kind") ?? FOLDER_KIND[folder] ?? (folder === "" ? "macros" : "model")) as ModelKind;
   if (!["model", "staging", "query", "macros"].includes(kind)) throw new Error(`src/sql/${file}: kind "${kind}": expected model, staging, query or macros`);
@@ -287,9 +302,17 @@ export function parseModel(file: string, sql: string): Model {
     paramsNote: tags.get("params") ?? null,
     templateNote: tags.get("template") ?? null,
     lifetime: lifetime as Model["lifetime"],
-    description: description.join(" ").replace(/^[a-z_0-9]+:\s*/, ""),
+    description: firstSentence(description),
     sql,
   };
+}
+
+/** The description's first sentence, without the leading "name:". */
+function firstSentence(lines: readonly string[]): string {
+  const until = lines.findIndex((line, i) => i > 0 && (line === "" || /^\s/.test(line)));
+  const text = (until < 0 ? lines : lines.slice(0, until)).join(" ").replace(/^[a-z_0-9]+:\s*/, "").replace(/\s+/g, " ").trim();
+  const end = text.search(/(?<!\b(?:i\.e|e\.g))\.(\s|$)/);
+  return end < 0 ? text : text.slice(0, end + 1);
 }
 
 /** The SQL with comments, string literals and template placeholders blanked out. */
