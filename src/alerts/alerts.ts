@@ -9,7 +9,7 @@ import type { LoadedFormula } from "../formula/load.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import { csvText } from "../output/csv.ts";
 import { accountRelations, buildInAccountBatches, type AccountBatch } from "../health/account-batches.ts";
-import { buildAll, stageModels, type ModelTiming } from "../sql/graph.ts";
+import { buildAll, stageModels } from "../sql/graph.ts";
 import { loadAlertPlaybooks, loadMeasureCatalogue } from "./catalogue.ts";
 
 /** Columns of alerts.parquet, alerts.csv and `health alerts`, in order. */
@@ -53,7 +53,7 @@ export interface AlertRecord {
  * alert model reads one account's rows only, so a book scored in account batches (`batches`, from
  * the health run) gets its alerts built batch by batch too, holding one batch in memory.
  */
-export async function buildAlerts(db: Database, formula: LoadedFormula, batches: readonly AccountBatch[] = [], timings?: ModelTiming[]): Promise<void> {
+export async function buildAlerts(db: Database, formula: LoadedFormula, batches: readonly AccountBatch[] = []): Promise<void> {
   const a = formula.formula.alerts;
   await loadMeasureCatalogue(db);
   await loadAlertPlaybooks(db, formula.formula);
@@ -73,7 +73,7 @@ export async function buildAlerts(db: Database, formula: LoadedFormula, batches:
   };
   // the models of src/sql/alerts, in dependency order
   const models = stageModels("alerts");
-  const buildModels = () => buildAll(db, models, { params, timings });
+  const buildModels = () => buildAll(db, models, { params });
   if (batches.length < 2) return buildModels();
   const built = models.map((m) => m.name);
   await buildInAccountBatches(db, batches, {

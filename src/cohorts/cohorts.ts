@@ -6,15 +6,15 @@
 import type { Database } from "../db/duckdb.ts";
 import type { LoadedFormula } from "../formula/load.ts";
 import type { OutputBatch } from "../output/publish.ts";
-import { buildStage, type ModelTiming } from "../sql/graph.ts";
+import { buildStage } from "../sql/graph.ts";
 import { formulaFragments } from "../sql/templates.ts";
 
 export const COHORT_DIMENSIONS = ["signup_quarter", "segment", "plan", "region", "csm"] as const;
 
 /** Builds the `cohorts` table; one tier-count column per formula tier, named after its id. */
-export async function buildCohorts(db: Database, formula: LoadedFormula, timings?: ModelTiming[]): Promise<void> {
+export async function buildCohorts(db: Database, formula: LoadedFormula): Promise<void> {
   // the tier columns come from the formula (src/sql/templates.ts)
-  await buildStage(db, "cohorts", { fragments: formulaFragments(formula), timings });
+  await buildStage(db, "cohorts", { fragments: formulaFragments(formula) });
 }
 
 /** Adds cohorts.parquet to the batch. */

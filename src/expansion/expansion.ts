@@ -8,7 +8,7 @@ import { csvText } from "../output/csv.ts";
 import type { LoadedFormula } from "../formula/load.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import { loadMeasureCatalogue } from "../alerts/catalogue.ts";
-import { buildStage, type ModelTiming } from "../sql/graph.ts";
+import { buildStage } from "../sql/graph.ts";
 
 /** Columns of expansion.parquet, expansion.csv and `health expansion`, in order. */
 export const EXPANSION_COLUMNS = [
@@ -45,13 +45,12 @@ export interface ExpansionRecord {
 }
 
 /** Builds the `expansion` table from the scored history in `db`. */
-export async function buildExpansion(db: Database, formula: LoadedFormula, timings?: ModelTiming[]): Promise<void> {
+export async function buildExpansion(db: Database, formula: LoadedFormula): Promise<void> {
   const e = formula.formula.expansion;
   await loadMeasureCatalogue(db);
   await db.run("create or replace table formula_plans (plan varchar, position integer)");
   for (const [position, plan] of e.plans.entries()) await db.run("insert into formula_plans values ($plan, $position)", { plan, position });
   await buildStage(db, "expansion", {
-    timings,
     params: {
     min_score: e.min_score,
     seat_utilisation: e.seat_utilisation,

@@ -19,7 +19,8 @@
  *                                           before the account batches; account = reads one account's
  *                                           rows, built per batch; book = reads every account's rows of a
  *                                           week, built between the two batch passes
- *   -- reads: a, b                          inputs the SQL does not name (a template fragment's tables)
+ *   -- reads: a, b                          inputs the SQL does not name (a template fragment's tables);
+ *                                           `folder/*` names every file of src/sql/folder
  *   -- lifetime: batch                      dropped once its stage is built (only feeds models of its batch)
  *   -- params: text                         how `$name` parameters are filled (names are read from the SQL)
  *   -- template: text                       how `{{ name }}` fragments are filled (src/sql/templates.ts)
@@ -89,7 +90,9 @@ export function modelGraph(): Map<string, Model> {
     byName.set(model.name, model);
   }
   for (const model of parsed) {
-    const named = new Set([...model.inputs, ...model.relations]);
+    // `-- reads: measures/*`: every file of a folder
+    const expanded = model.inputs.flatMap((n) => (n.endsWith("/*") ? parsed.filter((m) => m.file.startsWith(n.slice(0, -1))).map((m) => m.name) : [n]));
+    const named = new Set([...expanded, ...model.relations]);
     model.inputs = [...named].filter((n) => n !== model.name && byName.has(n) && byName.get(n)!.kind !== "query" && byName.get(n)!.kind !== "macros").sort();
     model.relations = [...named].filter((n) => n !== model.name && !model.inputs.includes(n)).sort();
   }
@@ -186,7 +189,26 @@ export async function buildModel(db: Database, m: Model | string, context: Build
   } catch (error) {
     throw new Error(`building ${target.name} (src/sql/${target.file}) failed: ${(error as Error).message}`);
   }
-  context.timings?.push({ model: target.name, seconds: (performance.now() - started) / 1000 });
+  const timing = { model: target.name, seconds: (performance.now() - started) / 1000 };
+  context.timings?.push(timing);
+  for (const recorder of recorders) recorder.push({ ...timing, stage: target.stage });
+  if (process.env.HEALTH_LOG_MODELS) process.stderr.write(`[model] ${target.name} (${target.stage}) ${timing.seconds.toFixed(3)}s\n`);
+}
+
+const recorders = new Set<StageTiming[]>();
+
+export interface StageTiming extends ModelTiming {
+  stage: string;
+}
+
+/**
+ * Records every model built from now on, by any stage, until `stop()` (the benchmark prints them):
+ * one entry per build, so a model built per account batch appears once per batch (see sumTimings).
+ */
+export function recordTimings(): { timings: StageTiming[]; stop(): void } {
+  const timings: StageTiming[] = [];
+  recorders.add(timings);
+  return { timings, stop: () => void recorders.delete(timings) };
 }
 
 /** Builds `models` in dependency order (they are built whether or not they exist). */

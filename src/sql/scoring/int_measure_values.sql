@@ -1,6 +1,6 @@
 -- grain: account, week, measure
 -- key: account_id, week_start, measure_id
--- reads: measures_adoption, measures_external, measures_fit, measures_onboarding, measures_requests, measures_sentiment, measures_stakeholders, measures_technical
+-- reads: measures/*
 -- template: `measure_unpivots` is the long form of the measure tables, one unpivot per family of the measures to compute (the formula's, its caps', the alert trend measure, if their tables are present): src/sql/templates.ts
 -- int_measure_values: one row per account, week and measure with a value: the long form of the
 -- measure tables. NaN (0/0 in a ratio) means no data, like null. Averages of floats depend on the
