@@ -155,7 +155,7 @@ export function renderCatalogue(columns: Map<string, { name: string; type: strin
     const other = o.reads.filter((r) => !graph.has(r));
     lines.push(`| \`${o.file}\` | ${o.stage} | ${cell([reads.map(link).join(", "), code(other)].filter(Boolean).join("; ") || "a report built by the stage")} | ${cell(code(exportsOf(reads)))} |`);
   }
-  lines.push("", "## Lineage: output files to pages", "", ...siteLineage(models), "");
+  lines.push("", "## Lineage: output files to pages", "", ...siteLineage(models, outputs), "");
   for (const stage of stages) {
     lines.push(`## Stage \`${stage}\``, "");
     for (const m of models.filter((x) => x.stage === stage)) lines.push(...renderModel(m, columns.get(m.name)), "");
@@ -186,7 +186,7 @@ function renderModel(m: Model, columns: { name: string; type: string }[] | undef
 }
 
 /** Site queries and output files to the loaders that read them and the pages that show those loaders' data. */
-function siteLineage(models: readonly Model[]): string[] {
+function siteLineage(models: readonly Model[], outputs: readonly OutputRecord[]): string[] {
   const read = (file: string) => readFileSync(file, "utf8");
   const files = (dir: string, ext: string): string[] =>
     readdirSync(dir).flatMap((name) => {
@@ -206,7 +206,21 @@ function siteLineage(models: readonly Model[]): string[] {
       .sort();
   };
   const site = models.filter((m) => m.stage === "site");
-  const lines = ["| site query | reads (output files, other site queries) | loader | pages |", "| --- | --- | --- | --- |"];
+  const lines = [
+    "Loaders (`loaders/*.ts`) open the output files as views named after them; a page shows the data of",
+    "the loader modules its `FileAttachment`s name (through `reports/data/`), module by module.",
+    "",
+    "| output file | loaders that query it directly | pages |",
+    "| --- | --- | --- |",
+  ];
+  for (const o of outputs) {
+    const name = o.file.replace(/\.(parquet|json|csv)$/, "");
+    if (o.file.endsWith(".csv")) continue;
+    const pattern = new RegExp(`\\b(from|join)\\s+${name}\\b|json\\("${name}"\\)`, "i");
+    const users = loaders.filter((l) => pattern.test(read(l)));
+    lines.push(`| \`${o.file}\` | ${cell(code(users.map(rel)))} | ${cell(code([...new Set(users.flatMap(pagesOf))]))} |`);
+  }
+  lines.push("", "| site query | reads (output files, other site queries) | loader | pages |", "| --- | --- | --- | --- |");
   for (const m of site) {
     const users = loaders.filter((l) => new RegExp(`\\b${m.name}\\b`).test(read(l)));
     const reads = [...m.inputs, ...m.relations];

@@ -71,7 +71,7 @@ describe.each([
   let build: GraphBuild;
   beforeAll(async () => {
     ({ db, build } = await buildOn(warehouse(), contactsPerBatch));
-  }, 180_000);
+  }, 600_000);
   afterAll(() => db?.close());
 
   it("holds every model, with rows in the main ones", async () => {
@@ -93,7 +93,7 @@ describe("the generic checks report what is planted", () => {
   let db: Database;
   beforeAll(async () => {
     ({ db } = await buildOn(writeCsvWarehouse(path.join(tempDir(), "planted"), tinyWarehouse())));
-  }, 180_000);
+  }, 600_000);
   afterAll(() => db?.close());
 
   const check = (name: string) => checkKey(db, model(name));

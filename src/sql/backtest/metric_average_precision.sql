@@ -1,4 +1,5 @@
 -- grain: scope
+-- template: `rows` is the scoped relation of labelled account-weeks the metric reads (src/backtest/metrics.ts; backtest_scoped in the backtest)
 -- kind: query
 -- metric_average_precision: one row per scope of the `rows` relation (scope, score, label): the
 -- area under the precision-recall curve as average precision. Account-weeks are flagged from the

@@ -1,4 +1,5 @@
 -- grain: scope, account-week
+-- template: `weeks` is a relation shaped like backtest_weeks (src/calibrate/calibrate.ts, test/backtest/rescore.test.ts)
 -- kind: query
 -- rescore: one row per scope of rescore_weights (scope, category_id, weight) and account-week of
 -- the `weeks` relation (shaped like backtest_weeks): the health score re-combined from the week's category

@@ -1,4 +1,5 @@
 -- grain: measure, quantile bin
+-- template: `values` is the fit period's account-week values (src/calibrate/calibrate.ts)
 -- kind: query
 -- calibrate_bins: one row per measure and quantile bin of its raw values over `values` (the fit
 -- period's account-week values: account_id, week_start, measure_id, raw_value, label). Bin edges
