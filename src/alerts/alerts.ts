@@ -9,10 +9,8 @@ import type { LoadedFormula } from "../formula/load.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import { csvText } from "../output/csv.ts";
 import { accountRelations, buildInAccountBatches, type AccountBatch } from "../health/account-batches.ts";
-import { createModel } from "../sql/models.ts";
+import { buildAll, stageModels } from "../sql/graph.ts";
 import { loadAlertPlaybooks, loadMeasureCatalogue } from "./catalogue.ts";
-
-const MODELS = ["alerts/int_renewal_weeks", "alerts/int_alert_conditions", "alerts/int_alert_episodes", "alerts/alerts"] as const;
 
 /** Columns of alerts.parquet, alerts.csv and `health alerts`, in order. */
 export const ALERT_COLUMNS = [
@@ -73,11 +71,11 @@ export async function buildAlerts(db: Database, formula: LoadedFormula, batches:
     renewal_tiers: listValue(a.renewal_tiers),
     clear_weeks: a.clear_after_weeks,
   };
-  const buildModels = async () => {
-    for (const model of MODELS) await createModel(db, model, params);
-  };
+  // the models of src/sql/alerts, in dependency order
+  const models = stageModels("alerts");
+  const buildModels = () => buildAll(db, models, { params });
   if (batches.length < 2) return buildModels();
-  const built = MODELS.map((model) => model.split("/").at(-1)!);
+  const built = models.map((m) => m.name);
   await buildInAccountBatches(db, batches, {
     inputs: await accountRelations(db, built),
     narrow: "view",

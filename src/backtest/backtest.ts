@@ -8,10 +8,11 @@
  * of the same length, and how often each kind of alert was followed by churn.
  */
 import path from "node:path";
-import { ident, type Database } from "../db/duckdb.ts";
+import type { Database } from "../db/duckdb.ts";
 import type { HealthRun, MeasureWithoutData } from "../health/engine.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import { render, sqlFile } from "../sql/files.ts";
+import { buildModel, buildStage } from "../sql/graph.ts";
 import { fullMetrics, tierFlags, type FullMetrics } from "./metrics.ts";
 import { horizonLabel, LEAD_WEEKS_SHARES, type BacktestOptions } from "./options.ts";
 
@@ -113,10 +114,15 @@ export type BacktestReport = {
   definitions: Record<string, string>;
 };
 
+/** The graph's stage of the backtest's models (src/sql/backtest: backtest_weeks, lead_times). */
+const BACKTEST_MODELS_STAGE = "backtest";
+/** The `alerts` fragment of lead_times.sql when the run has no alerts table. */
+const NO_ALERTS = "(select null::varchar as account_id, null::varchar as kind, null::date as raised_week_end where false)";
+
 const ALL = "all";
 const SEGMENT = "segment:";
 
-/** Creates backtest_weeks and lead_windows for the scored warehouse in `db` (scored by `health`) and returns the report. */
+/** Creates backtest_weeks and lead_times (the models of src/sql/backtest) for the scored warehouse in `db` (scored by `health`) and returns the report. */
 export async function buildBacktest(
   db: Database,
   health: Pick<HealthRun, "formula" | "measuresWithoutData">,
@@ -127,17 +133,20 @@ export async function buildBacktest(
   const flags = tierFlags(tierIds);
   const hasAlerts = await tableExists(db, "alerts");
 
-  await createBacktestWeeks(db, options);
-  await createLeadTimes(db, "lead_windows", "backtest_weeks", hasAlerts, options.lookbackWeeks, flags.atRiskPosition);
+  // the models of stage "backtest" (backtest_weeks, then lead_times over it), in dependency order
+  await buildStage(db, BACKTEST_MODELS_STAGE, {
+    params: { horizon_days: options.horizonDays, from: options.from, to: options.to, lookback_weeks: options.lookbackWeeks, at_risk_position: flags.atRiskPosition },
+    fragments: { weeks: "backtest_weeks", alerts: hasAlerts ? "alerts" : NO_ALERTS },
+  });
 
   await db.run(`create or replace temp table backtest_scoped as
     select $all as scope, * from backtest_weeks where not censored
     union all
     select $segment || segment as scope, * from backtest_weeks where not censored`, { all: ALL, segment: SEGMENT });
   await db.run(`create or replace temp table lead_windows_scoped as
-    select $all as scope, * from lead_windows
+    select $all as scope, * from lead_times
     union all
-    select $segment || segment as scope, * from lead_windows`, { all: ALL, segment: SEGMENT });
+    select $segment || segment as scope, * from lead_times`, { all: ALL, segment: SEGMENT });
 
   const metrics = await fullMetrics(db, "backtest_scoped", tierIds);
   const leads = await leadTimeSummaries(db, "lead_windows_scoped", options.lookbackWeeks);
@@ -208,11 +217,7 @@ export async function buildBacktest(
 
 /** Creates `backtest_weeks`: the scored account-weeks of the period, labelled (see backtest_weeks.sql). */
 export async function createBacktestWeeks(db: Database, options: Pick<BacktestOptions, "horizonDays" | "from" | "to">): Promise<void> {
-  await db.run(`create or replace table backtest_weeks as ${sqlFile("backtest/backtest_weeks.sql")}`, {
-    horizon_days: options.horizonDays,
-    from: options.from,
-    to: options.to,
-  });
+  await buildModel(db, "backtest_weeks", { params: { horizon_days: options.horizonDays, from: options.from, to: options.to } });
 }
 
 /**
@@ -228,11 +233,8 @@ export async function createLeadTimes(
   lookbackWeeks: number,
   atRiskPosition: number,
 ): Promise<void> {
-  const alerts = hasAlerts ? "alerts" : "(select null::varchar as account_id, null::varchar as kind, null::date as raised_week_end where false)";
-  await db.run(`create or replace table ${ident(name)} as ${render(sqlFile("backtest/lead_times.sql"), { alerts, weeks })}`, {
-    lookback_weeks: lookbackWeeks,
-    at_risk_position: atRiskPosition,
-  });
+  const alerts = hasAlerts ? "alerts" : NO_ALERTS;
+  await buildModel(db, "lead_times", { fragments: { alerts, weeks }, params: { lookback_weeks: lookbackWeeks, at_risk_position: atRiskPosition } }, name);
 }
 
 /** The period has nothing to measure: bad input for the command, not a bug. */
@@ -370,7 +372,7 @@ export async function writeBacktestOutputs(report: BacktestReport, batch: Output
   await batch.parquet(
     "lead_times",
     `select l.* exclude (churned, ends_at), i.formula_hash
-     from lead_windows as l cross join formula_info as i
+     from lead_times as l cross join formula_info as i
      where l.churned
      order by l.churned_at, l.account_id`,
   );

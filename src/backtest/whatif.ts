@@ -3,7 +3,7 @@
  * browser to re-weight live (reports/lib/score.ts states the arithmetic it must follow).
  */
 import type { Database } from "../db/duckdb.ts";
-import { sqlFile } from "../sql/files.ts";
+import { buildModel } from "../sql/graph.ts";
 
 export type WhatifOptions = {
   /** Keep every stride-th calendar week. */
@@ -17,10 +17,7 @@ export const WHATIF_DEFAULTS: WhatifOptions = { stride: 4, maxRows: 100_000 };
 
 /** Creates the `whatif_sample` table from `backtest_weeks`; returns its row count. */
 export async function buildWhatifSample(db: Database, options: WhatifOptions = WHATIF_DEFAULTS): Promise<number> {
-  await db.run(`create or replace table whatif_sample as ${sqlFile("backtest/whatif_sample.sql")}`, {
-    stride: options.stride,
-    max_rows: options.maxRows,
-  });
+  await buildModel(db, "whatif_sample", { params: { stride: options.stride, max_rows: options.maxRows } });
   const row = await db.one<{ n: number }>("select count(*)::integer as n from whatif_sample");
   return row?.n ?? 0;
 }

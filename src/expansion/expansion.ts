@@ -8,7 +8,7 @@ import { csvText } from "../output/csv.ts";
 import type { LoadedFormula } from "../formula/load.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import { loadMeasureCatalogue } from "../alerts/catalogue.ts";
-import { createModel } from "../sql/models.ts";
+import { buildStage } from "../sql/graph.ts";
 
 /** Columns of expansion.parquet, expansion.csv and `health expansion`, in order. */
 export const EXPANSION_COLUMNS = [
@@ -50,7 +50,8 @@ export async function buildExpansion(db: Database, formula: LoadedFormula): Prom
   await loadMeasureCatalogue(db);
   await db.run("create or replace table formula_plans (plan varchar, position integer)");
   for (const [position, plan] of e.plans.entries()) await db.run("insert into formula_plans values ($plan, $position)", { plan, position });
-  await createModel(db, "expansion/expansion", {
+  await buildStage(db, "expansion", {
+    params: {
     min_score: e.min_score,
     seat_utilisation: e.seat_utilisation,
     active_users_growth: e.active_users_growth,
@@ -59,6 +60,7 @@ export async function buildExpansion(db: Database, formula: LoadedFormula): Prom
     min_plan_requests: e.min_plan_requests,
     request_window_days: e.request_window_days,
     min_tenure_days: e.min_tenure_days,
+    },
   });
 }
 

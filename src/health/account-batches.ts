@@ -21,8 +21,7 @@ export type AccountBatch = {
 /** The schema a batch's inputs are copied to and its models built in; dropped after each batch. */
 const BATCH_SCHEMA = "account_batch";
 
-/** Per-account inputs of scoring besides the staged tables; the usage rollups are read only by portfolio models. */
-const DERIVED_INPUTS = ["int_contact_activity_weekly", "int_account_activity_weekly"];
+/** Staged tables read only by portfolio models (the usage rollup's inputs). */
 const PORTFOLIO_ONLY_STAGED = ["stg_usage_events", "stg_usage_daily"];
 
 /**
@@ -115,7 +114,10 @@ export async function accountRelations(db: Database, except: readonly string[]):
   return rows.map((row) => row.name).filter((name) => !except.includes(name));
 }
 
-/** Scoring's per-account inputs: staged tables with an account id (but the usage ones), and the activity rollups. */
-export async function scoringInputs(db: Database): Promise<string[]> {
-  return (await accountRelations(db, PORTFOLIO_ONLY_STAGED)).filter((name) => name.startsWith("stg_") || DERIVED_INPUTS.includes(name));
+/**
+ * Scoring's per-account inputs: staged tables with an account id (but the usage ones), and the
+ * `portfolio` models (built before the batches) with an account id, e.g. the activity rollups.
+ */
+export async function scoringInputs(db: Database, portfolio: readonly string[]): Promise<string[]> {
+  return (await accountRelations(db, PORTFOLIO_ONLY_STAGED)).filter((name) => name.startsWith("stg_") || portfolio.includes(name));
 }

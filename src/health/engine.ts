@@ -8,10 +8,11 @@
 import { ident, numberFromEnv, type Database } from "../db/duckdb.ts";
 import { checkFormulaTables, type LoadedFormula } from "../formula/load.ts";
 import type { IngestResult } from "../ingest/ingest.ts";
-import { sqlFile } from "../sql/files.ts";
+import { buildAll, stageModels, sumTimings, type Model, type ModelTiming } from "../sql/graph.ts";
+import { formulaFragments } from "../sql/templates.ts";
 import { buildInAccountBatches, planAccountBatches, scoringInputs, type AccountBatch } from "./account-batches.ts";
 import { loadFormulaTables } from "./formula-tables.ts";
-import { baseMeasureId, MEASURE_FAMILIES, measureById, measureDataGap, measureHasTables, MEASURES, type MeasureDefinition, type TicketColumnsRecorded } from "./measures.ts";
+import { baseMeasureId, measureById, measureDataGap, measureHasTables, MEASURES, type MeasureDefinition, type TicketColumnsRecorded } from "./measures.ts";
 
 export interface HealthRun {
   formula: LoadedFormula;
@@ -30,7 +31,7 @@ export interface HealthRun {
   /** The batches themselves when there were several (later per-account stages reuse them), else empty. */
   accountBatches: readonly AccountBatch[];
   /** Seconds spent building each model, in build order, summed over batches (for profiling and the benchmark). */
-  timings: { model: string; seconds: number }[];
+  timings: ModelTiming[];
 }
 
 export interface MeasureWithoutData {
@@ -50,26 +51,33 @@ export interface EngineOptions {
 
 const DEFAULT_CONTACTS_PER_BATCH = 250_000;
 
-/** Portfolio-wide models, built once, in order, each created as a table named after its file. */
-const PORTFOLIO_MODELS = [
-  "intermediate/int_calendar",
-  "intermediate/int_core_features_weekly",
-  "intermediate/int_contact_activity_weekly",
-  "intermediate/int_account_activity_weekly",
-  "intermediate/int_ttv_norms",
-] as const;
+/** The engine's models by the phase they are built in (src/sql/graph.ts reads each model's scope from its header). */
+export interface EnginePhases {
+  /** Built once, before the account batches (scope portfolio). */
+  portfolio: Model[];
+  /** Per-account models that need no book-wide model: the measures (first batch pass). */
+  measures: Model[];
+  /** Book-wide models, between the two passes (scope book). */
+  book: Model[];
+  /** Per-account models that read a book-wide model, directly or not: the scores (second pass). */
+  scores: Model[];
+}
 
-const SCORING = ["scoring/int_measure_inputs", "scoring/int_measure_scores", "scoring/int_category_scores", "scoring/int_health_scores"] as const;
-
-/**
- * Book-wide models built between the two per-account passes: they read every account's measure
- * values of a week (percentile ranks, the book's median, whether a measure varies at all), which
- * no account batch holds alone.
- */
-const BOOK_MODELS = ["scoring/int_measure_book_weekly", "scoring/int_measure_reference"] as const;
-
-/** Per-account models that only feed others in the same batch; every other one is kept for later stages. */
-const TRANSIENT = new Set(["int_contact_weeks"]);
+/** The models of stage "score" (src/sql/intermediate, measures, scoring), split into the engine's phases. */
+export function enginePhases(): EnginePhases {
+  const models = stageModels("score");
+  const book = models.filter((m) => m.scope === "book");
+  const bookNames = new Set(book.map((m) => m.name));
+  const afterBook = new Set<string>();
+  // dependency order: a model reads a book model, or a model that does
+  for (const m of models) if (m.scope === "account" && m.inputs.some((i) => bookNames.has(i) || afterBook.has(i))) afterBook.add(m.name);
+  return {
+    portfolio: models.filter((m) => m.scope === "portfolio"),
+    measures: models.filter((m) => m.scope === "account" && !afterBook.has(m.name)),
+    book,
+    scores: models.filter((m) => afterBook.has(m.name)),
+  };
+}
 
 /** Builds every health table for the staged warehouse in `db`. */
 export async function computeHealth(
@@ -80,12 +88,8 @@ export async function computeHealth(
   options: EngineOptions = {},
 ): Promise<HealthRun> {
   const present = new Set(ingested.tables.filter((t) => t.present).map((t) => t.table));
-  const timings: HealthRun["timings"] = [];
-  const build = async (model: string, sql?: string) => {
-    const started = performance.now();
-    await createTable(db, model, sql);
-    timings.push({ model: model.split("/").at(-1)!, seconds: (performance.now() - started) / 1000 });
-  };
+  const timings: ModelTiming[] = [];
+  const context = { fragments: formulaFragments(formula, neededMeasures(formula, present)), timings };
   const warnings = checkFormulaTables(formula, present);
   await loadFormulaTables(db, formula.formula);
   await db.run("create or replace table formula_info as select $hash as formula_hash, $name as formula_name", {
@@ -96,60 +100,46 @@ export async function computeHealth(
   const contactsPerBatch = options.contactsPerBatch ?? numberFromEnv("HEALTH_CONTACTS_PER_BATCH") ?? DEFAULT_CONTACTS_PER_BATCH;
   const batches = await planAccountBatches(db, contactsPerBatch);
   const batched = batches.length > 1;
+  const phases = enginePhases();
+  const transient = [...phases.measures, ...phases.scores].filter((m) => m.lifetime === "batch").map((m) => m.name);
 
   onProgress("building weekly spine and user activity");
-  for (const model of PORTFOLIO_MODELS) await build(model);
+  await buildAll(db, phases.portfolio, context);
 
   // Every model below reads only its account's rows (and the portfolio models above). The first
   // pass computes the measures; the book-wide models then read all of them; the second pass scores.
-  const measureModels: [model: string, sql?: string][] = [
-    ["intermediate/int_account_weeks"],
-    ["intermediate/int_contact_weeks"],
-    ...MEASURE_FAMILIES.map((family): [string] => [`measures/measures_${family}`]),
-    ["int_measure_values", measureValuesSql(formula, present)],
-    ["scoring/user_health"],
-    ["intermediate/int_key_people_weekly"],
-  ];
-  const scoringModels: [model: string, sql?: string][] = [
-    ...SCORING.map((model): [string] => [model]),
-    ["account_health_weekly", accountHealthWeeklySql(formula)],
-    ["scoring/account_measures_weekly"],
-    ["scoring/accounts"],
-  ];
-  const buildAll = async (models: [string, string?][]) => {
-    for (const [model, sql] of models) await build(model, sql);
-  };
-  const names = (models: [string, string?][]) => models.map(([model]) => model.split("/").at(-1)!);
+  const names = (models: Model[]) => models.map((m) => m.name);
   onProgress("computing measures and scores");
   if (!batched) {
-    await buildAll(measureModels);
-    for (const model of BOOK_MODELS) await build(model);
-    await buildAll(scoringModels);
+    await buildAll(db, phases.measures, context);
+    await buildAll(db, phases.book, context);
+    await buildAll(db, phases.scores, context);
   } else {
-    const inputs = await scoringInputs(db);
-    const measureKeep = names(measureModels).filter((name) => !TRANSIENT.has(name));
+    const inputs = await scoringInputs(db, names(phases.portfolio));
     await buildInAccountBatches(db, batches, {
       inputs,
       narrow: "copy",
-      keep: measureKeep,
+      keep: names(phases.measures).filter((name) => !transient.includes(name)),
       build: async (batch, index) => {
         onProgress(`account batch ${index + 1} of ${batches.length}: ${batch.accounts} accounts, ${batch.contacts} contacts (measures)`);
-        await buildAll(measureModels);
+        await buildAll(db, phases.measures, context);
       },
     });
-    for (const model of BOOK_MODELS) await build(model);
+    await buildAll(db, phases.book, context);
+    // the first pass's tables the scores read are Parquet by batch now: a filtered view reads only the batch's files
+    const measureNames = new Set(names(phases.measures));
+    const firstPass = [...new Set(phases.scores.flatMap((m) => m.inputs))].filter((name) => measureNames.has(name)).sort();
     await buildInAccountBatches(db, batches, {
-      // the first pass's tables are Parquet by batch now: a filtered view reads only the batch's files
-      inputs: [...inputs, "int_account_weeks", "int_measure_values"],
+      inputs: [...inputs, ...firstPass],
       narrow: "view",
-      keep: names(scoringModels),
+      keep: names(phases.scores),
       build: async (batch, index) => {
         onProgress(`account batch ${index + 1} of ${batches.length}: scores`);
-        await buildAll(scoringModels);
+        await buildAll(db, phases.scores, context);
       },
     });
   }
-  for (const name of TRANSIENT) await db.run(`drop table if exists ${ident(name)}`);
+  for (const name of transient) await db.run(`drop table if exists ${ident(name)}`);
 
   const withoutData = await measuresWithoutData(db, formula, present, ingested.ticketColumns);
   for (const m of withoutData) {
@@ -175,7 +165,7 @@ export async function computeHealth(
     accounts: stats?.accounts ?? 0,
     batches: Math.max(1, batches.length),
     accountBatches: batched ? batches : [],
-    timings: sumByModel(timings),
+    timings: sumTimings(timings),
   };
 }
 
@@ -252,61 +242,4 @@ export function neededMeasures(formula: LoadedFormula, present: ReadonlySet<stri
     f.alerts.divergence.trend_measure,
   ]);
   return MEASURES.filter((m) => ids.has(m.id) && measureHasTables(m, present)).map((m) => m.id);
-}
-
-/** Long form of the measure tables: one row per account, week and measure with a value. */
-function measureValuesSql(formula: LoadedFormula, present: ReadonlySet<string>): string {
-  const byFamily = new Map<string, string[]>();
-  for (const id of neededMeasures(formula, present)) {
-    const family = measureById(id)!.family;
-    byFamily.set(family, [...(byFamily.get(family) ?? []), id]);
-  }
-  const parts = [...byFamily].map(([family, ids]) => {
-    const columns = ids.map((id) => `${ident(id)}::double as ${ident(id)}`).join(", ");
-    return `select account_id, week_start, measure_id, raw_value from (
-      unpivot (select account_id, week_start, ${columns} from ${ident(`measures_${family}`)})
-      on ${ids.map(ident).join(", ")} into name measure_id value raw_value)`;
-  });
-  if (parts.length === 0) return "select null::varchar as account_id, null::date as week_start, null::varchar as measure_id, null::double as raw_value limit 0";
-  // NaN (0/0 in a ratio) means no data, like null. Averages of floats depend on the order
-  // parallel hashing feeds them; rounding far below any threshold gives the same bits every run.
-  return `select account_id, week_start, measure_id, round(raw_value, 9) as raw_value
-    from (${parts.join("\nunion all\n")}) where not isnan(raw_value)`;
-}
-
-/** One row per account-week with one column per category (`category_<id>`), in formula order. */
-function accountHealthWeeklySql(formula: LoadedFormula): string {
-  const categoryColumns = formula.formula.categories
-    .map((c, position) => `max(c.category_score) filter (where f.position = ${position}) as ${ident(`category_${c.id}`)}`)
-    .join(",\n      ");
-  return `
-    select
-      h.account_id, h.week_start, h.week_end, h.as_of,
-      h.score, h.tier, h.coverage, h.uncapped_score, h.cap_reason,
-      h.score_4w_ago, h.score_change_4w, h.tier_last_week,
-      ${categoryColumns},
-      any_value(i.formula_hash) as formula_hash
-    from int_health_scores as h
-    left join int_category_scores as c using (account_id, week_start)
-    left join formula_categories as f using (category_id)
-    cross join formula_info as i
-    group by all
-    order by h.account_id, h.week_start`;
-}
-
-/** Seconds per model, summed over batches, in first-build order. */
-function sumByModel(timings: HealthRun["timings"]): HealthRun["timings"] {
-  const sums = new Map<string, number>();
-  for (const { model, seconds } of timings) sums.set(model, (sums.get(model) ?? 0) + seconds);
-  return [...sums].map(([model, seconds]) => ({ model, seconds }));
-}
-
-/** Creates table `model`'s last path part from its SQL file, or from `sql` built in code. */
-async function createTable(db: Database, model: string, sql?: string): Promise<void> {
-  const name = model.split("/").at(-1)!;
-  try {
-    await db.run(`create or replace table ${ident(name)} as ${sql ?? sqlFile(`${model}.sql`)}`);
-  } catch (error) {
-    throw new Error(`building ${name} (${sql ? "generated SQL" : `src/sql/${model}.sql`}) failed: ${(error as Error).message}`);
-  }
 }

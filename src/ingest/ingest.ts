@@ -7,7 +7,7 @@ import path from "node:path";
 import { columnsOf } from "../contract/introspect.ts";
 import { TABLES } from "../contract/tables.ts";
 import { ident, type Database } from "../db/duckdb.ts";
-import { sqlFile } from "../sql/files.ts";
+import { buildTargets, stageModels } from "../sql/graph.ts";
 import { TICKET_COLUMNS, type TicketColumn, type TicketColumnsRecorded } from "../health/measures.ts";
 import { checkKey, checkReferences, checkRows, type CheckTarget } from "./check-content.ts";
 import { checkTableFiles, type FileFacts } from "./check-files.ts";
@@ -79,9 +79,7 @@ export async function ingest(db: Database, dataDir: string, options: IngestOptio
   // The features seen (a cheap pass), then the one aggregating pass over the usage exports;
   // reference checks of usage then read the rollup's keys.
   progress("rolling up usage by week");
-  for (const model of ["int_usage_features", "int_features", "int_usage_weekly"]) {
-    await db.run(`create or replace table ${model} as ${sqlFile(`intermediate/${model}.sql`)}`);
-  }
+  const rollup = await buildTargets(db, ["int_usage_weekly"], {}, true);
   const referenceProblems: Problem[] = [];
   for (const target of targets) referenceProblems.push(...(await checkReferences(db, target)));
   failOnErrors(referenceProblems);
@@ -89,10 +87,9 @@ export async function ingest(db: Database, dataDir: string, options: IngestOptio
   await materialiseSmallTables(db, discovery);
   // Book-wide facts the per-account models read, built before any account batch narrows the
   // staged tables: churn episodes (the spine and the backtest labels) and which optional ticket
-  // columns the help desk records.
-  for (const model of ["int_churn_episodes", "int_ticket_recording"]) {
-    await db.run(`create or replace table ${model} as ${sqlFile(`intermediate/${model}.sql`)}`);
-  }
+  // columns the help desk records: the models of stage "ingest" (src/sql/graph.ts) but the rollup's.
+  const built = new Set(rollup.map((m) => m.name));
+  await buildTargets(db, stageModels("ingest").filter((m) => !built.has(m.name)).map((m) => m.name), {}, true);
   const ticketColumns = await ticketColumnsRecorded(db);
   warnings.push(...(await softChecks(db, discovery)));
   const tables = await summarise(db, discovery, facts);

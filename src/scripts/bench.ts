@@ -9,6 +9,7 @@
  * With --site it then builds the report site on the same warehouse and prints each page's data
  * payload (the portfolio's target is at most 1 MB). DuckDB's memory limit defaults to 2.5GB here;
  * books with more than HEALTH_CONTACTS_PER_BATCH contacts (250 000) are scored in account batches.
+ * Then every SQL model of every stage with its build time (the runner's, src/sql/graph.ts).
  * The figures are also written to DIR/bench-N.json.
  */
 import { appendFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from "node:fs";
@@ -28,6 +29,7 @@ import { computeHealth } from "../health/engine.ts";
 import { ingest } from "../ingest/ingest.ts";
 import { publish } from "../output/publish.ts";
 import { STAGES } from "../run.ts";
+import { recordTimings, sumTimings } from "../sql/graph.ts";
 import { buildSite } from "../site/build-site.ts";
 import { checkDist } from "../site/check-dist.ts";
 
@@ -89,6 +91,8 @@ if (generated) {
 const reference = async (label: string) => timed(label, () => withDatabase((db) => referenceScan(db, data)));
 const scanned = await reference("reference: GROUP BY account, week (before)");
 
+// every model any stage builds, timed by the runner (src/sql/graph.ts), summed over account batches
+const modelTimings = recordTimings();
 const engine = await withDatabase(async (db) => {
   const formula = loadFormula(formulaFile);
   const ingested = await timed("check (ingest and validate)", () => ingest(db, data, { onProgress: log.info }));
@@ -101,6 +105,7 @@ const engine = await withDatabase(async (db) => {
   });
   return health;
 });
+modelTimings.stop();
 await reference("reference: GROUP BY account, week (after)");
 sampler.stop();
 spill.stop();
@@ -112,6 +117,10 @@ const outputs = readdirSync(out)
   .filter((name) => statSync(path.join(out, name)).isFile())
   .map((name) => ({ file: name, mb: Math.round((statSync(path.join(out, name)).size / 2 ** 20) * 100) / 100 }));
 const slowestModels = [...engine.timings].sort((a, b) => b.seconds - a.seconds).slice(0, 8);
+const stageOf = new Map(modelTimings.timings.map((t) => [t.model, t.stage]));
+const builds = new Map<string, number>();
+for (const t of modelTimings.timings) builds.set(t.model, (builds.get(t.model) ?? 0) + 1);
+const models = sumTimings(modelTimings.timings).map((t) => ({ model: t.model, stage: stageOf.get(t.model)!, builds: builds.get(t.model)!, seconds: round(t.seconds) }));
 
 const figures = {
   accounts,
@@ -134,6 +143,8 @@ const figures = {
   peak_rss_gb: generated ? Math.max(...steps.map((s) => s.peak_rss_gb)) : gb(RssSampler.lifetimePeak()),
   steps: steps.map((s) => ({ ...s, seconds: round(s.seconds), x_reference: round(s.seconds / referenceSeconds) })),
   slowest_models: slowestModels.map((m) => ({ model: m.model, seconds: round(m.seconds) })),
+  // every model of every stage in build order: seconds summed over its builds (one per account batch)
+  models,
   outputs,
   site: undefined as SiteFigures | undefined,
 };
@@ -146,6 +157,8 @@ say(`pipeline ${figures.pipeline_seconds}s / reference ${figures.reference_secon
 say(`peak RSS ${figures.peak_rss_gb} GB (target <= 4); spill directory peak ${figures.peak_spill_gb} GB (${spillDir})\n`);
 say("slowest engine models:");
 say(formatRecords(figures.slowest_models, "text"));
+say("every model, in build order (seconds summed over account batches):");
+say(formatRecords(models, "text"));
 say("outputs:");
 say(formatRecords(outputs, "text"));
 

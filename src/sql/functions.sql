@@ -1,3 +1,4 @@
+-- kind: macros
 -- Scoring helpers. A score map is stored as segments (formula_points): on [lo, hi) the score is
 -- y0 + (x - x0) * slope, with flat segments below the first point and above the last.
 -- A sum of floats that gives the same bits whatever order parallel hashing feeds the rows in (or

@@ -1,3 +1,4 @@
+-- kind: macros
 -- Casts shared by the staging models and by the type checks that run before them, so a value
 -- that passes the check is exactly a value the staging cast accepts.
 -- Timestamps are UTC: an offset in the text is honoured, a bare timestamp or a date is taken as UTC.

@@ -146,7 +146,7 @@ describe("lead times", () => {
   type Lead = { account_id: string; is_observable: boolean; first_at_risk_week_end: string | null; lead_weeks_at_risk: number | null; first_alert_week_end: string | null; lead_weeks_alert: number | null; segment: string };
   const leads = () =>
     scoring.db.all<Lead>(`select account_id, is_observable, strftime(first_at_risk_week_end, '%Y-%m-%d') as first_at_risk_week_end, lead_weeks_at_risk,
-      strftime(first_alert_week_end, '%Y-%m-%d') as first_alert_week_end, lead_weeks_alert, segment from lead_windows where churned order by account_id`);
+      strftime(first_alert_week_end, '%Y-%m-%d') as first_alert_week_end, lead_weeks_alert, segment from lead_times where churned order by account_id`);
 
   it("match hand counts: weeks from the first at-risk as_of in the window to the churn, observable windows only", async () => {
     // 8-week windows: observable when the churn falls after 2025-03-03 (the window starts after the
@@ -189,7 +189,7 @@ describe("lead times", () => {
     expect(fa.share_flagged_4w).toBeCloseTo((13 * 0.5) / 14, 12);
     expect(fa.share_flagged_6w).toBeCloseTo((11 * 0.5) / 14, 12);
     const survivors = await scoring.db.all<{ account_id: string; n: number }>(
-      "select account_id, count(*)::integer as n from lead_windows where not churned and is_observable group by all order by account_id",
+      "select account_id, count(*)::integer as n from lead_times where not churned and is_observable group by all order by account_id",
     );
     expect(survivors).toEqual([{ account_id: "D", n: 14 }, { account_id: "E", n: 14 }]);
     // smb holds no survivor: no false-alarm share, rather than a zero

@@ -1,3 +1,6 @@
+-- grain: alert (account, kind, episode)
+-- key: alert_id
+-- params: the formula's `alerts` thresholds (src/alerts/alerts.ts)
 -- alerts: one row per alert (account, kind, episode), with everything as of the week it was raised:
 -- severity, reason in words with the numbers, the measures that drove it, the playbook, score,
 -- tier, ARR and the renewal as known then; plus whether and when it cleared.

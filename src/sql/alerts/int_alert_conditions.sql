@@ -1,3 +1,6 @@
+-- grain: account, scored week, alert kind whose condition holds
+-- key: account_id, week_start, kind
+-- params: the formula's `alerts` thresholds (src/alerts/alerts.ts)
 -- int_alert_conditions: one row per account, scored week and alert kind whose condition holds that
 -- week, with its severity, its reason in words and the measures behind it. Every condition reads
 -- only that week's values (facts before its as_of), so the whole history of alerts replays.

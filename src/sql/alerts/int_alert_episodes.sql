@@ -1,3 +1,6 @@
+-- grain: alert (account, kind, episode of its condition)
+-- key: account_id, kind, raised_week_start
+-- params: $clear_weeks from the formula's alerts.clear_after_weeks
 -- int_alert_episodes: one row per alert, i.e. per account, kind and episode of its condition
 -- (gaps and islands over the account's weeks). A gap of at most $clear_weeks weeks without the
 -- condition continues the same episode; a longer one clears it, and the condition raises a new

@@ -1,3 +1,5 @@
+-- grain: account, scored week
+-- key: account_id, week_start
 -- int_renewal_weeks: one row per account per scored week: the next renewal as it was known then.
 -- The export's renewal_date is today's value (look-ahead for past weeks), so renewals are taken as
 -- the anniversaries of contract_start_date: the first one on or after the week's as_of date.

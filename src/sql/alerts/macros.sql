@@ -1,3 +1,4 @@
+-- kind: macros
 -- Wording helpers for alert reasons and expansion signals, so that numbers read like `health explain`
 -- prints them: shares and changes as percentages, days as days, whole numbers rounded half away
 -- from zero (as JavaScript's toFixed does).

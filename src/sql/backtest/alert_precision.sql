@@ -1,3 +1,6 @@
+-- grain: alert kind (null: all kinds)
+-- template: `weeks` is backtest_weeks, `alerts` the alerts table (src/backtest/backtest.ts)
+-- kind: query
 -- alert_precision: one row per alert kind raised in a week of the `weeks` relation (backtest_weeks),
 -- then one for every kind together (kind null). An alert takes the label of the account-week it was
 -- raised in (see backtest_weeks.sql): followed by churn within the horizon after that week's as_of,

@@ -1,3 +1,6 @@
+-- grain: scored account-week of the backtest period
+-- key: account_id, week_start
+-- params: $horizon_days, $from, $to from the backtest's options (src/backtest/options.ts)
 -- backtest_weeks: one row per scored account-week of the backtest period (week_end between $from
 -- and $to, null = open), labelled with the churn that followed it. Key (account_id, week_start).
 --   censored  the week's horizon (as_of + $horizon_days) runs past the export: what happened within

@@ -1,3 +1,6 @@
+-- grain: scope, whole week of lead
+-- template: `leads` is lead_times with a scope column (lead_windows_scoped, src/backtest/backtest.ts)
+-- kind: query
 -- lead_histogram: one row per scope of the `leads` relation and whole week of lead time, 0 to
 -- $lookback_weeks: churned accounts with an observable window first flagged at risk (and first
 -- alerted) that many weeks ahead.

@@ -1,3 +1,6 @@
+-- grain: scope
+-- template: `leads` is lead_times with a scope column (lead_windows_scoped, src/backtest/backtest.ts)
+-- kind: query
 -- lead_summary: one row per scope of the `leads` relation (scope plus lead_times' columns: the warning
 -- windows of churners and survivors). Only observable windows count.
 --   churners   how many churns (episodes: churned_accounts counts each departure of an account

@@ -1,3 +1,8 @@
+-- grain: warning window (a churn, or a survivor's labelled week)
+-- key: account_id, churned, ends_at
+-- reads: backtest_weeks
+-- params: $lookback_weeks, $at_risk_position from the backtest's options and the formula's tiers
+-- template: `weeks` is backtest_weeks (or a re-scored copy), `alerts` the alerts table or an empty relation without alerts (src/backtest/backtest.ts)
 -- lead_times: one row per warning window of the `weeks` relation (the backtest period's weeks, shaped
 -- like backtest_weeks, or a re-scored copy of them). Key (account_id, churned, ends_at). A window is
 -- the $lookback_weeks weeks before an instant, and the same rule reads it for both classes:

@@ -1,3 +1,6 @@
+-- grain: scope
+-- template: `rows` is the scoped relation of labelled account-weeks the metric reads (src/backtest/metrics.ts; backtest_scoped in the backtest)
+-- kind: query
 -- metric_auc_weekly: one row per scope of the `rows` relation (scope, week_start, score, label): the
 -- time-stratified AUC. The rank AUC of metric_auc.sql (the `auc` fragment, rendered over the
 -- `stratified` CTE: one stratum per scope and week_start) is taken within each week, among that

@@ -1,3 +1,6 @@
+-- grain: scope
+-- template: `rows` is the scoped relation of labelled account-weeks the metric reads (src/backtest/metrics.ts; backtest_scoped in the backtest)
+-- kind: query
 -- metric_average_precision: one row per scope of the `rows` relation (scope, score, label): the
 -- area under the precision-recall curve as average precision. Account-weeks are flagged from the
 -- lowest score up; at each distinct score t (ties enter together) precision and recall are those

@@ -1,3 +1,6 @@
+-- grain: scope, 10-point score band
+-- template: `rows` is the scoped relation of labelled account-weeks the metric reads (src/backtest/metrics.ts; backtest_scoped in the backtest)
+-- kind: query
 -- metric_calibration: one row per scope of the `rows` relation and 10-point score band with account-weeks:
 -- mean score, observed churn rate within the horizon, and the mean risk percentile (0 = the
 -- safest week of the scope, 1 = the riskiest) of the band's weeks. A well-ordered score has churn

@@ -1,3 +1,6 @@
+-- grain: scope, ROC point
+-- template: `rows` is the scoped relation of labelled account-weeks the metric reads (src/backtest/metrics.ts; backtest_scoped in the backtest)
+-- kind: query
 -- metric_roc: the ROC curve of each scope of the `rows` relation, at most $max_points points per scope plus
 -- the origin. A point is the threshold score t (account-weeks scoring t or less are flagged), the
 -- share of churning weeks flagged (tpr) and of the others flagged (fpr). Long curves keep every

@@ -1,3 +1,6 @@
+-- grain: scope
+-- template: `rows` is the scoped relation of labelled account-weeks the metric reads (src/backtest/metrics.ts; backtest_scoped in the backtest)
+-- kind: query
 -- metric_summary: one row per scope of the `rows` relation (labelled, uncensored account-weeks with scope,
 -- account_id, week_start, score, label, tier_position): counts, base rate, precision and
 -- recall of the at-risk tier and of at-risk plus watch, and the top decile's lift.

@@ -1,3 +1,6 @@
+-- grain: scope, formula tier
+-- template: `rows` is the scoped relation of labelled account-weeks the metric reads (src/backtest/metrics.ts; backtest_scoped in the backtest)
+-- kind: query
 -- metric_tiers: one row per scope of the `rows` relation and formula tier (best first): account-weeks in the
 -- tier, how many churned within the horizon, the churn rate and its lift over the scope's base rate.
 with

@@ -1,3 +1,6 @@
+-- grain: scope, account-week
+-- template: `weeks` is a relation shaped like backtest_weeks (src/calibrate/calibrate.ts, test/backtest/rescore.test.ts)
+-- kind: query
 -- rescore: one row per scope of rescore_weights (scope, category_id, weight) and account-week of
 -- the `weeks` relation (shaped like backtest_weeks): the health score re-combined from the week's category
 -- scores with that scope's weights, by the engine's rule (weighted_mean and capped_score in functions.sql):

@@ -1,3 +1,6 @@
+-- grain: formula category or measure
+-- template: `auc` is metric_auc.sql rendered over the `scoped` CTE (src/backtest/backtest.ts)
+-- kind: query
 -- signal_auc: one row per formula category and measure: the share of labelled, uncensored
 -- account-weeks where it has data, and the AUC of its 0-100 score on those weeks (lower = riskier).
 -- It says where the predictive signal sits: 0.5 is none, below 0.5 points the wrong way.

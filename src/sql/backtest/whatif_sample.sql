@@ -1,3 +1,7 @@
+-- grain: sampled labelled account-week
+-- key: account_id, week_end
+-- stage: whatif
+-- params: $stride, $max_rows (src/backtest/whatif.ts)
 -- whatif_sample: one row per sampled account-week for the in-browser what-if: labelled and
 -- uncensored weeks of backtest_weeks, every $stride-th calendar week (the same weeks for every
 -- account), and, past $max_rows rows, only the accounts whose hash falls below the share that

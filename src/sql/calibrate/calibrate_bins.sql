@@ -1,3 +1,6 @@
+-- grain: measure, quantile bin
+-- template: `values` is the fit period's account-week values (src/calibrate/calibrate.ts)
+-- kind: query
 -- calibrate_bins: one row per measure and quantile bin of its raw values over `values` (the fit
 -- period's account-week values: account_id, week_start, measure_id, raw_value, label). Bin edges
 -- are the distinct $bins-quantiles of the measure's values; a value falls in the bin of the edges

@@ -1,3 +1,6 @@
+-- grain: account-week
+-- template: `weeks`, `values` and `model` are the side's weeks, its raw values and the fitted peer (src/calibrate/calibrate.ts)
+-- kind: query
 -- calibrate_peer: one row per account-week of `weeks`: the fitted peer's linear predictor (log-odds
 -- of churn) from the `model` relation (measure_id, center, scale, lo, hi, coef, coef_missing) and
 -- the raw values in `values` (account_id, week_start, measure_id, raw_value): each measure's value

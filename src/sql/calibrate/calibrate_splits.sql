@@ -1,3 +1,6 @@
+-- grain: candidate split
+-- template: `weeks` is calibrate_weeks (src/calibrate/splits.ts)
+-- kind: query
 -- calibrate_splits: one row per candidate split of the observed weeks of `weeks` (shaped like
 -- calibrate_weeks): each week's as_of (a Monday 00:00 UTC), plus $split when given (null = none),
 -- with what each side of it would hold.

@@ -1,3 +1,6 @@
+-- grain: account-week of backtest_weeks
+-- key: account_id, week_start
+-- params: $horizon_days, the calibration's horizon (src/calibrate/calibrate.ts)
 -- calibrate_weeks: one row per account-week of backtest_weeks (the current formula's scores and
 -- labels), with `observed`: the week's whole churn horizon ended by the export
 -- (as_of + $horizon_days <= exported_at). Calibration labels a week only when it is observed, for

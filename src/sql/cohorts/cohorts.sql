@@ -1,3 +1,6 @@
+-- grain: dimension, cohort, scored week
+-- key: dimension, cohort, week_start
+-- template: `tier_counts` and `tier_columns` are one column per formula tier: src/sql/templates.ts
 -- cohorts: one row per dimension, cohort and scored week, from the week the cohort's first account
 -- became a customer to the last scored week. Dimensions: signup_quarter (quarter of
 -- contract_start_date, e.g. 2024-Q3), segment, plan, region and csm. Segment, plan, region and csm

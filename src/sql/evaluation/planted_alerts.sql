@@ -1,3 +1,4 @@
+-- grain: planted churn scenario
 -- planted_alerts: one row per planted churn scenario of the demo warehouse (plus all of them, and
 -- the baseline's false alarms): how many planted at-risk churners got an alert raised on or after
 -- their signal started and before they churned, and how many days before the churn the first one

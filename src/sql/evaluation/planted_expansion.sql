@@ -1,3 +1,4 @@
+-- grain: the demo's planted expansion (one row)
 -- planted_expansion: one row: where the demo warehouse's planted expansion accounts rank in the
 -- published expansion list (expansion.parquet) against every other listed account. Reads the
 -- demo's answers (_answers/scenarios.csv), which the engine itself never reads.

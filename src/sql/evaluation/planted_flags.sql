@@ -1,3 +1,4 @@
+-- grain: planted account
 -- planted_flags: one row per planted account of the demo warehouse: did the health score flag it
 -- (watch or at risk), and how many weeks before churn? Reads the published health history and the
 -- demo's answers (_answers/scenarios.csv), which the engine itself never reads.

@@ -1,3 +1,6 @@
+-- grain: expansion opportunity (account, last scored week)
+-- key: account_id
+-- params: the formula's `expansion` thresholds (src/expansion/expansion.ts)
 -- expansion: one row per expansion opportunity: an account that is a customer in the last scored
 -- week, has been one for at least $min_tenure_days (earlier growth is onboarding, not expansion),
 -- scores at least $min_score, and shows at least one growth signal that week:

@@ -1,3 +1,6 @@
+-- grain: account, week with usage
+-- key: account_id, week_start
+-- scope: portfolio
 -- int_account_activity_weekly: one row per account per week with any usage (API use included).
 -- The rollup already has one row per person-week, so active users are a count of its rows with a
 -- contact rather than a distinct count.

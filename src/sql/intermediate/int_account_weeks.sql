@@ -1,3 +1,5 @@
+-- grain: account, scored week while a customer
+-- key: account_id, week_start
 -- int_account_weeks: one row per account per scored week while it was a customer: the contract had
 -- started by the week's end and as_of falls in none of its churn episodes (int_churn_episodes: gone
 -- from churned_at until reactivated_at, so a customer that returns is scored again). Seats, plan and ARR are

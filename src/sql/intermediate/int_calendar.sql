@@ -1,3 +1,6 @@
+-- grain: scored week
+-- key: week_start
+-- scope: portfolio
 -- int_calendar: one row per scored week, Monday to Sunday (UTC).
 -- A week is scored as of the Monday after it (as_of, exclusive): nothing at or after as_of counts.
 -- History runs from the first week with usage data to the last week that ended by the export.

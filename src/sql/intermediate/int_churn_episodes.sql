@@ -1,3 +1,6 @@
+-- grain: churn episode
+-- key: account_id, churned_at
+-- stage: ingest
 -- int_churn_episodes: one row per churn episode of an account: when it left (churned_at), when it
 -- came back (reactivated_at; null while it is gone), why, and where the episode was read from.
 -- Key (account_id, churned_at); episode_number counts an account's episodes from 1.

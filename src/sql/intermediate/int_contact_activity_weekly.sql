@@ -1,3 +1,6 @@
+-- grain: contact, week with usage
+-- key: contact_id, week_start
+-- scope: portfolio
 -- int_contact_activity_weekly: one row per contact per week with any usage: the person-level rows
 -- of the usage rollup, with active days counted from the weekday mask.
 select

@@ -1,3 +1,6 @@
+-- grain: contact, scored week while present
+-- key: contact_id, week_start
+-- lifetime: batch
 -- int_contact_weeks: one row per contact per scored week of their account while they were present
 -- (joined before as_of, not yet left), with their last-28-days activity and their user health
 -- (recency, frequency and breadth scored by the formula's user_health section).

@@ -1,3 +1,6 @@
+-- grain: scored week
+-- key: week_start
+-- scope: portfolio
 -- int_core_features_weekly: one row per scored week; the core features known by then, as a mask and a count.
 with
 

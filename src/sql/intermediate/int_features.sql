@@ -1,3 +1,6 @@
+-- grain: feature
+-- key: feature
+-- stage: ingest
 -- int_features: one row per feature in the catalogue or seen in usage.
 -- Core features get a bit (0-63, by name) so the features used in a period fit in one 64-bit mask.
 -- Without a catalogue every observed feature is core, counted from the week it was first used so

@@ -1,3 +1,5 @@
+-- grain: account, week with a key person
+-- key: account_id, week_start
 -- int_key_people_weekly: one row per account-week with a champion or an executive sponsor present:
 -- the name of the most recently active of each role (whom an inactivity alert refers to). Kept
 -- so that later stages need not keep the per-contact weekly history, the engine's largest table.

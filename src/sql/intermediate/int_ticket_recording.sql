@@ -1,3 +1,6 @@
+-- grain: the book (one row)
+-- key: one row
+-- stage: ingest
 -- int_ticket_recording: one row for the book: from when its help desk records each optional ticket
 -- column (the first value seen; null = never). Before that instant a measure that needs the column
 -- has no data. Built once for the whole book at ingest, so account batches agree.

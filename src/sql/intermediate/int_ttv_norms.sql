@@ -1,3 +1,6 @@
+-- grain: scored week, segment
+-- key: week_start, segment?
+-- scope: portfolio
 -- int_ttv_norms: one row per scored week and segment: the median time to value (days from kick-off
 -- to go-live) of the projects already live before the week's as_of, for the segment and overall.
 -- Portfolio-wide, so it is built once, before the engine scores accounts (possibly in batches).

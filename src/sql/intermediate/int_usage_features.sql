@@ -1,3 +1,6 @@
+-- grain: feature seen in usage
+-- key: feature
+-- stage: ingest
 -- int_usage_features: one row per feature seen in the usage exports, with the week it was first used.
 -- A cheap first pass over the events (a handful of groups), so that the weekly rollup can fold the
 -- features each person used into a bit mask instead of keeping one row per feature.

@@ -1,3 +1,6 @@
+-- grain: account, contact (null: no person), week with usage
+-- key: account_id, contact_id?, week_start
+-- stage: ingest
 -- int_usage_weekly: one row per account, contact and ISO week (week_start is the Monday, UTC) with
 -- usage; contact_id is null for usage no person carries (API, integrations).
 -- The single scan that aggregates the usage exports: every usage measure reads this rollup, never

@@ -1,3 +1,5 @@
+-- grain: account, scored week
+-- key: account_id, week_start
 -- measures_adoption: one row per account-week. Licence utilisation, breadth, depth, user health
 -- per seat, training; volume, recency and frequency of use (levels that mean the same on a sparse
 -- or a daily product once scored against the book); and the leading indicators: usage and

@@ -1,3 +1,5 @@
+-- grain: account, scored week
+-- key: account_id, week_start
 -- measures_external: one row per account-week. Risk events outside CS's control, severity-weighted
 -- (low 1, medium 2, high 3): M&A, regulation and layoffs over 180 days; bankruptcy over 365.
 with

@@ -1,3 +1,5 @@
+-- grain: account, scored week
+-- key: account_id, week_start
 -- measures_fit: one row per account-week, from the latest fit assessment made before the week's end.
 with
 

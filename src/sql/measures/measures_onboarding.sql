@@ -1,3 +1,5 @@
+-- grain: account, scored week
+-- key: account_id, week_start
 -- measures_onboarding: one row per account-week, for the latest onboarding project kicked off
 -- before the week's end. Status and days past target apply while the project is open; time to
 -- value (against the segment's median among projects already live, int_ttv_norms) for a year after kick-off.

@@ -1,3 +1,5 @@
+-- grain: account, scored week
+-- key: account_id, week_start
 -- measures_requests: one row per account-week. Feature requests open at the week's end: critical
 -- ones (high counts half), features asked for twice or more in the last 365 days, mean age.
 with

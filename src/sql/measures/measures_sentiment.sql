@@ -1,3 +1,5 @@
+-- grain: account, scored week
+-- key: account_id, week_start
 -- measures_sentiment: one row per account-week. NPS over the last 365 days (latest answer, score,
 -- detractor share); CSAT (surveys and closed tickets) and CES over the last 180 days.
 with

@@ -1,3 +1,5 @@
+-- grain: account, scored week
+-- key: account_id, week_start
 -- measures_stakeholders: one row per account-week. Champion and executive sponsor present and
 -- active, key contacts now and lost in the last 90 days. Days since a key person was active have no
 -- data while the account's use so far names no contact (account-level usage).

@@ -1,3 +1,5 @@
+-- grain: account, scored week
+-- key: account_id, week_start
 -- measures_technical: one row per account-week. Bugs and incidents open at the week's end weighted
 -- by severity, P0s opened in the last 30 days, median days to close over the last 90, the 8-week
 -- trend of tickets opened, escalations and hours to first response over the last 90 days.

@@ -1,3 +1,5 @@
+-- grain: account, week, measure
+-- key: account_id, week_start, measure_id
 -- account_measures_weekly: one row per account, week and measure that has data now or had four
 -- weeks earlier: raw value, percentile rank in the book (measures scored against it), score,
 -- contribution, and the change of contribution over 4 weeks.

@@ -1,3 +1,5 @@
+-- grain: account
+-- key: account_id
 -- accounts: one row per account: who they are (from the CRM) and their latest health.
 --   churned_at, churn_reason, is_churned  from the account's latest churn episode (int_churn_episodes:
 --              churn_events, subscription_changes or accounts.churned_at), when it has not come

@@ -1,3 +1,5 @@
+-- grain: account, week, category with data
+-- key: account_id, week_start, category_id
 -- int_category_scores: one row per account, week and category that has data: its score and its
 -- contribution to the health score.
 select

@@ -1,3 +1,5 @@
+-- grain: account, scored week
+-- key: account_id, week_start
 -- int_health_scores: one row per account-week: health score after caps, tier, coverage, and the
 -- score and tier four weeks earlier.
 with

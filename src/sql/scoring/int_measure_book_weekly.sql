@@ -1,3 +1,6 @@
+-- grain: measure, week with a value in the book
+-- key: measure_id, week_start
+-- scope: book
 -- int_measure_book_weekly: one row per measure and week with a value anywhere in the book: how many
 -- accounts had one, the book's median (what a net-of-book measure subtracts), and whether the
 -- measure is informative so far: it has taken two different values or more across the book's

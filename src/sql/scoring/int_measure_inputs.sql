@@ -1,3 +1,5 @@
+-- grain: account, week, formula measure with usable data
+-- key: account_id, week_start, measure_id
 -- int_measure_inputs: one row per account, week and formula measure with usable data: its raw value
 -- (for a net-of-book measure, its base measure minus the book's median that week) and, when the
 -- formula scores it relative to the book or segment, its percentile rank that week, which the

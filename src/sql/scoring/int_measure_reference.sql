@@ -1,3 +1,6 @@
+-- grain: measure scored against the book, week, segment, raw value
+-- key: measure_id, week_start, segment, raw_value
+-- scope: book
 -- int_measure_reference: one row per measure the formula scores relative to the book, week,
 -- segment and raw value: that value's percentile rank among the accounts with data the same week,
 -- in the whole book (pct_book) and in the segment (pct_segment), as (accounts below it + half the

@@ -1,3 +1,5 @@
+-- grain: account, week, formula measure with data
+-- key: account_id, week_start, category_id, measure_id
 -- int_measure_scores: one row per account, week and formula measure that has data: raw value, its
 -- percentile rank in the book when the formula scores it so, score (0-100), and its contribution
 -- to the health score. A category is the weighted mean of its

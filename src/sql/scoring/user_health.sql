@@ -1,3 +1,5 @@
+-- grain: contact present in the account's latest week
+-- key: contact_id
 -- user_health: one row per contact present in their account's latest scored week: activity and
 -- user health (recency, frequency, breadth). Emails never leave the warehouse.
 with

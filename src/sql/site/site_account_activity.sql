@@ -1,3 +1,5 @@
+-- grain: account
+-- params: $ticket_days, the days of tickets an account page shows (loaders/accounts.ts)
 -- site_account_activity: one row per account: weekly usage (events, active users), support
 -- tickets opened in the last $ticket_days days, and every survey answer.
 with

@@ -1,3 +1,5 @@
+-- grain: account
+-- params: $min_change, $per_week: the smallest 4-week move explained and the drivers shown per week (loaders/accounts.ts)
 -- site_account_drivers: one row per account: for each week whose score moved at least
 -- $min_change points over 4 weeks, the $per_week measures that moved it most, with their raw
 -- value then and 4 weeks earlier. These are the "drivers of each change" on the account page.

@@ -1,3 +1,5 @@
+-- grain: account
+-- template: `category_lists` is one list(...) column per formula category, built by loaders/accounts.ts
 -- site_account_history: one row per account: its weekly health history as parallel lists in week
 -- order (week end, score, tier, coverage, cap reason, one list per category score).
 -- The category_lists fragment is one `list(...)` column per formula category, built by the loader.

@@ -1,3 +1,4 @@
+-- grain: account
 -- site_account_measures: one row per account: every measure at the account's latest scored week
 -- (raw value, score, effective weight, contribution and its 4-week change).
 with

@@ -1,3 +1,4 @@
+-- grain: account
 -- site_account_people: one row per account: its contacts at the account's latest week with their
 -- activity and user health. Names and roles only: e-mail addresses never leave the engine.
 with

@@ -1,3 +1,5 @@
+-- grain: category
+-- params: $best_tier, the formula's best tier (loaders/categories.ts)
 -- site_category_drivers: one row per category at the latest week, over current accounts outside
 -- the best tier: mean points the category costs their score, accounts for which it is the weakest
 -- category, and the ARR of those accounts. Answers "which categories drive risk".

@@ -1,3 +1,4 @@
+-- grain: account, week, category with data
 -- site_category_long: one row per account, week and category with data: the category score and the
 -- points it costs the health score (its share of the weight that had data, times 100 - score).
 -- Needs site_category_weights (category_id, weight) from the formula.

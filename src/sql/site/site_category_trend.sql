@@ -1,3 +1,4 @@
+-- grain: week, category
 -- site_category_trend: one row per week and category: mean, 25th and 75th percentile of the
 -- category score over the accounts scored that week with data in the category.
 with

@@ -1,3 +1,4 @@
+-- grain: current account
 -- site_portfolio_accounts: one row per current (not churned) account: who, where, ARR, renewal and
 -- latest health, for the portfolio page's key numbers and accounts table. Open alerts are added by
 -- the loader when the run has alerts.

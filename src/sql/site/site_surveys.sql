@@ -1,3 +1,4 @@
+-- grain: survey answer
 -- site_surveys: one row per survey answer, for the account pages (NPS against usage).
 -- The respondent is named by role only, and e-mail addresses in comments are masked: the site
 -- is published and contact e-mails never appear in it.

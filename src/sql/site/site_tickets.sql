@@ -1,3 +1,4 @@
+-- grain: support ticket
 -- site_tickets: one row per support ticket opened before the export, for the account pages.
 -- No contact details: only what the ticket was, when, and how it ended.
 with

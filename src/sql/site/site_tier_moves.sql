@@ -1,3 +1,4 @@
+-- grain: week, (previous tier, tier) pair
 -- site_tier_moves: one row per week and (previous tier, tier) pair with accounts that changed tier
 -- that week. The loader turns pairs into moves up and down using the formula's tier order.
 with

@@ -1,3 +1,4 @@
+-- grain: week, tier
 -- site_tier_weeks: one row per week and tier: accounts scored in that tier that week, and their
 -- ARR today. Feeds the portfolio's tier-over-time chart.
 with

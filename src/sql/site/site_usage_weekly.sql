@@ -1,3 +1,4 @@
+-- grain: account, week with usage
 -- site_usage_weekly: one row per account and week with usage: events and distinct active users.
 -- For the account pages' usage trend; reads the one usage rollup, never the events.
 with

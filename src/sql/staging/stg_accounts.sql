@@ -1,3 +1,6 @@
+-- grain: account
+-- key: account_id
+-- template: `source` is the export's files (ingest: src/ingest/stage.ts)
 -- stg_accounts: one row per account; key (account_id).
 -- Casts the accounts export to the contract's types and does nothing else.
 -- Its source is the export's files, absent optional columns read as nulls, plus lineage columns.

@@ -1,3 +1,6 @@
+-- grain: contact
+-- key: contact_id
+-- template: `source` is the export's files (ingest: src/ingest/stage.ts)
 -- stg_contacts: one row per contact; key (contact_id).
 -- Casts the contacts export to the contract's types and does nothing else.
 -- Its source is the export's files, absent optional columns read as nulls, plus lineage columns.

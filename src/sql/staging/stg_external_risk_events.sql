@@ -1,3 +1,6 @@
+-- grain: event
+-- key: event_id
+-- template: `source` is the export's files (ingest: src/ingest/stage.ts)
 -- stg_external_risk_events: one row per event; key (event_id).
 -- Casts the external_risk_events export to the contract's types and does nothing else.
 -- Its source is the export's files, absent optional columns read as nulls, plus lineage columns.

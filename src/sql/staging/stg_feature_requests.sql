@@ -1,3 +1,6 @@
+-- grain: request
+-- key: request_id
+-- template: `source` is the export's files (ingest: src/ingest/stage.ts)
 -- stg_feature_requests: one row per request; key (request_id).
 -- Casts the feature_requests export to the contract's types and does nothing else.
 -- Its source is the export's files, absent optional columns read as nulls, plus lineage columns.

@@ -1,3 +1,6 @@
+-- grain: feature
+-- key: feature
+-- template: `source` is the export's files (ingest: src/ingest/stage.ts)
 -- stg_features: one row per feature; key (feature).
 -- Casts the features export to the contract's types and does nothing else.
 -- Its source is the export's files, absent optional columns read as nulls, plus lineage columns.

@@ -1,3 +1,6 @@
+-- grain: assessment
+-- key: assessment_id
+-- template: `source` is the export's files (ingest: src/ingest/stage.ts)
 -- stg_fit_assessments: one row per assessment; key (assessment_id).
 -- Casts the fit_assessments export to the contract's types and does nothing else.
 -- Its source is the export's files, absent optional columns read as nulls, plus lineage columns.

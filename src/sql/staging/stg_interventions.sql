@@ -1,3 +1,6 @@
+-- grain: intervention
+-- key: intervention_id
+-- template: `source` is the export's files (ingest: src/ingest/stage.ts)
 -- stg_interventions: one row per intervention; key (intervention_id).
 -- Casts the interventions export to the contract's types and does nothing else.
 -- Its source is the export's files, absent optional columns read as nulls, plus lineage columns.

@@ -1,3 +1,6 @@
+-- grain: project
+-- key: project_id
+-- template: `source` is the export's files (ingest: src/ingest/stage.ts)
 -- stg_onboarding_projects: one row per project; key (project_id).
 -- Casts the onboarding_projects export to the contract's types and does nothing else.
 -- Its source is the export's files, absent optional columns read as nulls, plus lineage columns.

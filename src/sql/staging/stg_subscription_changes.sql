@@ -1,3 +1,6 @@
+-- grain: subscription change
+-- key: change_id
+-- template: `source` is the export's files (ingest: src/ingest/stage.ts)
 -- stg_subscription_changes: one row per subscription change; key (change_id).
 -- Casts the subscription_changes export to the contract's types and does nothing else.
 -- Its source is the export's files, absent optional columns read as nulls, plus lineage columns.

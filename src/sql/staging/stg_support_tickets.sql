@@ -1,3 +1,6 @@
+-- grain: ticket
+-- key: ticket_id
+-- template: `source` is the export's files (ingest: src/ingest/stage.ts)
 -- stg_support_tickets: one row per ticket; key (ticket_id).
 -- Casts the support_tickets export to the contract's types and does nothing else.
 -- Its source is the export's files, absent optional columns read as nulls, plus lineage columns.

@@ -1,3 +1,6 @@
+-- grain: survey response
+-- key: response_id
+-- template: `source` is the export's files (ingest: src/ingest/stage.ts)
 -- stg_survey_responses: one row per survey response; key (response_id).
 -- Casts the survey_responses export to the contract's types and does nothing else.
 -- Its source is the export's files, absent optional columns read as nulls, plus lineage columns.

@@ -1,3 +1,6 @@
+-- grain: completion
+-- key: training_id
+-- template: `source` is the export's files (ingest: src/ingest/stage.ts)
 -- stg_trainings: one row per completion; key (training_id).
 -- Casts the trainings export to the contract's types and does nothing else.
 -- Its source is the export's files, absent optional columns read as nulls, plus lineage columns.

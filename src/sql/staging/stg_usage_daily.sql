@@ -1,3 +1,6 @@
+-- grain: account, contact, feature and day
+-- key: usage_date, account_id, contact_id, feature
+-- template: `source` is the export's files (ingest: src/ingest/stage.ts)
 -- stg_usage_daily: one row per account, contact, feature and day; key (usage_date, account_id, contact_id, feature).
 -- Casts the usage_daily export to the contract's types and does nothing else.
 -- Its source is the export's files, absent optional columns read as nulls, plus lineage columns.

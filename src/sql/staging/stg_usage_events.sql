@@ -1,3 +1,6 @@
+-- grain: event
+-- key: none
+-- template: `source` is the export's files (ingest: src/ingest/stage.ts)
 -- stg_usage_events: one row per event; no key.
 -- Casts the usage_events export to the contract's types and does nothing else.
 -- Its source is the export's files, absent optional columns read as nulls, plus lineage columns.
