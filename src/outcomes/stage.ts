@@ -1,0 +1,31 @@
+/** Outcomes as a stage: after the alerts; in the main job only when the book has interventions. */
+import type { Stage } from "../run.ts";
+import { buildOutcomes, checkGoLive, outcomesReport, OUTCOMES_DEFAULTS, writeOutcomeOutputs, type OutcomesOptions, type OutcomesReport } from "./outcomes.ts";
+
+export const OUTCOMES_STAGE = "outcomes";
+
+/**
+ * Writes outcomes.json and outcomes_*.parquet. Without `onReport` (the main job) a book with no
+ * interventions export is skipped: there is nothing to measure. `health outcomes` (`onReport`)
+ * always reports, and warns that every episode then reads "not acted on".
+ */
+export function outcomesStage(options: OutcomesOptions = OUTCOMES_DEFAULTS, onReport?: (report: OutcomesReport) => void): Stage {
+  return {
+    name: OUTCOMES_STAGE,
+    async run({ db, scored, batch, log }) {
+      const present = await db.one<{ present: boolean }>("select is_present as present from source_tables where table_name = 'interventions'");
+      if (!present?.present) {
+        if (!onReport) return;
+        log.warn("no interventions export in the data: every episode and alert reads as not acted on");
+      }
+      await checkGoLive(db, options.goLive);
+      await buildOutcomes(db, scored.formula, scored.ingested.exportedAt, options);
+      const report = await outcomesReport(db, scored.formula, scored.ingested.exportedAt, options);
+      if (report.unknown_alert_ids > 0) {
+        log.warn(`${report.unknown_alert_ids} intervention(s) name an alert_id that no alert of this run has; they count by account and time`);
+      }
+      await writeOutcomeOutputs(report, batch);
+      onReport?.(report);
+    },
+  };
+}
