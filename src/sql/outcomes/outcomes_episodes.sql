@@ -9,7 +9,7 @@
 -- the as_of of its last at-risk week.
 -- Acted on: an intervention on the account that started from $lead_in_days days before the opening
 -- to $gap_weeks weeks after the last at-risk week (or the churn, if sooner), or one answering an
--- alert raised in the episode (interventions.alert_id). The first such action decides the response:
+-- alert raised in the episode (interventions.alert_id) that started by then, however early. The first such action decides the response:
 --   reactive   it started inside the renewal window (the next contract anniversary at most
 --              $renewal_window_days days away) or while a renewal_risk alert was open (the contract
 --              has no cancellation notice; a renewal_risk alert or the window is the late signal);
@@ -57,7 +57,9 @@ runs as (
         min(as_of)                                                      as flagged_at,
         max(as_of)                                                      as last_seen_at,
         count(*)::integer                                               as weeks_at_risk,
-        max(week_start) > (select last_week_start from history) - 7 * $gap_weeks as is_open
+        max(week_start) > (select last_week_start from history) - 7 * $gap_weeks as is_open,
+        -- when the account's previous episode ended: an alert raised before then opened that one
+        lag(max(as_of)) over (partition by account_id order by episode_number) + to_days(7 * $gap_weeks) as previous_ended_at
     from numbered
     group by account_id, episode_number
 ),
@@ -69,13 +71,15 @@ alert_spans as (
 ),
 
 open_alerts as (
-    -- the earliest raise of an alert still open when the account entered the at-risk tier
+    -- the earliest raise of an alert still open when the account entered the at-risk tier, raised
+    -- after its previous episode ended
     select r.account_id, r.episode_number, min(a.raised_as_of) as first_open_alert_at
     from runs as r
     join alert_spans as a
         on a.account_id = r.account_id
        and a.raised_as_of <= r.flagged_at
        and a.cleared_at > r.flagged_at
+       and (r.previous_ended_at is null or a.raised_as_of > r.previous_ended_at)
     group by all
 ),
 
@@ -126,7 +130,11 @@ actions as (
     union
     select ea.account_id, ea.episode_number, i.intervention_id, i.started_at, i.kind, i.owner
     from episode_alerts as ea
-    join interventions as i on i.alert_id = ea.alert_id and i.account_id = ea.account_id
+    join with_churn as e using (account_id, episode_number)
+    join interventions as i
+        on i.alert_id = ea.alert_id
+       and i.account_id = ea.account_id
+       and i.started_at <= least(e.ended_at, coalesce(e.churned_at, e.ended_at), cast($exported_at as timestamp))
 ),
 
 first_actions as (
