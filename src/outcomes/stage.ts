@@ -1,15 +1,17 @@
 /** Outcomes as a stage: after the alerts; in the main job only when the book has interventions. */
 import type { Stage } from "../run.ts";
-import { buildOutcomes, checkGoLive, outcomesReport, OUTCOMES_DEFAULTS, writeOutcomeOutputs, type OutcomesOptions, type OutcomesReport } from "./outcomes.ts";
+import { UsageError } from "../errors.ts";
+import { buildOutcomes, checkGoLive, outcomesOptionsFrom, outcomesReport, writeOutcomeOutputs, type OutcomesOptions, type OutcomesReport } from "./outcomes.ts";
 
 export const OUTCOMES_STAGE = "outcomes";
 
 /**
  * Writes outcomes.json and outcomes_*.parquet. Without `onReport` (the main job) a book with no
  * interventions export is skipped: there is nothing to measure. `health outcomes` (`onReport`)
- * always reports, and warns that every episode then reads "not acted on".
+ * always reports, and warns that every episode then reads "not acted on". Without `options` (the
+ * main job) the go-live of the before/after comparison is HEALTH_GO_LIVE, if set.
  */
-export function outcomesStage(options: OutcomesOptions = OUTCOMES_DEFAULTS, onReport?: (report: OutcomesReport) => void): Stage {
+export function outcomesStage(options?: OutcomesOptions, onReport?: (report: OutcomesReport) => void): Stage {
   return {
     name: OUTCOMES_STAGE,
     async run({ db, scored, batch, log }) {
@@ -18,9 +20,10 @@ export function outcomesStage(options: OutcomesOptions = OUTCOMES_DEFAULTS, onRe
         if (!onReport) return;
         log.warn("no interventions export in the data: every episode and alert reads as not acted on");
       }
-      await checkGoLive(db, options.goLive);
-      await buildOutcomes(db, scored.formula, scored.ingested.exportedAt, options);
-      const report = await outcomesReport(db, scored.formula, scored.ingested.exportedAt, options);
+      const opts = options ?? optionsFromEnvironment();
+      await checkGoLive(db, opts.goLive);
+      await buildOutcomes(db, scored.formula, scored.ingested.exportedAt, opts);
+      const report = await outcomesReport(db, scored.formula, scored.ingested.exportedAt, opts);
       if (report.unknown_alert_ids > 0) {
         log.warn(`${report.unknown_alert_ids} intervention(s) name an alert_id that no alert of this run has; they count by account and time`);
       }
@@ -28,4 +31,13 @@ export function outcomesStage(options: OutcomesOptions = OUTCOMES_DEFAULTS, onRe
       onReport?.(report);
     },
   };
+}
+
+/** The main job's options: defaults, and HEALTH_GO_LIVE as the go-live date. */
+function optionsFromEnvironment(): OutcomesOptions {
+  try {
+    return outcomesOptionsFrom({ "go-live": process.env.HEALTH_GO_LIVE || undefined });
+  } catch (error) {
+    throw new UsageError(`HEALTH_GO_LIVE: ${(error as Error).message.replace("--go-live ", "")}`);
+  }
 }
