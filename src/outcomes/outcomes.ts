@@ -209,12 +209,12 @@ function definitions(formula: LoadedFormula, options: OutcomesOptions): Record<s
   const tiers = formula.formula.tiers;
   const alerts = formula.formula.alerts;
   return {
-    episode: `A run of weeks in the ${riskTiers(formula).map((t) => t.label).join(" or ")} tier; gaps shorter than ${alerts.clear_after_weeks} weeks (alerts.clear_after_weeks) do not end it. It opens at the earliest of the first at-risk week and the raise of any alert still open then.`,
-    acted_on: `An intervention on the account that started from ${options.leadInDays} days before the episode opened until ${alerts.clear_after_weeks} weeks after its last at-risk week (or the churn), or one that names an alert of the episode.`,
+    episode: `A run of weeks in the ${riskTiers(formula).map((t) => t.label).join(" or ")} tier; gaps shorter than ${alerts.clear_after_weeks} weeks (alerts.clear_after_weeks) do not end it. It opens at the earliest of its first flagged week and the raise of any alert still open then.`,
+    acted_on: `An intervention on the account that started from ${options.leadInDays} days before the episode opened until ${alerts.clear_after_weeks} weeks after its last flagged week (or the churn), or one that names an alert of the episode.`,
     proactive: `The first action came before the renewal window (more than ${alerts.renewal_window_days} days before the next contract anniversary) and while no renewal_risk alert was open: only leading indicators had fired.`,
     reactive: `The first action came inside the renewal window (${alerts.renewal_window_days} days, alerts.renewal_window_days) or while a renewal_risk alert was open. The contract has no cancellation notice, so the window is the late signal.`,
     none: "Nobody acted during the episode.",
-    saved: `Still a customer ${options.saveDays} days after the episode was last seen at risk (no churn from its opening until then). Episodes still at risk, or last seen less than ${options.saveDays} days before the export, are not decided and not counted in the rates.`,
+    saved: `Still a customer ${options.saveDays} days after the episode was last flagged (no churn from its opening until then). Episodes still flagged at the end, or last flagged less than ${options.saveDays} days before the export, are not decided and not counted in the rates.`,
     interval: "Wilson score interval at 95%.",
     alert_acted_on: "An intervention naming the alert, else the first intervention on the account from the alert's raise until it cleared (or the export while open); days from the raise to its start.",
     before_after: `Episodes by the date they opened, churns by their date, before or after the go-live. Lead time: weeks from the opening of an at-risk episode (within the 26 weeks before a churn) to the churn. The comparison concludes only with at least ${MIN_EPISODES_PER_SIDE} decided episodes a side and non-overlapping intervals.`,
