@@ -231,12 +231,12 @@ export async function writeOutcomeOutputs(report: OutcomesReport, batch: OutputB
 }
 
 /** Refuses options that cannot apply to this history (a go-live outside the scored weeks). */
-export async function checkGoLive(db: Database, goLive: string | null): Promise<void> {
+export async function checkGoLive(db: Database, goLive: string | null, setting = "--go-live"): Promise<void> {
   if (!goLive) return;
   const bounds = await db.one<{ first: string; last: string }>(
     "select strftime(min(week_start), '%Y-%m-%d') as first, strftime(max(week_end), '%Y-%m-%d') as last from account_health_weekly",
   );
   if (bounds && (goLive <= bounds.first || goLive > bounds.last)) {
-    throw new UsageError(`--go-live ${goLive} is outside the scored history (${bounds.first} to ${bounds.last}): nothing would be on one side`);
+    throw new UsageError(`${setting} ${goLive} is outside the scored history (${bounds.first} to ${bounds.last}): nothing would be on one side`);
   }
 }

@@ -21,7 +21,7 @@ export function outcomesStage(options?: OutcomesOptions, onReport?: (report: Out
         log.warn("no interventions export in the data: every episode and alert reads as not acted on");
       }
       const opts = options ?? optionsFromEnvironment();
-      await checkGoLive(db, opts.goLive);
+      await checkGoLive(db, opts.goLive, options ? "--go-live" : "HEALTH_GO_LIVE");
       await buildOutcomes(db, scored.formula, scored.ingested.exportedAt, opts);
       const report = await outcomesReport(db, scored.formula, scored.ingested.exportedAt, opts);
       if (report.unknown_alert_ids > 0) {
