@@ -21,6 +21,7 @@ export default {
     { name: "Expansion", path: "/expansion" },
     { name: "Cohorts", path: "/cohorts" },
     { name: "Validation", path: "/validation" },
+    { name: "Outcomes", path: "/outcomes" },
     { name: "Formula", path: "/formula" },
   ],
   pager: false,

@@ -50,6 +50,16 @@ export async function accountPages(outputs: Outputs): Promise<Map<string, Row>> 
     );
     for (const r of rows) alerts.set(String(r.account_id), [...(alerts.get(String(r.account_id)) ?? []), r]);
   }
+  // the team's interventions, shown on the history when the book has an interventions export
+  const interventions = new Map<string, Row[]>();
+  const hasInterventions = outputs.has("site_account_interventions") && (await interventionsExported(db));
+  if (hasInterventions) {
+    const rows = plainRows(
+      await db.all(`select account_id, intervention_id, strftime(started_at, '%Y-%m-%d') as started, strftime(completed_at, '%Y-%m-%d') as completed,
+        kind, owner, alert_id, outcome from site_account_interventions order by started_at, intervention_id`),
+    );
+    for (const r of rows) interventions.set(String(r.account_id), [...(interventions.get(String(r.account_id)) ?? []), r]);
+  }
   const tiers = new Map(formula.tiers.map((t) => [t.id, t]));
   const categoryById = new Map(formula.categories.map((c) => [c.id, c]));
   const label = (id: string) => measureById(id)?.label ?? id;
@@ -94,6 +104,7 @@ export async function accountPages(outputs: Outputs): Promise<Map<string, Row>> 
       tickets: act.tickets ?? [],
       surveys: act.surveys ?? [],
       alerts: outputs.has("alerts") ? (alerts.get(id) ?? []) : null,
+      interventions: hasInterventions ? (interventions.get(id) ?? []) : null,
       playbook: {
         tier: tier ? { label: tier.label, text: tier.playbook } : null,
         category: weakest && tier && tier !== formula.tiers[0] ? { id: weakest.id, label: weakest.label, text: categoryById.get(weakest.id)!.playbook } : null,
@@ -101,6 +112,12 @@ export async function accountPages(outputs: Outputs): Promise<Map<string, Row>> 
     });
   }
   return pages;
+}
+
+/** Whether the run's book had an interventions export (the extract is written either way, empty without). */
+async function interventionsExported(db: Database): Promise<boolean> {
+  const row = await db.one<{ n: number }>("select count(*)::integer as n from main.site_account_interventions");
+  return (row?.n ?? 0) > 0;
 }
 
 const PASS_SCHEMA = "page_pass";

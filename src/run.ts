@@ -12,7 +12,8 @@ import type { Locations } from "./core/paths.ts";
 import { withDatabase, type Database } from "./db/duckdb.ts";
 import { buildExpansion, writeExpansionOutputs } from "./expansion/expansion.ts";
 import { writeHealthOutputs } from "./health/outputs.ts";
-import { publish, runIdentity, type WrittenFile } from "./output/publish.ts";
+import { outcomesStage } from "./outcomes/stage.ts";
+import { publish, runIdentity, type OutputBatch, type WrittenFile } from "./output/publish.ts";
 import { scoreWarehouse, type Scored } from "./pipeline.ts";
 
 const healthStage: Stage = {
@@ -45,7 +46,7 @@ const cohortsStage: Stage = {
 };
 
 /** Every stage of the main job, in order; later stages may read tables earlier ones created. */
-export const STAGES: readonly Stage[] = [healthStage, alertsStage, expansionStage, cohortsStage, backtestStage()];
+export const STAGES: readonly Stage[] = [healthStage, alertsStage, expansionStage, cohortsStage, backtestStage(), outcomesStage()];
 
 /** The stages of the main job up to and including the one named `name`. */
 export function stagesThrough(name: string): readonly Stage[] {

@@ -11,6 +11,7 @@ import { explainCommand } from "./commands/explain.ts";
 import { formulaCommand } from "./commands/formula.ts";
 import { generateCommand } from "./commands/generate.ts";
 import { notifyCommand } from "./commands/notify.ts";
+import { outcomesCommand } from "./commands/outcomes.ts";
 import { runCommand } from "./commands/run.ts";
 import { scoreCommand } from "./commands/score.ts";
 import { createLogger } from "../core/log.ts";
@@ -19,7 +20,7 @@ import { checkOutDir } from "./out-dir.ts";
 import { resolveLocations } from "../core/paths.ts";
 import { checkSettings } from "../db/duckdb.ts";
 
-const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand, backtestCommand, calibrateCommand, tuneCommand, notifyCommand];
+const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand, backtestCommand, calibrateCommand, tuneCommand, notifyCommand, outcomesCommand];
 
 const FORMATS: readonly OutputFormat[] = ["text", "csv", "json"];
 

@@ -7,7 +7,8 @@
  * Layout of the output directory:
  * - `usage_events.parquet` and one `<table>.csv` per other export table of the contract;
  * - `export.json`: `{"exported_at": ...}`, the export instant;
- * - `_answers/scenarios.csv` (one row per account) and `_answers/summary.json`.
+ * - `_answers/scenarios.csv` (one row per account), `_answers/interventions.csv` (the demo's planted
+ *   intervention arms, src/generate/interventions.ts) and `_answers/summary.json`.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -15,6 +16,7 @@ import { withDatabase, type Database } from "../db/duckdb.ts";
 import { buildAccountBase } from "./accounts.ts";
 import { buildAnswers, churnFigures } from "./answers.ts";
 import { buildFitAssessments } from "./assessments.ts";
+import { buildInterventions, plantedInterventionRates } from "./interventions.ts";
 import { buildContacts } from "./contacts.ts";
 import { buildCrmTables } from "./crm.ts";
 import { contractSelectList, copyTo, CSV_TABLES, writeContractCsv } from "./files.ts";
@@ -94,6 +96,7 @@ async function generateInto(
     await buildRiskEvents(db);
     await buildCrmTables(db);
     await buildAnswers(db);
+    await buildInterventions(db);
   });
 
   const rowCounts: Record<string, number> = {};
@@ -183,6 +186,11 @@ async function writeExportDateAndAnswers(
   await mkdir(answersDir);
   await copyTo(db, "select * from out_scenarios order by account_id", path.join(answersDir, "scenarios.csv"), "format csv, header");
   files.push("_answers/scenarios.csv");
+  const planted = await hasTable(db, "out_intervention_answers");
+  if (planted) {
+    await copyTo(db, "select * from out_intervention_answers order by account_id", path.join(answersDir, "interventions.csv"), "format csv, header");
+    files.push("_answers/interventions.csv");
+  }
 
   const churn = await churnFigures(db);
   const summary = {
@@ -197,6 +205,7 @@ async function writeExportDateAndAnswers(
     active_account_years: round(churn.accountYears, 1),
     annual_churn_rate: round(churn.annualChurnRate, 4),
     scenarios: churn.byScenario,
+    ...(planted ? { interventions: await plantedInterventionRates(db) } : {}),
     rows: Object.fromEntries(Object.entries(rowCounts).sort(([a], [b]) => a.localeCompare(b))),
   };
   await writeFile(path.join(answersDir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
@@ -210,6 +219,11 @@ async function writeExportDateAndAnswers(
     annualChurnRate: churn.annualChurnRate,
     files,
   };
+}
+
+async function hasTable(db: Database, name: string): Promise<boolean> {
+  const row = await db.one<{ n: number }>("select count(*)::integer as n from duckdb_tables() where table_name = $name", { name });
+  return (row?.n ?? 0) > 0;
 }
 
 function stepTimer(report: (message: string) => void) {

@@ -22,6 +22,7 @@ export const CSV_TABLES: readonly { table: string; orderBy: string }[] = [
   { table: "fit_assessments", orderBy: "assessment_id" },
   { table: "external_risk_events", orderBy: "event_id" },
   { table: "subscription_changes", orderBy: "change_id" },
+  { table: "interventions", orderBy: "intervention_id" },
 ];
 
 /**

@@ -20,6 +20,7 @@ import { WHATIF_DEFAULTS } from "../backtest/whatif.ts";
 import { computeHealth, type EngineOptions } from "../health/engine.ts";
 import { ingest } from "../ingest/ingest.ts";
 import type { OutputBatch } from "../output/publish.ts";
+import { buildOutcomes, OUTCOMES_DEFAULTS } from "../outcomes/outcomes.ts";
 import { STAGES } from "../run.ts";
 import { buildTargets, modelGraph, parseModel, relationsInDatabase, upstream, type Model } from "./graph.ts";
 
@@ -63,6 +64,9 @@ export async function buildWholeGraph(db: Database, dataDir: string, formula: Lo
     stage = s.name;
     await s.run({ db, scored, locations: { data: dataDir, formula: formula.file, out: os.tmpdir() }, log, batch });
   }
+  // the main job skips outcomes on a book without interventions; the catalogue builds them anyway
+  const built = await relationsInDatabase(db);
+  if (!built.has("outcomes_episodes")) await buildOutcomes(db, formula, ingested.exportedAt, OUTCOMES_DEFAULTS);
   const existing = await relationsInDatabase(db);
   const rest = [...modelGraph().values()].filter((m) => m.kind === "model" && !existing.has(m.name)).map((m) => m.name);
   const flags = tierFlags(formula.formula.tiers.map((t) => t.id));

@@ -10,9 +10,9 @@ import { ident, literal, type Database } from "../../src/db/duckdb.ts";
 import { columnsOf, SQL_TYPES, type ColumnSpec } from "../../src/contract/introspect.ts";
 import { TABLES, type TableContract } from "../../src/contract/tables.ts";
 
-/** Tables the demo generator writes: all but usage_daily (the pre-aggregated alternative to usage_events),
- * churn_events (only the no_roles profile writes it) and interventions (issue 20 item 4 plants them). */
-export const GENERATED_TABLES = TABLES.filter((t) => !["usage_daily", "churn_events", "interventions"].includes(t.name));
+/** Tables the demo generator writes: all but usage_daily (the pre-aggregated alternative to usage_events)
+ * and churn_events (only the no_roles profile writes it). */
+export const GENERATED_TABLES = TABLES.filter((t) => !["usage_daily", "churn_events"].includes(t.name));
 
 export function fileOf(dir: string, table: string): string {
   return path.join(dir, table === "usage_events" ? "usage_events.parquet" : `${table}.csv`);

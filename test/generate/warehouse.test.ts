@@ -44,7 +44,7 @@ describe("the generated files", () => {
     expect(files).toEqual(
       [...GENERATED_TABLES.map((t) => (t.name === "usage_events" ? "usage_events.parquet" : `${t.name}.csv`)), "_answers", "export.json"].sort(),
     );
-    expect(readdirSync(path.join(dir, "_answers")).sort()).toEqual(["scenarios.csv", "summary.json"]);
+    expect(readdirSync(path.join(dir, "_answers")).sort()).toEqual(["interventions.csv", "scenarios.csv", "summary.json"]);
     expect(JSON.parse(readFileSync(path.join(dir, "export.json"), "utf8"))).toEqual({ exported_at: "2026-11-16T00:00:00Z" });
   });
 

@@ -43,7 +43,7 @@ export function siteWarehouse(options: SiteWarehouseOptions = {}): Tables {
   const tables: Tables = {
     accounts: [], contacts: [], usage_daily: [], support_tickets: [], survey_responses: [], feature_requests: [],
     features: FEATURES.map((feature) => ({ feature, is_core: feature !== "api", min_plan: feature === "api" ? "enterprise" : null })),
-    fit_assessments: [], external_risk_events: [], trainings: [], subscription_changes: [],
+    fit_assessments: [], external_risk_events: [], trainings: [], subscription_changes: [], interventions: [],
   };
   for (let i = 1; i <= n; i++) {
     const id = `A${String(i).padStart(4, "0")}`;
@@ -127,6 +127,21 @@ export function siteWarehouse(options: SiteWarehouseOptions = {}): Tables {
     }
     if (profile === "declining" || profile === "growing") {
       tables.feature_requests!.push({ request_id: `${id}-R1`, account_id: id, feature: profile === "growing" ? "api" : "sso", priority: "critical", status: "open", requested_at: iso(new Date(firstMonday.getTime() + 20 * day)), shipped_at: null, declined_at: null });
+    }
+    // what the team did: a call at declining and churned accounts; the hostile account's owner is
+    // its name and an e-mail address, which the site must show as text and withhold
+    if (profile === "declining" || profile === "churned" || i === 3) {
+      const started = new Date(firstMonday.getTime() + Math.floor(weeks * 0.6) * 7 * day + 2 * day);
+      tables.interventions!.push({
+        intervention_id: `${id}-I1`, account_id: id, started_at: iso(started), completed_at: iso(new Date(started.getTime() + 5 * day)),
+        kind: i === 3 ? HOSTILE_NAME : "executive call", owner: i === 3 ? HOSTILE_NAME : CSMS[i % CSMS.length]!, alert_id: null, outcome: profile === "churned" ? "churned" : "retained",
+      });
+      if (i === 3) {
+        tables.interventions!.push({
+          intervention_id: `${id}-I2`, account_id: id, started_at: iso(new Date(started.getTime() + 14 * day)), completed_at: null,
+          kind: "follow-up", owner: `Dana Ortiz <dana.ortiz@customer.example>`, alert_id: null, outcome: null,
+        });
+      }
     }
     if (profile === "churned" && i % 20 === 4) {
       tables.external_risk_events!.push({ event_id: `${id}-E1`, account_id: id, occurred_at: iso(new Date(firstMonday.getTime() + 40 * day)), kind: "layoffs", severity: "high", description: "Cut staff" });

@@ -17,6 +17,7 @@ import { applyCaps, aucLowScoreChurns, recombine } from "../../reports/component
 import { accountSlug, plainRows } from "../../loaders/lib/encode.ts";
 import { alerts, expansion } from "../../loaders/tables.ts";
 import { whatif } from "../../loaders/validation.ts";
+import { outcomesLoader } from "../../loaders/outcomes.ts";
 import { HOSTILE_NAME, writeSiteWarehouse } from "../helpers/site-warehouse.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 
@@ -114,6 +115,22 @@ describe("portfolio and account data", () => {
     expect(names.length).toBe(30);
     for (const name of names) expect(await zip.file(name)!.async("string")).not.toMatch(/@customer\.example/);
     expect(readdirSync(path.join(outputs, "site_accounts"))).toContain("s00.zip");
+  });
+
+  it("puts each account's interventions on its page, names as given and e-mail addresses withheld", async () => {
+    const zip = await JSZip.loadAsync(await accountShardLoader(outputs, "s00"));
+    const page = (id: string) => zip.file(`${accountSlug(id)}.json`)!.async("string").then((t) => JSON.parse(t));
+    const hostile = await page("A0003");
+    expect(hostile.interventions.map((i: Record<string, unknown>) => [i.intervention_id, i.kind, i.owner])).toEqual([
+      ["A0003-I1", HOSTILE_NAME, HOSTILE_NAME],
+      ["A0003-I2", "follow-up", "Dana Ortiz <(address withheld)>"],
+    ]);
+    expect(hostile.interventions[1]).toMatchObject({ completed: null, outcome: null });
+    expect((await page("A0001")).interventions).toEqual([]); // a healthy account: none recorded, and the page says so
+    const outcomes = JSON.parse(await outcomesLoader(outputs));
+    expect(outcomes.available).toBe(true);
+    expect(outcomes.save_rates.map((r: { response: string }) => r.response)).toEqual(["proactive", "reactive", "none"]);
+    expect(outcomes.interventions).toBe(14); // 12 declining or churned accounts, two at the hostile one
   });
 
   it("builds the same account archives in passes of a few accounts as in one pass", async () => {

@@ -20,7 +20,7 @@ import { tempDir } from "../helpers/warehouse.ts";
 import { listFiles } from "../../src/core/files.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
-const PAGES = ["", "risk", "alerts", "expansion", "cohorts", "validation", "formula"];
+const PAGES = ["", "risk", "alerts", "expansion", "cohorts", "validation", "outcomes", "formula"];
 
 let browser: Browser;
 let server: Server;
@@ -164,6 +164,10 @@ describe("account page", () => {
   it("renders a hostile name as text, never as HTML", async () => {
     const { page, errors } = await open(accountUrl(HOSTILE_ACCOUNT_ID));
     expect(await page.locator("#account-name").textContent()).toBe(HOSTILE_NAME);
+    // the interventions on its history: a hostile owner and kind as text, an owner's e-mail address withheld
+    const interventions = page.locator("table").filter({ hasText: "(address withheld)" });
+    await expect.poll(() => interventions.count()).toBe(1);
+    expect(await interventions.textContent()).toContain(HOSTILE_NAME);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(errors).toEqual([]);
     await page.close();
@@ -236,6 +240,20 @@ describe("the build", () => {
       delete process.env.HEALTH_SITE_HEAP_MB;
     }
     expect(readdirSync(dist).sort()).toEqual(before);
+  });
+});
+
+describe("outcomes", () => {
+  it("shows the save rate of each response with its count and interval, from outcomes.json", async () => {
+    const outcomes = JSON.parse(readFileSync(path.join(outputsDir, "outcomes.json"), "utf8"));
+    const { page } = await open(`${base}outcomes`);
+    const table = page.locator("table").filter({ hasText: "Acted on early (proactive)" });
+    await expect.poll(() => table.count()).toBe(1);
+    const rows = await table.locator("tbody tr").allTextContents();
+    expect(rows).toHaveLength(3);
+    for (const [i, rate] of outcomes.save_rates.entries()) expect(rows[i]).toContain(String(rate.episodes));
+    expect(rows[2]).toContain("Not acted on");
+    await page.close();
   });
 });
 
