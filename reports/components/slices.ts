@@ -37,7 +37,7 @@ export function sliceValues(kpis: readonly (SliceRow & { arr: number })[], dimen
 /** The rows of a mart for one slice, in the mart's order. */
 export function sliceRows<T extends SliceRow>(rows: readonly T[], dimension: SliceDimension, slice: string): T[] {
   return aq
-    .from(rows as object[])
+    .from(rows as unknown as object[])
     .params({ dimension, slice })
     .filter((d: SliceRow, $: SliceRow) => d.dimension === $.dimension && d.slice === $.slice)
     .objects() as T[];
@@ -53,7 +53,7 @@ export interface AccountFilters {
 
 /** The accounts of a slice that pass the table's filters (an empty value is the slice "(none)"). */
 export function filterAccounts<T extends Record<string, unknown>>(accounts: readonly T[], filters: AccountFilters): T[] {
-  let table = aq.from(accounts as object[]).params({ slice: filters.slice, tier: filters.tier, renewal: filters.renewalDays });
+  let table = aq.from(accounts as unknown as object[]).params({ slice: filters.slice, tier: filters.tier, renewal: filters.renewalDays });
   const column = SLICE_DIMENSIONS.find((d) => d.id === filters.dimension)?.column ?? null;
   // the column name comes from the fixed list above; values travel as params
   if (column !== null && filters.slice !== null) table = table.filter(`(d.${column} === null ? '(none)' : d.${column}) === $.slice`);

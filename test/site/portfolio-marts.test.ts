@@ -48,7 +48,7 @@ function retentionBook() {
     change("S7", "A5", "2023-05-01", "new", 5000), change("S8", "A5", "2025-05-01", "renewal", 5000),
     change("S9", "A5", "2025-07-01", "churn", 0), change("S10", "A5", "2025-10-01", "reactivation", 3000),
   ];
-  const contacts: Row[] = accounts.map((a) => ({ contact_id: `${a.account_id}-C1`, account_id: a.account_id, full_name: "Ann Arbor", email: "ann@example.com", role: "champion", is_key: true, joined_at: "2023-01-01T00:00:00Z", left_at: null }));
+  const contacts: Row[] = accounts.map((a) => ({ contact_id: `${a.account_id}-C1`, account_id: String(a.account_id), full_name: "Ann Arbor", email: "ann@example.com", role: "champion", is_key: true, joined_at: "2023-01-01T00:00:00Z", left_at: null }));
   const usage_daily: Row[] = [];
   const active = (id: string, day: string) =>
     (id !== "A3" || day < "2025-12-01") && (id !== "A4" || day >= "2025-08-01") && (id !== "A5" || day < "2025-07-01" || day >= "2025-10-01");
