@@ -6,7 +6,7 @@ export interface Tier { id: string; label: string; color: string; min: number; m
 export interface Size { width: number; height?: number }
 
 /** Accounts without a score: named so on every page, in no tier (site_portfolio_accounts.tier_group). */
-export const NOT_SCORED = { id: "not_scored", label: "Not scored", color: "#9ca3af" } as const;
+export const NOT_SCORED = { id: "not_scored", label: "Not scored", color: "#6b7280" } as const;
 
 const withNotScored = (tiers: Tier[]) => [...tiers.map((t) => ({ id: t.id, label: t.label, color: t.color })), NOT_SCORED];
 const tierScale = (tiers: Tier[]) => ({ domain: withNotScored(tiers).map((t) => t.label), range: withNotScored(tiers).map((t) => t.color), legend: true });
