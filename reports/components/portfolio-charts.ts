@@ -88,11 +88,14 @@ export function retentionRates(rows: { period_start: string; grr: number | null;
   });
 }
 
+/** A period of site_revenue_retention as "2024-Q3" (quarter) or "2024-07" (month): ordinal labels (ISO dates on a band scale make Plot warn). */
+export function periodLabel(r: { period_kind: string; period_start: string }): string {
+  return r.period_kind === "quarter" ? `${r.period_start.slice(0, 4)}-Q${Math.floor((Number(r.period_start.slice(5, 7)) - 1) / 3) + 1}` : r.period_start.slice(0, 7);
+}
+
 /** ARR lost (churned, contracted) and gained (expansion, new) per period, as bars below and above 0. */
 export function arrMovements(rows: { period_kind: string; period_start: string; churned_arr: number; contraction_arr: number; expansion_arr: number; new_arr: number }[], { width, height = 260 }: Size) {
-  // "2024-Q3" or "2024-07": ordinal labels (ISO dates on a band scale make Plot warn)
-  const label = (r: { period_kind: string; period_start: string }) =>
-    r.period_kind === "quarter" ? `${r.period_start.slice(0, 4)}-Q${Math.floor(Number(r.period_start.slice(5, 7)) / 3) + 1}` : r.period_start.slice(0, 7);
+  const label = periodLabel;
   const kinds = [
     { key: "new_arr", label: "New", sign: 1, color: "#2ca02c" },
     { key: "expansion_arr", label: "Expansion", sign: 1, color: "#98df8a" },
