@@ -29,8 +29,8 @@ const LOCK_WAIT_MS = 30 * 60_000;
 /** Folders kept besides the current one, so switching formula back and forth stays quick. */
 const KEEP_OLD = 2;
 
-/** The site's extracts of the warehouse that no engine output carries (usage per week, tickets, surveys, interventions). */
-export const SITE_EXTRACTS = ["site_usage_weekly", "site_tickets", "site_surveys", "site_account_interventions"] as const;
+/** The site's extracts of the warehouse that no engine output carries (usage per week, tickets, surveys, interventions, ARR history). */
+export const SITE_EXTRACTS = ["site_usage_weekly", "site_tickets", "site_surveys", "site_account_interventions", "site_arr_timeline"] as const;
 
 const siteStage: Stage = {
   name: "site extracts",

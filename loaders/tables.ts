@@ -13,18 +13,26 @@ export const RECENT_ALERT_WEEKS = 13;
 /** A list as columns (`columnsOf`): at 10k accounts the alerts as row objects were 6.4 MiB. */
 export type Listing = { available: false } | { available: true; columns: Record<string, unknown[] | DictColumn> };
 
+/** The alerts listing, with the span of "recent" alerts the page charts and offers as a filter. */
+export type AlertListing = { available: false } | { available: true; columns: Record<string, unknown[] | DictColumn>; recent: { weeks: number; since: string | null } };
+
 const withSlug = (rows: Record<string, unknown>[]) => rows.map((r) => ({ ...r, slug: accountSlug(String(r.account_id)) }));
 
 /** Open alerts and those raised in the last RECENT_ALERT_WEEKS weeks, newest first. */
-export async function alerts(outputs: Outputs): Promise<Listing> {
+export async function alerts(outputs: Outputs): Promise<AlertListing> {
   if (!outputs.has("alerts")) return { available: false };
+  // alerts raised after this week end are "recent" (the page's chart and filter; no date maths in the page)
+  const since = await outputs.db.one<{ since: string | null }>(
+    "select strftime(max(week_end) - $days::integer, '%Y-%m-%d') as since from account_health_weekly",
+    { days: RECENT_ALERT_WEEKS * 7 },
+  );
   const rows = await outputs.db.all(
     `select * from alerts
      where is_open or raised_week_end > (select max(week_end) from account_health_weekly) - $days::integer
      order by raised_week_end desc, severity, arr desc, alert_id`,
     { days: RECENT_ALERT_WEEKS * 7 },
   );
-  return { available: true, columns: columnsOf(withSlug(plainRows(rows, ["formula_hash"]))) };
+  return { available: true, columns: columnsOf(withSlug(plainRows(rows, ["formula_hash"]))), recent: { weeks: RECENT_ALERT_WEEKS, since: since?.since ?? null } };
 }
 
 /** Ranked expansion opportunities. */
@@ -46,7 +54,7 @@ export async function cohorts(outputs: Outputs): Promise<Listing> {
   return { available: true, columns };
 }
 
-const loader = (build: (outputs: Outputs) => Promise<Listing>) => async (dir: string) => JSON.stringify(await withOutputs(dir, build));
+const loader = (build: (outputs: Outputs) => Promise<Listing | AlertListing>) => async (dir: string) => JSON.stringify(await withOutputs(dir, build));
 
 /** Loader cores: JSON text for the outputs in `dir`. */
 export const alertsLoader = loader(alerts);

@@ -1,7 +1,7 @@
 /** Account page charts: score history with tier bands and alerts, categories, usage, NPS against usage. */
 import * as Plot from "@observablehq/plot";
 import { ticks } from "d3";
-import type { Size, Tier } from "./portfolio-charts.js";
+import { tierThresholdScale, type Size, type Tier } from "./portfolio-charts.js";
 
 export interface AccountHistory { week_end: string[]; score: (number | null)[]; tier: (string | null)[]; categories: Record<string, (number | null)[]> }
 export interface AccountAlert { raised_week_end: string; kind: string; severity: string; reason: string }
@@ -27,14 +27,14 @@ export function scoreHistory(history: AccountHistory, tiers: Tier[], alerts: Acc
   });
 }
 
-/** Category scores at the latest week against their weight: bar length = score, label = weight. */
-export function categoryBreakdown(rows: { label: string; weight: number; score: number | null }[], { width, height }: Size) {
+/** Category scores at the latest week against their weight: bar length = score, label = weight; coloured at the formula's tier cut-offs. */
+export function categoryBreakdown(rows: { label: string; weight: number; score: number | null }[], tiers: Tier[], { width, height }: Size) {
   const data = rows.map((r) => ({ ...r, shown: r.score ?? 0, text: r.score === null ? "no data" : `${r.score.toFixed(0)}` }));
   return Plot.plot({
     width, height: height ?? 40 + 28 * rows.length, marginLeft: 190, marginRight: 60,
     x: { domain: [0, 100], label: "Category score →", grid: true },
     y: { domain: rows.map((r) => `${r.label} (${r.weight})`), label: null },
-    color: { type: "threshold", domain: [40, 70], range: ["#d73027", "#f59e0b", "#1a9850"] },
+    color: tierThresholdScale(tiers),
     marks: [
       Plot.barX(data, { x: "shown", y: (d) => `${d.label} (${d.weight})`, fill: (d) => (d.score === null ? null : d.score), tip: true }),
       Plot.text(data, { x: "shown", y: (d) => `${d.label} (${d.weight})`, text: "text", textAnchor: "start", dx: 5 }),

@@ -1,6 +1,6 @@
 /** Risk category charts: what drives risk, the accounts-by-categories heatmap, category trends. */
 import * as Plot from "@observablehq/plot";
-import type { Size } from "./portfolio-charts.js";
+import { tierThresholdScale, type Size, type Tier } from "./portfolio-charts.js";
 
 export interface Category { id: string; label: string; weight: number }
 
@@ -20,14 +20,14 @@ export function riskDrivers(drivers: { category_id: string; mean_points_lost: nu
   });
 }
 
-/** Accounts (rows) by categories (columns), coloured by category score. */
-export function categoryHeatmap(rows: { name: string; score: number | null; scores: Record<string, number | null> }[], categories: Category[], { width, height }: Size) {
+/** Accounts (rows) by categories (columns), coloured by category score at the formula's tier cut-offs. */
+export function categoryHeatmap(rows: { name: string; score: number | null; scores: Record<string, number | null> }[], categories: Category[], tiers: Tier[], { width, height }: Size) {
   const cells = rows.flatMap((r) => categories.map((c) => ({ account: r.name, category: c.label, score: r.scores[c.id] ?? null })));
   return Plot.plot({
     width, height: height ?? 90 + 18 * rows.length, marginLeft: 180, marginTop: 100, marginRight: 90,
     x: { domain: categories.map((c) => c.label), axis: "top", label: null, tickRotate: -25 },
     y: { domain: rows.map((r) => r.name), label: null },
-    color: { type: "linear", domain: [0, 50, 100], range: ["#d73027", "#fee08b", "#1a9850"], legend: true, label: "Category score" },
+    color: { ...tierThresholdScale(tiers), legend: true, label: "Category score (tier cut-offs)" },
     marks: [
       Plot.cell(cells.filter((c) => c.score !== null), { x: "category", y: "account", fill: "score", inset: 0.5, tip: true }),
       Plot.cell(cells.filter((c) => c.score === null), { x: "category", y: "account", fill: "#eee", inset: 0.5 }),

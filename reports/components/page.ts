@@ -16,8 +16,9 @@ export function tierBadge(site: SiteMeta, tierId: string | null): HTMLElement {
   const tier = site.tiers.find((t) => t.id === tierId);
   const span = document.createElement("span");
   span.className = "tier-badge";
-  span.style.background = tier?.color ?? "#888";
-  span.textContent = tier?.label ?? "No score";
+  // no tier: an account with no score, named as on every page (site_portfolio_accounts.tier_group)
+  span.style.background = tier?.color ?? "#6b7280";
+  span.textContent = tier?.label ?? "Not scored";
   return span;
 }
 

@@ -1,12 +1,25 @@
-/** Portfolio charts: health distribution, ARR by tier, tiers over time, tier moves. */
+/** Portfolio charts: health distribution, ARR by tier, tiers over time, tier moves, revenue retention. */
 import * as Plot from "@observablehq/plot";
-import { formatMoneyShort } from "./format.js";
+import { formatMoneyShort, formatShare } from "./format.js";
 
 export interface Tier { id: string; label: string; color: string; min: number; max: number }
 export interface Size { width: number; height?: number }
 
-const tierScale = (tiers: Tier[]) => ({ domain: tiers.map((t) => t.label), range: tiers.map((t) => t.color), legend: true });
-const labelOf = (tiers: Tier[]) => (id: string | null) => tiers.find((t) => t.id === id)?.label ?? "No score";
+/** Accounts without a score: named so on every page, in no tier (site_portfolio_accounts.tier_group). */
+export const NOT_SCORED = { id: "not_scored", label: "Not scored", color: "#6b7280" } as const;
+
+const withNotScored = (tiers: Tier[]) => [...tiers.map((t) => ({ id: t.id, label: t.label, color: t.color })), NOT_SCORED];
+const tierScale = (tiers: Tier[]) => ({ domain: withNotScored(tiers).map((t) => t.label), range: withNotScored(tiers).map((t) => t.color), legend: true });
+const labelOf = (tiers: Tier[]) => (id: string | null) => tiers.find((t) => t.id === id)?.label ?? NOT_SCORED.label;
+
+/**
+ * A threshold colour scale from the formula's tiers: a score gets the colour of the tier whose
+ * range holds it (the category bars and the heatmap use the same cut-offs as the health score).
+ */
+export function tierThresholdScale(tiers: Tier[]) {
+  const ascending = [...tiers].sort((a, b) => a.min - b.min);
+  return { type: "threshold" as const, domain: ascending.slice(1).map((t) => t.min), range: ascending.map((t) => t.color) };
+}
 
 /** Histogram of current scores, coloured by tier, with the tier thresholds as rules. */
 export function healthDistribution(accounts: { score: number | null; tier: string | null }[], tiers: Tier[], { width, height = 260 }: Size) {
@@ -26,33 +39,76 @@ export function healthDistribution(accounts: { score: number | null; tier: strin
   });
 }
 
-/** ARR in each tier now, as horizontal bars with the amount written on them. */
-export function arrByTier(accounts: { arr: number; tier: string | null }[], tiers: Tier[], { width, height = 200 }: Size) {
-  const rows = tiers.map((t) => ({ tier: t.label, arr: accounts.filter((a) => a.tier === t.id).reduce((s, a) => s + a.arr, 0), accounts: accounts.filter((a) => a.tier === t.id).length }));
+/** ARR in each tier now (rows of site_portfolio_tiers), as horizontal bars with the amount written on them. */
+export function arrByTier(rows: { tier_id: string; tier_label: string; accounts: number; arr: number }[], tiers: Tier[], { width, height = 200 }: Size) {
+  const colors = withNotScored(tiers);
+  const shown = rows.filter((r) => r.tier_id !== NOT_SCORED.id || r.accounts > 0);
   return Plot.plot({
     width, height, marginLeft: 90, marginRight: 130,
     x: { label: "ARR →", tickFormat: formatMoneyShort, grid: true },
-    y: { domain: tiers.map((t) => t.label), label: null },
-    color: { domain: tiers.map((t) => t.label), range: tiers.map((t) => t.color) },
+    y: { domain: shown.map((r) => r.tier_label), label: null },
+    color: { domain: colors.map((t) => t.label), range: colors.map((t) => t.color) },
     marks: [
-      Plot.barX(rows, { x: "arr", y: "tier", fill: "tier", tip: true }),
-      Plot.text(rows, { x: "arr", y: "tier", text: (d) => `${formatMoneyShort(d.arr)} · ${d.accounts} accts`, textAnchor: "start", dx: 6 }),
+      Plot.barX(shown, { x: "arr", y: "tier_label", fill: "tier_label", tip: true }),
+      Plot.text(shown, { x: "arr", y: "tier_label", text: (d) => `${formatMoneyShort(d.arr)} · ${d.accounts} accts`, textAnchor: "start", dx: 6 }),
       Plot.ruleX([0]),
     ],
   });
 }
 
-/** Accounts per tier by week, stacked. */
-export function tiersOverTime(tierWeeks: { week_end: string; tier: string; accounts: number }[], tiers: Tier[], { width, height = 280 }: Size) {
+/** Accounts, or their ARR as of each week, per tier by week, stacked (rows of site_tier_weeks). */
+export function tiersOverTime(tierWeeks: { week_end: string; tier: string; accounts: number; arr: number }[], tiers: Tier[], { width, height = 280 }: Size, measure: "accounts" | "arr" = "accounts") {
   const label = labelOf(tiers);
-  const order = tiers.map((t) => t.label).reverse();
-  const rows = tierWeeks.map((d) => ({ week: new Date(d.week_end), tier: label(d.tier), accounts: d.accounts }));
+  const order = withNotScored(tiers).map((t) => t.label).reverse();
+  const rows = tierWeeks.map((d) => ({ week: new Date(d.week_end), tier: label(d.tier), value: d[measure] }));
+  return Plot.plot({
+    width, height, marginLeft: 60,
+    x: { type: "utc", label: null },
+    y: { label: measure === "arr" ? "↑ ARR" : "↑ Accounts", grid: true, tickFormat: measure === "arr" ? formatMoneyShort : undefined },
+    color: tierScale(tiers),
+    marks: [Plot.areaY(rows, { x: "week", y: "value", fill: "tier", order, tip: true }), Plot.ruleY([0])],
+  });
+}
+
+/** Gross and net revenue retention per period (rows of site_revenue_retention), as lines, with 100% marked. */
+export function retentionRates(rows: { period_start: string; grr: number | null; nrr: number | null }[], { width, height = 260 }: Size) {
+  const long = rows.flatMap((r) => [
+    { period: new Date(r.period_start), measure: "Net revenue retention (NRR)", value: r.nrr },
+    { period: new Date(r.period_start), measure: "Gross revenue retention (GRR)", value: r.grr },
+  ]).filter((d) => d.value !== null);
   return Plot.plot({
     width, height, marginLeft: 50,
     x: { type: "utc", label: null },
-    y: { label: "↑ Accounts", grid: true },
-    color: { ...tierScale(tiers), domain: tiers.map((t) => t.label) },
-    marks: [Plot.areaY(rows, { x: "week", y: "accounts", fill: "tier", order, tip: true }), Plot.ruleY([0])],
+    y: { label: "↑ Retention", grid: true, tickFormat: (v: number) => formatShare(v) },
+    color: { domain: ["Net revenue retention (NRR)", "Gross revenue retention (GRR)"], range: ["#1f77b4", "#d62728"], legend: true },
+    marks: [
+      Plot.ruleY([1], { stroke: "currentColor", strokeDasharray: "3,3" }),
+      Plot.lineY(long, { x: "period", y: "value", stroke: "measure", marker: "circle", tip: true }),
+    ],
+  });
+}
+
+/** A period of site_revenue_retention as "2024-Q3" (quarter) or "2024-07" (month): ordinal labels (ISO dates on a band scale make Plot warn). */
+export function periodLabel(r: { period_kind: string; period_start: string }): string {
+  return r.period_kind === "quarter" ? `${r.period_start.slice(0, 4)}-Q${Math.floor((Number(r.period_start.slice(5, 7)) - 1) / 3) + 1}` : r.period_start.slice(0, 7);
+}
+
+/** ARR lost (churned, contracted) and gained (expansion, new) per period, as bars below and above 0. */
+export function arrMovements(rows: { period_kind: string; period_start: string; churned_arr: number; contraction_arr: number; expansion_arr: number; new_arr: number }[], { width, height = 260 }: Size) {
+  const label = periodLabel;
+  const kinds = [
+    { key: "new_arr", label: "New", sign: 1, color: "#2ca02c" },
+    { key: "expansion_arr", label: "Expansion", sign: 1, color: "#98df8a" },
+    { key: "contraction_arr", label: "Contraction", sign: -1, color: "#ff9896" },
+    { key: "churned_arr", label: "Churned", sign: -1, color: "#d62728" },
+  ] as const;
+  const long = rows.flatMap((r) => kinds.map((k) => ({ period: label(r), kind: k.label, arr: k.sign * r[k.key] })));
+  return Plot.plot({
+    width, height, marginLeft: 60,
+    x: { label: null, domain: rows.map(label), tickRotate: rows.length > 12 || width < 600 ? -45 : 0 },
+    y: { label: "↑ gained · lost ↓ (ARR)", grid: true, tickFormat: (v: number) => formatMoneyShort(Math.abs(v)) },
+    color: { domain: kinds.map((k) => k.label), range: kinds.map((k) => k.color), legend: true },
+    marks: [Plot.barY(long, { x: "period", y: "arr", fill: "kind", tip: true }), Plot.ruleY([0])],
   });
 }
 

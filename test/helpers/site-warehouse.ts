@@ -16,7 +16,7 @@ export interface SiteWarehouseOptions {
   accounts?: number;
   weeks?: number;
   seed?: number;
-  /** The export instant, a Monday 00:00 UTC. */
+  /** The export instant (default Monday 2025-07-07 00:00 UTC; the site test exports on a Wednesday). */
   exportedAt?: string;
 }
 

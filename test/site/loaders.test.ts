@@ -10,7 +10,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { accountShardLoader, writeAccountArchives } from "../../loaders/accounts.ts";
 import { engineOutputs, withLock } from "../../loaders/engine-outputs.ts";
 import { withOutputs } from "../../loaders/lib/outputs.ts";
-import { portfolio } from "../../loaders/portfolio.ts";
+import { ATTENTION_ROWS, portfolio } from "../../loaders/portfolio.ts";
 import { DEFAULT_FORMULA_FILE } from "../../src/core/paths.ts";
 import { decodeDict, decodeTenths, rowsOf } from "../../reports/components/data.ts";
 import { applyCaps, aucLowScoreChurns, recombine } from "../../reports/components/whatif.ts";
@@ -107,6 +107,40 @@ describe("portfolio and account data", () => {
       expect(rows.length).toBe(current!.n);
     });
     expect(rows.map((r) => r.name)).toContain(HOSTILE_NAME);
+  });
+
+  it("lists each account that needs attention once, in the stated order, with its most severe open alert's reason and playbook", async () => {
+    const p = await withOutputs(outputs, portfolio);
+    if (!p.attention) throw new Error("no attention list: the run wrote no alerts");
+    const rows = p.attention.rows;
+    await withOutputs(outputs, async (o) => {
+      const open = await o.db.all<{ account_id: string; kind: string; severity: string; reason: string; playbook: string; raised_week_end: Date }>(
+        "select l.account_id, l.kind, l.severity, l.reason, l.playbook, l.raised_week_end from alerts as l join accounts as a using (account_id) where l.is_open and not a.is_churned",
+      );
+      const accounts = new Set(open.map((r) => r.account_id));
+      expect(accounts.size).toBeGreaterThan(1);
+      expect(p.attention!.total).toBe(accounts.size);
+      expect(rows.length).toBe(Math.min(accounts.size, ATTENTION_ROWS));
+      for (const row of rows) expect(accounts.has(row.account_id)).toBe(true);
+      expect(new Set(rows.map((r) => r.account_id)).size).toBe(rows.length);
+      const severity = (s: string) => ["high", "medium", "low"].indexOf(s);
+      for (const row of rows) {
+        const mine = open.filter((r) => r.account_id === row.account_id).sort((a, b) => severity(a.severity) - severity(b.severity) || b.raised_week_end.getTime() - a.raised_week_end.getTime() || (a.kind < b.kind ? -1 : 1));
+        expect(row.open_alerts).toBe(mine.length);
+        expect([row.reason, row.playbook]).toEqual([mine[0]!.reason, mine[0]!.playbook]);
+        expect(row.other_reasons).toEqual(mine.slice(1).map((r) => r.reason.split("; ")[0]));
+        expect(row.owner ?? "").not.toMatch(/@/);
+        // ARR at stake = ARR x (100 - score) / 100 (the score travels in tenths: within 0.05 points' worth)
+        expect(Math.abs(row.arr_at_stake - (row.arr * (100 - (row.score ?? 0))) / 100)).toBeLessThanOrEqual(1 + row.arr * 0.0005);
+      }
+    });
+    // renewals due first, then ARR at stake, largest first
+    rows.forEach((r, i) => expect(r.attention_rank).toBe(i + 1));
+    for (let i = 1; i < rows.length; i++) {
+      const [a, b] = [rows[i - 1]!, rows[i]!];
+      expect(Number(a.is_renewal_due) >= Number(b.is_renewal_due), `${a.account_id} before ${b.account_id}`).toBe(true);
+      if (a.is_renewal_due === b.is_renewal_due) expect(a.arr_at_stake).toBeGreaterThanOrEqual(b.arr_at_stake);
+    }
   });
 
   it("archives one JSON file per account, never an e-mail address", async () => {

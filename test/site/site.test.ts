@@ -18,6 +18,7 @@ import { serveDist } from "../../src/site/serve.ts";
 import { HOSTILE_ACCOUNT_ID, HOSTILE_NAME, writeSiteWarehouse } from "../helpers/site-warehouse.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 import { listFiles } from "../../src/core/files.ts";
+import { formatInt, formatMoneyShort, formatScore, formatShare } from "../../reports/components/format.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const PAGES = ["", "risk", "alerts", "expansion", "cohorts", "validation", "outcomes", "formula"];
@@ -27,6 +28,8 @@ let server: Server;
 let base: string;
 let dist: string;
 let outputsDir: string;
+let data: string;
+const EXPORTED_ON_A_WEDNESDAY = "2025-07-09T00:00:00Z";
 
 /** Opens `url` in a fresh page that records console errors, failed responses, dialogs and every request. */
 async function open(url: string) {
@@ -74,7 +77,8 @@ async function download(page: Page, click: () => Promise<void>) {
 
 beforeAll(async () => {
   const root = tempDir("site-test-");
-  const data = writeSiteWarehouse(path.join(root, "warehouse"), { accounts: 40, weeks: 30 });
+  // exported on a Wednesday: renewals counted from the Monday before the export showed two days late
+  data = writeSiteWarehouse(path.join(root, "warehouse"), { accounts: 40, weeks: 30, exportedAt: EXPORTED_ON_A_WEDNESDAY });
   const outputs = await engineOutputs({ env: { HEALTH_DATA: data }, cacheDir: path.join(root, "cache") });
   outputsDir = outputs;
   dist = path.join(root, "dist");
@@ -112,9 +116,10 @@ describe("portfolio", () => {
     const shown = page.locator("#accounts-shown");
     const count = async () => Number((await shown.textContent())!.match(/^(\d+)/)![1]);
     const before = await count();
+    await page.getByLabel("Slice by").selectOption({ label: "Segment" });
     await page.getByLabel("Segment").selectOption({ label: "smb" });
     await expect.poll(count).toBeLessThan(before);
-    const rows = await page.locator(".card-table tbody tr").allTextContents();
+    const rows = await page.locator("#accounts-table tbody tr").allTextContents();
     expect(rows.length).toBeGreaterThan(0);
     for (const row of rows) expect(row).toContain("smb");
     await page.close();
@@ -131,7 +136,7 @@ describe("portfolio", () => {
     expect(png.bytes.readUInt32BE(20)).toBe(900);
     const svg = await download(page, () => card.getByRole("button", { name: "SVG" }).click());
     expect(svg.bytes.toString("utf8")).toMatch(/^<svg[^>]*width="1600"/);
-    const csv = await download(page, () => page.locator(".card-table").getByRole("button", { name: "CSV" }).click());
+    const csv = await download(page, () => page.locator("#accounts-table").getByRole("button", { name: "CSV" }).click());
     const lines = csv.bytes.toString("utf8").trim().split("\n");
     expect(lines[0]).toMatch(/^account_id,account,tier,score/);
     expect(lines.length).toBe(1 + Number((await page.locator("#accounts-shown").textContent())!.match(/^(\d+)/)![1]));
@@ -141,9 +146,75 @@ describe("portfolio", () => {
   it("shows a hostile account name as text", async () => {
     const { page, errors } = await open(base);
     await page.getByPlaceholder("Search accounts…").fill("onerror");
-    await expect.poll(() => page.locator(".card-table tbody a").allTextContents()).toEqual([HOSTILE_NAME]);
+    await expect.poll(() => page.locator("#accounts-table tbody a").allTextContents()).toEqual([HOSTILE_NAME]);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
     expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
+describe("portfolio key numbers, from the site marts", () => {
+  const portfolioJson = () => JSON.parse(readFileSync(listFiles(path.join(dist, "_file", "data")).find((f) => /\/portfolio\.[0-9a-f]+\.json$/.test(f))!, "utf8"));
+  const tileText = (page: Page, id: string) => page.locator(`#portfolio-kpis [data-kpi="${id}"] .value`).textContent();
+
+  it("shows each tile's figure as its mart has it, for the book and for a slice", async () => {
+    const p = portfolioJson();
+    const { page, errors } = await open(base);
+    const expected = (k: Record<string, number | null>) => ({
+      accounts: formatInt(k.accounts), arr: formatMoneyShort(k.arr), not_best_arr: formatMoneyShort(k.not_best_arr),
+      renewals_due_arr: formatMoneyShort(k.renewals_due_arr), churned_arr_12m: formatMoneyShort(k.churned_arr_12m),
+      nrr_12m: formatShare(k.nrr_12m, 1), grr_12m: formatShare(k.grr_12m, 1), alerts_this_week: formatInt(k.alerts_this_week), mean_score: formatScore(k.mean_score),
+    });
+    const all = p.kpis.find((k: { dimension: string }) => k.dimension === "all");
+    for (const [id, text] of Object.entries(expected(all))) expect(await tileText(page, id), id).toBe(text);
+    await page.getByLabel("Slice by").selectOption({ label: "Segment" });
+    await page.getByLabel("Segment").selectOption({ label: "smb" });
+    const smb = p.kpis.find((k: { dimension: string; slice: string }) => k.dimension === "segment" && k.slice === "smb");
+    await expect.poll(() => tileText(page, "arr")).toBe(formatMoneyShort(smb.arr));
+    for (const [id, text] of Object.entries(expected(smb))) expect(await tileText(page, id), id).toBe(text);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("counts renewals due within 90 days of a Wednesday export from the contracts' own dates", async () => {
+    // straight from the warehouse's accounts.csv, not from any output
+    const [header, ...lines] = readFileSync(path.join(data, "accounts.csv"), "utf8").trim().split("\n");
+    const columns = header!.split(",");
+    const rows = lines.map((l) => Object.fromEntries(l.split(",").map((v, i) => [columns[i], v])));
+    const days = (d: string) => Math.round((Date.parse(`${d}T00:00:00Z`) - Date.parse(EXPORTED_ON_A_WEDNESDAY)) / 86_400_000);
+    const due = rows.filter((r) => r.churned_at === "" && days(r.renewal_date!) >= 0 && days(r.renewal_date!) <= 90);
+    expect(due.length).toBeGreaterThan(0);
+    const { page } = await open(base);
+    expect(await tileText(page, "renewals_due_arr")).toBe(formatMoneyShort(due.reduce((s, r) => s + Number(r.arr), 0)));
+    expect(await page.locator('#portfolio-kpis [data-kpi="renewals_due_arr"] .kpi-note').textContent()).toMatch(new RegExp(`^${due.length} accounts`));
+    // the accounts table shows each contract's renewal date, counted from the export's date
+    await page.getByLabel("Renewal within").selectOption({ label: "90 days" });
+    await expect.poll(() => page.locator("#accounts-shown").textContent()).toMatch(new RegExp(`^${due.length} of`));
+    const soonest = due.sort((a, b) => a.renewal_date!.localeCompare(b.renewal_date!))[0]!;
+    await page.getByPlaceholder("Search accounts…").fill(soonest.account_id!);
+    await expect.poll(() => page.locator("#accounts-table tbody tr").first().textContent()).toContain(`${soonest.renewal_date} (${days(soonest.renewal_date!) === 0 ? "today" : `in ${days(soonest.renewal_date!)} days`})`);
+    await page.close();
+  });
+
+  it("lists the accounts that need attention this week once each, linked to their pages", async () => {
+    const p = portfolioJson();
+    const { page } = await open(base);
+    const rows = page.locator("#attention .account-row");
+    expect(await rows.count()).toBe(p.attention.rows.length);
+    const ids = await rows.evaluateAll((rs) => rs.map((r) => (r as HTMLElement).dataset.accountId));
+    expect(ids).toEqual(p.attention.rows.map((r: { account_id: string }) => r.account_id));
+    expect(new Set(ids).size).toBe(ids.length);
+    const first = p.attention.rows[0];
+    await expect.poll(() => rows.first().locator(".why").textContent()).toContain(first.reason);
+    const href = await rows.first().locator(".account a").getAttribute("href");
+    expect(`${base}${href!.replace(/^\.\//, "")}`).toBe(accountUrl(first.account_id));
+    expect(await page.locator("#attention-rule").textContent()).toMatch(/renewals due within 90 days first, then by ARR at stake/);
+    // the first ten at once, the rest one click away
+    expect(await page.locator("#attention .account-row:visible").count()).toBe(Math.min(10, p.attention.rows.length));
+    if (p.attention.rows.length > 10) {
+      await page.getByRole("button", { name: `Show all ${p.attention.rows.length}` }).click();
+      await expect.poll(() => page.locator("#attention .account-row:visible").count()).toBe(p.attention.rows.length);
+    }
     await page.close();
   });
 });

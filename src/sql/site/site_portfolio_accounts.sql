@@ -1,7 +1,13 @@
--- grain: current account
--- site_portfolio_accounts: one row per current (not churned) account: who, where, ARR, renewal and
--- latest health, for the portfolio page's key numbers and accounts table. Open alerts are added by
--- the loader when the run has alerts.
+-- site_portfolio_accounts: who, where, ARR, renewal and latest health of each current customer,
+-- for the Portfolio page's key numbers, tier rows and accounts table.
+-- grain: one row per current (not churned) account
+-- key: account_id
+--   renewal_date      the contract's renewal date (accounts export), as it is
+--   renewal_in_days   days from the export's date ($exported_at, UTC) to it; negative when past
+--   is_renewal_due    renewal_in_days between 0 and $renewal_days
+--   tier_group        the tier id, or 'not_scored' for an account with no score (named as such on
+--                     every page and counted in no tier)
+--   is_best_tier      scored and in the formula's best tier ($best_tier); false when not scored
 with
 
 current_accounts as (
@@ -9,7 +15,7 @@ current_accounts as (
 ),
 
 exported as (
-    select cast(max(as_of) as date) as exported_on from account_health_weekly
+    select cast($exported_at::timestamp as date) as exported_on
 ),
 
 final as (
@@ -22,9 +28,13 @@ final as (
         a.csm_owner,
         a.arr::double                                               as arr,
         a.seats_purchased::integer                                  as seats,
-        (a.renewal_date - e.exported_on)::integer                   as renewal_in_days,
+        a.renewal_date,
+        date_diff('day', e.exported_on, a.renewal_date)::integer    as renewal_in_days,
+        coalesce(date_diff('day', e.exported_on, a.renewal_date) between 0 and $renewal_days::integer, false) as is_renewal_due,
         a.score,
         a.tier,
+        case when a.score is null or a.tier is null then 'not_scored' else a.tier end as tier_group,
+        coalesce(a.score is not null and a.tier = $best_tier, false) as is_best_tier,
         a.score_change_4w,
         a.coverage,
         a.cap_reason

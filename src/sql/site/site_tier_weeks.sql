@@ -1,26 +1,31 @@
--- grain: week, tier
--- site_tier_weeks: one row per week and tier: accounts scored in that tier that week, and their
--- ARR today. Feeds the portfolio's tier-over-time chart.
+-- site_tier_weeks: the book's tiers over time, in accounts and in ARR, for the Portfolio page's
+-- tiers-over-time chart. ARR is each account's ARR as of that week (site_arr_timeline at the week's
+-- as_of, the rule the week was scored with), not today's. Accounts scored that week without a
+-- score are the tier 'not_scored'; churned accounts are in no week after they left.
+-- grain: one row per week and tier with accounts
+-- key: week_end, tier
 with
 
 health as (
-    select * from account_health_weekly
+    select account_id, week_end, as_of, tier, score from account_health_weekly
 ),
 
-crm as (
-    select account_id, arr from accounts
+valued as (
+    select h.*, coalesce(t.arr, 0) as arr
+    from health as h
+    asof left join site_arr_timeline as t
+        on t.account_id = h.account_id
+       and h.as_of > t.changed_at
 ),
 
 final as (
     select
-        h.week_end,
-        h.tier,
+        week_end,
+        case when score is null or tier is null then 'not_scored' else tier end as tier,
         count(*)::integer                   as accounts,
-        sum(a.arr)::double                  as arr
-    from health as h
-    left join crm as a using (account_id)
-    where h.tier is not null
-    group by h.week_end, h.tier
+        sum(arr)::double                    as arr
+    from valued
+    group by all
 )
 
 select * from final order by week_end, tier
