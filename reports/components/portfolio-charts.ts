@@ -1,5 +1,6 @@
 /** Portfolio charts: health distribution, ARR by tier, tiers over time, tier moves. */
 import * as Plot from "@observablehq/plot";
+import { fitMargin } from "./download.js";
 import { formatMoneyShort } from "./format.js";
 
 export interface Tier { id: string; label: string; color: string; min: number; max: number }
@@ -30,7 +31,7 @@ export function healthDistribution(accounts: { score: number | null; tier: strin
 export function arrByTier(accounts: { arr: number; tier: string | null }[], tiers: Tier[], { width, height = 200 }: Size) {
   const rows = tiers.map((t) => ({ tier: t.label, arr: accounts.filter((a) => a.tier === t.id).reduce((s, a) => s + a.arr, 0), accounts: accounts.filter((a) => a.tier === t.id).length }));
   return Plot.plot({
-    width, height, marginLeft: 90, marginRight: 130,
+    width, height, marginLeft: fitMargin(width, 90, 0.25), marginRight: fitMargin(width, 130, 0.3),
     x: { label: "ARR →", tickFormat: formatMoneyShort, grid: true },
     y: { domain: tiers.map((t) => t.label), label: null },
     color: { domain: tiers.map((t) => t.label), range: tiers.map((t) => t.color) },

@@ -109,6 +109,97 @@ describe("every page", () => {
   });
 });
 
+/**
+ * What a slide export holds, read in the page's DOM: its title and footer, the plot's place and
+ * text scale on the slide, the text of its legend and the number of elements in each mark group
+ * (axes and grids left out).
+ */
+async function readSlide(page: Page, text: string) {
+  return page.evaluate((svgText) => {
+    const doc = new DOMParser().parseFromString(svgText, "image/svg+xml");
+    const root = doc.documentElement;
+    const plot = root.querySelector("svg.slide-plot");
+    const viewBox = (plot?.getAttribute("viewBox") ?? "0 0 1 1").split(/\s+/).map(Number);
+    const marks = plot ? [...plot.querySelectorAll("g[aria-label]")].filter((g) => !/axis|grid|tick|frame/.test(g.getAttribute("aria-label")!)).reduce((n, g) => n + g.children.length, 0) : 0;
+    return {
+      width: Number(root.getAttribute("width")), height: Number(root.getAttribute("height")),
+      title: root.querySelector(".slide-title")?.textContent ?? null,
+      footer: root.querySelector(".slide-footer")?.textContent ?? "",
+      text: root.textContent ?? "",
+      plotWidth: Number(plot?.getAttribute("width") ?? 0), plotHeight: Number(plot?.getAttribute("height") ?? 0),
+      // the plot's 10 px text (its font-size attribute) as drawn on the slide
+      textPx: Number(plot?.getAttribute("font-size") ?? 10) * (Number(plot?.getAttribute("width") ?? 0) / viewBox[2]!),
+      marks,
+    };
+  }, text);
+}
+
+/** Distinct colours and the share of non-white pixels of a PNG, decoded by the page's canvas. */
+async function readPng(page: Page, bytes: Buffer) {
+  return page.evaluate(async (base64) => {
+    const image = new Image();
+    image.src = `data:image/png;base64,${base64}`;
+    await image.decode();
+    const canvas = document.createElement("canvas");
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    const context = canvas.getContext("2d")!;
+    context.drawImage(image, 0, 0);
+    const { data } = context.getImageData(0, 0, canvas.width, canvas.height);
+    const colours = new Set<number>();
+    let inked = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      colours.add((data[i]! << 16) | (data[i + 1]! << 8) | data[i + 2]!);
+      if (data[i]! < 240 || data[i + 1]! < 240 || data[i + 2]! < 240) inked++;
+    }
+    return { width: canvas.width, height: canvas.height, colours: colours.size, inked: inked / (data.length / 4) };
+  }, bytes.toString("base64"));
+}
+
+describe("slide exports", () => {
+  it.each([...PAGES, "account"])("every chart of %s downloads as a slide with its plot, title, legend and footer", async (name) => {
+    const url = name === "account" ? accountUrl("A0002") : `${base}${name}`;
+    const { page, errors } = await open(url);
+    const site = JSON.parse(readFileSync(listFiles(path.join(dist, "_file", "data")).find((f) => /\/site\.[0-9a-f]+\.json$/.test(f))!, "utf8"));
+    const cards = await page.locator("figure.card-figure").all();
+    expect(cards.length).toBeGreaterThan(0);
+    for (const card of cards) {
+      const heading = (await card.locator("h3").textContent())!;
+      // on the page: the plot (the largest SVG) and the labels of its legend, if any
+      const shown = await card.evaluate((figure) => {
+        const svgs = [...figure.querySelectorAll("svg")];
+        const plot = svgs.sort((a, b) => Number(b.getAttribute("width")) * Number(b.getAttribute("height")) - Number(a.getAttribute("width")) * Number(a.getAttribute("height")))[0]!;
+        const marks = [...plot.querySelectorAll("g[aria-label]")].filter((g) => !/axis|grid|tick|frame/.test(g.getAttribute("aria-label")!)).reduce((n, g) => n + g.children.length, 0);
+        const legend = [...figure.querySelectorAll("[class*='-swatch']:not([class*='-swatches'])")].map((e) => e.textContent!.trim()).filter(Boolean);
+        return { marks, legend, label: plot.getAttribute("aria-label") };
+      });
+      expect(shown.label, heading).toContain(heading);
+      const svg = await download(page, () => card.getByRole("button", { name: "SVG", exact: true }).click());
+      const slide = await readSlide(page, svg.bytes.toString("utf8"));
+      expect([slide.width, slide.height], heading).toEqual([1600, 900]);
+      // the same title, give or take the number of rows a slide has room for
+      expect(slide.title?.replace(/\d+/g, "#"), heading).toBe(heading.replace(/\d+/g, "#"));
+      // the plot itself, never a 15x15 legend swatch or a colour ramp, with its text at 20 px or more
+      expect(slide.plotWidth, heading).toBeGreaterThan(1000);
+      expect(slide.plotHeight, heading).toBeGreaterThan(400);
+      expect(slide.textPx, heading).toBeGreaterThanOrEqual(20);
+      if (shown.marks > 0) expect(slide.marks, heading).toBeGreaterThanOrEqual(Math.min(shown.marks, 20));
+      for (const label of shown.legend) expect(slide.text, `${heading}: legend ${label}`).toContain(label);
+      expect(slide.footer, heading).toContain(`Week ending ${site.weeks.last_week_end}`);
+      expect(slide.footer, heading).toContain(site.formula.hash);
+      if (name === "account") expect(slide.footer, heading).toContain((await page.locator("#account-name").textContent())!);
+      const png = await download(page, () => card.getByRole("button", { name: "PNG", exact: true }).click());
+      const pixels = await readPng(page, png.bytes);
+      expect([pixels.width, pixels.height], heading).toEqual([1600, 900]);
+      // not one colour: white, text and the marks' colours, and more ink than a title alone
+      expect(pixels.colours, heading).toBeGreaterThan(8);
+      expect(pixels.inked, heading).toBeGreaterThan(0.01);
+    }
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe("portfolio", () => {
   it("a filter changes the accounts table", async () => {
     const { page } = await open(base);
