@@ -10,12 +10,13 @@ export function riskDrivers(drivers: { category_id: string; mean_points_lost: nu
   const label = (id: string) => categories.find((c) => c.id === id)?.label ?? id;
   const rows = drivers.map((d) => ({ ...d, category: label(d.category_id) }));
   return Plot.plot({
-    width, height: height ?? 50 + 30 * rows.length, marginLeft: fitMargin(width, 190), marginRight: fitMargin(width, 150, 0.25),
+    width, height: height ?? 50 + 30 * rows.length, marginLeft: fitMargin(width, 190, 0.45), marginRight: fitMargin(width, 150, 0.18),
     x: { label: "Points of health score lost on average →", grid: true },
     y: { domain: rows.map((r) => r.category), label: null },
     marks: [
       Plot.barX(rows, { x: "mean_points_lost", y: "category", fill: "#d73027", fillOpacity: 0.8, tip: true }),
-      Plot.text(rows, { x: "mean_points_lost", y: "category", text: (d) => `${d.mean_points_lost.toFixed(1)} pts · weakest for ${d.accounts_weakest}`, textAnchor: "start", dx: 5 }),
+      // on a phone the bar's label keeps the points only: the accounts it is weakest for are in the tip
+      Plot.text(rows, { x: "mean_points_lost", y: "category", text: (d) => (width < 500 ? `${d.mean_points_lost.toFixed(1)} pts` : `${d.mean_points_lost.toFixed(1)} pts · weakest for ${d.accounts_weakest}`), textAnchor: "start", dx: 5 }),
       Plot.ruleX([0]),
     ],
   });

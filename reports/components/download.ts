@@ -73,6 +73,8 @@ export function chartCard(render: ChartRender, options: ChartCardOptions): HTMLE
     // an accessible name for the chart: its title and subtitle
     main.setAttribute("role", "img");
     main.setAttribute("aria-label", [options.title, options.subtitle].filter(Boolean).join(". "));
+    // Plot names each mark group with aria-label, which ARIA allows only on an element with a role
+    for (const g of main.querySelectorAll("g[aria-label]")) g.setAttribute("role", "group");
   }
   card.append(chart);
   const buttons = element("div", "downloads");
@@ -87,6 +89,10 @@ export function chartCard(render: ChartRender, options: ChartCardOptions): HTMLE
 export function tableCard(table: HTMLElement, rows: () => Record<string, unknown>[], options: { title?: string; filename: string; columns?: string[] }): HTMLElement {
   const card = element("div", "card-table");
   if (options.title) card.append(element("h3", "", options.title));
+  // the table scrolls: keyboard users reach it, and it has a name
+  table.tabIndex = 0;
+  table.setAttribute("role", "region");
+  table.setAttribute("aria-label", options.title ?? options.filename.replaceAll("-", " "));
   card.append(table);
   const buttons = element("div", "downloads");
   buttons.append(button("CSV", options.title, () => downloadBlob(new Blob([toCsv(rows(), options.columns)], { type: "text/csv" }), `${options.filename}.csv`)));

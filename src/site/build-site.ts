@@ -69,13 +69,17 @@ export async function buildSite(options: { env?: NodeJS.ProcessEnv; log?: (line:
 /**
  * Framework's page shell has no `lang` and disables zoom (`maximum-scale=1`), which keeps readers
  * who need to zoom from doing so: every built page gets `lang="en"` and a viewport that allows it.
+ * Its sidebar toggle is named only by a title (given an aria-label), and its close control is a
+ * <label> straight inside an <ol> (moved before the list, where its CSS still places it).
  */
 export function fixPageShells(dir: string): void {
   for (const file of listHtml(dir)) {
     const html = readFileSync(file, "utf8");
     const fixed = html
       .replace(/<html(?![^>]*\blang=)([^>]*)>/, '<html lang="en"$1>')
-      .replace(/(<meta name="viewport" content="[^"]*?),\s*maximum-scale=[\d.]+([^"]*")/, "$1$2");
+      .replace(/(<meta name="viewport" content="[^"]*?),\s*maximum-scale=[\d.]+([^"]*")/, "$1$2")
+      .replace(/<input id="observablehq-sidebar-toggle"(?![^>]*aria-label)/, '<input id="observablehq-sidebar-toggle" aria-label="Toggle sidebar"')
+      .replace(/<ol>(\s*)(<label id="observablehq-sidebar-close"[^>]*><\/label>)/, "$2$1<ol>");
     if (fixed !== html) writeFileSync(file, fixed);
   }
 }
