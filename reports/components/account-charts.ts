@@ -36,14 +36,21 @@ export function scoreHistory(history: AccountHistory, tiers: Tier[], alerts: Acc
   });
 }
 
-/** Category scores at the latest week against their weight: bar length = score, label = weight. */
-export function categoryBreakdown(rows: { label: string; weight: number; score: number | null }[], { width, height }: Size) {
+/**
+ * Category scores at the latest week against their weight: bar length = score, label = weight;
+ * coloured by the formula's tier thresholds when `tiers` are given.
+ */
+export function categoryBreakdown(rows: { label: string; weight: number; score: number | null }[], { width, height }: Size, tiers: Tier[] = []) {
+  const ascending = [...tiers].sort((a, b) => a.min - b.min);
+  const color = ascending.length > 1
+    ? { type: "threshold" as const, domain: ascending.slice(1).map((t) => t.min), range: ascending.map((t) => t.color) }
+    : { type: "threshold" as const, domain: [40, 70], range: ["#d73027", "#f59e0b", "#1a9850"] };
   const data = rows.map((r) => ({ ...r, shown: r.score ?? 0, text: r.score === null ? "no data" : `${r.score.toFixed(0)}` }));
   return Plot.plot({
     width, height: height ?? 40 + 28 * rows.length, marginLeft: fitMargin(width, 190), marginRight: fitMargin(width, 60, 0.15),
     x: { domain: [0, 100], label: "Category score →", grid: true },
     y: { domain: rows.map((r) => `${r.label} (${r.weight})`), label: null },
-    color: { type: "threshold", domain: [40, 70], range: ["#d73027", "#f59e0b", "#1a9850"] },
+    color,
     marks: [
       Plot.barX(data, { x: "shown", y: (d) => `${d.label} (${d.weight})`, fill: (d) => (d.score === null ? null : d.score), tip: true }),
       Plot.text(data, { x: "shown", y: (d) => `${d.label} (${d.weight})`, text: "text", textAnchor: "start", dx: 5 }),
