@@ -116,7 +116,8 @@ describe("every page", () => {
     expect(await page.locator(".observablehq--error").count()).toBe(0);
     // every chart card drew an SVG with marks
     const cards = page.locator("figure.card-figure");
-    expect(await cards.count()).toBeGreaterThan(0);
+    // on a loaded machine the cells can still be rendering when the loading markers are gone
+    await expect.poll(() => cards.count()).toBeGreaterThan(0);
     for (const card of await cards.all()) expect(await card.locator("svg [aria-label] > *").count()).toBeGreaterThan(0);
     await page.close();
   });
@@ -174,8 +175,8 @@ describe("slide exports", () => {
     const url = name === "account" ? accountUrl("A0002") : `${base}${name}`;
     const { page, errors } = await open(url);
     const site = builtData("site");
+    await expect.poll(() => page.locator("figure.card-figure").count()).toBeGreaterThan(0);
     const cards = await page.locator("figure.card-figure").all();
-    expect(cards.length).toBeGreaterThan(0);
     for (const card of cards) {
       const heading = (await card.locator("h3").textContent())!;
       // on the page: the plot (the largest SVG) and the labels of its legend, if any
