@@ -5,7 +5,7 @@
  * labelled account-weeks with their category scores, packed so the browser can re-weight 10k
  * accounts' history live.
  */
-import { dictColumn, plainRows, tenthsBase64 } from "./lib/encode.ts";
+import { accountSlug, dictColumn, plainRows, tenthsBase64 } from "./lib/encode.ts";
 import type { DictColumn } from "../reports/lib/columns.ts";
 import { withOutputs, type Outputs } from "./lib/outputs.ts";
 
@@ -14,7 +14,13 @@ export type Validation = { available: false } | { available: true; backtest: unk
 /** The backtest report and lead times of an opened output set. */
 export async function validation(outputs: Outputs): Promise<Validation> {
   if (!outputs.has("backtest")) return { available: false };
-  const leadTimes = outputs.has("lead_times") ? plainRows(await outputs.db.all("select * from lead_times order by churned_at, account_id"), ["formula_hash"]) : null;
+  // each churned account named and with its page's slug, so Validation links every one of them
+  const leadTimes = outputs.has("lead_times")
+    ? plainRows(
+        await outputs.db.all("select l.*, a.account_name from lead_times as l left join accounts as a using (account_id) order by l.churned_at, l.account_id"),
+        ["formula_hash"],
+      ).map((r) => ({ ...r, slug: accountSlug(String(r.account_id)) }))
+    : null;
   return { available: true, backtest: outputs.json("backtest"), lead_times: leadTimes };
 }
 

@@ -1,17 +1,24 @@
 /** Account page charts: score history with tier bands and alerts, categories, usage, NPS against usage. */
 import * as Plot from "@observablehq/plot";
+import { fitMargin } from "./download.js";
+import { alertKindLabel } from "./format.js";
 import { ticks } from "d3";
 import { tierThresholdScale, type Size, type Tier } from "./portfolio-charts.js";
 
 export interface AccountHistory { week_end: string[]; score: (number | null)[]; tier: (string | null)[]; categories: Record<string, (number | null)[]> }
 export interface AccountAlert { raised_week_end: string; kind: string; severity: string; reason: string }
 
-/** Weekly score over the tier bands, with a mark at each week an alert was raised. */
-export function scoreHistory(history: AccountHistory, tiers: Tier[], alerts: AccountAlert[] | null, { width, height = 300 }: Size) {
+/**
+ * Weekly score over the tier bands, with a mark at each week an alert was raised and, for an
+ * account that churned, a rule at the churn labelled with its date.
+ */
+export function scoreHistory(history: AccountHistory, tiers: Tier[], alerts: AccountAlert[] | null, { width, height = 300 }: Size, churnedAt: string | null = null) {
   const rows = history.week_end.map((w, i) => ({ week: new Date(w), score: history.score[i] ?? null, tier: tiers.find((t) => t.id === history.tier[i])?.label ?? "–" }));
+  const churn = churnedAt ? [{ week: new Date(churnedAt), label: `Churned ${churnedAt}` }] : [];
   const first = rows[0]?.week ?? new Date();
-  const last = rows[rows.length - 1]?.week ?? new Date();
-  const alertRows = (alerts ?? []).map((a) => ({ week: new Date(a.raised_week_end), label: `${a.kind} (${a.severity}): ${a.reason}` }));
+  const lastScored = rows[rows.length - 1]?.week ?? new Date();
+  const last = churn[0] && churn[0].week > lastScored ? churn[0].week : lastScored;
+  const alertRows = (alerts ?? []).map((a) => ({ week: new Date(a.raised_week_end), label: `${alertKindLabel(a.kind)} (${a.severity}): ${a.reason}` }));
   return Plot.plot({
     width, height, marginLeft: 40,
     x: { type: "utc", domain: [first, last], label: null },
@@ -21,6 +28,8 @@ export function scoreHistory(history: AccountHistory, tiers: Tier[], alerts: Acc
       Plot.text(tiers, { x: first, y: (t: Tier) => (t.min + t.max) / 2, text: "label", textAnchor: "start", dx: 4, fill: "color", fontWeight: 600 }),
       Plot.ruleX(alertRows, { x: "week", stroke: "#7b3294", strokeDasharray: "4,3" }),
       Plot.dot(alertRows, { x: "week", y: 97, fill: "#7b3294", r: 4, symbol: "triangle", tip: true, title: "label" }),
+      Plot.ruleX(churn, { x: "week", stroke: "#111", strokeWidth: 2 }),
+      Plot.text(churn, { x: "week", y: 50, text: "label", rotate: -90, dy: -6, fontWeight: 700, fill: "#111" }),
       Plot.lineY(rows, { x: "week", y: "score", stroke: "currentColor", strokeWidth: 2, curve: "monotone-x" }),
       Plot.dot(rows, { x: "week", y: "score", r: 2, fill: "currentColor", tip: true, title: (d: { week: Date; score: number | null; tier: string }) => `${d.week.toISOString().slice(0, 10)}: ${d.score ?? "–"} (${d.tier})` }),
     ],
@@ -31,7 +40,7 @@ export function scoreHistory(history: AccountHistory, tiers: Tier[], alerts: Acc
 export function categoryBreakdown(rows: { label: string; weight: number; score: number | null }[], tiers: Tier[], { width, height }: Size) {
   const data = rows.map((r) => ({ ...r, shown: r.score ?? 0, text: r.score === null ? "no data" : `${r.score.toFixed(0)}` }));
   return Plot.plot({
-    width, height: height ?? 40 + 28 * rows.length, marginLeft: 190, marginRight: 60,
+    width, height: height ?? 40 + 28 * rows.length, marginLeft: fitMargin(width, 190), marginRight: fitMargin(width, 60, 0.15),
     x: { domain: [0, 100], label: "Category score →", grid: true },
     y: { domain: rows.map((r) => `${r.label} (${r.weight})`), label: null },
     color: tierThresholdScale(tiers),

@@ -1,5 +1,6 @@
 /** Risk category charts: what drives risk, the accounts-by-categories heatmap, category trends. */
 import * as Plot from "@observablehq/plot";
+import { fitMargin } from "./download.js";
 import { tierThresholdScale, type Size, type Tier } from "./portfolio-charts.js";
 
 export interface Category { id: string; label: string; weight: number }
@@ -9,12 +10,13 @@ export function riskDrivers(drivers: { category_id: string; mean_points_lost: nu
   const label = (id: string) => categories.find((c) => c.id === id)?.label ?? id;
   const rows = drivers.map((d) => ({ ...d, category: label(d.category_id) }));
   return Plot.plot({
-    width, height: height ?? 50 + 30 * rows.length, marginLeft: 190, marginRight: 150,
+    width, height: height ?? 50 + 30 * rows.length, marginLeft: fitMargin(width, 190, 0.45), marginRight: fitMargin(width, 150, 0.18),
     x: { label: "Points of health score lost on average →", grid: true },
     y: { domain: rows.map((r) => r.category), label: null },
     marks: [
       Plot.barX(rows, { x: "mean_points_lost", y: "category", fill: "#d73027", fillOpacity: 0.8, tip: true }),
-      Plot.text(rows, { x: "mean_points_lost", y: "category", text: (d) => `${d.mean_points_lost.toFixed(1)} pts · weakest for ${d.accounts_weakest}`, textAnchor: "start", dx: 5 }),
+      // on a phone the bar's label keeps the points only: the accounts it is weakest for are in the tip
+      Plot.text(rows, { x: "mean_points_lost", y: "category", text: (d) => (width < 500 ? `${d.mean_points_lost.toFixed(1)} pts` : `${d.mean_points_lost.toFixed(1)} pts · weakest for ${d.accounts_weakest}`), textAnchor: "start", dx: 5 }),
       Plot.ruleX([0]),
     ],
   });
@@ -24,7 +26,7 @@ export function riskDrivers(drivers: { category_id: string; mean_points_lost: nu
 export function categoryHeatmap(rows: { name: string; score: number | null; scores: Record<string, number | null> }[], categories: Category[], tiers: Tier[], { width, height }: Size) {
   const cells = rows.flatMap((r) => categories.map((c) => ({ account: r.name, category: c.label, score: r.scores[c.id] ?? null })));
   return Plot.plot({
-    width, height: height ?? 90 + 18 * rows.length, marginLeft: 180, marginTop: 100, marginRight: 90,
+    width, height: height ?? 90 + 18 * rows.length, marginLeft: fitMargin(width, 180, 0.35), marginTop: 100, marginRight: fitMargin(width, 90, 0.1),
     x: { domain: categories.map((c) => c.label), axis: "top", label: null, tickRotate: -25 },
     y: { domain: rows.map((r) => r.name), label: null },
     color: { ...tierThresholdScale(tiers), legend: true, label: "Category score (tier cut-offs)" },
@@ -41,7 +43,7 @@ export function categoryTrends(trend: { week_end: string; category_id: string; m
   const label = (id: string) => categories.find((c) => c.id === id)?.label ?? id;
   const rows = trend.map((t) => ({ ...t, week: new Date(t.week_end), category: label(t.category_id) }));
   const present = categories.filter((c) => rows.some((r) => r.category_id === c.id)).map((c) => c.label);
-  const columns = width > 900 ? 4 : 2;
+  const columns = width > 700 ? 4 : 2;
   return Plot.plot({
     width, height: height ?? 170 * Math.ceil(present.length / columns), marginLeft: 40,
     x: { type: "utc", label: null, ticks: 3 },

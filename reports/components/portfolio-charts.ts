@@ -1,5 +1,6 @@
 /** Portfolio charts: health distribution, ARR by tier, tiers over time, tier moves, revenue retention. */
 import * as Plot from "@observablehq/plot";
+import { fitMargin } from "./download.js";
 import { formatMoneyShort, formatShare } from "./format.js";
 
 export interface Tier { id: string; label: string; color: string; min: number; max: number }
@@ -44,7 +45,7 @@ export function arrByTier(rows: { tier_id: string; tier_label: string; accounts:
   const colors = withNotScored(tiers);
   const shown = rows.filter((r) => r.tier_id !== NOT_SCORED.id || r.accounts > 0);
   return Plot.plot({
-    width, height, marginLeft: 90, marginRight: 130,
+    width, height, marginLeft: fitMargin(width, 90, 0.25), marginRight: fitMargin(width, 130, 0.3),
     x: { label: "ARR →", tickFormat: formatMoneyShort, grid: true },
     y: { domain: shown.map((r) => r.tier_label), label: null },
     color: { domain: colors.map((t) => t.label), range: colors.map((t) => t.color) },

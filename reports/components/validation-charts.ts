@@ -10,6 +10,7 @@
  * backtest; these functions only lay it out.
  */
 import * as Plot from "@observablehq/plot";
+import { fitMargin } from "./download.js";
 import type { Size } from "./portfolio-charts.js";
 // types only (erased in the browser build): backtest.json is the backtest stage's report, declared once
 import type {
@@ -125,7 +126,7 @@ export function categorySignals(signals: Signal[], label: (categoryId: string) =
     .map((s) => ({ category: label(s.category_id), auc: s.auc as number, coverage: s.coverage }))
     .sort((a, b) => b.auc - a.auc);
   return Plot.plot({
-    width, height: height ?? Math.max(160, rows.length * 26 + 50), marginLeft: 200,
+    width, height: height ?? Math.max(160, rows.length * 26 + 50), marginLeft: fitMargin(width, 200),
     x: { domain: [0, 1], label: "AUC of the category alone →", grid: true },
     y: { domain: rows.map((r) => r.category), label: null },
     marks: [

@@ -12,7 +12,7 @@
  * the next one.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, renameSync, rmSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { numberFromEnv } from "../db/duckdb.ts";
@@ -53,6 +53,7 @@ export async function buildSite(options: { env?: NodeJS.ProcessEnv; log?: (line:
     }, log);
     const loaderErrors = output.split("\n").filter((line) => /\berror\b/i.test(stripAnsi(line)) && /\bload\b|loader/i.test(stripAnsi(line)));
     if (loaderErrors.length > 0) throw new Error(`a data loader failed:\n${loaderErrors.map(stripAnsi).join("\n")}`);
+    fixPageShells(building);
     const report = checkDist(building);
     log(formatReport(report));
     if (report.problems.length > 0) throw new Error(`the built site has problems:\n${report.problems.map((p) => `  - ${p}`).join("\n")}`);
@@ -63,6 +64,31 @@ export async function buildSite(options: { env?: NodeJS.ProcessEnv; log?: (line:
     throw new Error(`${(error as Error).message}${kept}`);
   }
   return { seconds: (performance.now() - started) / 1000, dist };
+}
+
+/**
+ * Framework's page shell has no `lang` and disables zoom (`maximum-scale=1`), which keeps readers
+ * who need to zoom from doing so: every built page gets `lang="en"` and a viewport that allows it.
+ * Its sidebar toggle is named only by a title (given an aria-label), and its close control is a
+ * <label> straight inside an <ol> (moved before the list, where its CSS still places it).
+ */
+export function fixPageShells(dir: string): void {
+  for (const file of listHtml(dir)) {
+    const html = readFileSync(file, "utf8");
+    const fixed = html
+      .replace(/<html(?![^>]*\blang=)([^>]*)>/, '<html lang="en"$1>')
+      .replace(/(<meta name="viewport" content="[^"]*?),\s*maximum-scale=[\d.]+([^"]*")/, "$1$2")
+      .replace(/<input id="observablehq-sidebar-toggle"(?![^>]*aria-label)/, '<input id="observablehq-sidebar-toggle" aria-label="Toggle sidebar"')
+      .replace(/<ol>(\s*)(<label id="observablehq-sidebar-close"[^>]*><\/label>)/, "$2$1<ol>");
+    if (fixed !== html) writeFileSync(file, fixed);
+  }
+}
+
+function listHtml(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const full = path.join(dir, e.name);
+    return e.isDirectory() ? listHtml(full) : e.name.endsWith(".html") ? [full] : [];
+  });
 }
 
 /** Replaces `dist` by `built`: the old folder is moved aside, the new one renamed in, the old one removed. */

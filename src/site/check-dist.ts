@@ -30,6 +30,9 @@ export function checkDist(dist: string): DistReport {
   for (const page of pages) {
     const html = readFileSync(path.join(dist, page), "utf8");
     if (html.includes("observablehq--error")) problems.push(`${page} rendered an error`);
+    if (!/<html[^>]*\blang="[a-z]/.test(html)) problems.push(`${page} has no lang attribute on <html>`);
+    if (/maximum-scale|user-scalable=no/.test(html)) problems.push(`${page} disables zoom in its viewport`);
+    if (/<ol>\s*<label/.test(html)) problems.push(`${page} has a <label> straight inside a list`);
     // data files the page registers: FileAttachment paths under _file/
     const refs = new Set([...html.matchAll(/["'](\.{0,2}\/?(?:\.\.\/)*_file\/[^"']+)["']/g)].map((m) => m[1]!));
     let bytes = 0;
