@@ -84,6 +84,7 @@ for (const { book, data, given } of selected) {
     false_alarms_calibrated: e.calibrated.watch_or_worse?.false_alarm_share ?? null,
     near_peer: e.calibrated.auc !== null && e.peer.auc !== null ? e.calibrated.auc >= e.peer.auc - 0.01 : null,
     lift_3x: (e.calibrated.at_risk?.lift ?? 0) >= 3,
+    candidate: r.fit.candidate?.chosen ?? null,
     verdict: r.improved ? "adopt" : "keep",
   });
 }
@@ -110,12 +111,14 @@ else {
           at_risk_lift: `${x(r.lift_default)} -> ${x(r.lift_calibrated)}`,
           watch_recall: `${p(r.watch_recall_default)} -> ${p(r.watch_recall_calibrated)}`,
           false_alarms: `${p(r.false_alarms_default)} -> ${p(r.false_alarms_calibrated)}`,
+          candidate: r.candidate ?? "-",
           near_peer: yes(r.near_peer),
           lift_3x: yes(r.lift_3x),
           verdict: r.verdict,
         })),
         "text",
       ) +
-      "\nauc_peer: ridge logistic regression on the raw values and on which measures have no data; auc_peer_values: on the values alone.\n",
+      "\nauc_peer: ridge logistic regression on the raw values and on which measures have no data; auc_peer_values: on the values alone.\n" +
+        "candidate: the formula calibrate wrote, chosen on an inner time split of the fit period (binned or linear scorecard on book ranks or raw values, or the current formula with refitted tiers).\n",
   );
 }
