@@ -77,6 +77,12 @@ export const CALIBRATE_DEFAULTS: CalibrateOptions = {
 export const CALIBRATED_FORMULA_FILE = "calibrated-formula.yaml";
 export const CALIBRATED_DIFF_FILE = "calibrated-formula.diff";
 
+/**
+ * The at-risk cut-off aims at this share above the target lift on the fit period (3.5x for 3x):
+ * a band chosen at exactly the target regresses below it on later weeks.
+ */
+const AT_RISK_LIFT_MARGIN = 1 / 6;
+
 const LAMBDAS = [1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 0.3, 1, 3] as const;
 const DEFAULT_LAMBDA = 1e-3;
 
@@ -284,7 +290,7 @@ export async function calibrate(
   const cutoffs = chooseCutoffs(
     fitScores.map((r) => r.score),
     fitScores.map((r) => (r.label ? 1 : 0)),
-    { falseAlarmBudget: options.falseAlarmBudget, atRiskLift: options.atRiskLift, minPositives: 5 },
+    { falseAlarmBudget: options.falseAlarmBudget, atRiskLift: options.atRiskLift, liftMargin: AT_RISK_LIFT_MARGIN * options.atRiskLift, minPositives: 5 },
   );
   const mins = tierMins(currentMins, cutoffs);
   const tierMinById = Object.fromEntries(tierIds.map((id, i) => [id, mins[i]!]));
@@ -409,7 +415,7 @@ export async function calibrate(
           ? "the current formula kept (no fitted scorecard ranked churn better on the inner split of the fit period); tier cut-offs refitted on the fit period"
           : card.kind === "binned"
             ? `score maps from each measure's churn rate by quantile bin of its ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"} on the fit period, made monotone by pool-adjacent-violators and scored on the log-odds; weights from a ridge logistic regression (IRLS) on those scores, the penalty chosen on a time split inside the fit period`
-            : `straight-line score maps over each measure's ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"}, weights from a ridge logistic regression (IRLS) on the clipped, standardised values, the penalty chosen on a time split inside the fit period`,
+            : `straight-line score maps over each measure's ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"} (clipped to its 1st-99th percentile, direction from a ridge logistic regression on the standardised values), weights from a ridge logistic regression (IRLS) on the lines' scores, the penalty chosen on a time split inside the fit period`,
       rows_used: sample.rows,
       stride,
       lambda,
@@ -604,6 +610,26 @@ function fitBinnedScorecard(
     }
     measures.push(base);
   }
+  return weighScorecard(sample, rows, maps, measures, "binned", scale, innerSplit, fixedLambda, { candidates, options, horizonDays });
+}
+
+/**
+ * Weights of a scorecard whose maps are fitted: a ridge logistic regression of churn on the
+ * measures' scores over `rows`, a week without a value filled as the engine renormalises; a measure
+ * whose coefficient is zero or reversed drops and the rest are refitted. `fixedLambda` null: the
+ * penalty is chosen on `innerSplit`.
+ */
+function weighScorecard(
+  sample: Sample,
+  rows: Uint8Array | undefined,
+  maps: Map<string, FittedMap>,
+  measures: MeasureFit[],
+  kind: Scorecard["kind"],
+  scale: Scale,
+  innerSplit: number | null,
+  fixedLambda: number | null,
+  { candidates, horizonDays }: FitContext,
+): Scorecard {
   let kept = [...maps.keys()];
   const scoreDesign = (ids: string[], r?: Uint8Array, weights?: ReadonlyMap<string, number>, categoryOf?: ReadonlyMap<string, string>) =>
     designOf(sample, ids, r, (id, v) => pointsScore(maps.get(id)!.points, v) / 100, weights && categoryOf ? { weights, categoryOf } : undefined);
@@ -639,20 +665,21 @@ function fitBinnedScorecard(
   const categories = roundWeights(candidates, effective, measures);
   if (fit) kept.forEach((id, j) => (measures.find((m) => m.measure === id)!.coefficient = fit!.coef[j]!));
   for (const m of measures) m.kept = categories.some((c) => c.measures.some((x) => x.measure === m.measure));
-  return { id: `binned_${scale}`, kind: "binned", scale, maps, measures, categories, lambda, lambdaTried };
+  return { id: `${kind}_${scale}`, kind, scale, maps, measures, categories, lambda, lambdaTried };
 }
 
 /**
  * The linear scorecard: the fitted peer on values alone (ridge logistic regression on clipped,
- * standardised values of `rows`), written as a formula. Each measure's map is a straight line from
- * 0 at the riskier end of its clip range to 100 at the safer end, its effective weight
- * |coefficient| x range / scale: with every measure present the formula's score is the peer's
- * log-odds rescaled (no data is renormalised over the rest, as the engine does).
+ * standardised values of `rows`) written as a formula. Each measure's map is a straight line over
+ * its clip range, 0 at the end the peer's coefficient calls riskier and 100 at the other; the
+ * weights are then fitted on those scores as for the binned scorecard (weighScorecard), so that no
+ * data is renormalised as the engine does. With every measure present and the peer's weights the
+ * score would be the peer's log-odds rescaled.
  */
-function fitLinearScorecard(sample: Sample, rows: Uint8Array | undefined, scale: Scale, innerSplit: number | null, fixedLambda: number | null, { candidates, horizonDays }: FitContext): Scorecard {
+function fitLinearScorecard(sample: Sample, rows: Uint8Array | undefined, scale: Scale, innerSplit: number | null, fixedLambda: number | null, context: FitContext): Scorecard {
+  const { candidates, horizonDays } = context;
   const model = fitPeer(sample, candidates.map((c) => c.def.id), innerSplit, horizonDays, false, rows, fixedLambda);
   const maps = new Map<string, FittedMap>();
-  const effective = new Map<string, number>();
   const measures: MeasureFit[] = [];
   for (const c of candidates) {
     const j = sample.ids.indexOf(c.def.id);
@@ -672,8 +699,7 @@ function fitLinearScorecard(sample: Sample, rows: Uint8Array | undefined, scale:
       base.coefficient = f.coef;
       const lo = roundSignificant(f.lo, 4);
       const hi = roundSignificant(f.hi, 4);
-      const weight = (Math.abs(f.coef) * (f.hi - f.lo)) / f.scale;
-      if (!(hi > lo) || !(weight > 0)) {
+      if (!(hi > lo) || f.coef === 0) {
         base.reason = "no signal (its regression weight came out zero)";
         continue;
       }
@@ -690,12 +716,11 @@ function fitLinearScorecard(sample: Sample, rows: Uint8Array | undefined, scale:
       const auc = rankAuc(risk, y);
       Object.assign(base, { better, auc_alone: auc });
       maps.set(c.def.id, { better, blocks: [], points, auc, rows: n, positives });
-      effective.set(c.def.id, weight);
     }
   }
-  const categories = roundWeights(candidates, effective, measures);
-  for (const m of measures) m.kept = categories.some((c) => c.measures.some((x) => x.measure === m.measure));
-  return { id: `linear_${scale}`, kind: "linear", scale, maps, measures, categories, lambda: model.lambda, lambdaTried: [] };
+  // the peer's coefficients fix each line's direction; the weights are refitted on the lines'
+  // scores with no data renormalised as the engine does (the peer fills it with the mean)
+  return weighScorecard(sample, rows, maps, measures, "linear", scale, innerSplit, fixedLambda, context);
 }
 
 /**
@@ -1082,16 +1107,16 @@ function headerLines(formula: LoadedFormula, split: string, chosen: SplitAttempt
         : [
             `Score maps: straight lines over ${of}, clipped to its 1st-99th percentile before the split,`,
             "0 at the riskier end and 100 at the safer one.",
-            `Weights: ridge logistic regression (IRLS, penalty ${lambda}) of churn on the standardised values; a measure's`,
-            "effective weight (category weight x measure weight / 100) is its coefficient times its range over its standard deviation,",
-            "so that with every measure present the score ranks accounts as the regression does.",
+            "Each line's direction is the sign of the measure's coefficient in a ridge logistic regression on all the",
+            `standardised values; weights from a ridge logistic regression (IRLS, penalty ${lambda}) of churn on the lines' scores;`,
+            "a measure's effective weight (category weight x measure weight / 100) is its coefficient's share.",
           ];
   return [
     `Calibrated by health calibrate from ${path.basename(formula.file)} (${formula.hash}), churn within ${horizonLabel(options.horizonDays)}.`,
     `Fitted only on account-weeks whose churn horizon ended by ${split} (${chosen.fit_churned} churned and ${chosen.fit_survivors} surviving accounts); nothing later was read.`,
     ...how,
     `Tiers: watch or worse flags at most ${pct(options.falseAlarmBudget)} of the fit period's non-churned weeks (${pct(cutoffs.fit.watch_recall)} of churned weeks caught);`,
-    `at risk churned ${times(cutoffs.fit.at_risk_lift)} the base rate there (target ${options.atRiskLift}x).`,
+    `at risk churned ${times(cutoffs.fit.at_risk_lift)} the base rate there (target ${options.atRiskLift}x, aiming at ${times(options.atRiskLift * (1 + AT_RISK_LIFT_MARGIN))} so that it holds on later weeks).`,
   ];
 }
 
