@@ -769,7 +769,7 @@ export type CandidateChoice = {
   chosen: CandidateId;
   inner_split: string | null;
   /** AUC on the later part of the fit period (the weeks every candidate scores), each candidate fitted on its earlier part only. */
-  inner_auc: { candidate: CandidateId; auc: number | null }[];
+  inner_auc: { candidate: CandidateId; auc: number | null; auc_within_week: number | null }[];
   rule: string;
 };
 
@@ -784,12 +784,12 @@ export const CANDIDATE_LABELS: Record<CandidateId, string> = {
 /**
  * Which formula to write, chosen on the inner time split of the fit period (the later period is
  * never read): each scorecard refitted on the split's earlier part, and the current formula as it
- * is, judged by AUC on the later part over the weeks all of them score. The best wins (ties: the
+ * is, judged by AUC within weeks (withinWeekAuc) on the later part over the weeks all of them score. The best wins (ties: the
  * earlier in SCALES x binned, linear, then the current formula). Without an inner split (too few
  * churned weeks to judge on), the binned scorecard on book ranks.
  */
 function chooseCandidate(cards: readonly Scorecard[], inner: readonly CandidateScore[], innerRows: Uint8Array | null, sample: Sample, innerSplit: number | null): CandidateChoice {
-  const rule = "each candidate fitted on the earlier part of the fit period, judged by AUC on its later part";
+  const rule = "each candidate fitted on the earlier part of the fit period, judged by AUC within weeks on its later part";
   const usable = cards.filter((c) => c.categories.length > 0);
   if (innerSplit === null || innerRows === null || inner.length === 0) {
     const fallback = usable.find((c) => c.id === "binned_book") ?? usable[0];
@@ -799,10 +799,35 @@ function chooseCandidate(cards: readonly Scorecard[], inner: readonly CandidateS
   const common: number[] = [];
   for (let r = 0; r < sample.rows; r++) if (innerRows[r] && scored.every((s) => !Number.isNaN(s.scores[r]!))) common.push(r);
   const y = common.map((r) => sample.y[r]!);
-  const inner_auc = scored.map((s) => ({ candidate: s.candidate, auc: rankAuc(common.map((r) => -s.scores[r]!), y) }));
+  const inner_auc = scored.map((s) => ({
+    candidate: s.candidate,
+    auc: rankAuc(common.map((r) => -s.scores[r]!), y),
+    auc_within_week: withinWeekAuc(common.map((r) => -s.scores[r]!), y, common.map((r) => sample.asOf[r]!)),
+  }));
   let best = inner_auc[inner_auc.length - 1]!;
-  for (const a of inner_auc) if (a.auc !== null && (best.auc === null || a.auc > best.auc)) best = a;
+  for (const a of inner_auc) if (a.auc_within_week !== null && (best.auc_within_week === null || a.auc_within_week > best.auc_within_week)) best = a;
   return { chosen: best.candidate, inner_split: new Date(innerSplit).toISOString().slice(0, 10), inner_auc, rule };
+}
+
+/**
+ * AUC within weeks: of the (churned, surviving) pairs of the same week, the share the risk ranks
+ * right (ties one half), pooled over the weeks. A season that moves every account at once moves no
+ * pair, so a candidate is not judged on how the inner split's weeks happen to fall in the year.
+ */
+export function withinWeekAuc(risk: readonly number[], y: readonly number[], week: readonly number[]): number | null {
+  const byWeek = new Map<number, number[]>();
+  week.forEach((w, i) => byWeek.set(w, [...(byWeek.get(w) ?? []), i]));
+  let wins = 0;
+  let pairs = 0;
+  for (const rows of byWeek.values()) {
+    const positives = rows.filter((i) => y[i]).length;
+    const negatives = rows.length - positives;
+    if (positives === 0 || negatives === 0) continue;
+    const auc = rankAuc(rows.map((i) => risk[i]!), rows.map((i) => y[i]!))!;
+    wins += auc * positives * negatives;
+    pairs += positives * negatives;
+  }
+  return pairs > 0 ? wins / pairs : null;
 }
 
 /** The current formula's measures as kept (with their effective weights), the other candidates as not. */
@@ -1124,7 +1149,7 @@ function choiceLines(choice: CandidateChoice): string[] {
   if (choice.inner_split === null) return [`Candidate: ${choice.rule}.`];
   return [
     `Candidate chosen on an inner split of the fit period at ${choice.inner_split} (${choice.rule}): ${CANDIDATE_LABELS[choice.chosen]}.`,
-    `  AUC there: ${choice.inner_auc.map((a) => `${a.candidate} ${fmt(a.auc)}`).join(", ")}.`,
+    `  AUC within weeks there: ${choice.inner_auc.map((a) => `${a.candidate} ${fmt(a.auc_within_week)}`).join(", ")}.`,
   ];
 }
 
