@@ -261,6 +261,16 @@ export async function calibrate(
       }
     }
   }
+  // the current formula's own measures and maps (book ranks, net-of-book trends), weights refitted
+  const current = await loadCurrentScores(db, formula, stride);
+  if (current.sample.ids.length > 0 && current.sample.rows === sample.rows) {
+    const currentContext: FitContext = { ...context, candidates: current.candidates };
+    const reweighted = reweightCurrent(current.sample, undefined, innerSplit, null, currentContext);
+    cards.push(reweighted);
+    if (innerSplit !== null && innerRows !== null) {
+      inner.push({ candidate: reweighted.id, scores: formulaScores(current.sample, reweightCurrent(current.sample, early, null, reweighted.lambda, currentContext)) });
+    }
+  }
   const choice = chooseCandidate(cards, inner, innerRows, sample, innerSplit);
   const card = choice.chosen === "current" ? null : cards.find((c) => c.id === choice.chosen)!;
   const measures = card ? card.measures : currentMeasures(formula, candidates);
@@ -280,7 +290,7 @@ export async function calibrate(
   // ---- Score the book with the calibrated formula, choose tiers on the fit period.
   const tierIds = formula.formula.tiers.map((t) => t.id);
   const currentMins = formula.formula.tiers.map((t) => t.min);
-  const draft = buildFormula(currentText, formula, categories, card?.scale ?? "raw", maps, measures, Object.fromEntries(tierIds.map((id, i) => [id, currentMins[i]!])), [], []);
+  const draft = buildFormula(currentText, formula, categories, card?.scale ?? "raw", card?.kind ?? null, maps, measures, Object.fromEntries(tierIds.map((id, i) => [id, currentMins[i]!])), [], []);
   onProgress("re-scoring the book with the calibrated formula");
   await computeHealth(db, ingested, draft.loaded, onProgress);
   await createBacktestWeeks(db, { horizonDays: h, from: null, to: null });
@@ -322,7 +332,7 @@ export async function calibrate(
 
   // the calibrated formula with its tiers: formula_tiers follow it, rescore.sql applies them
   const header = [...headerLines(formula, split, chosen, options, lambda, cutoffs, card), ...choiceLines(choice)];
-  const final = buildFormula(currentText, formula, categories, card?.scale ?? "raw", maps, measures, tierMinById, header, tierCommentLines(cutoffs, options));
+  const final = buildFormula(currentText, formula, categories, card?.scale ?? "raw", card?.kind ?? null, maps, measures, tierMinById, header, tierCommentLines(cutoffs, options));
   await loadFormulaTables(db, final.loaded.formula);
   await db.run("create or replace table rescore_weights (scope varchar, category_id varchar, weight double)");
   for (const c of final.loaded.formula.categories) await db.run("insert into rescore_weights values ('calibrated', $id, $weight)", { id: c.id, weight: c.weight });
@@ -413,6 +423,8 @@ export async function calibrate(
       method:
         card === null
           ? "the current formula kept (no fitted scorecard ranked churn better on the inner split of the fit period); tier cut-offs refitted on the fit period"
+          : card.kind === "reweighted"
+            ? "the current formula's measures and score maps, weights from a ridge logistic regression (IRLS) on their scores on the fit period, the penalty chosen on a time split inside it"
           : card.kind === "binned"
             ? `score maps from each measure's churn rate by quantile bin of its ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"} on the fit period, made monotone by pool-adjacent-violators and scored on the log-odds; weights from a ridge logistic regression (IRLS) on those scores, the penalty chosen on a time split inside the fit period`
             : `straight-line score maps over each measure's ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"} (clipped to its 1st-99th percentile, direction from a ridge logistic regression on the standardised values), weights from a ridge logistic regression (IRLS) on the lines' scores, the penalty chosen on a time split inside the fit period`,
@@ -562,7 +574,7 @@ type FitContext = { candidates: readonly Candidate[]; options: CalibrateOptions;
 /** A candidate formula: score maps and whole-number weights per category, and how each measure fared. */
 type Scorecard = {
   id: CandidateId;
-  kind: "binned" | "linear";
+  kind: "binned" | "linear" | "reweighted";
   scale: Scale;
   maps: Map<string, FittedMap>;
   measures: MeasureFit[];
@@ -571,7 +583,7 @@ type Scorecard = {
   lambdaTried: { lambda: number; auc: number | null }[];
 };
 
-export type CandidateId = "binned_book" | "binned_raw" | "linear_book" | "linear_raw" | "current";
+export type CandidateId = "binned_book" | "binned_raw" | "linear_book" | "linear_raw" | "current_reweighted" | "current";
 
 const blankFit = (c: Candidate, rows: number): MeasureFit => ({
   measure: c.def.id, category: c.category, kept: false, reason: null, rows, auc_alone: null, better: null,
@@ -665,7 +677,7 @@ function weighScorecard(
   const categories = roundWeights(candidates, effective, measures);
   if (fit) kept.forEach((id, j) => (measures.find((m) => m.measure === id)!.coefficient = fit!.coef[j]!));
   for (const m of measures) m.kept = categories.some((c) => c.measures.some((x) => x.measure === m.measure));
-  return { id: `${kind}_${scale}`, kind, scale, maps, measures, categories, lambda, lambdaTried };
+  return { id: kind === "reweighted" ? "current_reweighted" : `${kind}_${scale}`, kind, scale, maps, measures, categories, lambda, lambdaTried };
 }
 
 /**
@@ -778,6 +790,7 @@ export const CANDIDATE_LABELS: Record<CandidateId, string> = {
   binned_raw: "binned scorecard on raw values",
   linear_book: "linear scorecard on book ranks",
   linear_raw: "linear scorecard on raw values",
+  current_reweighted: "the current formula's measures and score maps, weights refitted",
   current: "the current formula, only its tiers recalibrated",
 };
 
@@ -828,6 +841,86 @@ export function withinWeekAuc(risk: readonly number[], y: readonly number[], wee
     pairs += positives * negatives;
   }
   return pairs > 0 ? wins / pairs : null;
+}
+
+/**
+ * The current formula's score of each of its measures on the fit weeks of the sample (same rows,
+ * same order as loadFitSample), from the engine's int_measure_scores (0-100, NaN = no data), with
+ * each measure as a candidate in its category.
+ */
+async function loadCurrentScores(db: Database, formula: LoadedFormula, stride: number): Promise<{ sample: Sample; candidates: Candidate[] }> {
+  const candidates: Candidate[] = [];
+  for (const c of formula.formula.categories) {
+    if (!(c.weight > 0)) continue;
+    for (const m of c.measures) {
+      const def = MEASURES.find((x) => x.id === m.measure);
+      if (def && m.weight > 0) candidates.push({ def, category: c.id });
+    }
+  }
+  const ids = candidates.map((c) => c.def.id);
+  const columns = ids.map((id, j) => `max(s.score) filter (where s.measure_id = ${literal(id)}) as ${ident(`s${j}`)}`);
+  const rows = await db.all<Record<string, number | boolean | null>>(
+    `select f.label, epoch_ms(f.as_of)::double as as_of_ms, any_value(c.score)::double as current_score${columns.length > 0 ? ", " + columns.join(", ") : ""}
+     from calibrate_fit as f
+     left join int_measure_scores as s using (account_id, week_start)
+     left join (select account_id, week_start, score from calibrate_weeks) as c using (account_id, week_start)
+     where f.week_number % $stride = 0
+     group by f.account_id, f.week_start, f.label, f.as_of
+     order by f.account_id, f.week_start`,
+    { stride },
+  );
+  const k = ids.length;
+  const values = new Float64Array(rows.length * k);
+  const y = new Uint8Array(rows.length);
+  const asOf = new Float64Array(rows.length);
+  const score = new Float64Array(rows.length);
+  rows.forEach((r, i) => {
+    y[i] = r.label ? 1 : 0;
+    asOf[i] = r.as_of_ms as number;
+    score[i] = typeof r.current_score === "number" ? r.current_score : Number.NaN;
+    for (let j = 0; j < k; j++) {
+      const v = r[`s${j}`];
+      values[i * k + j] = typeof v === "number" ? v : Number.NaN;
+    }
+  });
+  return { sample: { rows: rows.length, ids, values, pct: values, y, asOf, score }, candidates };
+}
+
+/** The current formula with its weights refitted on `rows`: its measures' scores are the sample's values, read as they are. */
+function reweightCurrent(sample: Sample, rows: Uint8Array | undefined, innerSplit: number | null, fixedLambda: number | null, context: FitContext): Scorecard {
+  const maps = new Map<string, FittedMap>();
+  const measures: MeasureFit[] = [];
+  for (const c of context.candidates) {
+    const j = sample.ids.indexOf(c.def.id);
+    let n = 0;
+    let positives = 0;
+    const risk: number[] = [];
+    const y: number[] = [];
+    for (let r = 0; r < sample.rows; r++) {
+      const v = sample.values[r * sample.ids.length + j]!;
+      if ((rows && !rows[r]) || Number.isNaN(v)) continue;
+      n++;
+      positives += sample.y[r]!;
+      risk.push(-v);
+      y.push(sample.y[r]!);
+    }
+    const base = blankFit(c, n);
+    measures.push(base);
+    const auc = rankAuc(risk, y);
+    if (n === 0) base.reason = "no data before the split";
+    else if (auc === null || new Set(risk).size < 2) base.reason = "one score only before the split";
+    else {
+      Object.assign(base, { auc_alone: auc, better: c.def.higherIsBetter ? "higher" : "lower" });
+      maps.set(c.def.id, { better: base.better!, blocks: [], points: [[0, 0], [100, 100]], auc, rows: n, positives });
+    }
+  }
+  return weighScorecard(sample, rows, maps, measures, "reweighted", "raw", innerSplit, fixedLambda, context);
+}
+
+/** The current formula's score map of `measure`, as written. */
+function currentScoreOf(formula: LoadedFormula, measure: string): unknown {
+  for (const c of formula.formula.categories) for (const m of c.measures) if (m.measure === measure) return m.score;
+  return undefined;
 }
 
 /** The current formula's measures as kept (with their effective weights), the other candidates as not. */
@@ -1073,6 +1166,7 @@ function buildFormula(
   formula: LoadedFormula,
   categories: readonly CalibratedCategory[] | null,
   scale: Scale,
+  kind: Scorecard["kind"] | null,
   maps: ReadonlyMap<string, FittedMap>,
   measures: readonly MeasureFit[],
   tierMinById: Record<string, number>,
@@ -1092,14 +1186,15 @@ function buildFormula(
       measures: c.measures.map((m) => {
         const map = maps.get(m.measure)!;
         const fit = measures.find((x) => x.measure === m.measure)!;
-        const reads = scale === "book" ? "its percentile rank in the book that week" : "its raw value";
+        const reads = kind === "reweighted" ? "the current formula's map" : scale === "book" ? "its percentile rank in the book that week" : "its raw value";
         return {
           ...m,
           points: map.points,
           relativeTo: scale === "book" ? ("book" as const) : undefined,
+          ...(kind === "reweighted" ? { score: currentScoreOf(formula, m.measure) } : {}),
           comment: [
             `fit period: ${map.rows} weeks with data, the map reads ${reads}, score alone AUC ${fmt(map.auc)}, ${map.better} is better${fit.better !== fit.catalogue_better ? " (the catalogue says the opposite)" : ""}` +
-              (map.blocks.length > 0 ? "; churn by bin:" : `; a straight line (regression coefficient ${roundSignificant(fit.coefficient ?? 0, 3)} per standard deviation)`),
+              (map.blocks.length > 0 ? "; churn by bin:" : kind === "reweighted" ? "" : `; a straight line (regression coefficient ${roundSignificant(fit.coefficient ?? 0, 3)} per standard deviation)`),
             ...(map.blocks.length > 0 ? [`  ${map.blocks.map((b) => `${rangeText(b)} ${pct(b.churn_rate)} (${b.rows}) -> ${b.score}`).join(" | ")}`] : []),
           ],
         };
@@ -1121,6 +1216,11 @@ function headerLines(formula: LoadedFormula, split: string, chosen: SplitAttempt
   const how =
     card === null
       ? ["Categories, measures, weights and score maps are the current formula's: no scorecard fitted on this book ranked churn better."]
+      : card.kind === "reweighted"
+        ? [
+            "Measures and score maps are the current formula's; weights from a ridge logistic regression",
+            `(IRLS, penalty ${lambda}) of churn on their scores before the split, no data renormalised as the engine does.`,
+          ]
       : card.kind === "binned"
         ? [
             `Score maps: each measure's churn rate in quantile bins of ${of} before the split, made monotone`,

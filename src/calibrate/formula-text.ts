@@ -13,6 +13,8 @@ export interface CalibratedMeasure {
   points: [number, number][];
   /** The map reads the value's percentile rank in the book that week. */
   relativeTo?: "book";
+  /** The score map to write as it is (the current formula's), instead of `points`. */
+  score?: unknown;
   /** Comment lines written above the measure (its bins and churn rates). */
   comment: string[];
 }
@@ -56,7 +58,7 @@ export function calibratedFormulaText(currentText: string, currentFile: string, 
           ...(description === undefined ? {} : { description }),
           playbook,
           ...others,
-          measures: c.measures.map((m) => ({ measure: m.measure, weight: m.weight, score: m.relativeTo ? { relative_to: m.relativeTo, points: m.points } : { points: m.points } })),
+          measures: c.measures.map((m) => ({ measure: m.measure, weight: m.weight, score: m.score ?? (m.relativeTo ? { relative_to: m.relativeTo, points: m.points } : { points: m.points }) })),
         };
       });
     } else object[key] = value;
