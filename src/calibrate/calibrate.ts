@@ -655,22 +655,28 @@ function weighScorecard(
     // renormalises (the week's category score, else its health score) under the last round's
     // weights, so that the regression's combination is the engine's own
     fit = fitRidgeLogistic(scoreDesign(kept, rows, weights, categoryOf), lambda);
-    // a higher score must mean less churn: a measure whose coefficient says otherwise drops
-    let worst = -1;
-    fit.coef.forEach((b, j) => {
-      if (b >= 0 && (worst < 0 || b > fit!.coef[worst]!)) worst = j;
-    });
-    if (worst >= 0) {
-      const m = measures.find((x) => x.measure === kept[worst])!;
-      m.reason = "no signal beside the other measures (its regression weight came out zero or reversed)";
-      m.coefficient = fit.coef[worst]!;
-      kept = kept.filter((_, j) => j !== worst);
+    // a higher score must mean less churn: the measures whose coefficient says otherwise drop
+    // (all of them at once: one at a time refits the regression once per measure dropped, too slow
+    // on a busy machine for a book with dozens of measures)
+    const reversed = new Set(kept.filter((_, j) => fit!.coef[j]! >= 0));
+    if (reversed.size > 0) {
+      kept.forEach((id, j) => {
+        if (!reversed.has(id)) return;
+        const m = measures.find((x) => x.measure === id)!;
+        m.reason = "no signal beside the other measures (its regression weight came out zero or reversed)";
+        m.coefficient = fit!.coef[j]!;
+      });
+      kept = kept.filter((id) => !reversed.has(id));
       fit = null;
       weights = undefined;
       round = -1;
       continue;
     }
-    weights = new Map(kept.map((id, j) => [id, -fit!.coef[j]!]));
+    const next = new Map(kept.map((id, j) => [id, -fit!.coef[j]!]));
+    // the engine's fill has settled: refitting again would change nothing that matters
+    const settled = weights !== undefined && kept.every((id) => Math.abs(next.get(id)! - weights!.get(id)!) <= 1e-3 * Math.max(1e-9, Math.abs(weights!.get(id)!)));
+    weights = next;
+    if (settled) break;
   }
   const effective = new Map<string, number>();
   if (fit) kept.forEach((id, j) => effective.set(id, -fit!.coef[j]!));
