@@ -79,6 +79,12 @@ export const CALIBRATE_DEFAULTS: CalibrateOptions = {
 export const CALIBRATED_FORMULA_FILE = "calibrated-formula.yaml";
 export const CALIBRATED_DIFF_FILE = "calibrated-formula.diff";
 
+/**
+ * The at-risk cut-off aims at this share above the target lift on the fit period (3.5x for 3x):
+ * a band chosen at exactly the target regresses below it on later weeks.
+ */
+const AT_RISK_LIFT_MARGIN = 1 / 6;
+
 const LAMBDAS = [1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 0.3, 1, 3] as const;
 const DEFAULT_LAMBDA = 1e-3;
 
@@ -141,6 +147,8 @@ export type CalibrateReport = {
     stride: number;
     lambda: number;
     lambda_validation: { inner_split: string | null; tried: { lambda: number; auc: number | null }[] };
+    /** Which candidate formula was written, chosen on the inner split of the fit period. */
+    candidate: CandidateChoice;
     peer: { lambda: number; features: PeerFeature[]; intercept: number };
     peer_values: { lambda: number; features: PeerFeature[]; intercept: number };
     cutoffs: Cutoffs;
@@ -200,69 +208,78 @@ export async function calibrate(
   );
   const present = new Set(ingested.tables.filter((t) => t.present).map((t) => t.table));
   const candidates = candidateMeasures(formula, present);
-  await createValues(db, "calibrate_fit_values", "calibrate_fit", candidates);
-  const binRows = await db.all<Record<string, unknown> & BinCount & { measure_id: string }>(render(sqlFile("calibrate/calibrate_bins.sql"), { values: "calibrate_fit_values" }), { bins: options.bins });
+  await createBookValues(db, candidates);
+  await createValues(db, "calibrate_fit_values", "calibrate_fit");
   const fitRows = (await db.one<{ n: number }>("select count(*)::integer as n from calibrate_fit"))?.n ?? 0;
-  const minRows = Math.max(30, Math.ceil(fitRows / (options.bins * 5)));
-  const maps = new Map<string, FittedMap>();
-  const measures: MeasureFit[] = [];
-  for (const c of candidates) {
-    const bins = binRows.filter((b) => b.measure_id === c.def.id);
-    const rows = bins.reduce((s, b) => s + b.rows, 0);
-    const base: MeasureFit = {
-      measure: c.def.id, category: c.category, kept: false, reason: null, rows, auc_alone: null, better: null,
-      catalogue_better: c.def.higherIsBetter ? "higher" : "lower", weight: 0, effective_weight: 0, coefficient: null, bins: [],
-    };
-    const map = rows > 0 ? fitScoreMap(bins, { minRows, smoothing: 5, preferHigher: c.def.higherIsBetter }) : null;
-    if (rows === 0) base.reason = "no data before the split";
-    else if (!map) base.reason = "no monotone signal (one bin, or every bin pools into one)";
-    else {
-      Object.assign(base, { auc_alone: map.auc, better: map.better, bins: map.blocks });
-      if ((map.auc ?? 0) < options.minSignalAuc) base.reason = `no signal: its score alone ranks churn at AUC ${fmt(map.auc)} before the split (needs ${options.minSignalAuc})`;
-      else maps.set(c.def.id, map);
-    }
-    measures.push(base);
-  }
-
-  // ---- Weights: ridge logistic regression on the fitted scores (and the peer on raw values).
   const stride = Math.max(1, Math.ceil(fitRows / options.maxFitRows));
   const sample = await loadFitSample(db, candidates.map((c) => c.def.id), stride);
   const innerSplit = innerSplitOf(sample, h);
-  let kept = [...maps.keys()];
-  const scoreDesign = (ids: string[], rows?: Uint8Array, weights?: ReadonlyMap<string, number>, categoryOf?: ReadonlyMap<string, string>) =>
-    designOf(sample, ids, rows, (id, v) => pointsScore(maps.get(id)!.points, v) / 100, weights && categoryOf ? { weights, categoryOf } : undefined);
-  const lambdaValidation = { inner_split: innerSplit ? new Date(innerSplit).toISOString().slice(0, 10) : null, tried: [] as { lambda: number; auc: number | null }[] };
-  const lambda = chooseLambda(sample, innerSplit, h, (rows) => scoreDesign(kept, rows), lambdaValidation.tried);
-  const categoryOf = new Map(candidates.map((c) => [c.def.id, c.category]));
-  let fit: LogisticFit | null = null;
-  let weights: Map<string, number> | undefined;
-  for (let round = 0; kept.length > 0 && round < 5; round++) {
-    // round 0 fills a missing score with the measure's mean; later rounds fill it as the engine
-    // renormalises (the week's category score, else its health score) under the last round's
-    // weights, so that the regression's combination is the engine's own
-    fit = fitRidgeLogistic(scoreDesign(kept, undefined, weights, categoryOf), lambda);
-    // a higher score must mean less churn: a measure whose coefficient says otherwise drops
-    let worst = -1;
-    fit.coef.forEach((b, j) => {
-      if (b >= 0 && (worst < 0 || b > fit!.coef[worst]!)) worst = j;
-    });
-    if (worst >= 0) {
-      const m = measures.find((x) => x.measure === kept[worst])!;
-      m.reason = "no signal beside the other measures (its regression weight came out zero or reversed)";
-      m.coefficient = fit.coef[worst]!;
-      kept = kept.filter((_, j) => j !== worst);
-      fit = null;
-      weights = undefined;
-      round = -1;
-      continue;
+  const gap = h * 86_400_000;
+  const early = new Uint8Array(sample.rows);
+  const late = new Uint8Array(sample.rows);
+  let earlyRows = 0;
+  if (innerSplit !== null) {
+    for (let r = 0; r < sample.rows; r++) {
+      early[r] = sample.asOf[r]! + gap <= innerSplit ? 1 : 0;
+      late[r] = sample.asOf[r]! >= innerSplit ? 1 : 0;
+      earlyRows += early[r]!;
     }
-    weights = new Map(kept.map((id, j) => [id, -fit!.coef[j]!]));
+    await db.run(
+      `create or replace temp table calibrate_inner_values as
+       select v.* from calibrate_fit_values as v join calibrate_fit as f using (account_id, week_start)
+       where epoch_ms(f.as_of)::double + $gap <= $split`,
+      { gap, split: innerSplit },
+    );
   }
-  const effective = new Map<string, number>();
-  if (fit) kept.forEach((id, j) => effective.set(id, -fit!.coef[j]!));
-  const categories = roundWeights(candidates, effective, measures);
-  if (fit) kept.forEach((id, j) => (measures.find((m) => m.measure === id)!.coefficient = fit!.coef[j]!));
-  for (const m of measures) m.kept = categories.some((c) => c.measures.some((x) => x.measure === m.measure));
+  const binsOf = (values: string, scale: Scale) =>
+    db.all<Record<string, unknown> & BinCount & { measure_id: string }>(
+      render(sqlFile("calibrate/calibrate_bins.sql"), { values: `(select measure_id, ${scale === "book" ? "pct_value" : "raw_value"} as raw_value, label from ${values})` }),
+      { bins: options.bins },
+    );
+  const context: FitContext = { candidates, options, horizonDays: h };
+
+  // ---- Candidate formulas, each fitted on the fit period alone: binned scorecards and linear
+  // scorecards (the peer's own coefficients as straight-line maps) on raw values and on the value's
+  // rank in the book that week; which one is written is chosen on an inner time split of the fit
+  // period (each refitted on its earlier part, judged on its later part), against the current
+  // formula as it is.
+  const cards: Scorecard[] = [];
+  const inner: CandidateScore[] = [];
+  const innerRows = innerSplit === null ? null : innerScoredRows(sample, late);
+  for (const scale of SCALES) {
+    const view = viewOf(sample, scale);
+    const full = await binsOf("calibrate_fit_values", scale);
+    const binned = fitBinnedScorecard(view, undefined, full, Math.max(30, Math.ceil(fitRows / (options.bins * 5))), scale, innerSplit, null, context);
+    const linear = fitLinearScorecard(view, undefined, scale, innerSplit, null, context);
+    cards.push(binned, linear);
+    if (innerSplit !== null && innerRows !== null) {
+      const innerBins = await binsOf("calibrate_inner_values", scale);
+      const innerMinRows = Math.max(30, Math.ceil((fitRows * (sample.rows > 0 ? earlyRows / sample.rows : 0)) / (options.bins * 5)));
+      for (const [card, refit] of [
+        [binned, fitBinnedScorecard(view, early, innerBins, innerMinRows, scale, null, binned.lambda, context)],
+        [linear, fitLinearScorecard(view, early, scale, null, linear.lambda, context)],
+      ] as const) {
+        inner.push({ candidate: card.id, scores: formulaScores(view, refit) });
+      }
+    }
+  }
+  // the current formula's own measures and maps (book ranks, net-of-book trends), weights refitted
+  const current = await loadCurrentScores(db, formula, stride);
+  if (current.sample.ids.length > 0 && current.sample.rows === sample.rows) {
+    const currentContext: FitContext = { ...context, candidates: current.candidates };
+    const reweighted = reweightCurrent(current.sample, undefined, innerSplit, null, currentContext);
+    cards.push(reweighted);
+    if (innerSplit !== null && innerRows !== null) {
+      inner.push({ candidate: reweighted.id, scores: formulaScores(current.sample, reweightCurrent(current.sample, early, null, reweighted.lambda, currentContext)) });
+    }
+  }
+  const choice = chooseCandidate(cards, inner, innerRows, sample, innerSplit);
+  const card = choice.chosen === "current" ? null : cards.find((c) => c.id === choice.chosen)!;
+  const measures = card ? card.measures : currentMeasures(formula, candidates);
+  const maps = card?.maps ?? new Map<string, FittedMap>();
+  const categories = card?.categories ?? null;
+  const lambda = card?.lambda ?? DEFAULT_LAMBDA;
+  const lambdaValidation = { inner_split: innerSplit ? new Date(innerSplit).toISOString().slice(0, 10) : null, tried: card?.lambdaTried ?? [] };
 
   // the peer: the same weeks, raw values of every candidate with data, clipped and standardised
   const peer = fitPeer(sample, candidates.map((c) => c.def.id), innerSplit, h, true);
@@ -270,12 +287,12 @@ export async function calibrate(
   const peerValues = fitPeer(sample, candidates.map((c) => c.def.id), innerSplit, h, false);
 
   const currentText = formulaText ?? readFileSync(formula.file, "utf8");
-  if (categories.length === 0) throw new CalibrationError(`no measure carries a signal before the split ${split}: ${measures.map((m) => `${m.measure} (${m.reason})`).join("; ")}`);
+  if (categories !== null && categories.length === 0) throw new CalibrationError(`no measure carries a signal before the split ${split}: ${measures.map((m) => `${m.measure} (${m.reason})`).join("; ")}`);
 
   // ---- Score the book with the calibrated formula, choose tiers on the fit period.
   const tierIds = formula.formula.tiers.map((t) => t.id);
   const currentMins = formula.formula.tiers.map((t) => t.min);
-  const draft = buildFormula(currentText, formula, categories, maps, measures, Object.fromEntries(tierIds.map((id, i) => [id, currentMins[i]!])), [], []);
+  const draft = buildFormula(currentText, formula, categories, card?.scale ?? "raw", card?.kind ?? null, maps, measures, Object.fromEntries(tierIds.map((id, i) => [id, currentMins[i]!])), [], []);
   onProgress("re-scoring the book with the calibrated formula");
   await computeHealth(db, ingested, draft.loaded, onProgress);
   await createBacktestWeeks(db, { horizonDays: h, from: null, to: null });
@@ -285,7 +302,7 @@ export async function calibrate(
   const cutoffs = chooseCutoffs(
     fitScores.map((r) => r.score),
     fitScores.map((r) => (r.label ? 1 : 0)),
-    { falseAlarmBudget: options.falseAlarmBudget, atRiskLift: options.atRiskLift, minPositives: 5 },
+    { falseAlarmBudget: options.falseAlarmBudget, atRiskLift: options.atRiskLift, liftMargin: AT_RISK_LIFT_MARGIN * options.atRiskLift, minPositives: 5 },
   );
   const mins = tierMins(currentMins, cutoffs);
   const tierMinById = Object.fromEntries(tierIds.map((id, i) => [id, mins[i]!]));
@@ -303,7 +320,7 @@ export async function calibrate(
        and not exists (select 1 from calibrate_eval as e where e.account_id = c.account_id and e.week_start = c.week_start)`,
     { split },
   ))?.n ?? 0;
-  await createValues(db, "calibrate_eval_values", "calibrate_eval", candidates);
+  await createValues(db, "calibrate_eval_values", "calibrate_eval");
   for (const [name, model] of [["calibrate_peer", peer], ["calibrate_peer_values", peerValues]] as const) {
     await db.run(`create or replace table ${name}_model (measure_id varchar, center double, scale double, lo double, hi double, coef double, coef_missing double)`);
     for (const f of model.features) await db.run(`insert into ${name}_model values ($id, $center, $scale, $lo, $hi, $coef, $missing)`, { ...f });
@@ -316,8 +333,8 @@ export async function calibrate(
   }
 
   // the calibrated formula with its tiers: formula_tiers follow it, rescore.sql applies them
-  const header = headerLines(formula, split, chosen, options, lambda, cutoffs);
-  const final = buildFormula(currentText, formula, categories, maps, measures, tierMinById, header, tierCommentLines(cutoffs, options));
+  const header = [...headerLines(formula, split, chosen, options, lambda, cutoffs, card), ...choiceLines(choice)];
+  const final = buildFormula(currentText, formula, categories, card?.scale ?? "raw", card?.kind ?? null, maps, measures, tierMinById, header, tierCommentLines(cutoffs, options));
   await loadFormulaTables(db, final.loaded.formula);
   await db.run("create or replace table rescore_weights (scope varchar, category_id varchar, weight double)");
   for (const c of final.loaded.formula.categories) await db.run("insert into rescore_weights values ('calibrated', $id, $weight)", { id: c.id, weight: c.weight });
@@ -406,7 +423,13 @@ export async function calibrate(
     },
     fit: {
       method:
-        "score maps from each measure's churn rate by quantile bin on the fit period, made monotone by pool-adjacent-violators and scored on the log-odds; weights from a ridge logistic regression (IRLS) on those scores, the penalty chosen on a time split inside the fit period",
+        card === null
+          ? "the current formula kept (no fitted scorecard ranked churn better on the inner split of the fit period); tier cut-offs refitted on the fit period"
+          : card.kind === "reweighted"
+            ? "the current formula's measures and score maps, weights from a ridge logistic regression (IRLS) on their scores on the fit period, the penalty chosen on a time split inside it"
+          : card.kind === "binned"
+            ? `score maps from each measure's churn rate by quantile bin of its ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"} on the fit period, made monotone by pool-adjacent-violators and scored on the log-odds; weights from a ridge logistic regression (IRLS) on those scores, the penalty chosen on a time split inside the fit period`
+            : `straight-line score maps over each measure's ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"} (clipped to its 1st-99th percentile, direction from a ridge logistic regression on the standardised values), weights from a ridge logistic regression (IRLS) on the lines' scores, the penalty chosen on a time split inside the fit period`,
       rows_used: sample.rows,
       stride,
       lambda,
@@ -414,6 +437,7 @@ export async function calibrate(
       peer,
       peer_values: peerValues,
       cutoffs,
+      candidate: choice,
       auc: { default: fitAuc.get("default") ?? null, calibrated: fitAuc.get("calibrated") ?? null, peer: fitAuc.get("peer") ?? null, peer_values: fitAuc.get("peer_values") ?? null },
     },
     measures,
@@ -451,8 +475,13 @@ export function candidateMeasures(formula: LoadedFormula, present: ReadonlySet<s
     .filter((c) => c.category !== "");
 }
 
-/** `table`: the candidates' raw values on the account-weeks of `weeks`, with their label. */
-async function createValues(db: Database, table: string, weeks: string, candidates: readonly Candidate[]): Promise<void> {
+/**
+ * `calibrate_book_values`: every candidate's raw value on every account-week of the book with its
+ * percentile rank among the accounts with a value the same week (below + half the equal) / all, as
+ * int_measure_reference ranks a measure the formula scores `relative_to: book`: the same week's
+ * cross-section only, so no look-ahead.
+ */
+async function createBookValues(db: Database, candidates: readonly Candidate[]): Promise<void> {
   const byFamily = new Map<string, string[]>();
   for (const c of candidates) byFamily.set(c.def.family, [...(byFamily.get(c.def.family) ?? []), c.def.id]);
   const parts = [...byFamily].map(([family, ids]) => {
@@ -462,40 +491,456 @@ async function createValues(db: Database, table: string, weeks: string, candidat
       on ${ids.map(ident).join(", ")} into name measure_id value raw_value)`;
   });
   const values = parts.length > 0 ? parts.join("\nunion all\n") : "select null::varchar as account_id, null::date as week_start, null::varchar as measure_id, null::double as raw_value limit 0";
+  await db.run(`create or replace table calibrate_book_values as
+    with v as (
+      select v.account_id, v.week_start, v.measure_id, round(v.raw_value, 9) as raw_value
+      from (${values}) as v
+      join int_account_weeks as w using (account_id, week_start)
+      where not isnan(v.raw_value)
+    ),
+    counted as (
+      select measure_id, week_start, raw_value, count(*) as accounts from v group by all
+    ),
+    ranked as (
+      select *,
+        coalesce(sum(accounts) over (partition by measure_id, week_start order by raw_value rows between unbounded preceding and 1 preceding), 0) as below,
+        sum(accounts) over (partition by measure_id, week_start) as total
+      from counted
+    )
+    select v.account_id, v.week_start, v.measure_id, v.raw_value, round((r.below + 0.5 * r.accounts) / r.total, 9) as pct_value
+    from v join ranked as r using (measure_id, week_start, raw_value)`);
+}
+
+/** `table`: the candidates' raw values and book ranks on the account-weeks of `weeks`, with their label. */
+async function createValues(db: Database, table: string, weeks: string): Promise<void> {
   await db.run(`create or replace table ${ident(table)} as
-    select v.account_id, v.week_start, v.measure_id, round(v.raw_value, 9) as raw_value, w.label
-    from (${values}) as v
+    select v.account_id, v.week_start, v.measure_id, v.raw_value, v.pct_value, w.label
+    from calibrate_book_values as v
     join ${ident(weeks)} as w using (account_id, week_start)
-    where not isnan(v.raw_value)
     order by v.account_id, v.week_start, v.measure_id`);
 }
 
-type Sample = { rows: number; ids: string[]; values: Float64Array; y: Uint8Array; asOf: Float64Array };
+/**
+ * The fit weeks: raw values (`values`) and book ranks (`pct`) per measure, NaN = none, and the
+ * current formula's score (`score`, NaN = none).
+ */
+type Sample = { rows: number; ids: string[]; values: Float64Array; pct: Float64Array; y: Uint8Array; asOf: Float64Array; score: Float64Array };
 
 /** The fit weeks (every `stride`-th calendar week) with one column of raw values per measure (NaN = none). */
 async function loadFitSample(db: Database, ids: readonly string[], stride: number): Promise<Sample> {
-  const columns = ids.map((id) => `max(v.raw_value) filter (where v.measure_id = ${literal(id)}) as ${ident(id)}`);
+  const columns = ids.flatMap((id, j) => [
+    `max(v.raw_value) filter (where v.measure_id = ${literal(id)}) as ${ident(`r${j}`)}`,
+    `max(v.pct_value) filter (where v.measure_id = ${literal(id)}) as ${ident(`p${j}`)}`,
+  ]);
   const rows = await db.all<Record<string, number | boolean | null>>(
-    `select f.label, epoch_ms(f.as_of)::double as as_of_ms${columns.length > 0 ? `, ${columns.join(", ")}` : ""}
+    `select f.label, epoch_ms(f.as_of)::double as as_of_ms, any_value(c.score)::double as current_score${columns.length > 0 ? ", " + columns.join(", ") : ""}
      from calibrate_fit as f
      left join calibrate_fit_values as v using (account_id, week_start)
+     left join (select account_id, week_start, score from calibrate_weeks) as c using (account_id, week_start)
      where f.week_number % $stride = 0
      group by f.account_id, f.week_start, f.label, f.as_of
      order by f.account_id, f.week_start`,
     { stride },
   );
-  const values = new Float64Array(rows.length * ids.length);
+  const k = ids.length;
+  const values = new Float64Array(rows.length * k);
+  const pct = new Float64Array(rows.length * k);
   const y = new Uint8Array(rows.length);
   const asOf = new Float64Array(rows.length);
+  const score = new Float64Array(rows.length);
   rows.forEach((r, i) => {
     y[i] = r.label ? 1 : 0;
     asOf[i] = r.as_of_ms as number;
-    ids.forEach((id, j) => {
-      const v = r[id];
-      values[i * ids.length + j] = typeof v === "number" ? v : Number.NaN;
-    });
+    score[i] = typeof r.current_score === "number" ? r.current_score : Number.NaN;
+    for (let j = 0; j < k; j++) {
+      const v = r[`r${j}`];
+      const p = r[`p${j}`];
+      values[i * k + j] = typeof v === "number" ? v : Number.NaN;
+      pct[i * k + j] = typeof p === "number" ? p : Number.NaN;
+    }
   });
-  return { rows: rows.length, ids: [...ids], values, y, asOf };
+  return { rows: rows.length, ids: [...ids], values, pct, y, asOf, score };
+}
+
+/** What a candidate's score maps read: the raw value, or its percentile rank in the book that week. */
+type Scale = "raw" | "book";
+const SCALES: readonly Scale[] = ["book", "raw"];
+
+/** The sample with `values` holding what maps on `scale` read. */
+function viewOf(sample: Sample, scale: Scale): Sample {
+  return scale === "book" ? { ...sample, values: sample.pct } : sample;
+}
+
+type FitContext = { candidates: readonly Candidate[]; options: CalibrateOptions; horizonDays: number };
+
+/** A candidate formula: score maps and whole-number weights per category, and how each measure fared. */
+type Scorecard = {
+  id: CandidateId;
+  kind: "binned" | "linear" | "reweighted";
+  scale: Scale;
+  maps: Map<string, FittedMap>;
+  measures: MeasureFit[];
+  categories: CalibratedCategory[];
+  lambda: number;
+  lambdaTried: { lambda: number; auc: number | null }[];
+};
+
+export type CandidateId = "binned_book" | "binned_raw" | "linear_book" | "linear_raw" | "current_reweighted" | "current";
+
+const blankFit = (c: Candidate, rows: number): MeasureFit => ({
+  measure: c.def.id, category: c.category, kept: false, reason: null, rows, auc_alone: null, better: null,
+  catalogue_better: c.def.higherIsBetter ? "higher" : "lower", weight: 0, effective_weight: 0, coefficient: null, bins: [],
+});
+
+/**
+ * The binned scorecard on `rows` of the sample (all when undefined): each measure's map from its
+ * quantile bins `binRows` (made monotone, see bins.ts), then weights from a ridge logistic
+ * regression on the scores, dropping measures whose coefficient is zero or reversed. `lambda`
+ * null: chosen on `innerSplit`.
+ */
+function fitBinnedScorecard(
+  sample: Sample,
+  rows: Uint8Array | undefined,
+  binRows: readonly (BinCount & { measure_id: string })[],
+  minRows: number,
+  scale: Scale,
+  innerSplit: number | null,
+  fixedLambda: number | null,
+  { candidates, options, horizonDays }: FitContext,
+): Scorecard {
+  const maps = new Map<string, FittedMap>();
+  const measures: MeasureFit[] = [];
+  for (const c of candidates) {
+    const bins = binRows.filter((b) => b.measure_id === c.def.id);
+    const n = bins.reduce((s, b) => s + b.rows, 0);
+    const base = blankFit(c, n);
+    const map = n > 0 ? fitScoreMap(bins, { minRows, smoothing: 5, preferHigher: c.def.higherIsBetter }) : null;
+    if (n === 0) base.reason = "no data before the split";
+    else if (!map) base.reason = "no monotone signal (one bin, or every bin pools into one)";
+    else {
+      Object.assign(base, { auc_alone: map.auc, better: map.better, bins: map.blocks });
+      if ((map.auc ?? 0) < options.minSignalAuc) base.reason = `no signal: its score alone ranks churn at AUC ${fmt(map.auc)} before the split (needs ${options.minSignalAuc})`;
+      else maps.set(c.def.id, map);
+    }
+    measures.push(base);
+  }
+  return weighScorecard(sample, rows, maps, measures, "binned", scale, innerSplit, fixedLambda, { candidates, options, horizonDays });
+}
+
+/**
+ * Weights of a scorecard whose maps are fitted: a ridge logistic regression of churn on the
+ * measures' scores over `rows`, a week without a value filled as the engine renormalises; a measure
+ * whose coefficient is zero or reversed drops and the rest are refitted. `fixedLambda` null: the
+ * penalty is chosen on `innerSplit`.
+ */
+function weighScorecard(
+  sample: Sample,
+  rows: Uint8Array | undefined,
+  maps: Map<string, FittedMap>,
+  measures: MeasureFit[],
+  kind: Scorecard["kind"],
+  scale: Scale,
+  innerSplit: number | null,
+  fixedLambda: number | null,
+  { candidates, horizonDays }: FitContext,
+): Scorecard {
+  let kept = [...maps.keys()];
+  const scoreDesign = (ids: string[], r?: Uint8Array, weights?: ReadonlyMap<string, number>, categoryOf?: ReadonlyMap<string, string>) =>
+    designOf(sample, ids, r, (id, v) => pointsScore(maps.get(id)!.points, v) / 100, weights && categoryOf ? { weights, categoryOf } : undefined);
+  const lambdaTried: { lambda: number; auc: number | null }[] = [];
+  const lambda = fixedLambda ?? chooseLambda(sample, innerSplit, horizonDays, (r) => scoreDesign(kept, r), lambdaTried);
+  const categoryOf = new Map(candidates.map((c) => [c.def.id, c.category]));
+  let fit: LogisticFit | null = null;
+  let weights: Map<string, number> | undefined;
+  for (let round = 0; kept.length > 0 && round < 5; round++) {
+    // round 0 fills a missing score with the measure's mean; later rounds fill it as the engine
+    // renormalises (the week's category score, else its health score) under the last round's
+    // weights, so that the regression's combination is the engine's own
+    fit = fitRidgeLogistic(scoreDesign(kept, rows, weights, categoryOf), lambda);
+    // a higher score must mean less churn: the measures whose coefficient says otherwise drop
+    // (all of them at once: one at a time refits the regression once per measure dropped, too slow
+    // on a busy machine for a book with dozens of measures)
+    const reversed = new Set(kept.filter((_, j) => fit!.coef[j]! >= 0));
+    if (reversed.size > 0) {
+      kept.forEach((id, j) => {
+        if (!reversed.has(id)) return;
+        const m = measures.find((x) => x.measure === id)!;
+        m.reason = "no signal beside the other measures (its regression weight came out zero or reversed)";
+        m.coefficient = fit!.coef[j]!;
+      });
+      kept = kept.filter((id) => !reversed.has(id));
+      fit = null;
+      weights = undefined;
+      round = -1;
+      continue;
+    }
+    const next = new Map(kept.map((id, j) => [id, -fit!.coef[j]!]));
+    // the engine's fill has settled: refitting again would change nothing that matters
+    const settled = weights !== undefined && kept.every((id) => Math.abs(next.get(id)! - weights!.get(id)!) <= 1e-3 * Math.max(1e-9, Math.abs(weights!.get(id)!)));
+    weights = next;
+    if (settled) break;
+  }
+  const effective = new Map<string, number>();
+  if (fit) kept.forEach((id, j) => effective.set(id, -fit!.coef[j]!));
+  const categories = roundWeights(candidates, effective, measures);
+  if (fit) kept.forEach((id, j) => (measures.find((m) => m.measure === id)!.coefficient = fit!.coef[j]!));
+  for (const m of measures) m.kept = categories.some((c) => c.measures.some((x) => x.measure === m.measure));
+  return { id: kind === "reweighted" ? "current_reweighted" : `${kind}_${scale}`, kind, scale, maps, measures, categories, lambda, lambdaTried };
+}
+
+/**
+ * The linear scorecard: the fitted peer on values alone (ridge logistic regression on clipped,
+ * standardised values of `rows`) written as a formula. Each measure's map is a straight line over
+ * its clip range, 0 at the end the peer's coefficient calls riskier and 100 at the other; the
+ * weights are then fitted on those scores as for the binned scorecard (weighScorecard), so that no
+ * data is renormalised as the engine does. With every measure present and the peer's weights the
+ * score would be the peer's log-odds rescaled.
+ */
+function fitLinearScorecard(sample: Sample, rows: Uint8Array | undefined, scale: Scale, innerSplit: number | null, fixedLambda: number | null, context: FitContext): Scorecard {
+  const { candidates, horizonDays } = context;
+  const model = fitPeer(sample, candidates.map((c) => c.def.id), innerSplit, horizonDays, false, rows, fixedLambda);
+  const maps = new Map<string, FittedMap>();
+  const measures: MeasureFit[] = [];
+  for (const c of candidates) {
+    const j = sample.ids.indexOf(c.def.id);
+    let n = 0;
+    let positives = 0;
+    for (let r = 0; r < sample.rows; r++) {
+      if ((rows && !rows[r]) || Number.isNaN(sample.values[r * sample.ids.length + j]!)) continue;
+      n++;
+      positives += sample.y[r]!;
+    }
+    const base = blankFit(c, n);
+    measures.push(base);
+    const f = model.features.find((x) => x.id === c.def.id);
+    if (n === 0) base.reason = "no data before the split";
+    else if (!f) base.reason = "one value only before the split";
+    else {
+      base.coefficient = f.coef;
+      const lo = roundSignificant(f.lo, 4);
+      const hi = roundSignificant(f.hi, 4);
+      if (!(hi > lo) || f.coef === 0) {
+        base.reason = "no signal (its regression weight came out zero)";
+        continue;
+      }
+      const better = f.coef < 0 ? "higher" : "lower";
+      const points: [number, number][] = better === "higher" ? [[lo, 0], [hi, 100]] : [[lo, 100], [hi, 0]];
+      const risk: number[] = [];
+      const y: number[] = [];
+      for (let r = 0; r < sample.rows; r++) {
+        const v = sample.values[r * sample.ids.length + j]!;
+        if ((rows && !rows[r]) || Number.isNaN(v)) continue;
+        risk.push(-pointsScore(points, v));
+        y.push(sample.y[r]!);
+      }
+      const auc = rankAuc(risk, y);
+      Object.assign(base, { better, auc_alone: auc });
+      maps.set(c.def.id, { better, blocks: [], points, auc, rows: n, positives });
+    }
+  }
+  // the peer's coefficients fix each line's direction; the weights are refitted on the lines'
+  // scores with no data renormalised as the engine does (the peer fills it with the mean)
+  return weighScorecard(sample, rows, maps, measures, "linear", scale, innerSplit, fixedLambda, context);
+}
+
+/**
+ * A candidate formula's score on every sample row as the engine computes it (NaN: no data): a
+ * category is the weighted mean of its measures with a value, the score the weighted mean of the
+ * categories with data. Caps aside.
+ */
+function formulaScores(sample: Sample, card: Scorecard): Float64Array {
+  const k = sample.ids.length;
+  const parts = card.categories.flatMap((c) => c.measures.map((m) => ({ category: c.id, categoryWeight: c.weight, weight: m.weight, j: sample.ids.indexOf(m.measure), points: card.maps.get(m.measure)!.points })));
+  const out = new Float64Array(sample.rows);
+  const sums = new Map<string, [number, number, number]>();
+  for (let r = 0; r < sample.rows; r++) {
+    sums.clear();
+    for (const p of parts) {
+      const v = sample.values[r * k + p.j]!;
+      if (Number.isNaN(v)) continue;
+      const s = sums.get(p.category) ?? [0, 0, p.categoryWeight];
+      s[0] += p.weight * pointsScore(p.points, v);
+      s[1] += p.weight;
+      sums.set(p.category, s);
+    }
+    let total = 0;
+    let weight = 0;
+    for (const [sum, w, cw] of sums.values()) {
+      if (!(w > 0) || !(cw > 0)) continue;
+      total += (cw * sum) / w;
+      weight += cw;
+    }
+    out[r] = weight > 0 ? total / weight : Number.NaN;
+  }
+  return out;
+}
+
+type CandidateScore = { candidate: CandidateId; scores: Float64Array };
+
+/** The later part of the inner split with a current-formula score. */
+function innerScoredRows(sample: Sample, late: Uint8Array): Uint8Array {
+  const rows = new Uint8Array(sample.rows);
+  for (let r = 0; r < sample.rows; r++) rows[r] = late[r] && !Number.isNaN(sample.score[r]!) ? 1 : 0;
+  return rows;
+}
+
+export type CandidateChoice = {
+  /** What calibrate wrote: a fitted scorecard, or the current formula with only its tiers recalibrated. */
+  chosen: CandidateId;
+  inner_split: string | null;
+  /** AUC on the later part of the fit period (the weeks every candidate scores), each candidate fitted on its earlier part only. */
+  inner_auc: { candidate: CandidateId; auc: number | null; auc_within_week: number | null }[];
+  rule: string;
+};
+
+export const CANDIDATE_LABELS: Record<CandidateId, string> = {
+  binned_book: "binned scorecard on book ranks",
+  binned_raw: "binned scorecard on raw values",
+  linear_book: "linear scorecard on book ranks",
+  linear_raw: "linear scorecard on raw values",
+  current_reweighted: "the current formula's measures and score maps, weights refitted",
+  current: "the current formula, only its tiers recalibrated",
+};
+
+/**
+ * Which formula to write, chosen on the inner time split of the fit period (the later period is
+ * never read): each scorecard refitted on the split's earlier part, and the current formula as it
+ * is, judged by AUC within weeks (withinWeekAuc) on the later part over the weeks all of them score. The best wins (ties: the
+ * earlier in SCALES x binned, linear, then the current formula). Without an inner split (too few
+ * churned weeks to judge on), the binned scorecard on book ranks.
+ */
+function chooseCandidate(cards: readonly Scorecard[], inner: readonly CandidateScore[], innerRows: Uint8Array | null, sample: Sample, innerSplit: number | null): CandidateChoice {
+  const rule = "each candidate fitted on the earlier part of the fit period, judged by AUC within weeks on its later part";
+  const usable = cards.filter((c) => c.categories.length > 0);
+  if (innerSplit === null || innerRows === null || inner.length === 0) {
+    const fallback = usable.find((c) => c.id === "binned_book") ?? usable[0];
+    return { chosen: fallback?.id ?? "current", inner_split: null, inner_auc: [], rule: `no inner split with enough churned weeks: the ${CANDIDATE_LABELS[fallback?.id ?? "current"]}` };
+  }
+  const scored = [...inner.filter((s) => usable.some((c) => c.id === s.candidate)), { candidate: "current" as const, scores: sample.score }];
+  const common: number[] = [];
+  for (let r = 0; r < sample.rows; r++) if (innerRows[r] && scored.every((s) => !Number.isNaN(s.scores[r]!))) common.push(r);
+  const y = common.map((r) => sample.y[r]!);
+  const inner_auc = scored.map((s) => ({
+    candidate: s.candidate,
+    auc: rankAuc(common.map((r) => -s.scores[r]!), y),
+    auc_within_week: withinWeekAuc(common.map((r) => -s.scores[r]!), y, common.map((r) => sample.asOf[r]!)),
+  }));
+  let best = inner_auc[inner_auc.length - 1]!;
+  for (const a of inner_auc) if (a.auc_within_week !== null && (best.auc_within_week === null || a.auc_within_week > best.auc_within_week)) best = a;
+  return { chosen: best.candidate, inner_split: new Date(innerSplit).toISOString().slice(0, 10), inner_auc, rule };
+}
+
+/**
+ * AUC within weeks: of the (churned, surviving) pairs of the same week, the share the risk ranks
+ * right (ties one half), pooled over the weeks. A season that moves every account at once moves no
+ * pair, so a candidate is not judged on how the inner split's weeks happen to fall in the year.
+ */
+export function withinWeekAuc(risk: readonly number[], y: readonly number[], week: readonly number[]): number | null {
+  const byWeek = new Map<number, number[]>();
+  week.forEach((w, i) => byWeek.set(w, [...(byWeek.get(w) ?? []), i]));
+  let wins = 0;
+  let pairs = 0;
+  for (const rows of byWeek.values()) {
+    const positives = rows.filter((i) => y[i]).length;
+    const negatives = rows.length - positives;
+    if (positives === 0 || negatives === 0) continue;
+    const auc = rankAuc(rows.map((i) => risk[i]!), rows.map((i) => y[i]!))!;
+    wins += auc * positives * negatives;
+    pairs += positives * negatives;
+  }
+  return pairs > 0 ? wins / pairs : null;
+}
+
+/**
+ * The current formula's score of each of its measures on the fit weeks of the sample (same rows,
+ * same order as loadFitSample), from the engine's int_measure_scores (0-100, NaN = no data), with
+ * each measure as a candidate in its category.
+ */
+async function loadCurrentScores(db: Database, formula: LoadedFormula, stride: number): Promise<{ sample: Sample; candidates: Candidate[] }> {
+  const candidates: Candidate[] = [];
+  for (const c of formula.formula.categories) {
+    if (!(c.weight > 0)) continue;
+    for (const m of c.measures) {
+      const def = MEASURES.find((x) => x.id === m.measure);
+      if (def && m.weight > 0) candidates.push({ def, category: c.id });
+    }
+  }
+  const ids = candidates.map((c) => c.def.id);
+  const columns = ids.map((id, j) => `max(s.score) filter (where s.measure_id = ${literal(id)}) as ${ident(`s${j}`)}`);
+  const rows = await db.all<Record<string, number | boolean | null>>(
+    `select f.label, epoch_ms(f.as_of)::double as as_of_ms, any_value(c.score)::double as current_score${columns.length > 0 ? ", " + columns.join(", ") : ""}
+     from calibrate_fit as f
+     left join int_measure_scores as s using (account_id, week_start)
+     left join (select account_id, week_start, score from calibrate_weeks) as c using (account_id, week_start)
+     where f.week_number % $stride = 0
+     group by f.account_id, f.week_start, f.label, f.as_of
+     order by f.account_id, f.week_start`,
+    { stride },
+  );
+  const k = ids.length;
+  const values = new Float64Array(rows.length * k);
+  const y = new Uint8Array(rows.length);
+  const asOf = new Float64Array(rows.length);
+  const score = new Float64Array(rows.length);
+  rows.forEach((r, i) => {
+    y[i] = r.label ? 1 : 0;
+    asOf[i] = r.as_of_ms as number;
+    score[i] = typeof r.current_score === "number" ? r.current_score : Number.NaN;
+    for (let j = 0; j < k; j++) {
+      const v = r[`s${j}`];
+      values[i * k + j] = typeof v === "number" ? v : Number.NaN;
+    }
+  });
+  return { sample: { rows: rows.length, ids, values, pct: values, y, asOf, score }, candidates };
+}
+
+/** The current formula with its weights refitted on `rows`: its measures' scores are the sample's values, read as they are. */
+function reweightCurrent(sample: Sample, rows: Uint8Array | undefined, innerSplit: number | null, fixedLambda: number | null, context: FitContext): Scorecard {
+  const maps = new Map<string, FittedMap>();
+  const measures: MeasureFit[] = [];
+  for (const c of context.candidates) {
+    const j = sample.ids.indexOf(c.def.id);
+    let n = 0;
+    let positives = 0;
+    const risk: number[] = [];
+    const y: number[] = [];
+    for (let r = 0; r < sample.rows; r++) {
+      const v = sample.values[r * sample.ids.length + j]!;
+      if ((rows && !rows[r]) || Number.isNaN(v)) continue;
+      n++;
+      positives += sample.y[r]!;
+      risk.push(-v);
+      y.push(sample.y[r]!);
+    }
+    const base = blankFit(c, n);
+    measures.push(base);
+    const auc = rankAuc(risk, y);
+    if (n === 0) base.reason = "no data before the split";
+    else if (auc === null || new Set(risk).size < 2) base.reason = "one score only before the split";
+    else {
+      Object.assign(base, { auc_alone: auc, better: c.def.higherIsBetter ? "higher" : "lower" });
+      maps.set(c.def.id, { better: base.better!, blocks: [], points: [[0, 0], [100, 100]], auc, rows: n, positives });
+    }
+  }
+  return weighScorecard(sample, rows, maps, measures, "reweighted", "raw", innerSplit, fixedLambda, context);
+}
+
+/** The current formula's score map of `measure`, as written. */
+function currentScoreOf(formula: LoadedFormula, measure: string): unknown {
+  for (const c of formula.formula.categories) for (const m of c.measures) if (m.measure === measure) return m.score;
+  return undefined;
+}
+
+/** The current formula's measures as kept (with their effective weights), the other candidates as not. */
+function currentMeasures(formula: LoadedFormula, candidates: readonly Candidate[]): MeasureFit[] {
+  const uses = new Map(formula.formula.categories.flatMap((c) => c.measures.map((m) => [m.measure, { weight: m.weight, effective: (c.weight * m.weight) / 100 }] as const)));
+  return candidates.map((c) => {
+    const m = blankFit(c, 0);
+    const use = uses.get(c.def.id) ?? [...uses].find(([id]) => MEASURES.find((x) => x.id === id)?.netOf === c.def.id)?.[1];
+    if (use) Object.assign(m, { kept: true, weight: use.weight, effective_weight: use.effective });
+    else m.reason = "not in the current formula, which was kept";
+    return m;
+  });
 }
 
 /**
@@ -610,12 +1055,23 @@ function chooseLambda(sample: Sample, innerSplit: number | null, horizonDays: nu
 export type PeerFeature = { id: string; center: number; scale: number; lo: number; hi: number; coef: number; missing: number };
 
 /** The fitted peer: ridge logistic regression on clipped, standardised raw values plus missing-value terms. */
-function fitPeer(sample: Sample, ids: readonly string[], innerSplit: number | null, horizonDays: number, indicators = true): { features: PeerFeature[]; intercept: number; lambda: number } {
+function fitPeer(
+  sample: Sample,
+  ids: readonly string[],
+  innerSplit: number | null,
+  horizonDays: number,
+  indicators = true,
+  only?: Uint8Array,
+  fixedLambda: number | null = null,
+): { features: PeerFeature[]; intercept: number; lambda: number } {
+  let used = 0;
+  for (let r = 0; r < sample.rows; r++) if (!only || only[r]) used++;
   const stats = ids
     .map((id) => {
       const j = sample.ids.indexOf(id);
       const present: number[] = [];
       for (let r = 0; r < sample.rows; r++) {
+        if (only && !only[r]) continue;
         const v = sample.values[r * sample.ids.length + j]!;
         if (!Number.isNaN(v)) present.push(v);
       }
@@ -627,7 +1083,7 @@ function fitPeer(sample: Sample, ids: readonly string[], innerSplit: number | nu
       const center = clipped.reduce((s, v) => s + v, 0) / clipped.length;
       const scale = Math.sqrt(clipped.reduce((s, v) => s + (v - center) ** 2, 0) / clipped.length);
       if (!(scale > 1e-12)) return null;
-      const missingShare = 1 - present.length / sample.rows;
+      const missingShare = 1 - present.length / Math.max(1, used);
       return { id, j, lo, hi, center, scale, indicator: indicators && missingShare > 0.01 && missingShare < 0.99 };
     })
     .filter((s) => s !== null);
@@ -649,8 +1105,8 @@ function fitPeer(sample: Sample, ids: readonly string[], innerSplit: number | nu
     return { rows: index.length, cols, x, y };
   };
   if (cols === 0) return { features: [], intercept: 0, lambda: DEFAULT_LAMBDA };
-  const lambda = chooseLambda(sample, innerSplit, horizonDays, design, []);
-  const fit = fitRidgeLogistic(design(), lambda);
+  const lambda = fixedLambda ?? chooseLambda(sample, innerSplit, horizonDays, design, []);
+  const fit = fitRidgeLogistic(design(only), lambda);
   let c = 0;
   const features = stats.map((s) => {
     const coef = fit.coef[c++]!;
@@ -716,7 +1172,9 @@ function largestRemainder(shares: readonly number[]): number[] {
 function buildFormula(
   currentText: string,
   formula: LoadedFormula,
-  categories: readonly CalibratedCategory[],
+  categories: readonly CalibratedCategory[] | null,
+  scale: Scale,
+  kind: Scorecard["kind"] | null,
   maps: ReadonlyMap<string, FittedMap>,
   measures: readonly MeasureFit[],
   tierMinById: Record<string, number>,
@@ -731,17 +1189,21 @@ function buildFormula(
       ...header,
       ...(dropped.length > 0 ? ["", "Measures left out:", ...dropped.map((m) => `  ${m.measure}: ${m.reason}`)] : []),
     ],
-    categories: categories.map((c) => ({
+    categories: categories === null ? null : categories.map((c) => ({
       ...c,
       measures: c.measures.map((m) => {
         const map = maps.get(m.measure)!;
         const fit = measures.find((x) => x.measure === m.measure)!;
+        const reads = kind === "reweighted" ? "the current formula's map" : scale === "book" ? "its percentile rank in the book that week" : "its raw value";
         return {
           ...m,
           points: map.points,
+          relativeTo: scale === "book" ? ("book" as const) : undefined,
+          ...(kind === "reweighted" ? { score: currentScoreOf(formula, m.measure) } : {}),
           comment: [
-            `fit period: ${map.rows} weeks with data, score alone AUC ${fmt(map.auc)}, ${map.better} is better${fit.better !== fit.catalogue_better ? " (the catalogue says the opposite)" : ""}; churn by bin:`,
-            `  ${map.blocks.map((b) => `${rangeText(b)} ${pct(b.churn_rate)} (${b.rows}) -> ${b.score}`).join(" | ")}`,
+            `fit period: ${map.rows} weeks with data, the map reads ${reads}, score alone AUC ${fmt(map.auc)}, ${map.better} is better${fit.better !== fit.catalogue_better ? " (the catalogue says the opposite)" : ""}` +
+              (map.blocks.length > 0 ? "; churn by bin:" : kind === "reweighted" ? "" : `; a straight line (regression coefficient ${roundSignificant(fit.coefficient ?? 0, 3)} per standard deviation)`),
+            ...(map.blocks.length > 0 ? [`  ${map.blocks.map((b) => `${rangeText(b)} ${pct(b.churn_rate)} (${b.rows}) -> ${b.score}`).join(" | ")}`] : []),
           ],
         };
       }),
@@ -757,17 +1219,45 @@ function rangeText(b: Block): string {
   return lo === hi ? `${lo}` : `${lo}..${hi}`;
 }
 
-function headerLines(formula: LoadedFormula, split: string, chosen: SplitAttempt, options: CalibrateOptions, lambda: number, cutoffs: Cutoffs): string[] {
+function headerLines(formula: LoadedFormula, split: string, chosen: SplitAttempt, options: CalibrateOptions, lambda: number, cutoffs: Cutoffs, card: Scorecard | null): string[] {
+  const of = card?.scale === "book" ? "its percentile rank among the book's accounts that week" : "its raw value";
+  const how =
+    card === null
+      ? ["Categories, measures, weights and score maps are the current formula's: no scorecard fitted on this book ranked churn better."]
+      : card.kind === "reweighted"
+        ? [
+            "Measures and score maps are the current formula's; weights from a ridge logistic regression",
+            `(IRLS, penalty ${lambda}) of churn on their scores before the split, no data renormalised as the engine does.`,
+          ]
+      : card.kind === "binned"
+        ? [
+            `Score maps: each measure's churn rate in quantile bins of ${of} before the split, made monotone`,
+            "(pool-adjacent-violators), scored 0 (riskiest bin) to 100 (safest) on the log-odds; the points sit at",
+            "each bin's median and the engine interpolates between them.",
+            `Weights: ridge logistic regression (IRLS, penalty ${lambda}) of churn on those scores; a measure's effective`,
+            "weight (category weight x measure weight / 100) is its coefficient's share.",
+          ]
+        : [
+            `Score maps: straight lines over ${of}, clipped to its 1st-99th percentile before the split,`,
+            "0 at the riskier end and 100 at the safer one.",
+            "Each line's direction is the sign of the measure's coefficient in a ridge logistic regression on all the",
+            `standardised values; weights from a ridge logistic regression (IRLS, penalty ${lambda}) of churn on the lines' scores;`,
+            "a measure's effective weight (category weight x measure weight / 100) is its coefficient's share.",
+          ];
   return [
     `Calibrated by health calibrate from ${path.basename(formula.file)} (${formula.hash}), churn within ${horizonLabel(options.horizonDays)}.`,
     `Fitted only on account-weeks whose churn horizon ended by ${split} (${chosen.fit_churned} churned and ${chosen.fit_survivors} surviving accounts); nothing later was read.`,
-    "Score maps: each measure's churn rate in quantile bins of its raw value before the split, made monotone",
-    "(pool-adjacent-violators), scored 0 (riskiest bin) to 100 (safest) on the log-odds; the points sit at",
-    "each bin's median raw value and the engine interpolates between them.",
-    `Weights: ridge logistic regression (IRLS, penalty ${lambda}) of churn on those scores; a measure's effective`,
-    "weight (category weight x measure weight / 100) is its coefficient's share.",
+    ...how,
     `Tiers: watch or worse flags at most ${pct(options.falseAlarmBudget)} of the fit period's non-churned weeks (${pct(cutoffs.fit.watch_recall)} of churned weeks caught);`,
-    `at risk churned ${times(cutoffs.fit.at_risk_lift)} the base rate there (target ${options.atRiskLift}x).`,
+    `at risk churned ${times(cutoffs.fit.at_risk_lift)} the base rate there (target ${options.atRiskLift}x, aiming at ${times(options.atRiskLift * (1 + AT_RISK_LIFT_MARGIN))} so that it holds on later weeks).`,
+  ];
+}
+
+function choiceLines(choice: CandidateChoice): string[] {
+  if (choice.inner_split === null) return [`Candidate: ${choice.rule}.`];
+  return [
+    `Candidate chosen on an inner split of the fit period at ${choice.inner_split} (${choice.rule}): ${CANDIDATE_LABELS[choice.chosen]}.`,
+    `  AUC within weeks there: ${choice.inner_auc.map((a) => `${a.candidate} ${fmt(a.auc_within_week)}`).join(", ")}.`,
   ];
 }
 

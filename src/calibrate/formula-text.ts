@@ -11,6 +11,10 @@ export interface CalibratedMeasure {
   measure: string;
   weight: number;
   points: [number, number][];
+  /** The map reads the value's percentile rank in the book that week. */
+  relativeTo?: "book";
+  /** The score map to write as it is (the current formula's), instead of `points`. */
+  score?: unknown;
   /** Comment lines written above the measure (its bins and churn rates). */
   comment: string[];
 }
@@ -25,7 +29,8 @@ export interface CalibratedParts {
   name: string;
   description: string;
   header: string[];
-  categories: CalibratedCategory[];
+  /** null: keep the current formula's categories, measures and score maps as they are (tiers only). */
+  categories: CalibratedCategory[] | null;
   /** Tier id -> min. */
   tierMins: Record<string, number>;
   tierComment: string[];
@@ -41,7 +46,8 @@ export function calibratedFormulaText(currentText: string, currentFile: string, 
     if (key === "name") object.name = parts.name;
     else if (key === "description") object.description = parts.description;
     else if (key === "tiers") object.tiers = (value as Record<string, unknown>[]).map((t) => ({ ...t, min: parts.tierMins[t.id as string] ?? t.min }));
-    else if (key === "categories") {
+    else if (key === "categories" && parts.categories === null) object.categories = value;
+    else if (key === "categories" && parts.categories !== null) {
       object.categories = parts.categories.map((c) => {
         const { measures: _, weight: __, ...rest } = currentCategories.get(c.id) ?? { id: c.id, label: c.id, playbook: "Review the drivers with the account." };
         const { id, label, description, playbook, ...others } = rest as Record<string, unknown>;
@@ -52,7 +58,7 @@ export function calibratedFormulaText(currentText: string, currentFile: string, 
           ...(description === undefined ? {} : { description }),
           playbook,
           ...others,
-          measures: c.measures.map((m) => ({ measure: m.measure, weight: m.weight, score: { points: m.points } })),
+          measures: c.measures.map((m) => ({ measure: m.measure, weight: m.weight, score: m.score ?? (m.relativeTo ? { relative_to: m.relativeTo, points: m.points } : { points: m.points }) })),
         };
       });
     } else object[key] = value;
@@ -63,7 +69,7 @@ export function calibratedFormulaText(currentText: string, currentFile: string, 
   doc.commentBefore = parts.header.map((line) => ` ${line}`.trimEnd()).join("\n");
   const tiers = doc.get("tiers", true);
   if (isSeq(tiers) && parts.tierComment.length > 0) tiers.commentBefore = parts.tierComment.map((l) => ` ${l}`).join("\n");
-  parts.categories.forEach((category, ci) => {
+  (parts.categories ?? []).forEach((category, ci) => {
     category.measures.forEach((measure, mi) => {
       const node = doc.getIn(["categories", ci, "measures", mi], true);
       if (isMap(node)) {

@@ -1,6 +1,6 @@
 /** Renders a calibration report: the split and what was tried, the later-period comparison, the measures, the verdict. */
 import { formatRecords, type OutputFormat } from "../core/records.ts";
-import { fmt, pct, times, type CalibrateReport, type PeriodFigures } from "./calibrate.ts";
+import { CANDIDATE_LABELS, fmt, pct, times, type CalibrateReport, type PeriodFigures } from "./calibrate.ts";
 import { ruleText } from "./splits.ts";
 
 /** Later-period figures, one row per score: default formula, calibrated formula, fitted peer. */
@@ -34,6 +34,9 @@ export function formatCalibrate(report: CalibrateReport, diff: string, format: O
       (report.fit.stride > 1 ? ` (every ${report.fit.stride}th week used for the regression)` : ""),
     `Evaluate on: weeks ending ${s.evaluation.from_week_end} to ${s.evaluation.to_week_end} with an observed horizon: ${report.evaluation.account_weeks} account-weeks, ${s.evaluation.churned_accounts} churned and ${s.evaluation.surviving_accounts} surviving accounts`,
     `Fit-period AUC (in sample): default ${fmt(report.fit.auc.default)}, calibrated ${fmt(report.fit.auc.calibrated)}, fitted peer ${fmt(report.fit.auc.peer)}`,
+    report.fit.candidate.inner_split === null
+      ? `Candidate: ${report.fit.candidate.rule}`
+      : `Candidate (inner split ${report.fit.candidate.inner_split} of the fit period, AUC within weeks ${report.fit.candidate.inner_auc.map((a) => `${a.candidate} ${fmt(a.auc_within_week)}`).join(", ")}): ${CANDIDATE_LABELS[report.fit.candidate.chosen]}`,
     "",
     "Later period (after the split)",
     formatRecords(

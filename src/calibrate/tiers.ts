@@ -3,7 +3,7 @@
  *   - watch or worse (score below the healthy tier's min): as many churned weeks as the
  *     false-alarm budget allows, i.e. at most `falseAlarmBudget` of the non-churned weeks flagged;
  *   - at risk (below the watch tier's min): the highest cut-off whose band churns at least
- *     `atRiskLift` times the base rate and flags at most a quarter of the false alarms allowed (with at least `minPositives` churned weeks in it), or, when
+ *     `atRiskLift` (plus `liftMargin` where a band reaches it) times the base rate and flags at most a quarter of the false alarms allowed (with at least `minPositives` churned weeks in it), or, when
  *     no cut-off reaches it, the one with the highest lift.
  * Pure functions.
  */
@@ -11,6 +11,11 @@
 export interface CutoffOptions {
   falseAlarmBudget: number;
   atRiskLift: number;
+  /**
+   * The at-risk band aims this much above `atRiskLift` on the fit period, so that the lift still
+   * holds out of sample, where a band chosen at exactly the target falls below it (0: none).
+   */
+  liftMargin?: number;
   minPositives: number;
 }
 
@@ -41,6 +46,9 @@ export function chooseCutoffs(scores: ArrayLike<number>, labels: ArrayLike<numbe
 
   // at risk: scan cut-offs t = each distinct score below watch, flagged = score < t
   let best: { t: number; lift: number; pos: number; rows: number } | null = null;
+  // the largest band reaching the target with its margin, else the target alone
+  let bestWithMargin: { t: number; lift: number; pos: number; rows: number } | null = null;
+  const aim = options.atRiskLift + (options.liftMargin ?? 0);
   let highestLift: { t: number; lift: number; pos: number; rows: number } | null = null;
   // the at-risk band may flag at most a quarter of the false alarms watch or worse may
   const atRiskAllowed = Math.floor((options.falseAlarmBudget / 4) * negatives);
@@ -52,6 +60,7 @@ export function chooseCutoffs(scores: ArrayLike<number>, labels: ArrayLike<numbe
     if (rows > 0 && pos >= options.minPositives) {
       const lift = pos / rows / base;
       if (lift >= options.atRiskLift) best = { t, lift, pos, rows };
+      if (lift >= aim) bestWithMargin = { t, lift, pos, rows };
       if (!highestLift || lift > highestLift.lift) highestLift = { t, lift, pos, rows };
     }
     while (k < n && scores[order[k]!] === t) {
@@ -64,9 +73,10 @@ export function chooseCutoffs(scores: ArrayLike<number>, labels: ArrayLike<numbe
   if (rows - pos <= atRiskAllowed && rows > 0 && pos >= options.minPositives) {
     const lift = pos / rows / base;
     if (lift >= options.atRiskLift) best = { t: watch, lift, pos, rows };
+    if (lift >= aim) bestWithMargin = { t: watch, lift, pos, rows };
     if (!highestLift || lift > highestLift.lift) highestLift = { t: watch, lift, pos, rows };
   }
-  const chosen = best ?? highestLift;
+  const chosen = bestWithMargin ?? best ?? highestLift;
   let atRisk = chosen ? Math.floor(chosen.t * 100) / 100 : watch / 2;
   atRisk = Math.min(Math.max(0.01, atRisk), watch - 0.01);
 

@@ -8,8 +8,9 @@
  *
  *   npm run validate:profiles [-- --profiles sparse,no_roles] [--accounts N] [--horizon 90d] [--format text|csv|json]
  *                             [--books name=DIR,name=DIR]   (books already on disk, e.g. real exports; never generated)
+ *                             [--reuse]   (print the table from each book's last calibrate.json under .cache/profiles/out, running only the missing)
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import type { CalibrateReport } from "../calibrate/calibrate.ts";
@@ -25,6 +26,7 @@ const { values } = parseArgs({
     format: { type: "string" },
     demo: { type: "string" },
     books: { type: "string" },
+    reuse: { type: "boolean" },
   },
 });
 const format = (values.format ?? "text") as OutputFormat;
@@ -59,7 +61,10 @@ for (const { book, data, given } of selected) {
     }
   }
   const out = path.join(root, "out", book);
-  const run = await health(["calibrate", "--data", data, "--out", out, "--format", "json", "-q", ...(values.horizon ? ["--horizon", values.horizon] : [])]);
+  const last = path.join(out, "calibrate.json");
+  const run = values.reuse && existsSync(last)
+    ? { code: 0, out: readFileSync(last, "utf8"), err: "" }
+    : await health(["calibrate", "--data", data, "--out", out, "--format", "json", "-q", ...(values.horizon ? ["--horizon", values.horizon] : [])]);
   if (run.code !== 0) {
     rows.push({ book, verdict: `calibrate exit ${run.code}: ${run.err.replace(/^health calibrate: /, "").trim().split("\n")[0]}` });
     continue;
@@ -82,8 +87,11 @@ for (const { book, data, given } of selected) {
     watch_recall_calibrated: e.calibrated.watch_or_worse?.recall ?? null,
     false_alarms_default: e.default.watch_or_worse?.false_alarm_share ?? null,
     false_alarms_calibrated: e.calibrated.watch_or_worse?.false_alarm_share ?? null,
+    at_risk_false_alarms_default: e.default.at_risk?.false_alarm_share ?? null,
+    at_risk_false_alarms_calibrated: e.calibrated.at_risk?.false_alarm_share ?? null,
     near_peer: e.calibrated.auc !== null && e.peer.auc !== null ? e.calibrated.auc >= e.peer.auc - 0.01 : null,
     lift_3x: (e.calibrated.at_risk?.lift ?? 0) >= 3,
+    candidate: r.fit.candidate?.chosen ?? null,
     verdict: r.improved ? "adopt" : "keep",
   });
 }
@@ -97,7 +105,8 @@ else {
   const yes = (v: unknown) => (v === true ? "yes" : v === false ? "no" : "-");
   process.stdout.write(
     "Later period of each book's calibration split (AUC pooled; lift = at-risk band churn / base rate;\n" +
-      "recall and false alarms = churned and non-churned weeks flagged watch or worse; default -> calibrated)\n\n" +
+      "recall and false alarms = churned and non-churned weeks flagged watch or worse, at_risk_false_alarms = non-churned weeks flagged at risk;\n" +
+      "default -> calibrated)\n\n" +
       formatRecords(
         rows.map((r) => ({
           book: r.book,
@@ -110,12 +119,15 @@ else {
           at_risk_lift: `${x(r.lift_default)} -> ${x(r.lift_calibrated)}`,
           watch_recall: `${p(r.watch_recall_default)} -> ${p(r.watch_recall_calibrated)}`,
           false_alarms: `${p(r.false_alarms_default)} -> ${p(r.false_alarms_calibrated)}`,
+          at_risk_false_alarms: `${p(r.at_risk_false_alarms_default)} -> ${p(r.at_risk_false_alarms_calibrated)}`,
+          candidate: r.candidate ?? "-",
           near_peer: yes(r.near_peer),
           lift_3x: yes(r.lift_3x),
           verdict: r.verdict,
         })),
         "text",
       ) +
-      "\nauc_peer: ridge logistic regression on the raw values and on which measures have no data; auc_peer_values: on the values alone.\n",
+      "\nauc_peer: ridge logistic regression on the raw values and on which measures have no data; auc_peer_values: on the values alone.\n" +
+        "candidate: the formula calibrate wrote, chosen on an inner time split of the fit period (binned or linear scorecard on book ranks or raw values, or the current formula with refitted tiers).\n",
   );
 }

@@ -53,25 +53,45 @@ describe("health calibrate on a generated book", () => {
   it("writes a formula that loads, whose weights, points and tiers are the report's", () => {
     const loaded = loadFormula(path.join(out, "calibrated-formula.yaml"));
     expect(loaded.hash).toBe(report.calibrated.hash);
+    if (report.fit.candidate.chosen === "current") {
+      // only the tiers were refitted: the current formula's categories, as they are
+      expect(loaded.formula.categories).toEqual(loadFormula("src/formula/default-formula.yaml").formula.categories);
+      return;
+    }
     const kept = report.measures.filter((m) => m.kept);
     expect(kept.length).toBeGreaterThan(2);
     const uses = loaded.formula.categories.flatMap((c) => c.measures.map((m) => ({ ...m, category: c.id, categoryWeight: c.weight })));
     expect(uses.map((u) => u.measure).sort()).toEqual(kept.map((m) => m.measure).sort());
+    const chosen = report.fit.candidate.chosen;
+    const current = loadFormula("src/formula/default-formula.yaml");
     for (const use of uses) {
       const fit = kept.find((m) => m.measure === use.measure)!;
       expect(use.weight).toBe(fit.weight);
+      if (chosen === "current_reweighted") {
+        // the current formula's map, as written
+        expect(use.score).toEqual(current.formula.categories.flatMap((c) => c.measures).find((m) => m.measure === use.measure)!.score);
+        continue;
+      }
+      expect(use.score.relative_to).toBe(chosen.endsWith("_book") ? "book" : undefined);
       const points = (use.score as { points: [number, number][] }).points;
-      // monotone in the direction the book showed
+      // monotone in the direction the book showed, from 0 (riskiest) to 100 (safest)
       for (let i = 1; i < points.length; i++) {
         if (fit.better === "higher") expect(points[i]![1]).toBeGreaterThanOrEqual(points[i - 1]![1]);
         else expect(points[i]![1]).toBeLessThanOrEqual(points[i - 1]![1]);
       }
-      expect(Math.min(...report.measures.filter((m) => m.measure === use.measure).flatMap((m) => m.bins.map((b) => b.score)))).toBe(0);
+      expect(Math.min(...points.map((p) => p[1]))).toBe(0);
+      expect(Math.max(...points.map((p) => p[1]))).toBe(100);
+      if (chosen.startsWith("binned")) expect(Math.min(...report.measures.filter((m) => m.measure === use.measure).flatMap((m) => m.bins.map((b) => b.score)))).toBe(0);
+      if (chosen.startsWith("linear")) expect(points).toHaveLength(2);
     }
     expect(loaded.formula.tiers.map((t) => t.min)).toEqual(report.tiers.map((t) => t.calibrated));
     const text = readFileSync(path.join(out, "calibrated-formula.yaml"), "utf8");
     expect(text).toMatch(new RegExp(`^# Calibrated by health calibrate from default-formula.yaml .* churn within 90d\\.\\n# Fitted only on account-weeks whose churn horizon ended by ${SPLIT}`));
-    expect(text).toMatch(/# fit period: \d+ weeks with data, score alone AUC 0\.\d{3}, (higher|lower) is better/);
+    expect(text).toMatch(/# fit period: \d+ weeks with data, the map reads .*, score alone AUC 0\.\d{3}, (higher|lower) is better/);
+    // which candidate was written, and how each fared on the inner split of the fit period
+    expect(text).toMatch(/# Candidate chosen on an inner split of the fit period at \d{4}-\d{2}-\d{2} .*\n#   AUC within weeks there: binned_book 0\.\d{3}, linear_book/);
+    const best = Math.max(...report.fit.candidate.inner_auc.map((a) => a.auc_within_week ?? 0));
+    expect(report.fit.candidate.inner_auc.find((a) => a.candidate === report.fit.candidate.chosen)!.auc_within_week).toBe(best);
     for (const m of report.measures.filter((x) => !x.kept)) expect(text).toContain(`#   ${m.measure}: ${m.reason}`);
   });
 

@@ -7,6 +7,7 @@ import { blockScore, fitScoreMap, pointsScore, type BinCount } from "../../src/c
 import { rankAuc } from "../../reports/lib/auc.ts";
 import { fitRidgeLogistic, linearPredictor, type Design } from "../../src/calibrate/logistic.ts";
 import { chooseCutoffs, tierMins } from "../../src/calibrate/tiers.ts";
+import { withinWeekAuc } from "../../src/calibrate/calibrate.ts";
 
 const bin = (lower: number, upper: number, rows: number, positives: number): BinCount => ({ lower, upper, median: (lower + upper) / 2, rows, positives });
 const options = { minRows: 10, smoothing: 0, preferHigher: true };
@@ -96,6 +97,19 @@ describe("ridge logistic regression", () => {
     expect(rankAuc(linearPredictor(d, plain), d.y)!).toBeGreaterThan(0.8);
   });
 
+  it("takes the AUC within weeks: only pairs of the same week count, so a season moving every account moves nothing", () => {
+    // week 1: churned risk 5 vs survivor 4 (right); week 2 (everyone lower, a dip): churned 2 vs survivors 1 and 3 (one right, one wrong)
+    const risk = [5, 4, 2, 1, 3];
+    const y = [1, 0, 1, 0, 0];
+    const week = [1, 1, 2, 2, 2];
+    expect(withinWeekAuc(risk, y, week)).toBeCloseTo((1 + 1 + 0) / 3, 12);
+    // pooled, the survivor of week 1 outranks week 2's churner: a different figure
+    expect(rankAuc(risk, y)).toBeCloseTo(4 / 6, 12);
+    // shifting one week's risks by a constant changes nothing within weeks
+    expect(withinWeekAuc(risk.map((r, i) => (week[i] === 2 ? r - 100 : r)), y, week)).toBeCloseTo(2 / 3, 12);
+    expect(withinWeekAuc([1, 2], [1, 1], [1, 1])).toBeNull();
+  });
+
   it("counts ties one half in the AUC", () => {
     expect(rankAuc([1, 1, 2, 3], [0, 1, 0, 1])).toBe((0.5 + 1 + 1) / 4);
     expect(rankAuc([1, 2], [1, 1])).toBeNull();
@@ -123,6 +137,33 @@ describe("tier cut-offs", () => {
     expect(cut.fit.at_risk_lift!).toBeGreaterThanOrEqual(3);
     // at most a quarter of the budget's false alarms in the at-risk band
     expect(scores.filter((s, i) => s < cut.at_risk_below && !labels[i]).length).toBeLessThanOrEqual(0.05 * negatives);
+  });
+
+  it("aims the at-risk band above the target lift by the margin when some band reaches it, else at the target", () => {
+    // churn falls smoothly with the score: of the 40 weeks scoring s, 40 x ((100 - s) / 100)^3 churn,
+    // so the band below 10 churns about 3.5 times the base rate and the band below 20 about 3 times
+    const s: number[] = [];
+    const l: number[] = [];
+    for (let i = 0; i < 4000; i++) {
+      const score = i % 100;
+      s.push(score);
+      l.push(Math.floor(i / 100) < Math.round(40 * ((100 - score) / 100) ** 3) ? 1 : 0);
+    }
+    const lift = (cut: number) => {
+      const band = s.map((v, i) => i).filter((i) => s[i]! < cut);
+      const base = l.reduce((a, b) => a + b, 0) / l.length;
+      return band.filter((i) => l[i]).length / band.length / base;
+    };
+    const plain = chooseCutoffs(s, l, { falseAlarmBudget: 0.8, atRiskLift: 3, minPositives: 5 });
+    const margin = chooseCutoffs(s, l, { falseAlarmBudget: 0.8, atRiskLift: 3, liftMargin: 0.5, minPositives: 5 });
+    expect(lift(plain.at_risk_below)).toBeGreaterThanOrEqual(3);
+    expect(lift(plain.at_risk_below)).toBeLessThan(3.5);
+    expect(lift(margin.at_risk_below)).toBeGreaterThanOrEqual(3.5);
+    expect(margin.at_risk_below).toBeLessThan(plain.at_risk_below);
+    expect(margin.lift_reached).toBe(true);
+    // a margin nothing reaches falls back on the target itself
+    const far = chooseCutoffs(s, l, { falseAlarmBudget: 0.8, atRiskLift: 3, liftMargin: 1000, minPositives: 5 });
+    expect(far.at_risk_below).toBe(plain.at_risk_below);
   });
 
   it("sets the tier mins from the cut-offs, worst last at 0", () => {
