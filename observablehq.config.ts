@@ -26,7 +26,8 @@ export default {
   ],
   pager: false,
   search: false,
-  footer: "Customer health workbench. Every number comes from the engine's output files for the data and formula named at the top of each page.",
+  footer:
+    "Customer health workbench. Every number comes from the engine's output files for the data and formula named at the top of each page.",
   async *dynamicPaths() {
     yield* await accountPagePaths();
   },

@@ -46,7 +46,9 @@ export async function accountPages(outputs: Outputs): Promise<Map<string, Row>> 
   const alerts = new Map<string, Row[]>();
   if (outputs.has("alerts")) {
     const rows = plainRows(
-      await db.all("select account_id, alert_id, kind, severity, raised_week_end, cleared_week_end, is_open, reason, drivers, category_id, playbook, score, score_before from alerts order by raised_week_end, alert_id"),
+      await db.all(
+        "select account_id, alert_id, kind, severity, raised_week_end, cleared_week_end, is_open, reason, drivers, category_id, playbook, score, score_before from alerts order by raised_week_end, alert_id",
+      ),
     );
     for (const r of rows) alerts.set(String(r.account_id), [...(alerts.get(String(r.account_id)) ?? []), r]);
   }
@@ -75,24 +77,51 @@ export async function accountPages(outputs: Outputs): Promise<Map<string, Row>> 
     // the weakest category (most points lost) names the category playbook to follow
     const weakest = m.length
       ? formula.categories
-          .map((c) => ({ c, lost: m.filter((x) => x.category_id === c.id).reduce((s, x) => s + (Number(x.weight) || 0) * (100 - (Number(x.score) || 0)), 0) }))
+          .map((c) => ({
+            c,
+            lost: m.filter((x) => x.category_id === c.id).reduce((s, x) => s + (Number(x.weight) || 0) * (100 - (Number(x.score) || 0)), 0),
+          }))
           .sort((x, y) => y.lost - x.lost)[0]?.c
       : undefined;
     const tier = a.tier ? tiers.get(String(a.tier)) : undefined;
     pages.set(id, {
       account: {
-        id, slug: accountSlug(id), name: a.account_name, segment: a.segment, industry: a.industry, region: a.region, plan: a.plan,
-        arr: a.arr, seats: a.seats_purchased, contract_start: day(a.contract_start_date), renewal: day(a.renewal_date), csm: a.csm_owner,
-        churned_at: day(a.churned_at), churn_reason: a.churn_reason,
+        id,
+        slug: accountSlug(id),
+        name: a.account_name,
+        segment: a.segment,
+        industry: a.industry,
+        region: a.region,
+        plan: a.plan,
+        arr: a.arr,
+        seats: a.seats_purchased,
+        contract_start: day(a.contract_start_date),
+        renewal: day(a.renewal_date),
+        csm: a.csm_owner,
+        churned_at: day(a.churned_at),
+        churn_reason: a.churn_reason,
       },
       latest: {
-        week_end: day(a.last_scored_week_end), score: round(a.score), tier: a.tier, coverage: round(a.coverage, 2),
-        change_4w: round(a.score_change_4w), cap_reason: a.cap_reason,
+        week_end: day(a.last_scored_week_end),
+        score: round(a.score),
+        tier: a.tier,
+        coverage: round(a.coverage, 2),
+        change_4w: round(a.score_change_4w),
+        cap_reason: a.cap_reason,
       },
       history: {
-        week_end: h?.week_end ?? [], score: h?.score ?? [], tier: h?.tier ?? [], coverage: h?.coverage ?? [], cap_reason: h?.cap_reason ?? [], categories,
+        week_end: h?.week_end ?? [],
+        score: h?.score ?? [],
+        tier: h?.tier ?? [],
+        coverage: h?.coverage ?? [],
+        cap_reason: h?.cap_reason ?? [],
+        categories,
       },
-      measures: m.map((x) => ({ ...x, label: label(String(x.measure_id)), raw_text: rawText(String(x.measure_id), x.raw_value === null ? null : Number(x.raw_value)) })),
+      measures: m.map((x) => ({
+        ...x,
+        label: label(String(x.measure_id)),
+        raw_text: rawText(String(x.measure_id), x.raw_value === null ? null : Number(x.raw_value)),
+      })),
       drivers: ((drivers.get(id)?.drivers ?? []) as Row[]).map((d) => ({
         ...d,
         label: label(String(d.measure_id)),
@@ -107,7 +136,10 @@ export async function accountPages(outputs: Outputs): Promise<Map<string, Row>> 
       interventions: hasInterventions ? (interventions.get(id) ?? []) : null,
       playbook: {
         tier: tier ? { label: tier.label, text: tier.playbook } : null,
-        category: weakest && tier && tier !== formula.tiers[0] ? { id: weakest.id, label: weakest.label, text: categoryById.get(weakest.id)!.playbook } : null,
+        category:
+          weakest && tier && tier !== formula.tiers[0]
+            ? { id: weakest.id, label: weakest.label, text: categoryById.get(weakest.id)!.playbook }
+            : null,
       },
     });
   }
@@ -183,7 +215,10 @@ export async function writeAccountArchives(dir: string, options: AccountArchiveO
       const zips = new Map<string, JSZip>();
       const write = async (shard: string) => {
         const zip = zips.get(shard) ?? new JSZip();
-        writeFileSync(path.join(folder, `${shard}.zip`), await zip.generateAsync({ type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 6 } }));
+        writeFileSync(
+          path.join(folder, `${shard}.zip`),
+          await zip.generateAsync({ type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 6 } }),
+        );
         zips.delete(shard);
       };
       for (const [shard, n] of left) if (n === 0) await write(shard);

@@ -11,9 +11,24 @@ import { withOutputs, type Outputs } from "./lib/outputs.ts";
 export const HEATMAP_ACCOUNTS = 40;
 
 export interface Categories {
-  drivers: { category_id: string; accounts_with_data: number; mean_points_lost: number; mean_score: number; accounts_weakest: number; arr_weakest: number }[];
+  drivers: {
+    category_id: string;
+    accounts_with_data: number;
+    mean_points_lost: number;
+    mean_score: number;
+    accounts_weakest: number;
+    arr_weakest: number;
+  }[];
   trend: { week_end: string; category_id: string; accounts: number; mean: number; p25: number; p75: number }[];
-  heatmap: { account_id: string; slug: string; name: string; tier: string | null; score: number | null; arr: number; scores: Record<string, number | null> }[];
+  heatmap: {
+    account_id: string;
+    slug: string;
+    name: string;
+    tier: string | null;
+    score: number | null;
+    arr: number;
+    scores: Record<string, number | null>;
+  }[];
   /** The current accounts "what drives risk" covers (site_category_scope). */
   scope: { accounts_outside_best: number; accounts_not_scored: number; accounts: number };
 }
@@ -22,13 +37,24 @@ export interface Categories {
 export async function categories(outputs: Outputs): Promise<Categories> {
   const { db, formula } = outputs;
   await db.run("create temp table site_category_weights (category_id varchar, weight double)");
-  for (const c of formula.categories) await db.run("insert into site_category_weights values ($id, $weight)", { id: c.id, weight: c.weight });
+  for (const c of formula.categories)
+    await db.run("insert into site_category_weights values ($id, $weight)", { id: c.id, weight: c.weight });
   await db.run(`create temp table site_category_long as ${sqlFile("site/site_category_long.sql")}`);
   const best = formula.tiers[0]!.id;
   const drivers = await db.all<Categories["drivers"][number]>(sqlFile("site/site_category_drivers.sql"), { best_tier: best });
   const scope = (await db.one<Categories["scope"]>(sqlFile("site/site_category_scope.sql"), { best_tier: best }))!;
-  const trend = await db.all<{ week_end: Date; category_id: string; accounts: number; mean_score: number; p25: number; p75: number }>(sqlFile("site/site_category_trend.sql"));
-  const heat = await db.all<{ account_id: string; account_name: string; tier: string | null; score: number | null; arr: number; category_id: string; category_score: number | null }>(
+  const trend = await db.all<{ week_end: Date; category_id: string; accounts: number; mean_score: number; p25: number; p75: number }>(
+    sqlFile("site/site_category_trend.sql"),
+  );
+  const heat = await db.all<{
+    account_id: string;
+    account_name: string;
+    tier: string | null;
+    score: number | null;
+    arr: number;
+    category_id: string;
+    category_score: number | null;
+  }>(
     `with worst as (
        select account_id, account_name, tier, score, arr from accounts
        where not is_churned and score is not null
@@ -45,15 +71,35 @@ export async function categories(outputs: Outputs): Promise<Categories> {
   for (const h of heat) {
     let row = heatmap.get(h.account_id);
     if (!row) {
-      row = { account_id: h.account_id, slug: accountSlug(h.account_id), name: h.account_name, tier: h.tier, score: round(h.score), arr: round(h.arr, 0) ?? 0, scores: {} };
+      row = {
+        account_id: h.account_id,
+        slug: accountSlug(h.account_id),
+        name: h.account_name,
+        tier: h.tier,
+        score: round(h.score),
+        arr: round(h.arr, 0) ?? 0,
+        scores: {},
+      };
       for (const c of formula.categories) row.scores[c.id] = null;
       heatmap.set(h.account_id, row);
     }
     if (h.category_id) row.scores[h.category_id] = round(h.category_score);
   }
   return {
-    drivers: drivers.map((d) => ({ ...d, mean_points_lost: round(d.mean_points_lost, 2)!, mean_score: round(d.mean_score)!, arr_weakest: round(d.arr_weakest, 0)! })),
-    trend: trend.map((t) => ({ week_end: day(t.week_end)!, category_id: t.category_id, accounts: t.accounts, mean: round(t.mean_score)!, p25: round(t.p25)!, p75: round(t.p75)! })),
+    drivers: drivers.map((d) => ({
+      ...d,
+      mean_points_lost: round(d.mean_points_lost, 2)!,
+      mean_score: round(d.mean_score)!,
+      arr_weakest: round(d.arr_weakest, 0)!,
+    })),
+    trend: trend.map((t) => ({
+      week_end: day(t.week_end)!,
+      category_id: t.category_id,
+      accounts: t.accounts,
+      mean: round(t.mean_score)!,
+      p25: round(t.p25)!,
+      p75: round(t.p75)!,
+    })),
     heatmap: [...heatmap.values()],
     scope,
   };

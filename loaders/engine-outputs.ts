@@ -30,7 +30,13 @@ const LOCK_WAIT_MS = 30 * 60_000;
 const KEEP_OLD = 2;
 
 /** The site's extracts of the warehouse that no engine output carries (usage per week, tickets, surveys, interventions, ARR history). */
-export const SITE_EXTRACTS = ["site_usage_weekly", "site_tickets", "site_surveys", "site_account_interventions", "site_arr_timeline"] as const;
+export const SITE_EXTRACTS = [
+  "site_usage_weekly",
+  "site_tickets",
+  "site_surveys",
+  "site_account_interventions",
+  "site_arr_timeline",
+] as const;
 
 const siteStage: Stage = {
   name: "site extracts",
@@ -111,7 +117,8 @@ export async function withLock(lockDir: string, work: () => Promise<void>, waitM
         rmSync(lockDir, { recursive: true, force: true });
         continue;
       }
-      if (Date.now() - started > waitMs) throw new Error(`timed out waiting for ${lockDir} (another build is computing the engine outputs)`);
+      if (Date.now() - started > waitMs)
+        throw new Error(`timed out waiting for ${lockDir} (another build is computing the engine outputs)`);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   }

@@ -20,7 +20,13 @@ export function formulaPage(outputs: Outputs) {
         ...c,
         measures: c.measures.map((m) => {
           const def = measureById(m.measure);
-          return { ...m, label: def?.label ?? m.measure, description: def?.description ?? null, unit: def?.unit ?? null, higher_is_better: def?.higherIsBetter ?? null };
+          return {
+            ...m,
+            label: def?.label ?? m.measure,
+            description: def?.description ?? null,
+            unit: def?.unit ?? null,
+            higher_is_better: def?.higherIsBetter ?? null,
+          };
         }),
       })),
     },

@@ -20,39 +20,112 @@ export const RETENTION_QUARTERS = 8;
 export const ATTENTION_ROWS = 25;
 
 type AccountRow = {
-  account_id: string; account_name: string; segment: string | null; region: string | null; plan: string | null; csm_owner: string | null;
-  arr: number; seats: number; renewal_date: Date | null; renewal_in_days: number | null; score: number | null; tier_group: string; score_change_4w: number | null;
-  coverage: number | null; cap_reason: string | null;
+  account_id: string;
+  account_name: string;
+  segment: string | null;
+  region: string | null;
+  plan: string | null;
+  csm_owner: string | null;
+  arr: number;
+  seats: number;
+  renewal_date: Date | null;
+  renewal_in_days: number | null;
+  score: number | null;
+  tier_group: string;
+  score_change_4w: number | null;
+  coverage: number | null;
+  cap_reason: string | null;
 };
 
 /** One slice's key numbers (site_portfolio_kpis). */
 export type PortfolioKpis = {
-  dimension: string; slice: string; accounts: number; arr: number; scored_accounts: number; mean_score: number | null;
-  not_scored_accounts: number; not_scored_arr: number; not_best_accounts: number; not_best_arr: number; not_best_share: number | null;
-  renewals_due_accounts: number; renewals_due_arr: number; renewals_due_not_best_accounts: number; renewals_due_not_best_arr: number;
-  churned_accounts: number; alerts_this_week: number | null; open_alert_accounts: number | null;
-  churned_arr_12m: number | null; churned_accounts_12m: number | null; start_arr_12m: number | null; grr_12m: number | null; nrr_12m: number | null; logo_churn_12m: number | null;
+  dimension: string;
+  slice: string;
+  accounts: number;
+  arr: number;
+  scored_accounts: number;
+  mean_score: number | null;
+  not_scored_accounts: number;
+  not_scored_arr: number;
+  not_best_accounts: number;
+  not_best_arr: number;
+  not_best_share: number | null;
+  renewals_due_accounts: number;
+  renewals_due_arr: number;
+  renewals_due_not_best_accounts: number;
+  renewals_due_not_best_arr: number;
+  churned_accounts: number;
+  alerts_this_week: number | null;
+  open_alert_accounts: number | null;
+  churned_arr_12m: number | null;
+  churned_accounts_12m: number | null;
+  start_arr_12m: number | null;
+  grr_12m: number | null;
+  nrr_12m: number | null;
+  logo_churn_12m: number | null;
 };
 
 /** One slice's tier row (site_portfolio_tiers). */
 export type PortfolioTier = {
-  dimension: string; slice: string; tier_id: string; tier_label: string; tier_position: number;
-  accounts: number; arr: number; renewals_due_accounts: number; renewals_due_arr: number;
+  dimension: string;
+  slice: string;
+  tier_id: string;
+  tier_label: string;
+  tier_position: number;
+  accounts: number;
+  arr: number;
+  renewals_due_accounts: number;
+  renewals_due_arr: number;
 };
 
 /** One period of revenue retention (site_revenue_retention). */
 export type RetentionRow = {
-  period_kind: "month" | "quarter" | "trailing_12_months"; period_start: string; period_end: string; dimension: string; slice: string;
-  start_accounts: number; start_arr: number; churned_accounts: number; churned_arr: number; contracted_accounts: number; contraction_arr: number;
-  expanded_accounts: number; expansion_arr: number; new_accounts: number; new_arr: number; end_accounts: number; end_arr: number;
-  grr: number | null; nrr: number | null; logo_churn: number | null; renewals: number; churns: number; renewal_rate: number | null; renewal_rate_arr: number | null;
+  period_kind: "month" | "quarter" | "trailing_12_months";
+  period_start: string;
+  period_end: string;
+  dimension: string;
+  slice: string;
+  start_accounts: number;
+  start_arr: number;
+  churned_accounts: number;
+  churned_arr: number;
+  contracted_accounts: number;
+  contraction_arr: number;
+  expanded_accounts: number;
+  expansion_arr: number;
+  new_accounts: number;
+  new_arr: number;
+  end_accounts: number;
+  end_arr: number;
+  grr: number | null;
+  nrr: number | null;
+  logo_churn: number | null;
+  renewals: number;
+  churns: number;
+  renewal_rate: number | null;
+  renewal_rate_arr: number | null;
 };
 
 /** One account of "needs attention this week" (site_attention). */
 export type AttentionRow = {
-  attention_rank: number; account_id: string; slug: string; account_name: string; arr: number; score: number | null; tier: string;
-  renewal_date: string | null; renewal_in_days: number | null; is_renewal_due: boolean; owner: string | null; open_alerts: number;
-  severity: string; reason: string; other_reasons: string[]; playbook: string | null; first_raised_week_end: string | null; arr_at_stake: number;
+  attention_rank: number;
+  account_id: string;
+  slug: string;
+  account_name: string;
+  arr: number;
+  score: number | null;
+  tier: string;
+  renewal_date: string | null;
+  renewal_in_days: number | null;
+  is_renewal_due: boolean;
+  owner: string | null;
+  open_alerts: number;
+  severity: string;
+  reason: string;
+  other_reasons: string[];
+  playbook: string | null;
+  first_raised_week_end: string | null;
+  arr_at_stake: number;
 };
 
 export interface Portfolio {
@@ -61,9 +134,23 @@ export interface Portfolio {
   exported_on: string;
   renewal_days: number;
   accounts: {
-    id: string[]; slug: (string | null)[]; name: string[]; arr: number[]; seats: number[]; renewal_date: (string | null)[]; renewal_in_days: (number | null)[];
-    score: (number | null)[]; change: (number | null)[]; coverage: (number | null)[]; open_alerts: (number | null)[];
-    segment: DictColumn; region: DictColumn; plan: DictColumn; csm: DictColumn; tier: DictColumn; cap: DictColumn;
+    id: string[];
+    slug: (string | null)[];
+    name: string[];
+    arr: number[];
+    seats: number[];
+    renewal_date: (string | null)[];
+    renewal_in_days: (number | null)[];
+    score: (number | null)[];
+    change: (number | null)[];
+    coverage: (number | null)[];
+    open_alerts: (number | null)[];
+    segment: DictColumn;
+    region: DictColumn;
+    plan: DictColumn;
+    csm: DictColumn;
+    tier: DictColumn;
+    cap: DictColumn;
   };
   kpis: PortfolioKpis[];
   tiers: PortfolioTier[];
@@ -82,8 +169,16 @@ export async function buildPortfolioModels(outputs: Outputs): Promise<void> {
   const { db, summary, formula } = outputs;
   const tiers = [...formula.tiers].sort((a, b) => b.min - a.min);
   await db.run("create or replace temp table site_tiers (tier_id varchar, label varchar, position integer)");
-  for (const [i, t] of tiers.entries()) await db.run("insert into site_tiers values ($id, $label, $position)", { id: t.id, label: t.label, position: i });
-  const params = { exported_at: summary.exported_at, renewal_days: RENEWAL_DAYS, best_tier: tiers[0]!.id, months: RETENTION_MONTHS, quarters: RETENTION_QUARTERS, has_alerts: outputs.has("alerts") };
+  for (const [i, t] of tiers.entries())
+    await db.run("insert into site_tiers values ($id, $label, $position)", { id: t.id, label: t.label, position: i });
+  const params = {
+    exported_at: summary.exported_at,
+    renewal_days: RENEWAL_DAYS,
+    best_tier: tiers[0]!.id,
+    months: RETENTION_MONTHS,
+    quarters: RETENTION_QUARTERS,
+    has_alerts: outputs.has("alerts"),
+  };
   await db.run(
     outputs.has("alerts")
       ? `create or replace temp table site_alert_counts as
@@ -93,7 +188,14 @@ export async function buildPortfolioModels(outputs: Outputs): Promise<void> {
          from alerts group by account_id`
       : "create or replace temp table site_alert_counts (account_id varchar, alerts_this_week integer, open_alerts integer)",
   );
-  for (const model of ["site_account_slices", "site_portfolio_accounts", "site_revenue_retention", "site_portfolio_tiers", "site_portfolio_kpis", "site_tier_weeks"]) {
+  for (const model of [
+    "site_account_slices",
+    "site_portfolio_accounts",
+    "site_revenue_retention",
+    "site_portfolio_tiers",
+    "site_portfolio_kpis",
+    "site_tier_weeks",
+  ]) {
     await createTemp(outputs, model, params);
   }
   if (outputs.has("alerts")) await createTemp(outputs, "site_attention", params);
@@ -118,7 +220,9 @@ export async function portfolio(outputs: Outputs): Promise<Portfolio> {
   const hasAlerts = outputs.has("alerts");
   const rank = new Map([...formula.tiers].sort((a, b) => b.min - a.min).map((t, i) => [t.id, i]));
   const moves = new Map<string, { week_end: string; up: number; down: number }>();
-  for (const m of await db.all<{ week_end: Date; from_tier: string; to_tier: string; accounts: number }>(sqlFile("site/site_tier_moves.sql"))) {
+  for (const m of await db.all<{ week_end: Date; from_tier: string; to_tier: string; accounts: number }>(
+    sqlFile("site/site_tier_moves.sql"),
+  )) {
     const week = day(m.week_end)!;
     const entry = moves.get(week) ?? { week_end: week, up: 0, down: 0 };
     if ((rank.get(m.to_tier) ?? 0) > (rank.get(m.from_tier) ?? 0)) entry.down += m.accounts;
@@ -128,27 +232,62 @@ export async function portfolio(outputs: Outputs): Promise<Portfolio> {
   const money = (v: number | null) => round(v, 0);
   const share = (v: number | null) => round(v, 4);
   const kpis = (await db.all<PortfolioKpis>("select * from site_portfolio_kpis")).map((k) => ({
-    ...k, arr: money(k.arr)!, mean_score: round(k.mean_score, 1), not_scored_arr: money(k.not_scored_arr)!, not_best_arr: money(k.not_best_arr)!,
-    not_best_share: share(k.not_best_share), renewals_due_arr: money(k.renewals_due_arr)!, renewals_due_not_best_arr: money(k.renewals_due_not_best_arr)!,
-    churned_arr_12m: money(k.churned_arr_12m), start_arr_12m: money(k.start_arr_12m), grr_12m: share(k.grr_12m), nrr_12m: share(k.nrr_12m), logo_churn_12m: share(k.logo_churn_12m),
+    ...k,
+    arr: money(k.arr)!,
+    mean_score: round(k.mean_score, 1),
+    not_scored_arr: money(k.not_scored_arr)!,
+    not_best_arr: money(k.not_best_arr)!,
+    not_best_share: share(k.not_best_share),
+    renewals_due_arr: money(k.renewals_due_arr)!,
+    renewals_due_not_best_arr: money(k.renewals_due_not_best_arr)!,
+    churned_arr_12m: money(k.churned_arr_12m),
+    start_arr_12m: money(k.start_arr_12m),
+    grr_12m: share(k.grr_12m),
+    nrr_12m: share(k.nrr_12m),
+    logo_churn_12m: share(k.logo_churn_12m),
   }));
-  const tiers = (await db.all<PortfolioTier>("select * from site_portfolio_tiers")).map((t) => ({ ...t, arr: money(t.arr)!, renewals_due_arr: money(t.renewals_due_arr)! }));
-  const retention = (await db.all<RetentionRow & { period_start: Date; period_end: Date }>("select * from site_revenue_retention")).map((r) => ({
-    ...r, period_start: day(r.period_start)!, period_end: day(r.period_end)!,
-    start_arr: money(r.start_arr)!, churned_arr: money(r.churned_arr)!, contraction_arr: money(r.contraction_arr)!, expansion_arr: money(r.expansion_arr)!,
-    new_arr: money(r.new_arr)!, end_arr: money(r.end_arr)!, grr: share(r.grr), nrr: share(r.nrr), logo_churn: share(r.logo_churn),
-    renewal_rate: share(r.renewal_rate), renewal_rate_arr: share(r.renewal_rate_arr),
+  const tiers = (await db.all<PortfolioTier>("select * from site_portfolio_tiers")).map((t) => ({
+    ...t,
+    arr: money(t.arr)!,
+    renewals_due_arr: money(t.renewals_due_arr)!,
   }));
+  const retention = (await db.all<RetentionRow & { period_start: Date; period_end: Date }>("select * from site_revenue_retention")).map(
+    (r) => ({
+      ...r,
+      period_start: day(r.period_start)!,
+      period_end: day(r.period_end)!,
+      start_arr: money(r.start_arr)!,
+      churned_arr: money(r.churned_arr)!,
+      contraction_arr: money(r.contraction_arr)!,
+      expansion_arr: money(r.expansion_arr)!,
+      new_arr: money(r.new_arr)!,
+      end_arr: money(r.end_arr)!,
+      grr: share(r.grr),
+      nrr: share(r.nrr),
+      logo_churn: share(r.logo_churn),
+      renewal_rate: share(r.renewal_rate),
+      renewal_rate_arr: share(r.renewal_rate_arr),
+    }),
+  );
   const tierWeeks = await db.all<{ week_end: Date; tier: string; accounts: number; arr: number }>("select * from site_tier_weeks");
   let attention: Portfolio["attention"] = null;
   if (hasAlerts) {
     const total = (await db.one<{ n: number }>("select count(*)::integer as n from site_attention"))?.n ?? 0;
-    const top = await db.all<AttentionRow & { renewal_date: Date | null; first_raised_week_end: Date | null }>("select * from site_attention order by attention_rank limit $n", { n: ATTENTION_ROWS });
+    const top = await db.all<AttentionRow & { renewal_date: Date | null; first_raised_week_end: Date | null }>(
+      "select * from site_attention order by attention_rank limit $n",
+      { n: ATTENTION_ROWS },
+    );
     attention = {
       total,
       rows: top.map((a) => ({
-        ...a, slug: accountSlug(a.account_id), arr: money(a.arr)!, score: round(a.score, 1), arr_at_stake: money(a.arr_at_stake)!,
-        renewal_date: day(a.renewal_date), first_raised_week_end: day(a.first_raised_week_end), other_reasons: [...(a.other_reasons ?? [])],
+        ...a,
+        slug: accountSlug(a.account_id),
+        arr: money(a.arr)!,
+        score: round(a.score, 1),
+        arr_at_stake: money(a.arr_at_stake)!,
+        renewal_date: day(a.renewal_date),
+        first_raised_week_end: day(a.first_raised_week_end),
+        other_reasons: [...(a.other_reasons ?? [])],
       })),
     };
   }

@@ -17,8 +17,21 @@ export async function siteMeta(outputs: Outputs): Promise<SiteMeta> {
     formula: summary.formula,
     exported_at: summary.exported_at,
     weeks: summary.weeks,
-    tiers: tiers.map((t, i) => ({ id: t.id, label: t.label, color: t.color ?? "#888888", min: t.min, max: i === 0 ? 100 : tiers[i - 1]!.min, playbook: t.playbook })),
-    categories: formula.categories.map((c) => ({ id: c.id, label: c.label, weight: c.weight, description: c.description ?? null, playbook: c.playbook })),
+    tiers: tiers.map((t, i) => ({
+      id: t.id,
+      label: t.label,
+      color: t.color ?? "#888888",
+      min: t.min,
+      max: i === 0 ? 100 : tiers[i - 1]!.min,
+      playbook: t.playbook,
+    })),
+    categories: formula.categories.map((c) => ({
+      id: c.id,
+      label: c.label,
+      weight: c.weight,
+      description: c.description ?? null,
+      playbook: c.playbook,
+    })),
     available: {
       alerts: outputs.has("alerts"),
       expansion: outputs.has("expansion"),

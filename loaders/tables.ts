@@ -14,7 +14,9 @@ export const RECENT_ALERT_WEEKS = 13;
 export type Listing = { available: false } | { available: true; columns: Record<string, unknown[] | DictColumn> };
 
 /** The alerts listing, with the span of "recent" alerts the page charts and offers as a filter. */
-export type AlertListing = { available: false } | { available: true; columns: Record<string, unknown[] | DictColumn>; recent: { weeks: number; since: string | null } };
+export type AlertListing =
+  | { available: false }
+  | { available: true; columns: Record<string, unknown[] | DictColumn>; recent: { weeks: number; since: string | null } };
 
 const withSlug = (rows: Record<string, unknown>[]) => rows.map((r) => ({ ...r, slug: accountSlug(String(r.account_id)) }));
 
@@ -32,7 +34,11 @@ export async function alerts(outputs: Outputs): Promise<AlertListing> {
      order by raised_week_end desc, severity, arr desc, alert_id`,
     { days: RECENT_ALERT_WEEKS * 7 },
   );
-  return { available: true, columns: columnsOf(withSlug(plainRows(rows, ["formula_hash"]))), recent: { weeks: RECENT_ALERT_WEEKS, since: since?.since ?? null } };
+  return {
+    available: true,
+    columns: columnsOf(withSlug(plainRows(rows, ["formula_hash"]))),
+    recent: { weeks: RECENT_ALERT_WEEKS, since: since?.since ?? null },
+  };
 }
 
 /** Ranked expansion opportunities. */
@@ -49,12 +55,15 @@ export async function expansion(outputs: Outputs): Promise<Listing> {
  */
 export async function cohorts(outputs: Outputs): Promise<Listing> {
   if (!outputs.has("cohorts")) return { available: false };
-  const rows = plainRows(await outputs.db.all("select * exclude (formula_hash, week_start) from cohorts order by dimension, cohort, week_end"));
+  const rows = plainRows(
+    await outputs.db.all("select * exclude (formula_hash, week_start) from cohorts order by dimension, cohort, week_end"),
+  );
   const columns = columnsOf(rows, (key, value) => round(value, key === "retained_share" ? 4 : 1));
   return { available: true, columns };
 }
 
-const loader = (build: (outputs: Outputs) => Promise<Listing | AlertListing>) => async (dir: string) => JSON.stringify(await withOutputs(dir, build));
+const loader = (build: (outputs: Outputs) => Promise<Listing | AlertListing>) => async (dir: string) =>
+  JSON.stringify(await withOutputs(dir, build));
 
 /** Loader cores: JSON text for the outputs in `dir`. */
 export const alertsLoader = loader(alerts);

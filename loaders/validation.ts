@@ -17,7 +17,9 @@ export async function validation(outputs: Outputs): Promise<Validation> {
   // each churned account named and with its page's slug, so Validation links every one of them
   const leadTimes = outputs.has("lead_times")
     ? plainRows(
-        await outputs.db.all("select l.*, a.account_name from lead_times as l left join accounts as a using (account_id) order by l.churned_at, l.account_id"),
+        await outputs.db.all(
+          "select l.*, a.account_name from lead_times as l left join accounts as a using (account_id) order by l.churned_at, l.account_id",
+        ),
         ["formula_hash"],
       ).map((r) => ({ ...r, slug: accountSlug(String(r.account_id)) }))
     : null;
@@ -47,7 +49,9 @@ export type WhatIf =
 export async function whatif(outputs: Outputs): Promise<WhatIf> {
   if (!outputs.has("whatif_sample")) return { available: false };
   const { db, formula } = outputs;
-  const columns = new Set((await db.all<{ column_name: string }>("select column_name from (describe whatif_sample)")).map((c) => c.column_name));
+  const columns = new Set(
+    (await db.all<{ column_name: string }>("select column_name from (describe whatif_sample)")).map((c) => c.column_name),
+  );
   const categories = formula.categories.filter((c) => columns.has(`category_${c.id}`));
   const rows = await db.all<Record<string, unknown>>("select * from whatif_sample");
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));

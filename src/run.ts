@@ -13,7 +13,7 @@ import { withDatabase, type Database } from "./db/duckdb.ts";
 import { buildExpansion, writeExpansionOutputs } from "./expansion/expansion.ts";
 import { writeHealthOutputs } from "./health/outputs.ts";
 import { outcomesStage } from "./outcomes/stage.ts";
-import { publish, runIdentity, type OutputBatch, type WrittenFile } from "./output/publish.ts";
+import { publish, runIdentity, type WrittenFile } from "./output/publish.ts";
 import { scoreWarehouse, type Scored } from "./pipeline.ts";
 
 const healthStage: Stage = {
@@ -80,7 +80,10 @@ export async function runStagesThen<T>(
         for (const stage of stages) await log.step(stage.name, () => stage.run({ db, scored, locations, log, batch }));
       },
       identity,
-      (removed) => log.info(`removed ${removed.length} file(s) of an earlier run in ${locations.out} with another formula or other data: ${removed.join(", ")}`),
+      (removed) =>
+        log.info(
+          `removed ${removed.length} file(s) of an earlier run in ${locations.out} with another formula or other data: ${removed.join(", ")}`,
+        ),
     );
     return { files, result: await read(db, scored) };
   });

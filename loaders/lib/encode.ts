@@ -34,7 +34,6 @@ export function accountSlug(accountId: string): string {
   return /^[A-Za-z0-9_-]{1,80}$/.test(accountId) ? accountId : `x${Buffer.from(accountId, "utf8").toString("hex")}`;
 }
 
-
 /** Encodes `values` as a `DictColumn`, dictionary in first-seen order. */
 export function dictColumn(values: readonly (string | null | undefined)[]): DictColumn {
   const index = new Map<string | null, number>();

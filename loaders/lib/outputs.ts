@@ -24,13 +24,15 @@ export interface Outputs {
 /** Opens `dir`, runs `work`, closes the database. */
 export async function withOutputs<T>(dir: string, work: (outputs: Outputs) => Promise<T>): Promise<T> {
   const files = new Set(readdirSync(dir));
-  const json = <J,>(name: string): J => JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8")) as J;
+  const json = <J>(name: string): J => JSON.parse(readFileSync(path.join(dir, `${name}.json`), "utf8")) as J;
   const summary = json<HealthSummary>("health_summary");
   const formula = siteFormula(dir, files, summary);
   return withDatabase(async (db) => {
     for (const file of files) {
       if (!file.endsWith(".parquet")) continue;
-      await db.run(`create view ${ident(file.slice(0, -".parquet".length))} as select * from read_parquet(${literal(path.join(dir, file))})`);
+      await db.run(
+        `create view ${ident(file.slice(0, -".parquet".length))} as select * from read_parquet(${literal(path.join(dir, file))})`,
+      );
     }
     return work({ dir, db, has: (name) => files.has(`${name}.parquet`) || files.has(`${name}.json`), json, summary, formula });
   });

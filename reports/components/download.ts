@@ -78,7 +78,9 @@ export function chartCard(render: ChartRender, options: ChartCardOptions): HTMLE
   }
   card.append(chart);
   const buttons = element("div", "downloads");
-  const svgButton = button("SVG", options.title, () => downloadBlob(new Blob([slideSvg(render, options)], { type: "image/svg+xml" }), `${options.filename}.svg`));
+  const svgButton = button("SVG", options.title, () =>
+    downloadBlob(new Blob([slideSvg(render, options)], { type: "image/svg+xml" }), `${options.filename}.svg`),
+  );
   const pngButton = button("PNG", options.title, async () => downloadBlob(await slidePng(render, options), `${options.filename}.png`));
   buttons.append(svgButton, pngButton);
   card.append(buttons);
@@ -86,7 +88,11 @@ export function chartCard(render: ChartRender, options: ChartCardOptions): HTMLE
 }
 
 /** A card holding a table element, with a CSV button for `rows()` (the rows currently shown). */
-export function tableCard(table: HTMLElement, rows: () => Record<string, unknown>[], options: { title?: string; filename: string; columns?: string[] }): HTMLElement {
+export function tableCard(
+  table: HTMLElement,
+  rows: () => Record<string, unknown>[],
+  options: { title?: string; filename: string; columns?: string[] },
+): HTMLElement {
   const card = element("div", "card-table");
   if (options.title) card.append(element("h3", "", options.title));
   // the table scrolls: keyboard users reach it, and it has a name
@@ -95,7 +101,11 @@ export function tableCard(table: HTMLElement, rows: () => Record<string, unknown
   table.setAttribute("aria-label", options.title ?? options.filename.replaceAll("-", " "));
   card.append(table);
   const buttons = element("div", "downloads");
-  buttons.append(button("CSV", options.title, () => downloadBlob(new Blob([toCsv(rows(), options.columns)], { type: "text/csv" }), `${options.filename}.csv`)));
+  buttons.append(
+    button("CSV", options.title, () =>
+      downloadBlob(new Blob([toCsv(rows(), options.columns)], { type: "text/csv" }), `${options.filename}.csv`),
+    ),
+  );
   card.append(buttons);
   return card;
 }
@@ -190,7 +200,13 @@ function slideLegend(scale: ColorScale, x: number, y: number, width: number): { 
 export function slideSvg(render: ChartRender, options: ChartCardOptions): string {
   const { width: W, height: H } = SLIDE;
   const inner = W - 2 * SLIDE_MARGIN;
-  const slide = svgElement("svg", { xmlns: SVG_NS, width: W, height: H, viewBox: `0 0 ${W} ${H}`, "font-family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif" }) as SVGSVGElement;
+  const slide = svgElement("svg", {
+    xmlns: SVG_NS,
+    width: W,
+    height: H,
+    viewBox: `0 0 ${W} ${H}`,
+    "font-family": "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif",
+  }) as SVGSVGElement;
   slide.setAttribute("role", "img");
   slide.setAttribute("aria-label", options.slideTitle ?? options.title);
   const title = options.slideTitle ?? options.title;
@@ -201,7 +217,13 @@ export function slideSvg(render: ChartRender, options: ChartCardOptions): string
   y += 14;
   if (options.account && !title.includes(options.account)) {
     y += 34;
-    slide.append(svgElement("text", { x: SLIDE_MARGIN, y, "font-size": 30, "font-weight": 600, fill: "#333", class: "slide-account" }, options.account));
+    slide.append(
+      svgElement(
+        "text",
+        { x: SLIDE_MARGIN, y, "font-size": 30, "font-weight": 600, fill: "#333", class: "slide-account" },
+        options.account,
+      ),
+    );
   }
   for (const line of options.subtitle ? wrap(options.subtitle, 110).slice(0, 3) : []) {
     y += 34;
@@ -213,8 +235,11 @@ export function slideSvg(render: ChartRender, options: ChartCardOptions): string
     options.context?.exportedAt ? `data exported ${options.context.exportedAt.slice(0, 10)}` : null,
     options.context ? `formula ${options.context.formula}` : null,
     options.account ? options.account : null,
-  ].filter(Boolean).join(" · ");
-  if (footer) slide.append(svgElement("text", { x: SLIDE_MARGIN, y: footerY, "font-size": 20, fill: "#666", class: "slide-footer" }, footer));
+  ]
+    .filter(Boolean)
+    .join(" · ");
+  if (footer)
+    slide.append(svgElement("text", { x: SLIDE_MARGIN, y: footerY, "font-size": 20, fill: "#666", class: "slide-footer" }, footer));
 
   // the chart, drawn small enough that scaling it up makes its text readable
   const legendWidth = inner;
@@ -269,7 +294,9 @@ export async function slidePng(render: ChartRender, options: ChartCardOptions): 
     context.fillStyle = "white";
     context.fillRect(0, 0, SLIDE.width, SLIDE.height);
     context.drawImage(image, 0, 0, SLIDE.width, SLIDE.height);
-    return await new Promise<Blob>((resolve, reject) => canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("PNG encoding failed"))), "image/png"));
+    return await new Promise<Blob>((resolve, reject) =>
+      canvas.toBlob((b) => (b ? resolve(b) : reject(new Error("PNG encoding failed"))), "image/png"),
+    );
   } finally {
     URL.revokeObjectURL(url);
   }
@@ -290,7 +317,10 @@ function button(label: string, what: string | undefined, onClick: () => void | P
   const b = document.createElement("button");
   b.type = "button";
   b.textContent = label;
-  b.title = label === "CSV" ? `Download the rows shown${what ? ` (${what})` : ""} as CSV` : `Download “${what}” as ${label}, a ${SLIDE.width}×${SLIDE.height} slide`;
+  b.title =
+    label === "CSV"
+      ? `Download the rows shown${what ? ` (${what})` : ""} as CSV`
+      : `Download “${what}” as ${label}, a ${SLIDE.width}×${SLIDE.height} slide`;
   b.addEventListener("click", () => void onClick());
   return b;
 }

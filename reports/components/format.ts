@@ -12,15 +12,42 @@ export const formatInt = (v: number | null | undefined) => (v === null || v === 
 /** 72 (scores are shown whole) */
 export const formatScore = (v: number | null | undefined) => (v === null || v === undefined || Number.isNaN(v) ? "–" : v.toFixed(0));
 /** +4.2 / −3.1 */
-export const formatChange = (v: number | null | undefined) => (v === null || v === undefined ? "–" : `${v > 0 ? "+" : v < 0 ? "−" : "±"}${Math.abs(v).toFixed(1)}`);
+export const formatChange = (v: number | null | undefined) =>
+  v === null || v === undefined ? "–" : `${v > 0 ? "+" : v < 0 ? "−" : "±"}${Math.abs(v).toFixed(1)}`;
 /** 83% */
-export const formatShare = (v: number | null | undefined, digits = 0) => (v === null || v === undefined ? "–" : `${(v * 100).toFixed(digits)}%`);
+export const formatShare = (v: number | null | undefined, digits = 0) =>
+  v === null || v === undefined ? "–" : `${(v * 100).toFixed(digits)}%`;
 
 // a type only (erased in the browser build): the alert kinds the engine raises
 import type { AlertKind } from "../../src/alerts/kinds.ts";
 
 /** Words a code spells as an acronym. */
-const ACRONYMS = new Set(["smb", "arr", "mrr", "nps", "csat", "ces", "csm", "p0", "p1", "api", "sso", "emea", "apac", "amer", "latam", "na", "eu", "uk", "us", "qbr", "it", "hr", "id", "auc"]);
+const ACRONYMS = new Set([
+  "smb",
+  "arr",
+  "mrr",
+  "nps",
+  "csat",
+  "ces",
+  "csm",
+  "p0",
+  "p1",
+  "api",
+  "sso",
+  "emea",
+  "apac",
+  "amer",
+  "latam",
+  "na",
+  "eu",
+  "uk",
+  "us",
+  "qbr",
+  "it",
+  "hr",
+  "id",
+  "auc",
+]);
 
 /**
  * A code from the data or the formula in words: `mid_market` -> "Mid market", `at_least` ->

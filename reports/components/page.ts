@@ -80,7 +80,11 @@ export function unavailable(what: string, how: string): HTMLElement {
 export function kpi(label: string, value: string, note?: string): HTMLElement {
   const div = document.createElement("div");
   div.className = "kpi";
-  for (const [cls, text] of [["label", label], ["value", value], ["kpi-note", note]] as const) {
+  for (const [cls, text] of [
+    ["label", label],
+    ["value", value],
+    ["kpi-note", note],
+  ] as const) {
     if (text === undefined) continue;
     const e = document.createElement("div");
     e.className = cls;

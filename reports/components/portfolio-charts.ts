@@ -3,14 +3,27 @@ import * as Plot from "@observablehq/plot";
 import { fitMargin } from "./download.js";
 import { formatMoneyShort, formatShare } from "./format.js";
 
-export interface Tier { id: string; label: string; color: string; min: number; max: number }
-export interface Size { width: number; height?: number }
+export interface Tier {
+  id: string;
+  label: string;
+  color: string;
+  min: number;
+  max: number;
+}
+export interface Size {
+  width: number;
+  height?: number;
+}
 
 /** Accounts without a score: named so on every page, in no tier (site_portfolio_accounts.tier_group). */
 export const NOT_SCORED = { id: "not_scored", label: "Not scored", color: "#6b7280" } as const;
 
 const withNotScored = (tiers: Tier[]) => [...tiers.map((t) => ({ id: t.id, label: t.label, color: t.color })), NOT_SCORED];
-const tierScale = (tiers: Tier[]) => ({ domain: withNotScored(tiers).map((t) => t.label), range: withNotScored(tiers).map((t) => t.color), legend: true });
+const tierScale = (tiers: Tier[]) => ({
+  domain: withNotScored(tiers).map((t) => t.label),
+  range: withNotScored(tiers).map((t) => t.color),
+  legend: true,
+});
 const labelOf = (tiers: Tier[]) => (id: string | null) => tiers.find((t) => t.id === id)?.label ?? NOT_SCORED.label;
 
 /**
@@ -23,47 +36,78 @@ export function tierThresholdScale(tiers: Tier[]) {
 }
 
 /** Histogram of current scores, coloured by tier, with the tier thresholds as rules. */
-export function healthDistribution(accounts: { score: number | null; tier: string | null }[], tiers: Tier[], { width, height = 260 }: Size) {
+export function healthDistribution(
+  accounts: { score: number | null; tier: string | null }[],
+  tiers: Tier[],
+  { width, height = 260 }: Size,
+) {
   const label = labelOf(tiers);
   const scored = accounts.filter((a) => a.score !== null).map((a) => ({ score: a.score as number, tier: label(a.tier) }));
   return Plot.plot({
-    width, height, marginLeft: 50,
+    width,
+    height,
+    marginLeft: 50,
     x: { domain: [0, 100], label: "Health score →" },
     y: { label: "↑ Accounts", grid: true },
     color: tierScale(tiers),
     marks: [
       // Plot's typings reject a bin interval next to a fill channel, which Plot itself accepts
       Plot.rectY(scored, Plot.binX({ y: "count" }, { x: "score", fill: "tier", interval: 5, tip: true } as never)),
-      Plot.ruleX(tiers.filter((t) => t.min > 0), { x: "min", stroke: "currentColor", strokeDasharray: "3,3" }),
+      Plot.ruleX(
+        tiers.filter((t) => t.min > 0),
+        { x: "min", stroke: "currentColor", strokeDasharray: "3,3" },
+      ),
       Plot.ruleY([0]),
     ],
   });
 }
 
 /** ARR in each tier now (rows of site_portfolio_tiers), as horizontal bars with the amount written on them. */
-export function arrByTier(rows: { tier_id: string; tier_label: string; accounts: number; arr: number }[], tiers: Tier[], { width, height = 200 }: Size) {
+export function arrByTier(
+  rows: { tier_id: string; tier_label: string; accounts: number; arr: number }[],
+  tiers: Tier[],
+  { width, height = 200 }: Size,
+) {
   const colors = withNotScored(tiers);
   const shown = rows.filter((r) => r.tier_id !== NOT_SCORED.id || r.accounts > 0);
   return Plot.plot({
-    width, height, marginLeft: fitMargin(width, 90, 0.25), marginRight: fitMargin(width, 130, 0.3),
+    width,
+    height,
+    marginLeft: fitMargin(width, 90, 0.25),
+    marginRight: fitMargin(width, 130, 0.3),
     x: { label: "ARR →", tickFormat: formatMoneyShort, grid: true },
     y: { domain: shown.map((r) => r.tier_label), label: null },
     color: { domain: colors.map((t) => t.label), range: colors.map((t) => t.color) },
     marks: [
       Plot.barX(shown, { x: "arr", y: "tier_label", fill: "tier_label", tip: true }),
-      Plot.text(shown, { x: "arr", y: "tier_label", text: (d) => `${formatMoneyShort(d.arr)} · ${d.accounts} accts`, textAnchor: "start", dx: 6 }),
+      Plot.text(shown, {
+        x: "arr",
+        y: "tier_label",
+        text: (d) => `${formatMoneyShort(d.arr)} · ${d.accounts} accts`,
+        textAnchor: "start",
+        dx: 6,
+      }),
       Plot.ruleX([0]),
     ],
   });
 }
 
 /** Accounts, or their ARR as of each week, per tier by week, stacked (rows of site_tier_weeks). */
-export function tiersOverTime(tierWeeks: { week_end: string; tier: string; accounts: number; arr: number }[], tiers: Tier[], { width, height = 280 }: Size, measure: "accounts" | "arr" = "accounts") {
+export function tiersOverTime(
+  tierWeeks: { week_end: string; tier: string; accounts: number; arr: number }[],
+  tiers: Tier[],
+  { width, height = 280 }: Size,
+  measure: "accounts" | "arr" = "accounts",
+) {
   const label = labelOf(tiers);
-  const order = withNotScored(tiers).map((t) => t.label).reverse();
+  const order = withNotScored(tiers)
+    .map((t) => t.label)
+    .reverse();
   const rows = tierWeeks.map((d) => ({ week: new Date(d.week_end), tier: label(d.tier), value: d[measure] }));
   return Plot.plot({
-    width, height, marginLeft: 60,
+    width,
+    height,
+    marginLeft: 60,
     x: { type: "utc", label: null },
     y: { label: measure === "arr" ? "↑ ARR" : "↑ Accounts", grid: true, tickFormat: measure === "arr" ? formatMoneyShort : undefined },
     color: tierScale(tiers),
@@ -73,12 +117,16 @@ export function tiersOverTime(tierWeeks: { week_end: string; tier: string; accou
 
 /** Gross and net revenue retention per period (rows of site_revenue_retention), as lines, with 100% marked. */
 export function retentionRates(rows: { period_start: string; grr: number | null; nrr: number | null }[], { width, height = 260 }: Size) {
-  const long = rows.flatMap((r) => [
-    { period: new Date(r.period_start), measure: "Net revenue retention (NRR)", value: r.nrr },
-    { period: new Date(r.period_start), measure: "Gross revenue retention (GRR)", value: r.grr },
-  ]).filter((d) => d.value !== null);
+  const long = rows
+    .flatMap((r) => [
+      { period: new Date(r.period_start), measure: "Net revenue retention (NRR)", value: r.nrr },
+      { period: new Date(r.period_start), measure: "Gross revenue retention (GRR)", value: r.grr },
+    ])
+    .filter((d) => d.value !== null);
   return Plot.plot({
-    width, height, marginLeft: 50,
+    width,
+    height,
+    marginLeft: 50,
     x: { type: "utc", label: null },
     y: { label: "↑ Retention", grid: true, tickFormat: (v: number) => formatShare(v) },
     color: { domain: ["Net revenue retention (NRR)", "Gross revenue retention (GRR)"], range: ["#1f77b4", "#d62728"], legend: true },
@@ -91,11 +139,23 @@ export function retentionRates(rows: { period_start: string; grr: number | null;
 
 /** A period of site_revenue_retention as "2024-Q3" (quarter) or "2024-07" (month): ordinal labels (ISO dates on a band scale make Plot warn). */
 export function periodLabel(r: { period_kind: string; period_start: string }): string {
-  return r.period_kind === "quarter" ? `${r.period_start.slice(0, 4)}-Q${Math.floor((Number(r.period_start.slice(5, 7)) - 1) / 3) + 1}` : r.period_start.slice(0, 7);
+  return r.period_kind === "quarter"
+    ? `${r.period_start.slice(0, 4)}-Q${Math.floor((Number(r.period_start.slice(5, 7)) - 1) / 3) + 1}`
+    : r.period_start.slice(0, 7);
 }
 
 /** ARR lost (churned, contracted) and gained (expansion, new) per period, as bars below and above 0. */
-export function arrMovements(rows: { period_kind: string; period_start: string; churned_arr: number; contraction_arr: number; expansion_arr: number; new_arr: number }[], { width, height = 260 }: Size) {
+export function arrMovements(
+  rows: {
+    period_kind: string;
+    period_start: string;
+    churned_arr: number;
+    contraction_arr: number;
+    expansion_arr: number;
+    new_arr: number;
+  }[],
+  { width, height = 260 }: Size,
+) {
   const label = periodLabel;
   const kinds = [
     { key: "new_arr", label: "New", sign: 1, color: "#2ca02c" },
@@ -105,7 +165,9 @@ export function arrMovements(rows: { period_kind: string; period_start: string; 
   ] as const;
   const long = rows.flatMap((r) => kinds.map((k) => ({ period: label(r), kind: k.label, arr: k.sign * r[k.key] })));
   return Plot.plot({
-    width, height, marginLeft: 60,
+    width,
+    height,
+    marginLeft: 60,
     x: { label: null, domain: rows.map(label), tickRotate: rows.length > 12 || width < 600 ? -45 : 0 },
     y: { label: "↑ gained · lost ↓ (ARR)", grid: true, tickFormat: (v: number) => formatMoneyShort(Math.abs(v)) },
     color: { domain: kinds.map((k) => k.label), range: kinds.map((k) => k.color), legend: true },
@@ -120,7 +182,9 @@ export function tierMoves(moves: { week_end: string; up: number; down: number }[
     { week: new Date(m.week_end), direction: "Moved to a worse tier", accounts: -m.down },
   ]);
   return Plot.plot({
-    width, height, marginLeft: 50,
+    width,
+    height,
+    marginLeft: 50,
     x: { type: "utc", label: null },
     y: { label: "↑ better · worse ↓", grid: true, tickFormat: (d: number) => String(Math.abs(d)) },
     color: { domain: ["Moved to a better tier", "Moved to a worse tier"], range: ["#1a9850", "#d73027"], legend: true },

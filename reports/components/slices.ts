@@ -9,8 +9,9 @@
 import * as bundled from "arquero/dist/arquero.min.js";
 import type * as Arquero from "arquero";
 
-const aq: typeof Arquero =
-  (bundled as unknown as { default?: typeof Arquero }).default?.from ? (bundled as unknown as { default: typeof Arquero }).default : (globalThis as unknown as { aq: typeof Arquero }).aq;
+const aq: typeof Arquero = (bundled as unknown as { default?: typeof Arquero }).default?.from
+  ? (bundled as unknown as { default: typeof Arquero }).default
+  : (globalThis as unknown as { aq: typeof Arquero }).aq;
 
 /** The dimensions the page can slice by, with the accounts table's column for each. */
 export const SLICE_DIMENSIONS = [
@@ -59,7 +60,10 @@ export function filterAccounts<T extends Record<string, unknown>>(accounts: read
   if (column !== null && filters.slice !== null) table = table.filter(`(d.${column} === null ? '(none)' : d.${column}) === $.slice`);
   if (filters.tier !== null) table = table.filter((d: { tier: string }, $: { tier: string }) => d.tier === $.tier);
   if (filters.renewalDays !== null) {
-    table = table.filter((d: { renewal_in_days: number | null }, $: { renewal: number }) => d.renewal_in_days !== null && d.renewal_in_days >= 0 && d.renewal_in_days <= $.renewal);
+    table = table.filter(
+      (d: { renewal_in_days: number | null }, $: { renewal: number }) =>
+        d.renewal_in_days !== null && d.renewal_in_days >= 0 && d.renewal_in_days <= $.renewal,
+    );
   }
   return table.objects() as T[];
 }

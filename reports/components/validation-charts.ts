@@ -24,12 +24,21 @@ import type {
 /** One row per scope for the per-segment table. */
 export function scopeRows(report: BacktestReport) {
   const row = (scope: string, s: BacktestScope) => ({
-    scope, account_weeks: s.rows, churned_weeks: s.positives, base_rate: s.base_rate,
-    auc: s.stratified_auc.auc, pooled_auc: s.auc, average_precision: s.average_precision, top_decile_lift: s.top_decile_lift,
-    at_risk_precision: s.at_risk.precision, at_risk_recall: s.at_risk.recall,
+    scope,
+    account_weeks: s.rows,
+    churned_weeks: s.positives,
+    base_rate: s.base_rate,
+    auc: s.stratified_auc.auc,
+    pooled_auc: s.auc,
+    average_precision: s.average_precision,
+    top_decile_lift: s.top_decile_lift,
+    at_risk_precision: s.at_risk.precision,
+    at_risk_recall: s.at_risk.recall,
     churned_accounts: s.lead_time.churned_accounts,
-    flagged_4w: s.lead_time.share_flagged_4w, survivors_4w: s.lead_time.false_alarm.share_flagged_4w,
-    flagged_6w: s.lead_time.share_flagged_6w, survivors_6w: s.lead_time.false_alarm.share_flagged_6w,
+    flagged_4w: s.lead_time.share_flagged_4w,
+    survivors_4w: s.lead_time.false_alarm.share_flagged_4w,
+    flagged_6w: s.lead_time.share_flagged_6w,
+    survivors_6w: s.lead_time.false_alarm.share_flagged_6w,
     median_lead_weeks: s.lead_time.median_lead_weeks,
   });
   return [row("All accounts", report.overall), ...report.segments.map((s) => row(s.segment, s))];
@@ -38,8 +47,13 @@ export function scopeRows(report: BacktestReport) {
 /** One row per alert kind (then all kinds together) for the precision table, as the backtest measured it. */
 export function alertKindRows(report: BacktestReport) {
   return (report.alert_kinds ?? []).map((k) => ({
-    kind: k.kind ?? "All kinds", alerts: k.alerts, per_account_year: k.alerts_per_account_year, labelled: k.labelled,
-    followed_by_churn: k.followed_by_churn, precision: k.precision, lift: k.lift,
+    kind: k.kind ?? "All kinds",
+    alerts: k.alerts,
+    per_account_year: k.alerts_per_account_year,
+    labelled: k.labelled,
+    followed_by_churn: k.followed_by_churn,
+    precision: k.precision,
+    lift: k.lift,
   }));
 }
 
@@ -50,12 +64,18 @@ export function alertKindRows(report: BacktestReport) {
 export function leadVersusFalseAlarm(lead: LeadTime, lookbackWeeks: number, { width, height = 260 }: Size) {
   const windows = [`within ${lookbackWeeks} wk`, "≥ 4 wk ahead", "≥ 6 wk ahead"];
   const groups = ["Churned", "Did not churn"];
-  const pick = (s: Pick<FalseAlarmSummary, "share_flagged" | "share_flagged_4w" | "share_flagged_6w">) => [s.share_flagged, s.share_flagged_4w, s.share_flagged_6w];
+  const pick = (s: Pick<FalseAlarmSummary, "share_flagged" | "share_flagged_4w" | "share_flagged_6w">) => [
+    s.share_flagged,
+    s.share_flagged_4w,
+    s.share_flagged_6w,
+  ];
   const rows = [pick(lead), pick(lead.false_alarm)].flatMap((shares, g) =>
     shares.flatMap((share, w) => (share === null ? [] : [{ window: windows[w]!, group: groups[g]!, share }])),
   );
   return Plot.plot({
-    width, height, marginLeft: 50,
+    width,
+    height,
+    marginLeft: 50,
     fx: { domain: windows, label: null },
     x: { axis: null, domain: groups },
     y: { label: "↑ Accounts flagged (%)", grid: true, percent: true, domain: [0, 100] },
@@ -72,29 +92,58 @@ export function leadVersusFalseAlarm(lead: LeadTime, lookbackWeeks: number, { wi
 export function rocCurve(roc: { fpr: number; tpr: number }[], auc: number | null, { width, height = 360 }: Size) {
   const points = [{ fpr: 0, tpr: 0 }, ...[...roc].sort((a, b) => a.fpr - b.fpr || a.tpr - b.tpr), { fpr: 1, tpr: 1 }];
   return Plot.plot({
-    width, height, marginLeft: 50, aspectRatio: width > 1000 ? undefined : 1,
+    width,
+    height,
+    marginLeft: 50,
+    aspectRatio: width > 1000 ? undefined : 1,
     x: { domain: [0, 1], label: "False positive rate (healthy accounts flagged) →", grid: true },
     y: { domain: [0, 1], label: "↑ True positive rate (churners flagged)", grid: true },
     marks: [
-      Plot.line([[0, 0], [1, 1]], { stroke: "#999", strokeDasharray: "4,4" }),
+      Plot.line(
+        [
+          [0, 0],
+          [1, 1],
+        ],
+        { stroke: "#999", strokeDasharray: "4,4" },
+      ),
       Plot.areaY(points, { x: "fpr", y: "tpr", fill: "#4e79a7", fillOpacity: 0.12 }),
       Plot.line(points, { x: "fpr", y: "tpr", stroke: "#4e79a7", strokeWidth: 2.5, tip: true }),
-      Plot.text([`pooled AUC ${auc === null ? "–" : auc.toFixed(3)}`], { frameAnchor: "bottom-right", dx: -10, dy: -10, fontSize: 16, fontWeight: 700 }),
+      Plot.text([`pooled AUC ${auc === null ? "–" : auc.toFixed(3)}`], {
+        frameAnchor: "bottom-right",
+        dx: -10,
+        dy: -10,
+        fontSize: 16,
+        fontWeight: 700,
+      }),
     ],
   });
 }
 
 /** Churn rate by tier against the base rate. */
-export function liftByTier(lift: BacktestScope["lift_by_tier"], baseRate: number | null, tiers: { id: string; label: string; color: string }[], { width, height = 260 }: Size) {
+export function liftByTier(
+  lift: BacktestScope["lift_by_tier"],
+  baseRate: number | null,
+  tiers: { id: string; label: string; color: string }[],
+  { width, height = 260 }: Size,
+) {
   const label = (id: string) => tiers.find((t) => t.id === id)?.label ?? id;
-  const rows = lift.filter((l) => l.churn_rate !== null).map((l) => ({ ...l, churn_rate: l.churn_rate!, label: label(l.tier), color: tiers.find((t) => t.id === l.tier)?.color ?? "#888" }));
+  const rows = lift
+    .filter((l) => l.churn_rate !== null)
+    .map((l) => ({ ...l, churn_rate: l.churn_rate!, label: label(l.tier), color: tiers.find((t) => t.id === l.tier)?.color ?? "#888" }));
   return Plot.plot({
-    width, height, marginLeft: 50,
+    width,
+    height,
+    marginLeft: 50,
     x: { domain: rows.map((r) => r.label), label: null },
     y: { label: "↑ Churned within the horizon (%)", grid: true, percent: true },
     marks: [
       Plot.barY(rows, { x: "label", y: "churn_rate", fill: "color", tip: true }),
-      Plot.text(rows, { x: "label", y: "churn_rate", text: (d) => `${(d.churn_rate * 100).toFixed(1)}%${d.lift === null ? "" : ` · ${d.lift.toFixed(1)}× base`}`, dy: -8 }),
+      Plot.text(rows, {
+        x: "label",
+        y: "churn_rate",
+        text: (d) => `${(d.churn_rate * 100).toFixed(1)}%${d.lift === null ? "" : ` · ${d.lift.toFixed(1)}× base`}`,
+        dy: -8,
+      }),
       baseRate === null ? null : Plot.ruleY([baseRate], { stroke: "currentColor", strokeDasharray: "4,3" }),
       baseRate === null ? null : Plot.text([baseRate], { y: (d: number) => d, frameAnchor: "right", text: () => "base rate", dy: -6 }),
       Plot.ruleY([0]),
@@ -105,7 +154,9 @@ export function liftByTier(lift: BacktestScope["lift_by_tier"], baseRate: number
 /** Weeks between the first at-risk flag and the churn, per churned account. */
 export function leadTimeHistogram(leadTimes: { weeks: number; accounts: number }[], { width, height = 240 }: Size) {
   return Plot.plot({
-    width, height, marginLeft: 50,
+    width,
+    height,
+    marginLeft: 50,
     x: { label: "Weeks of warning before churn →" },
     y: { label: "↑ Churned accounts", grid: true },
     marks: [
@@ -126,7 +177,9 @@ export function categorySignals(signals: Signal[], label: (categoryId: string) =
     .map((s) => ({ category: label(s.category_id), auc: s.auc as number, coverage: s.coverage }))
     .sort((a, b) => b.auc - a.auc);
   return Plot.plot({
-    width, height: height ?? Math.max(160, rows.length * 26 + 50), marginLeft: fitMargin(width, 200),
+    width,
+    height: height ?? Math.max(160, rows.length * 26 + 50),
+    marginLeft: fitMargin(width, 200),
     x: { domain: [0, 1], label: "AUC of the category alone →", grid: true },
     y: { domain: rows.map((r) => r.category), label: null },
     marks: [
@@ -139,7 +192,9 @@ export function categorySignals(signals: Signal[], label: (categoryId: string) =
 /** Observed churn rate per score band: a well-calibrated score falls as the band rises. */
 export function calibration(bands: BacktestScope["calibration"], { width, height = 240 }: Size) {
   return Plot.plot({
-    width, height, marginLeft: 50,
+    width,
+    height,
+    marginLeft: 50,
     x: { domain: [...bands].sort((a, b) => a.score_from - b.score_from).map((b) => b.band), label: "Score band →" },
     y: { label: "↑ Churned within the horizon (%)", grid: true, percent: true },
     marks: [Plot.barY(bands, { x: "band", y: "churn_rate", fill: "#4e79a7", tip: true }), Plot.ruleY([0])],

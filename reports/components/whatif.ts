@@ -38,7 +38,13 @@ export function weightsToHundred(weights: readonly number[]): number[] {
 /** Plain data (objects, arrays, strings, numbers, booleans, null) as block YAML. */
 export function toYaml(value: unknown, indent = ""): string {
   const scalar = (v: unknown): string =>
-    v === null || v === undefined ? "null" : typeof v === "string" ? JSON.stringify(v) : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v);
+    v === null || v === undefined
+      ? "null"
+      : typeof v === "string"
+        ? JSON.stringify(v)
+        : typeof v === "number" || typeof v === "boolean"
+          ? String(v)
+          : JSON.stringify(v);
   const isBlock = (v: unknown) => v !== null && typeof v === "object" && (Array.isArray(v) ? v.length > 0 : Object.keys(v).length > 0);
   if (Array.isArray(value)) {
     if (!value.length) return "[]";
@@ -72,7 +78,14 @@ export function toYaml(value: unknown, indent = ""): string {
  * ready for `--formula`. `formula` is the Formula page's copy: the labels and descriptions it adds
  * to each measure are left out, as the formula file has no place for them.
  */
-export function whatIfFormulaYaml(formula: { name: string; categories: { id: string; weight: number; measures: { measure: string; weight: number; score: unknown }[] }[] } & Record<string, unknown>, weights: Record<string, number>, note: string): string {
+export function whatIfFormulaYaml(
+  formula: {
+    name: string;
+    categories: { id: string; weight: number; measures: { measure: string; weight: number; score: unknown }[] }[];
+  } & Record<string, unknown>,
+  weights: Record<string, number>,
+  note: string,
+): string {
   const ids = formula.categories.map((c) => c.id);
   const scaled = weightsToHundred(ids.map((id) => weights[id] ?? formula.categories.find((c) => c.id === id)!.weight));
   const copy = {

@@ -54,7 +54,11 @@ export function rankAucOfCounts(risk: ArrayLike<number>, positives: ArrayLike<nu
 /** Rank AUC of `risk` against labels `y` (truthy = churned): the chance a churned row is riskier than a survivor, ties one half. */
 export function rankAuc(risk: ArrayLike<number>, y: ArrayLike<number>): number | null {
   const positives = Array.from({ length: y.length }, (_, i) => (y[i] ? 1 : 0));
-  return rankAucOfCounts(risk, positives, positives.map((p) => 1 - p));
+  return rankAucOfCounts(
+    risk,
+    positives,
+    positives.map((p) => 1 - p),
+  );
 }
 
 /**

@@ -14,9 +14,32 @@ import { loadAlertPlaybooks, loadMeasureCatalogue } from "./catalogue.ts";
 
 /** Columns of alerts.parquet, alerts.csv and `health alerts`, in order. */
 export const ALERT_COLUMNS = [
-  "alert_id", "account_id", "account_name", "kind", "severity", "raised_week_end", "raised_as_of", "cleared_week_end",
-  "is_open", "status", "last_seen_week_end", "weeks_active", "reason", "drivers", "category_id", "playbook", "playbook_source",
-  "score", "score_before", "tier", "arr", "renewal_date", "days_to_renewal", "segment", "csm_owner", "formula_hash",
+  "alert_id",
+  "account_id",
+  "account_name",
+  "kind",
+  "severity",
+  "raised_week_end",
+  "raised_as_of",
+  "cleared_week_end",
+  "is_open",
+  "status",
+  "last_seen_week_end",
+  "weeks_active",
+  "reason",
+  "drivers",
+  "category_id",
+  "playbook",
+  "playbook_source",
+  "score",
+  "score_before",
+  "tier",
+  "arr",
+  "renewal_date",
+  "days_to_renewal",
+  "segment",
+  "csm_owner",
+  "formula_hash",
 ] as const;
 
 export interface AlertRecord {

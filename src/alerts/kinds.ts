@@ -1,13 +1,5 @@
 /** The kinds of alert the workbench raises, in the order a to-do list groups them. */
-export const ALERT_KINDS = [
-  "score_drop",
-  "tier_down",
-  "key_person",
-  "divergence",
-  "p0_opened",
-  "renewal_risk",
-  "external_risk",
-] as const;
+export const ALERT_KINDS = ["score_drop", "tier_down", "key_person", "divergence", "p0_opened", "renewal_risk", "external_risk"] as const;
 
 export type AlertKind = (typeof ALERT_KINDS)[number];
 

@@ -135,18 +135,30 @@ export async function buildBacktest(
 
   // the models of stage "backtest" (backtest_weeks, then lead_times over it), in dependency order
   await buildStage(db, BACKTEST_MODELS_STAGE, {
-    params: { horizon_days: options.horizonDays, from: options.from, to: options.to, lookback_weeks: options.lookbackWeeks, at_risk_position: flags.atRiskPosition },
+    params: {
+      horizon_days: options.horizonDays,
+      from: options.from,
+      to: options.to,
+      lookback_weeks: options.lookbackWeeks,
+      at_risk_position: flags.atRiskPosition,
+    },
     fragments: { weeks: "backtest_weeks", alerts: hasAlerts ? "alerts" : NO_ALERTS },
   });
 
-  await db.run(`create or replace temp table backtest_scoped as
+  await db.run(
+    `create or replace temp table backtest_scoped as
     select $all as scope, * from backtest_weeks where not censored
     union all
-    select $segment || segment as scope, * from backtest_weeks where not censored`, { all: ALL, segment: SEGMENT });
-  await db.run(`create or replace temp table lead_windows_scoped as
+    select $segment || segment as scope, * from backtest_weeks where not censored`,
+    { all: ALL, segment: SEGMENT },
+  );
+  await db.run(
+    `create or replace temp table lead_windows_scoped as
     select $all as scope, * from lead_times
     union all
-    select $segment || segment as scope, * from lead_times`, { all: ALL, segment: SEGMENT });
+    select $segment || segment as scope, * from lead_times`,
+    { all: ALL, segment: SEGMENT },
+  );
 
   const metrics = await fullMetrics(db, "backtest_scoped", tierIds);
   const leads = await leadTimeSummaries(db, "lead_windows_scoped", options.lookbackWeeks);
@@ -174,8 +186,12 @@ export async function buildBacktest(
     from backtest_weeks`,
     { from: options.from, to: options.to },
   );
-  if (!counts || counts.labelled === 0) throw new BacktestDataError("no labelled account-weeks in the period: every week is censored or unscored (widen --from/--to or shorten --horizon)");
-  if (counts.positives === 0) throw new BacktestDataError("no account churned within the horizon of any week of the period: nothing to predict");
+  if (!counts || counts.labelled === 0)
+    throw new BacktestDataError(
+      "no labelled account-weeks in the period: every week is censored or unscored (widen --from/--to or shorten --horizon)",
+    );
+  if (counts.positives === 0)
+    throw new BacktestDataError("no account churned within the horizon of any week of the period: nothing to predict");
   if (counts.negatives === 0) throw new BacktestDataError("every labelled account-week churned within the horizon: nothing to tell apart");
 
   const period = await db.one<{ from_week_end: string | null; to_week_end: string | null; last_uncensored_week_end: string | null }>(
@@ -187,9 +203,13 @@ export async function buildBacktest(
     { horizon_days: options.horizonDays },
   );
   const exported = await db.one<{ exported_at: Date }>("select exported_at from run_context");
-  const segments = (await db.all<{ segment: string }>("select distinct segment from backtest_weeks where not censored order by segment")).map((r) => r.segment);
+  const segments = (
+    await db.all<{ segment: string }>("select distinct segment from backtest_weeks where not censored order by segment")
+  ).map((r) => r.segment);
   const alertKinds = hasAlerts
-    ? (await db.all<AlertPrecision>(render(sqlFile("backtest/alert_precision.sql"), { weeks: "backtest_weeks", alerts: "alerts" }))).filter((k) => k.alerts > 0)
+    ? (await db.all<AlertPrecision>(render(sqlFile("backtest/alert_precision.sql"), { weeks: "backtest_weeks", alerts: "alerts" }))).filter(
+        (k) => k.alerts > 0,
+      )
     : null;
   const signals = await db.all<SignalAuc>(
     render(sqlFile("backtest/signal_auc.sql"), { auc: render(sqlFile("backtest/metric_auc.sql"), { rows: "scoped" }) }),
@@ -213,7 +233,7 @@ export async function buildBacktest(
     measures_without_data: health.measuresWithoutData,
     definitions: definitions(options, tierIds),
   };
-};
+}
 
 /** Creates `backtest_weeks`: the scored account-weeks of the period, labelled (see backtest_weeks.sql). */
 export async function createBacktestWeeks(db: Database, options: Pick<BacktestOptions, "horizonDays" | "from" | "to">): Promise<void> {
@@ -234,7 +254,12 @@ export async function createLeadTimes(
   atRiskPosition: number,
 ): Promise<void> {
   const alerts = hasAlerts ? "alerts" : NO_ALERTS;
-  await buildModel(db, "lead_times", { fragments: { alerts, weeks }, params: { lookback_weeks: lookbackWeeks, at_risk_position: atRiskPosition } }, name);
+  await buildModel(
+    db,
+    "lead_times",
+    { fragments: { alerts, weeks }, params: { lookback_weeks: lookbackWeeks, at_risk_position: atRiskPosition } },
+    name,
+  );
 }
 
 /** The period has nothing to measure: bad input for the command, not a bug. */
@@ -275,7 +300,10 @@ export async function leadTimeSummaries(
   lookbackWeeks: number,
 ): Promise<Map<string, { atRisk: LeadTimeSummary; alert: LeadTimeSummary }>> {
   const [weeksA, weeksB] = LEAD_WEEKS_SHARES;
-  const rows = await db.all<LeadRow>(render(sqlFile("backtest/lead_summary.sql"), { leads: relation }), { weeks_a: weeksA, weeks_b: weeksB });
+  const rows = await db.all<LeadRow>(render(sqlFile("backtest/lead_summary.sql"), { leads: relation }), {
+    weeks_a: weeksA,
+    weeks_b: weeksB,
+  });
   const bins = await db.all<{ scope: string; weeks: number; accounts: number; alerted: number }>(
     render(sqlFile("backtest/lead_histogram.sql"), { leads: relation }),
     { lookback_weeks: lookbackWeeks },
@@ -296,7 +324,12 @@ export async function leadTimeSummaries(
             share_flagged_4w: share(r.flagged_a, r.churned_accounts),
             share_flagged_6w: share(r.flagged_b, r.churned_accounts),
             median_lead_weeks: r.median_lead_weeks,
-            false_alarm: { ...survivors, share_flagged: r.false_flagged, share_flagged_4w: r.false_flagged_a, share_flagged_6w: r.false_flagged_b },
+            false_alarm: {
+              ...survivors,
+              share_flagged: r.false_flagged,
+              share_flagged_4w: r.false_flagged_a,
+              share_flagged_6w: r.false_flagged_b,
+            },
             histogram: scopeBins.map((b) => ({ weeks: b.weeks, accounts: b.accounts })),
           },
           alert: {
@@ -307,7 +340,12 @@ export async function leadTimeSummaries(
             share_flagged_4w: share(r.alerted_a, r.churned_accounts),
             share_flagged_6w: share(r.alerted_b, r.churned_accounts),
             median_lead_weeks: r.median_alert_lead_weeks,
-            false_alarm: { ...survivors, share_flagged: r.false_alerted, share_flagged_4w: r.false_alerted_a, share_flagged_6w: r.false_alerted_b },
+            false_alarm: {
+              ...survivors,
+              share_flagged: r.false_alerted,
+              share_flagged_4w: r.false_alerted_a,
+              share_flagged_6w: r.false_alerted_b,
+            },
             histogram: scopeBins.map((b) => ({ weeks: b.weeks, accounts: b.alerted })),
           },
         },
@@ -319,7 +357,13 @@ export async function leadTimeSummaries(
 /** The lead-time summary of a scope without any churned account or survivor window. */
 export function emptyLeadTimeSummary(lookbackWeeks: number): LeadTimeSummary {
   return {
-    churned_accounts: 0, churned_left_out: 0, flagged: 0, share_flagged: null, share_flagged_4w: null, share_flagged_6w: null, median_lead_weeks: null,
+    churned_accounts: 0,
+    churned_left_out: 0,
+    flagged: 0,
+    share_flagged: null,
+    share_flagged_4w: null,
+    share_flagged_6w: null,
+    median_lead_weeks: null,
     false_alarm: { survivor_accounts: 0, reference_weeks: 0, share_flagged: null, share_flagged_4w: null, share_flagged_6w: null },
     histogram: Array.from({ length: lookbackWeeks + 1 }, (_, weeks) => ({ weeks, accounts: 0 })),
   };
@@ -346,17 +390,22 @@ function definitions(options: BacktestOptions, tierIds: readonly string[]): Reco
     label: `An account-week is positive when the account churned within ${h} after the week's as_of (the Monday after the week, when its score became known), negative when it did not.`,
     censored: `An account-week whose ${h} horizon runs past the export is censored, whether the account churned or not: neither positive nor negative, and left out of every metric. The same rule for both classes, so that the last weeks of the history hold no churners without survivors beside them.`,
     auc: `Time-stratified AUC, the headline: within each week, the probability that a positive account-week scores lower than a negative one of the same week (ties count one half); then the plain mean over the weeks. A week with only positives or only negatives has no pair: it is skipped, and counted. 0.5 is a coin toss, 1 a perfect ranking.`,
-    pooled_auc: "The same probability over every pair of labelled account-weeks, whatever their weeks: it also rewards a score that drifts with the calendar while churn does.",
-    average_precision: "Area under the precision-recall curve (average precision): flagging account-weeks from the lowest score up, the precision at each score threshold weighted by the share of positives it adds. A random score gets about the base rate.",
+    pooled_auc:
+      "The same probability over every pair of labelled account-weeks, whatever their weeks: it also rewards a score that drifts with the calendar while churn does.",
+    average_precision:
+      "Area under the precision-recall curve (average precision): flagging account-weeks from the lowest score up, the precision at each score threshold weighted by the share of positives it adds. A random score gets about the base rate.",
     at_risk: `Flagged = in the worst tier (${flags.atRisk.join(", ")}); at_risk_or_watch = in one of the two worst (${flags.watch.join(", ")}). Precision = flagged weeks that churned; recall = churning weeks flagged.`,
     lift: "Churn rate of a group of account-weeks divided by the base rate of all labelled account-weeks of the same scope.",
-    top_decile_lift: "Churn rate of the tenth of account-weeks with the lowest scores (ties broken by account and week), divided by the base rate; that churn rate is the precision in the top decile.",
-    calibration: "Account-weeks by 10-point score band: observed churn rate, mean score, and mean risk percentile (0 = safest week, 1 = riskiest).",
+    top_decile_lift:
+      "Churn rate of the tenth of account-weeks with the lowest scores (ties broken by account and week), divided by the base rate; that churn rate is the precision in the top decile.",
+    calibration:
+      "Account-weeks by 10-point score band: observed churn rate, mean score, and mean risk percentile (0 = safest week, 1 = riskiest).",
     lead_time: `For each churn within ${h} of a week of the period (each departure of a customer that left, came back and left again counts once): whole weeks from the as_of of its first at-risk week within the ${options.lookbackWeeks} weeks before the churn (its warning window) to the churn. Only churns whose whole window is observable count: it starts no earlier than the period's first week and holds no censored week; the others are left out and counted. Accounts not flagged in their window count as misses.`,
     false_alarm: `Beside each lead-time share: the same flag on accounts that did not churn. Every labelled week of a survivor (a week not followed by a churn of the period: an account that never churned, or its weeks after it came back) ends a window of the same ${options.lookbackWeeks} weeks, observable by the same rule; for each such week, the share of survivors flagged in the window ending at its as_of (at least 4 or 6 weeks before its end, for those shares); then the plain mean over the weeks.`,
     alert_lead_time: `The same with the first alert of any kind raised in the ${options.lookbackWeeks} weeks before the churn (known the Monday after its week).`,
     alert_kinds: `Per alert kind: alerts raised in a week of the period; precision = share of the alerts whose ${h} horizon is observable (the week they were raised in is labelled) followed by churn within it; lift = that precision over the base rate; alerts per account-year = alerts per 52.18 scored account-weeks.`,
-    signals: "AUC of each category and measure score alone (pooled), over the labelled account-weeks where it has data; coverage is the share of those weeks with data.",
+    signals:
+      "AUC of each category and measure score alone (pooled), over the labelled account-weeks where it has data; coverage is the share of those weeks with data.",
   };
 }
 

@@ -130,7 +130,9 @@ export async function stratifiedAucByScope(db: Database, relation: string): Prom
 
 /** Average precision (area under the precision-recall curve) per scope of `relation` (scope, score, label). */
 export async function averagePrecisionByScope(db: Database, relation: string): Promise<Map<string, number | null>> {
-  const rows = await db.all<{ scope: string; average_precision: number | null }>(render(sqlFile("backtest/metric_average_precision.sql"), { rows: relation }));
+  const rows = await db.all<{ scope: string; average_precision: number | null }>(
+    render(sqlFile("backtest/metric_average_precision.sql"), { rows: relation }),
+  );
   return new Map(rows.map((r) => [r.scope, r.average_precision]));
 }
 

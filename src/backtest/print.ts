@@ -2,7 +2,6 @@
 import { fixed as num, formatRecords, percent as pct, times, type OutputFormat } from "../core/records.ts";
 import type { BacktestReport, LeadTimeSummary, ScopeReport } from "./backtest.ts";
 
-
 /** One row per scope (overall, then each segment) with the headline figures. */
 export function scopeSummaries(report: BacktestReport): Record<string, unknown>[] {
   const row = (scope: string, s: ScopeReport) => ({
@@ -91,12 +90,24 @@ function backtestText(r: BacktestReport): string {
       : []),
     "Churn by tier",
     formatRecords(
-      o.lift_by_tier.map((t) => ({ tier: t.tier, account_weeks: t.rows, churned: t.churned, churn_rate: pct(t.churn_rate), lift: times(t.lift) })),
+      o.lift_by_tier.map((t) => ({
+        tier: t.tier,
+        account_weeks: t.rows,
+        churned: t.churned,
+        churn_rate: pct(t.churn_rate),
+        lift: times(t.lift),
+      })),
       "text",
     ),
     "Calibration by score band",
     formatRecords(
-      o.calibration.map((b) => ({ band: b.band, account_weeks: b.rows, churned: b.churned, churn_rate: pct(b.churn_rate), mean_score: num(b.mean_score, 1) })),
+      o.calibration.map((b) => ({
+        band: b.band,
+        account_weeks: b.rows,
+        churned: b.churned,
+        churn_rate: pct(b.churn_rate),
+        mean_score: num(b.mean_score, 1),
+      })),
       "text",
     ),
     "By segment",
@@ -121,9 +132,7 @@ function backtestText(r: BacktestReport): string {
     ),
     "Signal by category (AUC of the category score alone, where it has data)",
     formatRecords(
-      r.signals
-        .filter((s) => s.kind === "category")
-        .map((s) => ({ category: s.id, coverage: pct(s.coverage), auc: num(s.auc) })),
+      r.signals.filter((s) => s.kind === "category").map((s) => ({ category: s.id, coverage: pct(s.coverage), auc: num(s.auc) })),
       "text",
     ),
     ...withoutDataLines(r.measures_without_data),
@@ -136,6 +145,9 @@ export function withoutDataLines(measures: readonly { measure: string; category:
   if (measures.length === 0) return ["Every measure of the formula had usable data."];
   return [
     `Measures without usable data (${measures.length}; their weight is shared by the others)`,
-    formatRecords(measures.map((m) => ({ measure: m.measure, category: m.category, reason: m.reason })), "text"),
+    formatRecords(
+      measures.map((m) => ({ measure: m.measure, category: m.category, reason: m.reason })),
+      "text",
+    ),
   ];
 }

@@ -25,7 +25,10 @@ export function backtestStage(options: BacktestOptions = BACKTEST_DEFAULTS, onRe
       }
       await writeBacktestOutputs(report, batch);
       await buildWhatifSample(db);
-      await batch.parquet("whatif_sample", "select s.*, i.formula_hash from whatif_sample as s cross join formula_info as i order by s.account_id, s.week_end");
+      await batch.parquet(
+        "whatif_sample",
+        "select s.*, i.formula_hash from whatif_sample as s cross join formula_info as i order by s.account_id, s.week_end",
+      );
       onReport?.(report);
     },
   };

@@ -70,7 +70,13 @@ export function fitScoreMap(bins: readonly BinCount[], options: BinOptions): Fit
     }, 0);
   const [sseHigher, sseLower] = [sse(higher), sse(lower)];
   const better: "higher" | "lower" =
-    Math.abs(sseHigher - sseLower) <= 1e-12 * Math.max(1, sseHigher) ? (options.preferHigher ? "higher" : "lower") : sseHigher < sseLower ? "higher" : "lower";
+    Math.abs(sseHigher - sseLower) <= 1e-12 * Math.max(1, sseHigher)
+      ? options.preferHigher
+        ? "higher"
+        : "lower"
+      : sseHigher < sseLower
+        ? "higher"
+        : "lower";
   const pooled = better === "higher" ? higher : lower;
   if (pooled.length < 2) return null;
 
@@ -80,7 +86,15 @@ export function fitScoreMap(bins: readonly BinCount[], options: BinOptions): Fit
     const n = group.reduce((s, b) => s + b.rows, 0);
     const pos = group.reduce((s, b) => s + b.positives, 0);
     const smoothed = (pos + options.smoothing * base) / (n + options.smoothing);
-    return { lower: group[0]!.lower, upper: group.at(-1)!.upper, x: middleMedian(group), rows: n, positives: pos, churn_rate: pos / n, logOdds: logit(smoothed) };
+    return {
+      lower: group[0]!.lower,
+      upper: group.at(-1)!.upper,
+      x: middleMedian(group),
+      rows: n,
+      positives: pos,
+      churn_rate: pos / n,
+      logOdds: logit(smoothed),
+    };
   });
   const worst = Math.max(...blocks.map((b) => b.logOdds));
   const best = Math.min(...blocks.map((b) => b.logOdds));
@@ -112,7 +126,13 @@ function mergeSmall(bins: readonly BinCount[], minRows: number): BinCount[] {
 }
 
 function combine(a: BinCount, b: BinCount): BinCount {
-  return { lower: a.lower, upper: b.upper, median: a.rows >= b.rows ? a.median : b.median, rows: a.rows + b.rows, positives: a.positives + b.positives };
+  return {
+    lower: a.lower,
+    upper: b.upper,
+    median: a.rows >= b.rows ? a.median : b.median,
+    rows: a.rows + b.rows,
+    positives: a.positives + b.positives,
+  };
 }
 
 /**
@@ -130,7 +150,11 @@ function pav(bins: readonly BinCount[], better: "higher" | "lower"): BinCount[][
       const prev = stack.at(-2)!;
       // violation: the later (higher-valued) block is not safer than the earlier one
       if (sign * (prev.positives / prev.rows - last.positives / last.rows) > 1e-15) break;
-      stack.splice(-2, 2, { group: [...prev.group, ...last.group], rows: prev.rows + last.rows, positives: prev.positives + last.positives });
+      stack.splice(-2, 2, {
+        group: [...prev.group, ...last.group],
+        rows: prev.rows + last.rows,
+        positives: prev.positives + last.positives,
+      });
     }
   }
   return stack.map((s) => s.group);
@@ -169,7 +193,11 @@ function mapPoints(blocks: readonly Block[]): [number, number][] {
     push(block.x, block.score);
     if (next && next.lower === next.upper) push(block.upper, block.score);
   });
-  if (points.length < 2) return [[blocks[0]!.upper, blocks[0]!.score], [blocks.at(-1)!.upper + Math.max(1e-6, Math.abs(blocks.at(-1)!.upper) * 1e-3), blocks.at(-1)!.score]];
+  if (points.length < 2)
+    return [
+      [blocks[0]!.upper, blocks[0]!.score],
+      [blocks.at(-1)!.upper + Math.max(1e-6, Math.abs(blocks.at(-1)!.upper) * 1e-3), blocks.at(-1)!.score],
+    ];
   return points;
 }
 

@@ -138,8 +138,20 @@ export type CalibrateReport = {
     date: string;
     rule: string;
     tried: SplitAttempt[];
-    fit: { from_week_end: string | null; to_week_end: string | null; account_weeks: number; churned_accounts: number; surviving_accounts: number };
-    evaluation: { from_week_end: string | null; to_week_end: string | null; account_weeks: number; churned_accounts: number; surviving_accounts: number };
+    fit: {
+      from_week_end: string | null;
+      to_week_end: string | null;
+      account_weeks: number;
+      churned_accounts: number;
+      surviving_accounts: number;
+    };
+    evaluation: {
+      from_week_end: string | null;
+      to_week_end: string | null;
+      account_weeks: number;
+      churned_accounts: number;
+      surviving_accounts: number;
+    };
   };
   fit: {
     method: string;
@@ -195,7 +207,11 @@ export async function calibrate(
   const h = options.horizonDays;
   await createBacktestWeeks(db, { horizonDays: h, from: null, to: null });
   await db.run(`create or replace table calibrate_weeks as ${sqlFile("calibrate/calibrate_weeks.sql")}`, { horizon_days: h });
-  const { chosen, tried } = await chooseSplit(db, "calibrate_weeks", options.split, { horizonDays: h, minChurned: options.minChurned, minSurvivors: options.minSurvivors });
+  const { chosen, tried } = await chooseSplit(db, "calibrate_weeks", options.split, {
+    horizonDays: h,
+    minChurned: options.minChurned,
+    minSurvivors: options.minSurvivors,
+  });
   const split = chosen.split;
   onProgress(`split ${split} (${ruleText(chosen.rule)}): ${chosen.fit_churned} churned accounts to fit on, ${chosen.eval_churned} after`);
 
@@ -212,7 +228,11 @@ export async function calibrate(
   await createValues(db, "calibrate_fit_values", "calibrate_fit");
   const fitRows = (await db.one<{ n: number }>("select count(*)::integer as n from calibrate_fit"))?.n ?? 0;
   const stride = Math.max(1, Math.ceil(fitRows / options.maxFitRows));
-  const sample = await loadFitSample(db, candidates.map((c) => c.def.id), stride);
+  const sample = await loadFitSample(
+    db,
+    candidates.map((c) => c.def.id),
+    stride,
+  );
   const innerSplit = innerSplitOf(sample, h);
   const gap = h * 86_400_000;
   const early = new Uint8Array(sample.rows);
@@ -233,7 +253,9 @@ export async function calibrate(
   }
   const binsOf = (values: string, scale: Scale) =>
     db.all<Record<string, unknown> & BinCount & { measure_id: string }>(
-      render(sqlFile("calibrate/calibrate_bins.sql"), { values: `(select measure_id, ${scale === "book" ? "pct_value" : "raw_value"} as raw_value, label from ${values})` }),
+      render(sqlFile("calibrate/calibrate_bins.sql"), {
+        values: `(select measure_id, ${scale === "book" ? "pct_value" : "raw_value"} as raw_value, label from ${values})`,
+      }),
       { bins: options.bins },
     );
   const context: FitContext = { candidates, options, horizonDays: h };
@@ -249,7 +271,16 @@ export async function calibrate(
   for (const scale of SCALES) {
     const view = viewOf(sample, scale);
     const full = await binsOf("calibrate_fit_values", scale);
-    const binned = fitBinnedScorecard(view, undefined, full, Math.max(30, Math.ceil(fitRows / (options.bins * 5))), scale, innerSplit, null, context);
+    const binned = fitBinnedScorecard(
+      view,
+      undefined,
+      full,
+      Math.max(30, Math.ceil(fitRows / (options.bins * 5))),
+      scale,
+      innerSplit,
+      null,
+      context,
+    );
     const linear = fitLinearScorecard(view, undefined, scale, innerSplit, null, context);
     cards.push(binned, linear);
     if (innerSplit !== null && innerRows !== null) {
@@ -270,7 +301,10 @@ export async function calibrate(
     const reweighted = reweightCurrent(current.sample, undefined, innerSplit, null, currentContext);
     cards.push(reweighted);
     if (innerSplit !== null && innerRows !== null) {
-      inner.push({ candidate: reweighted.id, scores: formulaScores(current.sample, reweightCurrent(current.sample, early, null, reweighted.lambda, currentContext)) });
+      inner.push({
+        candidate: reweighted.id,
+        scores: formulaScores(current.sample, reweightCurrent(current.sample, early, null, reweighted.lambda, currentContext)),
+      });
     }
   }
   const choice = chooseCandidate(cards, inner, innerRows, sample, innerSplit);
@@ -279,20 +313,49 @@ export async function calibrate(
   const maps = card?.maps ?? new Map<string, FittedMap>();
   const categories = card?.categories ?? null;
   const lambda = card?.lambda ?? DEFAULT_LAMBDA;
-  const lambdaValidation = { inner_split: innerSplit ? new Date(innerSplit).toISOString().slice(0, 10) : null, tried: card?.lambdaTried ?? [] };
+  const lambdaValidation = {
+    inner_split: innerSplit ? new Date(innerSplit).toISOString().slice(0, 10) : null,
+    tried: card?.lambdaTried ?? [],
+  };
 
   // the peer: the same weeks, raw values of every candidate with data, clipped and standardised
-  const peer = fitPeer(sample, candidates.map((c) => c.def.id), innerSplit, h, true);
+  const peer = fitPeer(
+    sample,
+    candidates.map((c) => c.def.id),
+    innerSplit,
+    h,
+    true,
+  );
   // and the same without the missing-value terms: only what a formula can see (a value, or no data)
-  const peerValues = fitPeer(sample, candidates.map((c) => c.def.id), innerSplit, h, false);
+  const peerValues = fitPeer(
+    sample,
+    candidates.map((c) => c.def.id),
+    innerSplit,
+    h,
+    false,
+  );
 
   const currentText = formulaText ?? readFileSync(formula.file, "utf8");
-  if (categories !== null && categories.length === 0) throw new CalibrationError(`no measure carries a signal before the split ${split}: ${measures.map((m) => `${m.measure} (${m.reason})`).join("; ")}`);
+  if (categories !== null && categories.length === 0)
+    throw new CalibrationError(
+      `no measure carries a signal before the split ${split}: ${measures.map((m) => `${m.measure} (${m.reason})`).join("; ")}`,
+    );
 
   // ---- Score the book with the calibrated formula, choose tiers on the fit period.
   const tierIds = formula.formula.tiers.map((t) => t.id);
   const currentMins = formula.formula.tiers.map((t) => t.min);
-  const draft = buildFormula(currentText, formula, categories, card?.scale ?? "raw", card?.kind ?? null, maps, measures, Object.fromEntries(tierIds.map((id, i) => [id, currentMins[i]!])), [], []);
+  const draft = buildFormula(
+    currentText,
+    formula,
+    categories,
+    card?.scale ?? "raw",
+    card?.kind ?? null,
+    maps,
+    measures,
+    Object.fromEntries(tierIds.map((id, i) => [id, currentMins[i]!])),
+    [],
+    [],
+  );
   onProgress("re-scoring the book with the calibrated formula");
   await computeHealth(db, ingested, draft.loaded, onProgress);
   await createBacktestWeeks(db, { horizonDays: h, from: null, to: null });
@@ -302,7 +365,12 @@ export async function calibrate(
   const cutoffs = chooseCutoffs(
     fitScores.map((r) => r.score),
     fitScores.map((r) => (r.label ? 1 : 0)),
-    { falseAlarmBudget: options.falseAlarmBudget, atRiskLift: options.atRiskLift, liftMargin: AT_RISK_LIFT_MARGIN * options.atRiskLift, minPositives: 5 },
+    {
+      falseAlarmBudget: options.falseAlarmBudget,
+      atRiskLift: options.atRiskLift,
+      liftMargin: AT_RISK_LIFT_MARGIN * options.atRiskLift,
+      minPositives: 5,
+    },
   );
   const mins = tierMins(currentMins, cutoffs);
   const tierMinById = Object.fromEntries(tierIds.map((id, i) => [id, mins[i]!]));
@@ -315,16 +383,28 @@ export async function calibrate(
        and exists (select 1 from backtest_weeks as b where b.account_id = c.account_id and b.week_start = c.week_start)`,
     { split },
   );
-  const leftOut = (await db.one<{ n: number }>(
-    `select count(*)::integer as n from calibrate_weeks as c where c.observed and c.as_of >= $split::timestamp
+  const leftOut =
+    (
+      await db.one<{ n: number }>(
+        `select count(*)::integer as n from calibrate_weeks as c where c.observed and c.as_of >= $split::timestamp
        and not exists (select 1 from calibrate_eval as e where e.account_id = c.account_id and e.week_start = c.week_start)`,
-    { split },
-  ))?.n ?? 0;
+        { split },
+      )
+    )?.n ?? 0;
   await createValues(db, "calibrate_eval_values", "calibrate_eval");
-  for (const [name, model] of [["calibrate_peer", peer], ["calibrate_peer_values", peerValues]] as const) {
-    await db.run(`create or replace table ${name}_model (measure_id varchar, center double, scale double, lo double, hi double, coef double, coef_missing double)`);
-    for (const f of model.features) await db.run(`insert into ${name}_model values ($id, $center, $scale, $lo, $hi, $coef, $missing)`, { ...f });
-    for (const [side, values] of [["eval", "calibrate_eval_values"], ["fit", "calibrate_fit_values"]] as const) {
+  for (const [name, model] of [
+    ["calibrate_peer", peer],
+    ["calibrate_peer_values", peerValues],
+  ] as const) {
+    await db.run(
+      `create or replace table ${name}_model (measure_id varchar, center double, scale double, lo double, hi double, coef double, coef_missing double)`,
+    );
+    for (const f of model.features)
+      await db.run(`insert into ${name}_model values ($id, $center, $scale, $lo, $hi, $coef, $missing)`, { ...f });
+    for (const [side, values] of [
+      ["eval", "calibrate_eval_values"],
+      ["fit", "calibrate_fit_values"],
+    ] as const) {
       await db.run(
         `create or replace table ${name}_${side}_scores as ${render(sqlFile("calibrate/calibrate_peer.sql"), { weeks: `calibrate_${side}`, values, model: `${name}_model` })}`,
         { intercept: model.intercept },
@@ -334,13 +414,26 @@ export async function calibrate(
 
   // the calibrated formula with its tiers: formula_tiers follow it, rescore.sql applies them
   const header = [...headerLines(formula, split, chosen, options, lambda, cutoffs, card), ...choiceLines(choice)];
-  const final = buildFormula(currentText, formula, categories, card?.scale ?? "raw", card?.kind ?? null, maps, measures, tierMinById, header, tierCommentLines(cutoffs, options));
+  const final = buildFormula(
+    currentText,
+    formula,
+    categories,
+    card?.scale ?? "raw",
+    card?.kind ?? null,
+    maps,
+    measures,
+    tierMinById,
+    header,
+    tierCommentLines(cutoffs, options),
+  );
   await loadFormulaTables(db, final.loaded.formula);
   await db.run("create or replace table rescore_weights (scope varchar, category_id varchar, weight double)");
-  for (const c of final.loaded.formula.categories) await db.run("insert into rescore_weights values ('calibrated', $id, $weight)", { id: c.id, weight: c.weight });
+  for (const c of final.loaded.formula.categories)
+    await db.run("insert into rescore_weights values ('calibrated', $id, $weight)", { id: c.id, weight: c.weight });
   await db.run(
     `create or replace table calibrate_rescored as ${render(sqlFile("backtest/rescore.sql"), {
-      weeks: "(select b.* from backtest_weeks as b where exists (select 1 from calibrate_eval as e where e.account_id = b.account_id and e.week_start = b.week_start))",
+      weeks:
+        "(select b.* from backtest_weeks as b where exists (select 1 from calibrate_eval as e where e.account_id = b.account_id and e.week_start = b.week_start))",
     })}`,
   );
   await db.run(`create or replace table calibrate_eval_scored as
@@ -370,21 +463,30 @@ export async function calibrate(
   const pv = figures.get("peer_values")!;
   const gain = (c.auc ?? 0) - (d.auc ?? 0);
   const collapsed: string[] = [];
-  for (const [flag, label] of [["at_risk", "at-risk"], ["watch_or_worse", "watch-or-worse"]] as const) {
+  for (const [flag, label] of [
+    ["at_risk", "at-risk"],
+    ["watch_or_worse", "watch-or-worse"],
+  ] as const) {
     // a flag collapses when it catches under half the churned weeks it did without being sharper
     // for it (no higher lift), or catches almost none (under 5%)
     const before = d[flag]?.recall ?? 0;
     const after = c[flag]?.recall ?? 0;
     const sharper = (c[flag]?.lift ?? 0) > (d[flag]?.lift ?? 0);
     if (before > 0 && after < options.minRecallKept * before && (!sharper || after < 0.05)) {
-      collapsed.push(`${label} recall falls from ${pct(before)} to ${pct(after)} (lift ${times(d[flag]?.lift)} -> ${times(c[flag]?.lift)})`);
+      collapsed.push(
+        `${label} recall falls from ${pct(before)} to ${pct(after)} (lift ${times(d[flag]?.lift)} -> ${times(c[flag]?.lift)})`,
+      );
     }
   }
   const improved = gain >= options.minGain && collapsed.length === 0;
   const verdict = improved
     ? `Adopt: the calibrated formula raises the later-period AUC from ${fmt(d.auc)} to ${fmt(c.auc)} (+${gain.toFixed(3)}, at least ${options.minGain} needed), at-risk band ${times(c.at_risk?.lift)} the base rate, watch or worse catches ${pct(c.watch_or_worse?.recall)} of churned weeks flagging ${pct(c.watch_or_worse?.false_alarm_share)} of the others.`
     : `Keep the current formula: ${[
-        ...(gain < options.minGain ? [`the calibrated formula's later-period AUC is ${fmt(c.auc)} against ${fmt(d.auc)} (${gain >= 0 ? "+" : ""}${gain.toFixed(3)}; at least +${options.minGain} needed)`] : []),
+        ...(gain < options.minGain
+          ? [
+              `the calibrated formula's later-period AUC is ${fmt(c.auc)} against ${fmt(d.auc)} (${gain >= 0 ? "+" : ""}${gain.toFixed(3)}; at least +${options.minGain} needed)`,
+            ]
+          : []),
         ...collapsed,
       ].join("; ")}.`;
   const notes: string[] = [];
@@ -393,15 +495,32 @@ export async function calibrate(
       c.auc >= p.auc - 0.01
         ? `The fitted peer (ridge logistic regression on the raw values and on which measures have no data) reaches ${fmt(p.auc)} on the later period; the calibrated formula is within 0.01 of it or above.`
         : `The fitted peer (ridge logistic regression on the raw values and on which measures have no data) reaches ${fmt(p.auc)} on the later period, ${(p.auc - c.auc).toFixed(3)} above the calibrated formula; on the raw values alone it reaches ${fmt(pv.auc)}` +
-            ((pv.auc ?? 0) <= c.auc + 0.01 ? ": the gap is what missing data itself says about churn, which a formula scoring no data as no data cannot use." : "."),
+            ((pv.auc ?? 0) <= c.auc + 0.01
+              ? ": the gap is what missing data itself says about churn, which a formula scoring no data as no data cannot use."
+              : "."),
     );
   }
-  if (!cutoffs.lift_reached) notes.push(`No at-risk cut-off reached ${options.atRiskLift}x the base rate on the fit period; the band with the highest lift (${times(cutoffs.fit.at_risk_lift)}) was taken.`);
-  if ((c.at_risk?.lift ?? 0) < options.atRiskLift) notes.push(`On the later period the at-risk band churns ${times(c.at_risk?.lift)} the base rate, below the ${options.atRiskLift}x target.`);
+  if (!cutoffs.lift_reached)
+    notes.push(
+      `No at-risk cut-off reached ${options.atRiskLift}x the base rate on the fit period; the band with the highest lift (${times(cutoffs.fit.at_risk_lift)}) was taken.`,
+    );
+  if ((c.at_risk?.lift ?? 0) < options.atRiskLift)
+    notes.push(
+      `On the later period the at-risk band churns ${times(c.at_risk?.lift)} the base rate, below the ${options.atRiskLift}x target.`,
+    );
   if (leftOut > 0) notes.push(`${leftOut} later-period weeks have no data for any calibrated measure and are left out of the comparison.`);
   const reversed = measures.filter((m) => m.kept && m.better !== m.catalogue_better).map((m) => m.measure);
-  if (reversed.length > 0) notes.push(`In this book ${reversed.join(", ")} churn${reversed.length === 1 ? "s" : ""} less in the direction the catalogue calls worse; the fitted map follows the book.`);
-  if (tried.some((t) => !t.usable)) notes.push(`Split ${tried.filter((t) => !t.usable).map((t) => `${t.split} (${ruleText(t.rule)})`).join(", ")} could not be used: ${tried.find((t) => !t.usable)?.reason}.`);
+  if (reversed.length > 0)
+    notes.push(
+      `In this book ${reversed.join(", ")} churn${reversed.length === 1 ? "s" : ""} less in the direction the catalogue calls worse; the fitted map follows the book.`,
+    );
+  if (tried.some((t) => !t.usable))
+    notes.push(
+      `Split ${tried
+        .filter((t) => !t.usable)
+        .map((t) => `${t.split} (${ruleText(t.rule)})`)
+        .join(", ")} could not be used: ${tried.find((t) => !t.usable)?.reason}.`,
+    );
 
   const range = async (table: string) =>
     (await db.one<{ from_week_end: string | null; to_week_end: string | null }>(
@@ -418,8 +537,18 @@ export async function calibrate(
       date: split,
       rule: ruleText(chosen.rule),
       tried,
-      fit: { ...(await range("calibrate_fit")), account_weeks: chosen.fit_rows, churned_accounts: chosen.fit_churned, surviving_accounts: chosen.fit_survivors },
-      evaluation: { ...(await range("calibrate_eval")), account_weeks: chosen.eval_rows, churned_accounts: chosen.eval_churned, surviving_accounts: chosen.eval_survivors },
+      fit: {
+        ...(await range("calibrate_fit")),
+        account_weeks: chosen.fit_rows,
+        churned_accounts: chosen.fit_churned,
+        surviving_accounts: chosen.fit_survivors,
+      },
+      evaluation: {
+        ...(await range("calibrate_eval")),
+        account_weeks: chosen.eval_rows,
+        churned_accounts: chosen.eval_churned,
+        surviving_accounts: chosen.eval_survivors,
+      },
     },
     fit: {
       method:
@@ -427,9 +556,9 @@ export async function calibrate(
           ? "the current formula kept (no fitted scorecard ranked churn better on the inner split of the fit period); tier cut-offs refitted on the fit period"
           : card.kind === "reweighted"
             ? "the current formula's measures and score maps, weights from a ridge logistic regression (IRLS) on their scores on the fit period, the penalty chosen on a time split inside it"
-          : card.kind === "binned"
-            ? `score maps from each measure's churn rate by quantile bin of its ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"} on the fit period, made monotone by pool-adjacent-violators and scored on the log-odds; weights from a ridge logistic regression (IRLS) on those scores, the penalty chosen on a time split inside the fit period`
-            : `straight-line score maps over each measure's ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"} (clipped to its 1st-99th percentile, direction from a ridge logistic regression on the standardised values), weights from a ridge logistic regression (IRLS) on the lines' scores, the penalty chosen on a time split inside the fit period`,
+            : card.kind === "binned"
+              ? `score maps from each measure's churn rate by quantile bin of its ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"} on the fit period, made monotone by pool-adjacent-violators and scored on the log-odds; weights from a ridge logistic regression (IRLS) on those scores, the penalty chosen on a time split inside the fit period`
+              : `straight-line score maps over each measure's ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"} (clipped to its 1st-99th percentile, direction from a ridge logistic regression on the standardised values), weights from a ridge logistic regression (IRLS) on the lines' scores, the penalty chosen on a time split inside the fit period`,
       rows_used: sample.rows,
       stride,
       lambda,
@@ -438,7 +567,12 @@ export async function calibrate(
       peer_values: peerValues,
       cutoffs,
       candidate: choice,
-      auc: { default: fitAuc.get("default") ?? null, calibrated: fitAuc.get("calibrated") ?? null, peer: fitAuc.get("peer") ?? null, peer_values: fitAuc.get("peer_values") ?? null },
+      auc: {
+        default: fitAuc.get("default") ?? null,
+        calibrated: fitAuc.get("calibrated") ?? null,
+        peer: fitAuc.get("peer") ?? null,
+        peer_values: fitAuc.get("peer_values") ?? null,
+      },
     },
     measures,
     categories: mergeCategoryWeights(formula, final.loaded),
@@ -464,7 +598,8 @@ export function candidateMeasures(formula: LoadedFormula, present: ReadonlySet<s
   const familyCategory = new Map<string, string>();
   for (const family of new Set(MEASURES.map((m) => m.family))) {
     const counts = new Map<string, number>();
-    for (const m of MEASURES) if (m.family === family && categoryOf.has(m.id)) counts.set(categoryOf.get(m.id)!, (counts.get(categoryOf.get(m.id)!) ?? 0) + 1);
+    for (const m of MEASURES)
+      if (m.family === family && categoryOf.has(m.id)) counts.set(categoryOf.get(m.id)!, (counts.get(categoryOf.get(m.id)!) ?? 0) + 1);
     const best = [...counts].sort((a, b) => b[1] - a[1])[0];
     if (best) familyCategory.set(family, best[0]);
   }
@@ -490,7 +625,10 @@ async function createBookValues(db: Database, candidates: readonly Candidate[]):
       unpivot (select account_id, week_start, ${columns} from ${ident(`measures_${family}`)})
       on ${ids.map(ident).join(", ")} into name measure_id value raw_value)`;
   });
-  const values = parts.length > 0 ? parts.join("\nunion all\n") : "select null::varchar as account_id, null::date as week_start, null::varchar as measure_id, null::double as raw_value limit 0";
+  const values =
+    parts.length > 0
+      ? parts.join("\nunion all\n")
+      : "select null::varchar as account_id, null::date as week_start, null::varchar as measure_id, null::double as raw_value limit 0";
   await db.run(`create or replace table calibrate_book_values as
     with v as (
       select v.account_id, v.week_start, v.measure_id, round(v.raw_value, 9) as raw_value
@@ -524,7 +662,15 @@ async function createValues(db: Database, table: string, weeks: string): Promise
  * The fit weeks: raw values (`values`) and book ranks (`pct`) per measure, NaN = none, and the
  * current formula's score (`score`, NaN = none).
  */
-type Sample = { rows: number; ids: string[]; values: Float64Array; pct: Float64Array; y: Uint8Array; asOf: Float64Array; score: Float64Array };
+type Sample = {
+  rows: number;
+  ids: string[];
+  values: Float64Array;
+  pct: Float64Array;
+  y: Uint8Array;
+  asOf: Float64Array;
+  score: Float64Array;
+};
 
 /** The fit weeks (every `stride`-th calendar week) with one column of raw values per measure (NaN = none). */
 async function loadFitSample(db: Database, ids: readonly string[], stride: number): Promise<Sample> {
@@ -588,8 +734,18 @@ type Scorecard = {
 export type CandidateId = "binned_book" | "binned_raw" | "linear_book" | "linear_raw" | "current_reweighted" | "current";
 
 const blankFit = (c: Candidate, rows: number): MeasureFit => ({
-  measure: c.def.id, category: c.category, kept: false, reason: null, rows, auc_alone: null, better: null,
-  catalogue_better: c.def.higherIsBetter ? "higher" : "lower", weight: 0, effective_weight: 0, coefficient: null, bins: [],
+  measure: c.def.id,
+  category: c.category,
+  kept: false,
+  reason: null,
+  rows,
+  auc_alone: null,
+  better: null,
+  catalogue_better: c.def.higherIsBetter ? "higher" : "lower",
+  weight: 0,
+  effective_weight: 0,
+  coefficient: null,
+  bins: [],
 });
 
 /**
@@ -619,7 +775,8 @@ function fitBinnedScorecard(
     else if (!map) base.reason = "no monotone signal (one bin, or every bin pools into one)";
     else {
       Object.assign(base, { auc_alone: map.auc, better: map.better, bins: map.blocks });
-      if ((map.auc ?? 0) < options.minSignalAuc) base.reason = `no signal: its score alone ranks churn at AUC ${fmt(map.auc)} before the split (needs ${options.minSignalAuc})`;
+      if ((map.auc ?? 0) < options.minSignalAuc)
+        base.reason = `no signal: its score alone ranks churn at AUC ${fmt(map.auc)} before the split (needs ${options.minSignalAuc})`;
       else maps.set(c.def.id, map);
     }
     measures.push(base);
@@ -646,7 +803,13 @@ function weighScorecard(
 ): Scorecard {
   let kept = [...maps.keys()];
   const scoreDesign = (ids: string[], r?: Uint8Array, weights?: ReadonlyMap<string, number>, categoryOf?: ReadonlyMap<string, string>) =>
-    designOf(sample, ids, r, (id, v) => pointsScore(maps.get(id)!.points, v) / 100, weights && categoryOf ? { weights, categoryOf } : undefined);
+    designOf(
+      sample,
+      ids,
+      r,
+      (id, v) => pointsScore(maps.get(id)!.points, v) / 100,
+      weights && categoryOf ? { weights, categoryOf } : undefined,
+    );
   const lambdaTried: { lambda: number; auc: number | null }[] = [];
   const lambda = fixedLambda ?? chooseLambda(sample, innerSplit, horizonDays, (r) => scoreDesign(kept, r), lambdaTried);
   const categoryOf = new Map(candidates.map((c) => [c.def.id, c.category]));
@@ -676,7 +839,9 @@ function weighScorecard(
     }
     const next = new Map(kept.map((id, j) => [id, -fit!.coef[j]!]));
     // the engine's fill has settled: refitting again would change nothing that matters
-    const settled = weights !== undefined && kept.every((id) => Math.abs(next.get(id)! - weights!.get(id)!) <= 1e-3 * Math.max(1e-9, Math.abs(weights!.get(id)!)));
+    const settled =
+      weights !== undefined &&
+      kept.every((id) => Math.abs(next.get(id)! - weights!.get(id)!) <= 1e-3 * Math.max(1e-9, Math.abs(weights!.get(id)!)));
     weights = next;
     if (settled) break;
   }
@@ -685,7 +850,16 @@ function weighScorecard(
   const categories = roundWeights(candidates, effective, measures);
   if (fit) kept.forEach((id, j) => (measures.find((m) => m.measure === id)!.coefficient = fit!.coef[j]!));
   for (const m of measures) m.kept = categories.some((c) => c.measures.some((x) => x.measure === m.measure));
-  return { id: kind === "reweighted" ? "current_reweighted" : `${kind}_${scale}`, kind, scale, maps, measures, categories, lambda, lambdaTried };
+  return {
+    id: kind === "reweighted" ? "current_reweighted" : `${kind}_${scale}`,
+    kind,
+    scale,
+    maps,
+    measures,
+    categories,
+    lambda,
+    lambdaTried,
+  };
 }
 
 /**
@@ -696,9 +870,24 @@ function weighScorecard(
  * data is renormalised as the engine does. With every measure present and the peer's weights the
  * score would be the peer's log-odds rescaled.
  */
-function fitLinearScorecard(sample: Sample, rows: Uint8Array | undefined, scale: Scale, innerSplit: number | null, fixedLambda: number | null, context: FitContext): Scorecard {
+function fitLinearScorecard(
+  sample: Sample,
+  rows: Uint8Array | undefined,
+  scale: Scale,
+  innerSplit: number | null,
+  fixedLambda: number | null,
+  context: FitContext,
+): Scorecard {
   const { candidates, horizonDays } = context;
-  const model = fitPeer(sample, candidates.map((c) => c.def.id), innerSplit, horizonDays, false, rows, fixedLambda);
+  const model = fitPeer(
+    sample,
+    candidates.map((c) => c.def.id),
+    innerSplit,
+    horizonDays,
+    false,
+    rows,
+    fixedLambda,
+  );
   const maps = new Map<string, FittedMap>();
   const measures: MeasureFit[] = [];
   for (const c of candidates) {
@@ -724,7 +913,16 @@ function fitLinearScorecard(sample: Sample, rows: Uint8Array | undefined, scale:
         continue;
       }
       const better = f.coef < 0 ? "higher" : "lower";
-      const points: [number, number][] = better === "higher" ? [[lo, 0], [hi, 100]] : [[lo, 100], [hi, 0]];
+      const points: [number, number][] =
+        better === "higher"
+          ? [
+              [lo, 0],
+              [hi, 100],
+            ]
+          : [
+              [lo, 100],
+              [hi, 0],
+            ];
       const risk: number[] = [];
       const y: number[] = [];
       for (let r = 0; r < sample.rows; r++) {
@@ -750,7 +948,15 @@ function fitLinearScorecard(sample: Sample, rows: Uint8Array | undefined, scale:
  */
 function formulaScores(sample: Sample, card: Scorecard): Float64Array {
   const k = sample.ids.length;
-  const parts = card.categories.flatMap((c) => c.measures.map((m) => ({ category: c.id, categoryWeight: c.weight, weight: m.weight, j: sample.ids.indexOf(m.measure), points: card.maps.get(m.measure)!.points })));
+  const parts = card.categories.flatMap((c) =>
+    c.measures.map((m) => ({
+      category: c.id,
+      categoryWeight: c.weight,
+      weight: m.weight,
+      j: sample.ids.indexOf(m.measure),
+      points: card.maps.get(m.measure)!.points,
+    })),
+  );
   const out = new Float64Array(sample.rows);
   const sums = new Map<string, [number, number, number]>();
   for (let r = 0; r < sample.rows; r++) {
@@ -809,24 +1015,46 @@ export const CANDIDATE_LABELS: Record<CandidateId, string> = {
  * earlier in SCALES x binned, linear, then the current formula). Without an inner split (too few
  * churned weeks to judge on), the binned scorecard on book ranks.
  */
-function chooseCandidate(cards: readonly Scorecard[], inner: readonly CandidateScore[], innerRows: Uint8Array | null, sample: Sample, innerSplit: number | null): CandidateChoice {
+function chooseCandidate(
+  cards: readonly Scorecard[],
+  inner: readonly CandidateScore[],
+  innerRows: Uint8Array | null,
+  sample: Sample,
+  innerSplit: number | null,
+): CandidateChoice {
   const rule = "each candidate fitted on the earlier part of the fit period, judged by AUC within weeks on its later part";
   const usable = cards.filter((c) => c.categories.length > 0);
   if (innerSplit === null || innerRows === null || inner.length === 0) {
     const fallback = usable.find((c) => c.id === "binned_book") ?? usable[0];
-    return { chosen: fallback?.id ?? "current", inner_split: null, inner_auc: [], rule: `no inner split with enough churned weeks: the ${CANDIDATE_LABELS[fallback?.id ?? "current"]}` };
+    return {
+      chosen: fallback?.id ?? "current",
+      inner_split: null,
+      inner_auc: [],
+      rule: `no inner split with enough churned weeks: the ${CANDIDATE_LABELS[fallback?.id ?? "current"]}`,
+    };
   }
-  const scored = [...inner.filter((s) => usable.some((c) => c.id === s.candidate)), { candidate: "current" as const, scores: sample.score }];
+  const scored = [
+    ...inner.filter((s) => usable.some((c) => c.id === s.candidate)),
+    { candidate: "current" as const, scores: sample.score },
+  ];
   const common: number[] = [];
   for (let r = 0; r < sample.rows; r++) if (innerRows[r] && scored.every((s) => !Number.isNaN(s.scores[r]!))) common.push(r);
   const y = common.map((r) => sample.y[r]!);
   const inner_auc = scored.map((s) => ({
     candidate: s.candidate,
-    auc: rankAuc(common.map((r) => -s.scores[r]!), y),
-    auc_within_week: withinWeekAuc(common.map((r) => -s.scores[r]!), y, common.map((r) => sample.asOf[r]!)),
+    auc: rankAuc(
+      common.map((r) => -s.scores[r]!),
+      y,
+    ),
+    auc_within_week: withinWeekAuc(
+      common.map((r) => -s.scores[r]!),
+      y,
+      common.map((r) => sample.asOf[r]!),
+    ),
   }));
   let best = inner_auc[inner_auc.length - 1]!;
-  for (const a of inner_auc) if (a.auc_within_week !== null && (best.auc_within_week === null || a.auc_within_week > best.auc_within_week)) best = a;
+  for (const a of inner_auc)
+    if (a.auc_within_week !== null && (best.auc_within_week === null || a.auc_within_week > best.auc_within_week)) best = a;
   return { chosen: best.candidate, inner_split: new Date(innerSplit).toISOString().slice(0, 10), inner_auc, rule };
 }
 
@@ -844,7 +1072,10 @@ export function withinWeekAuc(risk: readonly number[], y: readonly number[], wee
     const positives = rows.filter((i) => y[i]).length;
     const negatives = rows.length - positives;
     if (positives === 0 || negatives === 0) continue;
-    const auc = rankAuc(rows.map((i) => risk[i]!), rows.map((i) => y[i]!))!;
+    const auc = rankAuc(
+      rows.map((i) => risk[i]!),
+      rows.map((i) => y[i]!),
+    )!;
     wins += auc * positives * negatives;
     pairs += positives * negatives;
   }
@@ -856,7 +1087,11 @@ export function withinWeekAuc(risk: readonly number[], y: readonly number[], wee
  * same order as loadFitSample), from the engine's int_measure_scores (0-100, NaN = no data), with
  * each measure as a candidate in its category.
  */
-async function loadCurrentScores(db: Database, formula: LoadedFormula, stride: number): Promise<{ sample: Sample; candidates: Candidate[] }> {
+async function loadCurrentScores(
+  db: Database,
+  formula: LoadedFormula,
+  stride: number,
+): Promise<{ sample: Sample; candidates: Candidate[] }> {
   const candidates: Candidate[] = [];
   for (const c of formula.formula.categories) {
     if (!(c.weight > 0)) continue;
@@ -895,7 +1130,13 @@ async function loadCurrentScores(db: Database, formula: LoadedFormula, stride: n
 }
 
 /** The current formula with its weights refitted on `rows`: its measures' scores are the sample's values, read as they are. */
-function reweightCurrent(sample: Sample, rows: Uint8Array | undefined, innerSplit: number | null, fixedLambda: number | null, context: FitContext): Scorecard {
+function reweightCurrent(
+  sample: Sample,
+  rows: Uint8Array | undefined,
+  innerSplit: number | null,
+  fixedLambda: number | null,
+  context: FitContext,
+): Scorecard {
   const maps = new Map<string, FittedMap>();
   const measures: MeasureFit[] = [];
   for (const c of context.candidates) {
@@ -919,7 +1160,17 @@ function reweightCurrent(sample: Sample, rows: Uint8Array | undefined, innerSpli
     else if (auc === null || new Set(risk).size < 2) base.reason = "one score only before the split";
     else {
       Object.assign(base, { auc_alone: auc, better: c.def.higherIsBetter ? "higher" : "lower" });
-      maps.set(c.def.id, { better: base.better!, blocks: [], points: [[0, 0], [100, 100]], auc, rows: n, positives });
+      maps.set(c.def.id, {
+        better: base.better!,
+        blocks: [],
+        points: [
+          [0, 0],
+          [100, 100],
+        ],
+        auc,
+        rows: n,
+        positives,
+      });
     }
   }
   return weighScorecard(sample, rows, maps, measures, "reweighted", "raw", innerSplit, fixedLambda, context);
@@ -933,7 +1184,11 @@ function currentScoreOf(formula: LoadedFormula, measure: string): unknown {
 
 /** The current formula's measures as kept (with their effective weights), the other candidates as not. */
 function currentMeasures(formula: LoadedFormula, candidates: readonly Candidate[]): MeasureFit[] {
-  const uses = new Map(formula.formula.categories.flatMap((c) => c.measures.map((m) => [m.measure, { weight: m.weight, effective: (c.weight * m.weight) / 100 }] as const)));
+  const uses = new Map(
+    formula.formula.categories.flatMap((c) =>
+      c.measures.map((m) => [m.measure, { weight: m.weight, effective: (c.weight * m.weight) / 100 }] as const),
+    ),
+  );
   return candidates.map((c) => {
     const m = blankFit(c, 0);
     const use = uses.get(c.def.id) ?? [...uses].find(([id]) => MEASURES.find((x) => x.id === id)?.netOf === c.def.id)?.[1];
@@ -1026,7 +1281,13 @@ function innerSplitOf(sample: Sample, horizonDays: number): number | null {
 }
 
 /** Ridge penalty with the best AUC on the later part of the fit period, fitted on its earlier part. */
-function chooseLambda(sample: Sample, innerSplit: number | null, horizonDays: number, design: (rows: Uint8Array) => Design, tried: { lambda: number; auc: number | null }[]): number {
+function chooseLambda(
+  sample: Sample,
+  innerSplit: number | null,
+  horizonDays: number,
+  design: (rows: Uint8Array) => Design,
+  tried: { lambda: number; auc: number | null }[],
+): number {
   if (innerSplit === null) return DEFAULT_LAMBDA;
   const gap = horizonDays * 86_400_000;
   const early = new Uint8Array(sample.rows);
@@ -1121,13 +1382,21 @@ function fitPeer(
  * measure's share of its category, by largest remainder. A measure (or category) whose weight
  * rounds to 0 drops, and the rest are rounded again.
  */
-function roundWeights(candidates: readonly Candidate[], effective: ReadonlyMap<string, number>, measures: MeasureFit[]): CalibratedCategory[] {
+function roundWeights(
+  candidates: readonly Candidate[],
+  effective: ReadonlyMap<string, number>,
+  measures: MeasureFit[],
+): CalibratedCategory[] {
   const live = new Map(effective);
   for (;;) {
     const total = [...live.values()].reduce((s, v) => s + v, 0);
     if (!(total > 0)) return [];
     const categoryIds = [...new Set(candidates.filter((c) => live.has(c.def.id)).map((c) => c.category))];
-    const categoryWeights = largestRemainder(categoryIds.map((id) => candidates.filter((c) => c.category === id && live.has(c.def.id)).reduce((s, c) => s + live.get(c.def.id)!, 0) / total));
+    const categoryWeights = largestRemainder(
+      categoryIds.map(
+        (id) => candidates.filter((c) => c.category === id && live.has(c.def.id)).reduce((s, c) => s + live.get(c.def.id)!, 0) / total,
+      ),
+    );
     let dropped = false;
     const out: CalibratedCategory[] = [];
     categoryIds.forEach((id, ci) => {
@@ -1141,7 +1410,11 @@ function roundWeights(candidates: readonly Candidate[], effective: ReadonlyMap<s
           dropped = true;
         }
       });
-      out.push({ id, weight: categoryWeights[ci]!, measures: members.map((c, mi) => ({ measure: c.def.id, weight: weights[mi]!, points: [], comment: [] })) });
+      out.push({
+        id,
+        weight: categoryWeights[ci]!,
+        measures: members.map((c, mi) => ({ measure: c.def.id, weight: weights[mi]!, points: [], comment: [] })),
+      });
     });
     if (dropped) continue;
     for (const c of out) {
@@ -1185,29 +1458,40 @@ function buildFormula(
   return calibratedFormulaText(currentText, formula.file, {
     name: `${formula.formula.name} (calibrated)`,
     description: `Calibrated by health calibrate from "${formula.formula.name}" (${formula.hash}) on this book's own churn history.`,
-    header: [
-      ...header,
-      ...(dropped.length > 0 ? ["", "Measures left out:", ...dropped.map((m) => `  ${m.measure}: ${m.reason}`)] : []),
-    ],
-    categories: categories === null ? null : categories.map((c) => ({
-      ...c,
-      measures: c.measures.map((m) => {
-        const map = maps.get(m.measure)!;
-        const fit = measures.find((x) => x.measure === m.measure)!;
-        const reads = kind === "reweighted" ? "the current formula's map" : scale === "book" ? "its percentile rank in the book that week" : "its raw value";
-        return {
-          ...m,
-          points: map.points,
-          relativeTo: scale === "book" ? ("book" as const) : undefined,
-          ...(kind === "reweighted" ? { score: currentScoreOf(formula, m.measure) } : {}),
-          comment: [
-            `fit period: ${map.rows} weeks with data, the map reads ${reads}, score alone AUC ${fmt(map.auc)}, ${map.better} is better${fit.better !== fit.catalogue_better ? " (the catalogue says the opposite)" : ""}` +
-              (map.blocks.length > 0 ? "; churn by bin:" : kind === "reweighted" ? "" : `; a straight line (regression coefficient ${roundSignificant(fit.coefficient ?? 0, 3)} per standard deviation)`),
-            ...(map.blocks.length > 0 ? [`  ${map.blocks.map((b) => `${rangeText(b)} ${pct(b.churn_rate)} (${b.rows}) -> ${b.score}`).join(" | ")}`] : []),
-          ],
-        };
-      }),
-    })),
+    header: [...header, ...(dropped.length > 0 ? ["", "Measures left out:", ...dropped.map((m) => `  ${m.measure}: ${m.reason}`)] : [])],
+    categories:
+      categories === null
+        ? null
+        : categories.map((c) => ({
+            ...c,
+            measures: c.measures.map((m) => {
+              const map = maps.get(m.measure)!;
+              const fit = measures.find((x) => x.measure === m.measure)!;
+              const reads =
+                kind === "reweighted"
+                  ? "the current formula's map"
+                  : scale === "book"
+                    ? "its percentile rank in the book that week"
+                    : "its raw value";
+              return {
+                ...m,
+                points: map.points,
+                relativeTo: scale === "book" ? ("book" as const) : undefined,
+                ...(kind === "reweighted" ? { score: currentScoreOf(formula, m.measure) } : {}),
+                comment: [
+                  `fit period: ${map.rows} weeks with data, the map reads ${reads}, score alone AUC ${fmt(map.auc)}, ${map.better} is better${fit.better !== fit.catalogue_better ? " (the catalogue says the opposite)" : ""}` +
+                    (map.blocks.length > 0
+                      ? "; churn by bin:"
+                      : kind === "reweighted"
+                        ? ""
+                        : `; a straight line (regression coefficient ${roundSignificant(fit.coefficient ?? 0, 3)} per standard deviation)`),
+                  ...(map.blocks.length > 0
+                    ? [`  ${map.blocks.map((b) => `${rangeText(b)} ${pct(b.churn_rate)} (${b.rows}) -> ${b.score}`).join(" | ")}`]
+                    : []),
+                ],
+              };
+            }),
+          })),
     tierMins: tierMinById,
     tierComment,
   });
@@ -1219,7 +1503,15 @@ function rangeText(b: Block): string {
   return lo === hi ? `${lo}` : `${lo}..${hi}`;
 }
 
-function headerLines(formula: LoadedFormula, split: string, chosen: SplitAttempt, options: CalibrateOptions, lambda: number, cutoffs: Cutoffs, card: Scorecard | null): string[] {
+function headerLines(
+  formula: LoadedFormula,
+  split: string,
+  chosen: SplitAttempt,
+  options: CalibrateOptions,
+  lambda: number,
+  cutoffs: Cutoffs,
+  card: Scorecard | null,
+): string[] {
   const of = card?.scale === "book" ? "its percentile rank among the book's accounts that week" : "its raw value";
   const how =
     card === null
@@ -1229,21 +1521,21 @@ function headerLines(formula: LoadedFormula, split: string, chosen: SplitAttempt
             "Measures and score maps are the current formula's; weights from a ridge logistic regression",
             `(IRLS, penalty ${lambda}) of churn on their scores before the split, no data renormalised as the engine does.`,
           ]
-      : card.kind === "binned"
-        ? [
-            `Score maps: each measure's churn rate in quantile bins of ${of} before the split, made monotone`,
-            "(pool-adjacent-violators), scored 0 (riskiest bin) to 100 (safest) on the log-odds; the points sit at",
-            "each bin's median and the engine interpolates between them.",
-            `Weights: ridge logistic regression (IRLS, penalty ${lambda}) of churn on those scores; a measure's effective`,
-            "weight (category weight x measure weight / 100) is its coefficient's share.",
-          ]
-        : [
-            `Score maps: straight lines over ${of}, clipped to its 1st-99th percentile before the split,`,
-            "0 at the riskier end and 100 at the safer one.",
-            "Each line's direction is the sign of the measure's coefficient in a ridge logistic regression on all the",
-            `standardised values; weights from a ridge logistic regression (IRLS, penalty ${lambda}) of churn on the lines' scores;`,
-            "a measure's effective weight (category weight x measure weight / 100) is its coefficient's share.",
-          ];
+        : card.kind === "binned"
+          ? [
+              `Score maps: each measure's churn rate in quantile bins of ${of} before the split, made monotone`,
+              "(pool-adjacent-violators), scored 0 (riskiest bin) to 100 (safest) on the log-odds; the points sit at",
+              "each bin's median and the engine interpolates between them.",
+              `Weights: ridge logistic regression (IRLS, penalty ${lambda}) of churn on those scores; a measure's effective`,
+              "weight (category weight x measure weight / 100) is its coefficient's share.",
+            ]
+          : [
+              `Score maps: straight lines over ${of}, clipped to its 1st-99th percentile before the split,`,
+              "0 at the riskier end and 100 at the safer one.",
+              "Each line's direction is the sign of the measure's coefficient in a ridge logistic regression on all the",
+              `standardised values; weights from a ridge logistic regression (IRLS, penalty ${lambda}) of churn on the lines' scores;`,
+              "a measure's effective weight (category weight x measure weight / 100) is its coefficient's share.",
+            ];
   return [
     `Calibrated by health calibrate from ${path.basename(formula.file)} (${formula.hash}), churn within ${horizonLabel(options.horizonDays)}.`,
     `Fitted only on account-weeks whose churn horizon ended by ${split} (${chosen.fit_churned} churned and ${chosen.fit_survivors} surviving accounts); nothing later was read.`,

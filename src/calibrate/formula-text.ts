@@ -37,7 +37,11 @@ export interface CalibratedParts {
 }
 
 /** The calibrated formula text (YAML), validated by the formula loader before it is returned. */
-export function calibratedFormulaText(currentText: string, currentFile: string, parts: CalibratedParts): { text: string; loaded: LoadedFormula } {
+export function calibratedFormulaText(
+  currentText: string,
+  currentFile: string,
+  parts: CalibratedParts,
+): { text: string; loaded: LoadedFormula } {
   const base = parseDocument(currentText).toJS() as Record<string, unknown>;
   const currentCategories = new Map(((base.categories as Record<string, unknown>[]) ?? []).map((c) => [c.id as string, c]));
   const object: Record<string, unknown> = {};
@@ -45,11 +49,16 @@ export function calibratedFormulaText(currentText: string, currentFile: string, 
     if (key === "$schema") continue;
     if (key === "name") object.name = parts.name;
     else if (key === "description") object.description = parts.description;
-    else if (key === "tiers") object.tiers = (value as Record<string, unknown>[]).map((t) => ({ ...t, min: parts.tierMins[t.id as string] ?? t.min }));
+    else if (key === "tiers")
+      object.tiers = (value as Record<string, unknown>[]).map((t) => ({ ...t, min: parts.tierMins[t.id as string] ?? t.min }));
     else if (key === "categories" && parts.categories === null) object.categories = value;
     else if (key === "categories" && parts.categories !== null) {
       object.categories = parts.categories.map((c) => {
-        const { measures: _, weight: __, ...rest } = currentCategories.get(c.id) ?? { id: c.id, label: c.id, playbook: "Review the drivers with the account." };
+        const {
+          measures: _,
+          weight: __,
+          ...rest
+        } = currentCategories.get(c.id) ?? { id: c.id, label: c.id, playbook: "Review the drivers with the account." };
         const { id, label, description, playbook, ...others } = rest as Record<string, unknown>;
         return {
           id,
@@ -58,7 +67,11 @@ export function calibratedFormulaText(currentText: string, currentFile: string, 
           ...(description === undefined ? {} : { description }),
           playbook,
           ...others,
-          measures: c.measures.map((m) => ({ measure: m.measure, weight: m.weight, score: m.score ?? (m.relativeTo ? { relative_to: m.relativeTo, points: m.points } : { points: m.points }) })),
+          measures: c.measures.map((m) => ({
+            measure: m.measure,
+            weight: m.weight,
+            score: m.score ?? (m.relativeTo ? { relative_to: m.relativeTo, points: m.points } : { points: m.points }),
+          })),
         };
       });
     } else object[key] = value;
@@ -79,7 +92,13 @@ export function calibratedFormulaText(currentText: string, currentFile: string, 
       }
     });
   });
-  for (const path of [["alerts", "score_drop"], ["alerts", "tier_down"], ["alerts", "key_person_inactive_days"], ["alerts", "divergence"], ["alerts", "renewal_tiers"]] as const) {
+  for (const path of [
+    ["alerts", "score_drop"],
+    ["alerts", "tier_down"],
+    ["alerts", "key_person_inactive_days"],
+    ["alerts", "divergence"],
+    ["alerts", "renewal_tiers"],
+  ] as const) {
     const node = doc.getIn(path, true);
     if (isMap(node) || isSeq(node)) node.flow = true;
   }
@@ -104,7 +123,8 @@ export function lineDiff(a: string, b: string, nameA: string, nameB: string, con
   const lcs = new Uint32Array((n + 1) * (m + 1));
   for (let i = n - 1; i >= 0; i--) {
     for (let j = m - 1; j >= 0; j--) {
-      lcs[i * (m + 1) + j] = x[i] === y[j] ? lcs[(i + 1) * (m + 1) + j + 1]! + 1 : Math.max(lcs[(i + 1) * (m + 1) + j]!, lcs[i * (m + 1) + j + 1]!);
+      lcs[i * (m + 1) + j] =
+        x[i] === y[j] ? lcs[(i + 1) * (m + 1) + j + 1]! + 1 : Math.max(lcs[(i + 1) * (m + 1) + j]!, lcs[i * (m + 1) + j + 1]!);
     }
   }
   type Op = { kind: " " | "-" | "+"; text: string; ai: number; bi: number };
@@ -113,7 +133,8 @@ export function lineDiff(a: string, b: string, nameA: string, nameB: string, con
   let j = 0;
   while (i < n || j < m) {
     if (i < n && j < m && x[i] === y[j]) ops.push({ kind: " ", text: x[i]!, ai: i++, bi: j++ });
-    else if (j < m && (i >= n || lcs[i * (m + 1) + j + 1]! >= lcs[(i + 1) * (m + 1) + j]!)) ops.push({ kind: "+", text: y[j]!, ai: i, bi: j++ });
+    else if (j < m && (i >= n || lcs[i * (m + 1) + j + 1]! >= lcs[(i + 1) * (m + 1) + j]!))
+      ops.push({ kind: "+", text: y[j]!, ai: i, bi: j++ });
     else ops.push({ kind: "-", text: x[i]!, ai: i++, bi: j });
   }
   const out = [`--- ${nameA}`, `+++ ${nameB}`];

@@ -67,7 +67,10 @@ export function formatCalibrate(report: CalibrateReport, diff: string, format: O
       "text",
     ),
     "Tiers (min score)",
-    formatRecords(report.tiers.map((t) => ({ tier: t.id, current: t.current, calibrated: t.calibrated })), "text"),
+    formatRecords(
+      report.tiers.map((t) => ({ tier: t.id, current: t.current, calibrated: t.calibrated })),
+      "text",
+    ),
     report.verdict,
     ...report.notes.map((note) => `Note: ${note}`),
     "",

@@ -56,10 +56,12 @@ export function ruleText(rule: SplitRule): string {
  * tried and why the book has no usable split (for instance most churn in its last horizon).
  */
 export async function chooseSplit(db: Database, weeks: string, given: string | null, needs: SplitNeeds): Promise<SplitChoice> {
-  const rows = (await db.all<Omit<SplitCounts, "split"> & { split: Date }>(render(sqlFile("calibrate/calibrate_splits.sql"), { weeks }), {
-    horizon_days: needs.horizonDays,
-    split: given,
-  })).map((r) => ({ ...r, split: r.split.toISOString().slice(0, 10) }));
+  const rows = (
+    await db.all<Omit<SplitCounts, "split"> & { split: Date }>(render(sqlFile("calibrate/calibrate_splits.sql"), { weeks }), {
+      horizon_days: needs.horizonDays,
+      split: given,
+    })
+  ).map((r) => ({ ...r, split: r.split.toISOString().slice(0, 10) }));
   const attempt = (rule: SplitRule, counts: SplitCounts): SplitAttempt => {
     const reason = shortfall(counts, needs);
     return { ...counts, rule, usable: reason === null, reason };
@@ -72,16 +74,34 @@ export async function chooseSplit(db: Database, weeks: string, given: string | n
     return a.usable ? { chosen: a, tried } : null;
   };
   const best = (score: (r: SplitCounts) => number, pool: SplitCounts[] = rows) =>
-    pool.reduce<SplitCounts | undefined>((b, r) => (b === undefined || score(r) > score(b) || (score(r) === score(b) && r.split > b.split) ? r : b), undefined);
+    pool.reduce<SplitCounts | undefined>(
+      (b, r) => (b === undefined || score(r) > score(b) || (score(r) === score(b) && r.split > b.split) ? r : b),
+      undefined,
+    );
 
   if (given) {
-    const chosen = pick("given", rows.find((r) => r.split === given));
+    const chosen = pick(
+      "given",
+      rows.find((r) => r.split === given),
+    );
     if (chosen) return chosen;
   }
   const chosen =
-    pick("fit_60", best((r) => Math.min(r.fit_churned / 0.6, r.eval_churned / 0.4))) ??
-    pick("balanced", best((r) => Math.min(r.fit_churned, r.eval_churned))) ??
-    pick("any_usable", best((r) => Math.min(r.fit_churned, r.eval_churned), rows.filter((r) => shortfall(r, needs) === null)));
+    pick(
+      "fit_60",
+      best((r) => Math.min(r.fit_churned / 0.6, r.eval_churned / 0.4)),
+    ) ??
+    pick(
+      "balanced",
+      best((r) => Math.min(r.fit_churned, r.eval_churned)),
+    ) ??
+    pick(
+      "any_usable",
+      best(
+        (r) => Math.min(r.fit_churned, r.eval_churned),
+        rows.filter((r) => shortfall(r, needs) === null),
+      ),
+    );
   if (chosen) return chosen;
   throw new SplitError(await noSplitReason(db, weeks, tried, needs));
 }
@@ -109,7 +129,9 @@ async function noSplitReason(db: Database, weeks: string, tried: SplitAttempt[],
      from a cross join e group by all`,
     { horizon_days: needs.horizonDays },
   );
-  const lines = [`no split of the history leaves ${needs.minChurned} churned and ${needs.minSurvivors} surviving accounts on both sides (churn within ${needs.horizonDays} days, labelled only where the horizon is observed).`];
+  const lines = [
+    `no split of the history leaves ${needs.minChurned} churned and ${needs.minSurvivors} surviving accounts on both sides (churn within ${needs.horizonDays} days, labelled only where the horizon is observed).`,
+  ];
   for (const t of tried) lines.push(`  tried ${t.split} (${ruleText(t.rule)}): ${t.reason}`);
   if (churn && churn.churned > 0) {
     lines.push(

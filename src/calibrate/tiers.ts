@@ -25,7 +25,15 @@ export interface Cutoffs {
   /** Scores below this are at risk (the min of the watch tier). */
   at_risk_below: number;
   /** Fit-period figures at these cut-offs. */
-  fit: { rows: number; positives: number; base_rate: number; watch_recall: number; watch_false_alarms: number; at_risk_recall: number; at_risk_lift: number | null };
+  fit: {
+    rows: number;
+    positives: number;
+    base_rate: number;
+    watch_recall: number;
+    watch_false_alarms: number;
+    at_risk_recall: number;
+    at_risk_lift: number | null;
+  };
   lift_reached: boolean;
 }
 

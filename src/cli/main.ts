@@ -20,7 +20,21 @@ import { checkOutDir } from "./out-dir.ts";
 import { resolveLocations } from "../core/paths.ts";
 import { checkSettings } from "../db/duckdb.ts";
 
-const COMMANDS: Command[] = [runCommand, generateCommand, checkCommand, scoreCommand, explainCommand, alertsCommand, expansionCommand, formulaCommand, backtestCommand, calibrateCommand, tuneCommand, notifyCommand, outcomesCommand];
+const COMMANDS: Command[] = [
+  runCommand,
+  generateCommand,
+  checkCommand,
+  scoreCommand,
+  explainCommand,
+  alertsCommand,
+  expansionCommand,
+  formulaCommand,
+  backtestCommand,
+  calibrateCommand,
+  tuneCommand,
+  notifyCommand,
+  outcomesCommand,
+];
 
 const FORMATS: readonly OutputFormat[] = ["text", "csv", "json"];
 
@@ -49,7 +63,11 @@ export async function main(argv: string[], io: MainIo = {}): Promise<number> {
     }
     const format = (values.format ?? "text") as OutputFormat;
     if (!FORMATS.includes(format)) throw new UsageError(`--format must be one of ${FORMATS.join(", ")}, got "${format}"`);
-    const flags = { data: values.data as string | undefined, formula: values.formula as string | undefined, out: values.out as string | undefined };
+    const flags = {
+      data: values.data as string | undefined,
+      formula: values.formula as string | undefined,
+      out: values.out as string | undefined,
+    };
     const locations = resolveLocations(flags, io.env ?? process.env);
     // settings and the output directory are checked before any work, not after the scoring
     if (command.name !== "formula") await checkSettings();

@@ -17,12 +17,20 @@ export function checkOutDir(locations: Locations): void {
   const what = `the output directory ${out} (--out, else HEALTH_OUT)`;
   const data = realPath(locations.data);
   const realOut = realPath(out);
-  if (realOut === data) throw new UsageError(`${what} is the data directory: outputs would replace exports of the same name; choose an --out outside ${locations.data}`);
-  if (isInside(realOut, data)) throw new UsageError(`${what} is inside the data directory ${locations.data}: outputs would be read as exports; choose an --out outside it`);
+  if (realOut === data)
+    throw new UsageError(
+      `${what} is the data directory: outputs would replace exports of the same name; choose an --out outside ${locations.data}`,
+    );
+  if (isInside(realOut, data))
+    throw new UsageError(
+      `${what} is inside the data directory ${locations.data}: outputs would be read as exports; choose an --out outside it`,
+    );
   // the formula is an input too: refuse one that a run would write over (calibrate's formula, or any file of the run there)
   const formula = realPath(locations.formula);
   if (path.dirname(formula) === realOut && runFileNames(realOut).has(path.basename(formula))) {
-    throw new UsageError(`--formula ${locations.formula} is one of the files a run writes to ${out}: copy it elsewhere first, or choose another --out`);
+    throw new UsageError(
+      `--formula ${locations.formula} is one of the files a run writes to ${out}: copy it elsewhere first, or choose another --out`,
+    );
   }
   if (existsSync(out) && !statSync(out).isDirectory()) throw new UsageError(`${what} is a file, not a directory`);
   // nothing is created before the run: the nearest existing folder must be a directory we can write in
@@ -34,7 +42,9 @@ export function checkOutDir(locations: Locations): void {
   try {
     writeFileSync(probe, "");
   } catch (error) {
-    throw new UsageError(`${what} is not writable: ${existing === path.resolve(out) ? "" : `cannot write in ${existing}: `}${reason(error)}`);
+    throw new UsageError(
+      `${what} is not writable: ${existing === path.resolve(out) ? "" : `cannot write in ${existing}: `}${reason(error)}`,
+    );
   } finally {
     rmSync(probe, { force: true });
   }

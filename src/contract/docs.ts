@@ -27,7 +27,9 @@ rows or keys. Run \`npx health check --data DIR\` to validate a directory.
   dates such as renewals excepted), and \`exported_at\` may lie at most 28 days after the newest dated
   row. Without the file, the current time is used, with a warning naming it.
 - Files and folders whose names start with \`_\` or \`.\` are never read (the demo keeps its answers in \`_answers/\`).
-- Required tables: ${TABLES.filter((t) => t.presence === "required").map((t) => `\`${t.name}\``).join(", ")}, and at least one of
+- Required tables: ${TABLES.filter((t) => t.presence === "required")
+  .map((t) => `\`${t.name}\``)
+  .join(", ")}, and at least one of
   ${ONE_OF_REQUIRED.map((group) => group.map((n) => `\`${n}\``).join(" or ")).join("; ")}. Every other table is optional: when it is absent, the
   measures that need it report "no data" and the formula's weights are renormalised over the rest.
 
@@ -49,7 +51,8 @@ export function renderContractDocs(): string {
 
 function renderTable(table: (typeof TABLES)[number]): string {
   const rows = columnsOf(table).map(
-    (c) => `| \`${c.name}\` | ${typeText(c)} | ${c.required ? "yes" : "no"}${c.optional ? " (column optional)" : ""} | ${escapeCell(c.description)}${constraintText(c)} |`,
+    (c) =>
+      `| \`${c.name}\` | ${typeText(c)} | ${c.required ? "yes" : "no"}${c.optional ? " (column optional)" : ""} | ${escapeCell(c.description)}${constraintText(c)} |`,
   );
   const rules = (table.rules ?? []).map((r) => `- \`${r.column}\`: ${r.expected}.`);
   return `### \`${table.name}\` (${table.presence})

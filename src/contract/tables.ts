@@ -77,9 +77,7 @@ const accounts: TableContract = {
     churned_at: timestamp("When the customer left; empty while active.").nullable(),
     churn_reason: text("Why the customer left, as recorded in the CRM.").nullable().optional(),
   }),
-  rules: [
-    { column: "churned_at", predicate: "churned_at >= contract_start_date", expected: "on or after contract_start_date" },
-  ],
+  rules: [{ column: "churned_at", predicate: "churned_at >= contract_start_date", expected: "on or after contract_start_date" }],
   warnings: [
     {
       message: "accounts with no product usage at all",
@@ -103,9 +101,7 @@ const contacts: TableContract = {
     full_name: text("Name. Rendered as text.").nullable().optional(),
     email: text("Email address. Used for matching only; never published.").nullable().optional(),
     role: oneOf(ROLES, "Relationship role; empty (or the column absent) where the CRM records none.").nullable().optional(),
-    is_key: bool("A key contact CS must keep engaged (sponsor, champion, main admin); empty where not recorded.")
-      .nullable()
-      .optional(),
+    is_key: bool("A key contact CS must keep engaged (sponsor, champion, main admin); empty where not recorded.").nullable().optional(),
     joined_at: timestamp("When the contact joined the account (or got a seat)."),
     left_at: timestamp("When the contact left the company or lost the seat; empty while present.").nullable(),
   }),
@@ -122,15 +118,17 @@ const contacts: TableContract = {
 const usageEvents: TableContract = {
   name: "usage_events",
   source: "product",
-  description:
-    "Raw product events. Either this table or usage_daily must be present; both may be, and are then added up.",
+  description: "Raw product events. Either this table or usage_daily must be present; both may be, and are then added up.",
   grain: "one row per event",
   presence: "optional",
   key: [],
   columns: z.object({
     occurred_at: timestamp("When the event happened."),
     account_id: ref("accounts.account_id", "Account of the user."),
-    contact_id: ref("contacts.contact_id", "User who acted; empty for system or API events. Absent for usage recorded per account: per-person measures then report no data.")
+    contact_id: ref(
+      "contacts.contact_id",
+      "User who acted; empty for system or API events. Absent for usage recorded per account: per-person measures then report no data.",
+    )
       .nullable()
       .optional(),
     feature: text("Product feature or area used; see the features table for core features."),
@@ -186,17 +184,16 @@ const supportTickets: TableContract = {
     opened_at: timestamp("When the ticket was opened."),
     closed_at: timestamp("When it was solved or closed; empty while open.").nullable(),
     severity: oneOf(SEVERITIES, "P0 (outage) to P3 (minor)."),
-    kind: oneOf(TICKET_KINDS, "What the ticket is about; empty (or the column absent) when the help desk records no type: such a ticket counts as neither a bug nor a question.")
+    kind: oneOf(
+      TICKET_KINDS,
+      "What the ticket is about; empty (or the column absent) when the help desk records no type: such a ticket counts as neither a bug nor a question.",
+    )
       .nullable()
       .optional(),
     status: oneOf(TICKET_STATUSES, "Status at export time."),
-    csat_score: int("CSAT given on close, 1 (very unsatisfied) to 5 (very satisfied).", { min: 1, max: 5 })
-      .nullable()
-      .optional(),
+    csat_score: int("CSAT given on close, 1 (very unsatisfied) to 5 (very satisfied).", { min: 1, max: 5 }).nullable().optional(),
     first_response_at: timestamp("First reply from support; empty while unanswered.").nullable().optional(),
-    escalated_at: timestamp("When the ticket was escalated (to engineering or management); empty if never.")
-      .nullable()
-      .optional(),
+    escalated_at: timestamp("When the ticket was escalated (to engineering or management); empty if never.").nullable().optional(),
     is_escalated: bool("Escalated at some point, for help desks that record a flag but no time (counted from opened_at).")
       .nullable()
       .optional(),
@@ -345,8 +342,7 @@ const externalRiskEvents: TableContract = {
 const subscriptionChanges: TableContract = {
   name: "subscription_changes",
   source: "crm",
-  description:
-    "Seat and plan history. Gives seats and plan as of any past date; without it, today's seats are used for all of history.",
+  description: "Seat and plan history. Gives seats and plan as of any past date; without it, today's seats are used for all of history.",
   grain: "one row per subscription change",
   presence: "optional",
   key: ["change_id"],
@@ -354,7 +350,10 @@ const subscriptionChanges: TableContract = {
     change_id: id("Change identifier."),
     account_id: ref("accounts.account_id", "Account."),
     changed_at: timestamp("When the change took effect."),
-    kind: oneOf(CHANGE_KINDS, "Kind of change; churn (the customer left, seats and ARR usually 0) and reactivation (it came back) mark churn episodes."),
+    kind: oneOf(
+      CHANGE_KINDS,
+      "Kind of change; churn (the customer left, seats and ARR usually 0) and reactivation (it came back) mark churn episodes.",
+    ),
     seats: int("Seats after the change.", { min: 0 }),
     plan: text("Plan after the change."),
     arr: num("ARR after the change.", { min: 0 }),
@@ -376,9 +375,9 @@ const interventions: TableContract = {
     completed_at: timestamp("When it was completed; empty while in progress.").nullable().optional(),
     kind: text("Playbook or kind of action, in the team's own words (e.g. executive call, training, QBR)."),
     owner: text("Who acted (a CSM name, as in accounts.csm_owner).").nullable().optional(),
-    alert_id: text(
-      "The alert it answered, if any: an alert_id of alerts.csv, or the task_id of a `health notify` CRM task.",
-    ).nullable().optional(),
+    alert_id: text("The alert it answered, if any: an alert_id of alerts.csv, or the task_id of a `health notify` CRM task.")
+      .nullable()
+      .optional(),
     outcome: oneOf(INTERVENTION_OUTCOMES, "What came of it; empty while not known yet.").nullable().optional(),
   }),
   rules: [{ column: "completed_at", predicate: "completed_at >= started_at", expected: "on or after started_at" }],

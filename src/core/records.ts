@@ -7,7 +7,8 @@ export type OutputFormat = "text" | "csv" | "json";
 /** A figure in a printed report: `digits` decimals, "-" when there is none. */
 export const fixed = (v: number | null | undefined, digits = 3) => (v === null || v === undefined ? "-" : v.toFixed(digits));
 /** A share in a printed report, as a percentage: 0.123 is "12.3%"; "-" when there is none. */
-export const percent = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? "-" : `${(v * 100).toFixed(digits)}%`);
+export const percent = (v: number | null | undefined, digits = 1) =>
+  v === null || v === undefined ? "-" : `${(v * 100).toFixed(digits)}%`;
 /** A ratio in a printed report (a lift): 2.5 is "2.50x"; "-" when there is none. */
 export const times = (v: number | null | undefined) => (v === null || v === undefined ? "-" : `${v.toFixed(2)}x`);
 export type Record_ = Record<string, unknown>;
@@ -17,7 +18,11 @@ export function formatRecords(records: readonly Record_[], format: OutputFormat,
   const fields = columns ?? Object.keys(records[0] ?? {});
   switch (format) {
     case "json":
-      return `${JSON.stringify(records.map((r) => pick(r, fields)), jsonValue, 2)}\n`;
+      return `${JSON.stringify(
+        records.map((r) => pick(r, fields)),
+        jsonValue,
+        2,
+      )}\n`;
     case "csv":
       return toCsv(records, fields);
     case "text":
@@ -28,9 +33,14 @@ export function formatRecords(records: readonly Record_[], format: OutputFormat,
 function toTextTable(records: readonly Record_[], fields: readonly string[]): string {
   const cells = records.map((r) => fields.map((f) => textCell(r[f])));
   const widths = fields.map((f, i) => Math.max(f.length, ...cells.map((row) => row[i]!.length)));
-  const numeric = fields.map((f) => records.length > 0 && records.every((r) => r[f] === null || r[f] === undefined || typeof r[f] === "number"));
+  const numeric = fields.map(
+    (f) => records.length > 0 && records.every((r) => r[f] === null || r[f] === undefined || typeof r[f] === "number"),
+  );
   const line = (row: string[]) =>
-    row.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join("  ").trimEnd();
+    row
+      .map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join("  ")
+      .trimEnd();
   return `${[line([...fields]), line(widths.map((w) => "-".repeat(w))), ...cells.map(line)].join("\n")}\n`;
 }
 

@@ -192,7 +192,9 @@ async function createInstance(settings: Record<string, string>): Promise<DuckDBI
         (await DuckDBInstance.create(":memory:", { [name]: value })).closeSync();
       } catch (alone) {
         const hint = name === "memory_limit" ? " such as 4GB or 512MB" : "";
-        throw new UsageError(`${source} must be a value DuckDB accepts for ${name}${hint}, got "${value}" (DuckDB: ${duckdbReason(alone)})`);
+        throw new UsageError(
+          `${source} must be a value DuckDB accepts for ${name}${hint}, got "${value}" (DuckDB: ${duckdbReason(alone)})`,
+        );
       }
     }
     throw error;
@@ -200,7 +202,8 @@ async function createInstance(settings: Record<string, string>): Promise<DuckDBI
 }
 
 function checkTempDirectory(dir: string): void {
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new UsageError(`HEALTH_DUCKDB_TEMP_DIR must be a directory, got "${dir}", which is a file`);
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new UsageError(`HEALTH_DUCKDB_TEMP_DIR must be a directory, got "${dir}", which is a file`);
 }
 
 /** DuckDB ran out of memory: the fix is a setting, not the exports. Exit 2, naming the setting to raise. */

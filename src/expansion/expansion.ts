@@ -12,9 +12,30 @@ import { buildStage } from "../sql/graph.ts";
 
 /** Columns of expansion.parquet, expansion.csv and `health expansion`, in order. */
 export const EXPANSION_COLUMNS = [
-  "rank", "account_id", "account_name", "segment", "plan", "csm_owner", "arr", "seats", "active_users", "score", "tier",
-  "licence_utilisation", "active_users_trend_8w", "breadth_trend_8w", "higher_plan_requests", "requested_features", "target_plan",
-  "signals", "extra_seats", "seat_potential_arr", "plan_potential_arr", "potential_arr", "week_end", "formula_hash",
+  "rank",
+  "account_id",
+  "account_name",
+  "segment",
+  "plan",
+  "csm_owner",
+  "arr",
+  "seats",
+  "active_users",
+  "score",
+  "tier",
+  "licence_utilisation",
+  "active_users_trend_8w",
+  "breadth_trend_8w",
+  "higher_plan_requests",
+  "requested_features",
+  "target_plan",
+  "signals",
+  "extra_seats",
+  "seat_potential_arr",
+  "plan_potential_arr",
+  "potential_arr",
+  "week_end",
+  "formula_hash",
 ] as const;
 
 export interface ExpansionRecord {
@@ -52,14 +73,14 @@ export async function buildExpansion(db: Database, formula: LoadedFormula): Prom
   for (const [position, plan] of e.plans.entries()) await db.run("insert into formula_plans values ($plan, $position)", { plan, position });
   await buildStage(db, "expansion", {
     params: {
-    min_score: e.min_score,
-    seat_utilisation: e.seat_utilisation,
-    active_users_growth: e.active_users_growth,
-    breadth_growth: e.breadth_growth,
-    plan_uplift: e.plan_uplift,
-    min_plan_requests: e.min_plan_requests,
-    request_window_days: e.request_window_days,
-    min_tenure_days: e.min_tenure_days,
+      min_score: e.min_score,
+      seat_utilisation: e.seat_utilisation,
+      active_users_growth: e.active_users_growth,
+      breadth_growth: e.breadth_growth,
+      plan_uplift: e.plan_uplift,
+      min_plan_requests: e.min_plan_requests,
+      request_window_days: e.request_window_days,
+      min_tenure_days: e.min_tenure_days,
     },
   });
 }

@@ -22,7 +22,9 @@ export class FormulaError extends InputError {
     readonly file: string,
     readonly issues: FormulaIssue[],
   ) {
-    super(`invalid formula ${file}:\n${issues.map((i) => `  - ${i.path || "(top)"}${i.line ? ` (line ${i.line})` : ""}: ${i.message}`).join("\n")}`);
+    super(
+      `invalid formula ${file}:\n${issues.map((i) => `  - ${i.path || "(top)"}${i.line ? ` (line ${i.line})` : ""}: ${i.message}`).join("\n")}`,
+    );
   }
 }
 
@@ -36,7 +38,20 @@ export interface LoadedFormula {
 const WEIGHT_TOLERANCE = 1e-6;
 
 /** Columns of cohorts.parquet besides the per-tier counts, which are named after the tier ids. */
-const RESERVED_TIER_IDS = ["dimension", "cohort", "week_start", "week_end", "accounts", "cohort_size", "retained_share", "arr", "mean_score", "median_score", "unscored", "formula_hash"];
+const RESERVED_TIER_IDS = [
+  "dimension",
+  "cohort",
+  "week_start",
+  "week_end",
+  "accounts",
+  "cohort_size",
+  "retained_share",
+  "arr",
+  "mean_score",
+  "median_score",
+  "unscored",
+  "formula_hash",
+];
 
 /** Loads, validates and hashes a formula file; throws FormulaError naming file, path and line. */
 export function loadFormula(file: string): LoadedFormula {
@@ -75,13 +90,19 @@ export function parseFormula(text: string, file: string): LoadedFormula {
     // the yaml package refuses a document whose aliases expand past 100 (an "alias bomb")
     value = doc.toJS({ maxAliasCount: 100 });
   } catch (error) {
-    throw new FormulaError(file, [{ path: "", message: `not a usable ${file.endsWith(".json") ? "JSON" : "YAML"} document: ${(error as Error).message}` }]);
+    throw new FormulaError(file, [
+      { path: "", message: `not a usable ${file.endsWith(".json") ? "JSON" : "YAML"} document: ${(error as Error).message}` },
+    ]);
   }
   const nonFinite = nonFiniteNumbers(value);
   if (nonFinite.length > 0) {
     throw new FormulaError(
       file,
-      nonFinite.map(({ path, value: n }) => ({ path: pathText(path), line: lineOf(path), message: `${String(n)} is not a finite number (YAML's .nan and .inf are not allowed here); write a number` })),
+      nonFinite.map(({ path, value: n }) => ({
+        path: pathText(path),
+        line: lineOf(path),
+        message: `${String(n)} is not a finite number (YAML's .nan and .inf are not allowed here); write a number`,
+      })),
     );
   }
   const parsed = formulaSchema.safeParse(value);
@@ -92,7 +113,11 @@ export function parseFormula(text: string, file: string): LoadedFormula {
     );
   }
   const issues = checkFormula(parsed.data).map((issue) => ({ ...issue, line: lineOf(issue.pathParts) }));
-  if (issues.length > 0) throw new FormulaError(file, issues.map(({ pathParts: _, ...rest }) => rest));
+  if (issues.length > 0)
+    throw new FormulaError(
+      file,
+      issues.map(({ pathParts: _, ...rest }) => rest),
+    );
   return { file, formula: parsed.data, hash: formulaHash(parsed.data) };
 }
 
@@ -110,13 +135,15 @@ export function checkFormula(formula: Formula): (FormulaIssue & { pathParts: (st
   const add = (pathParts: (string | number)[], message: string) => issues.push({ path: pathText(pathParts), pathParts, message });
 
   const categoryTotal = sum(formula.categories.map((c) => c.weight));
-  if (Math.abs(categoryTotal - 100) > WEIGHT_TOLERANCE) add(["categories"], `category weights sum to ${round(categoryTotal)}; they must sum to 100`);
+  if (Math.abs(categoryTotal - 100) > WEIGHT_TOLERANCE)
+    add(["categories"], `category weights sum to ${round(categoryTotal)}; they must sum to 100`);
   duplicates(formula.categories.map((c) => c.id)).forEach((id) => add(["categories"], `category "${id}" appears twice`));
 
   const usedMeasures = new Set<string>();
   formula.categories.forEach((category, ci) => {
     const total = sum(category.measures.map((m) => m.weight));
-    if (Math.abs(total - 100) > WEIGHT_TOLERANCE) add(["categories", ci, "measures"], `measure weights of "${category.id}" sum to ${round(total)}; they must sum to 100`);
+    if (Math.abs(total - 100) > WEIGHT_TOLERANCE)
+      add(["categories", ci, "measures"], `measure weights of "${category.id}" sum to ${round(total)}; they must sum to 100`);
     category.measures.forEach((use, mi) => {
       const where = ["categories", ci, "measures", mi];
       if (!measureById(use.measure)) add([...where, "measure"], unknownMeasure(use.measure));
@@ -130,30 +157,46 @@ export function checkFormula(formula: Formula): (FormulaIssue & { pathParts: (st
   const tiers = formula.tiers;
   duplicates(tiers.map((t) => t.id)).forEach((id) => add(["tiers"], `tier "${id}" appears twice`));
   tiers.forEach((tier, i) => {
-    if (i > 0 && tier.min >= tiers[i - 1]!.min) add(["tiers", i, "min"], `tiers go from best to worst: min ${tier.min} must be below ${tiers[i - 1]!.min}`);
+    if (i > 0 && tier.min >= tiers[i - 1]!.min)
+      add(["tiers", i, "min"], `tiers go from best to worst: min ${tier.min} must be below ${tiers[i - 1]!.min}`);
   });
   if (tiers.at(-1)!.min !== 0) add(["tiers", tiers.length - 1, "min"], "the last tier must start at 0 so every score has a tier");
 
   formula.caps.forEach((cap, i) => {
     if (!measureById(cap.measure)) add(["caps", i, "measure"], unknownMeasure(cap.measure));
-    else if (measureById(cap.measure)!.netOf) add(["caps", i, "measure"], `caps take a measure of the account alone; "${cap.measure}" is net of the book (use "${measureById(cap.measure)!.netOf}")`);
+    else if (measureById(cap.measure)!.netOf)
+      add(
+        ["caps", i, "measure"],
+        `caps take a measure of the account alone; "${cap.measure}" is net of the book (use "${measureById(cap.measure)!.netOf}")`,
+      );
   });
   const uh = formula.user_health;
   for (const part of ["recency", "frequency", "breadth"] as const) {
     checkScoreMap(uh[part], ["user_health", part], add);
-    if (uh[part].relative_to) add(["user_health", part, "relative_to"], "relative_to scores an account's measure against the book; user health parts take raw values only");
+    if (uh[part].relative_to)
+      add(
+        ["user_health", part, "relative_to"],
+        "relative_to scores an account's measure against the book; user health parts take raw values only",
+      );
   }
   const userTotal = uh.weights.recency + uh.weights.frequency + uh.weights.breadth;
-  if (Math.abs(userTotal - 100) > WEIGHT_TOLERANCE) add(["user_health", "weights"], `user health weights sum to ${round(userTotal)}; they must sum to 100`);
+  if (Math.abs(userTotal - 100) > WEIGHT_TOLERANCE)
+    add(["user_health", "weights"], `user health weights sum to ${round(userTotal)}; they must sum to 100`);
   const trend = measureById(formula.alerts.divergence.trend_measure);
   if (!trend) add(["alerts", "divergence", "trend_measure"], unknownMeasure(formula.alerts.divergence.trend_measure));
-  else if (trend.netOf) add(["alerts", "divergence", "trend_measure"], `the divergence alert reads the account's own usage trend; "${trend.id}" is net of the book (use "${trend.netOf}")`);
+  else if (trend.netOf)
+    add(
+      ["alerts", "divergence", "trend_measure"],
+      `the divergence alert reads the account's own usage trend; "${trend.id}" is net of the book (use "${trend.netOf}")`,
+    );
   formula.alerts.renewal_tiers.forEach((id, i) => {
-    if (!tiers.some((t) => t.id === id)) add(["alerts", "renewal_tiers", i], `unknown tier "${id}"; tiers are ${tiers.map((t) => t.id).join(", ")}`);
+    if (!tiers.some((t) => t.id === id))
+      add(["alerts", "renewal_tiers", i], `unknown tier "${id}"; tiers are ${tiers.map((t) => t.id).join(", ")}`);
   });
   duplicates(formula.expansion.plans).forEach((plan) => add(["expansion", "plans"], `plan "${plan}" appears twice`));
   tiers.forEach((tier, i) => {
-    if (RESERVED_TIER_IDS.includes(tier.id)) add(["tiers", i, "id"], `tier id "${tier.id}" is reserved (cohorts has a column of that name); choose another`);
+    if (RESERVED_TIER_IDS.includes(tier.id))
+      add(["tiers", i, "id"], `tier id "${tier.id}" is reserved (cohorts has a column of that name); choose another`);
   });
   return issues;
 }
@@ -207,7 +250,8 @@ function canonicalJson(value: unknown): string {
 function checkScoreMap(map: ScoreMap, where: (string | number)[], add: (path: (string | number)[], message: string) => void): void {
   if ("points" in map) {
     map.points.forEach(([x], i) => {
-      if (i > 0 && x <= map.points[i - 1]![0]) add([...where, "points", i], `points must be in increasing raw order: ${x} follows ${map.points[i - 1]![0]}`);
+      if (i > 0 && x <= map.points[i - 1]![0])
+        add([...where, "points", i], `points must be in increasing raw order: ${x} follows ${map.points[i - 1]![0]}`);
     });
     return;
   }

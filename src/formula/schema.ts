@@ -8,9 +8,7 @@ import { z } from "zod";
 import { ALERT_KIND_DESCRIPTIONS, ALERT_KINDS } from "../alerts/kinds.ts";
 import { MEASURES } from "../health/measures.ts";
 
-const identifier = z
-  .string()
-  .regex(/^[a-z][a-z0-9_]*$/, "use lower_snake_case letters, digits and underscores");
+const identifier = z.string().regex(/^[a-z][a-z0-9_]*$/, "use lower_snake_case letters, digits and underscores");
 
 /** A measure id; the JSON Schema lists the catalogue for completion, the loader gives the friendly error. */
 const measureId = identifier.meta({ enum: MEASURES.map((m) => m.id) });
@@ -77,7 +75,10 @@ export const tierSchema = z
     id: identifier,
     label: z.string().min(1),
     min: z.number().min(0).max(100).describe("Lowest score in the tier."),
-    color: z.string().regex(/^#[0-9a-fA-F]{6}$/).optional(),
+    color: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/)
+      .optional(),
     playbook: z.string().min(1),
   })
   .strict();
@@ -112,7 +113,11 @@ const alertsSchema = z
     tier_down: z
       .object({
         weeks: z.int().min(1).max(26),
-        min_points: z.number().min(0).default(0).describe("...and its score is at least this many points below its score then (ignores tiny moves across a boundary)."),
+        min_points: z
+          .number()
+          .min(0)
+          .default(0)
+          .describe("...and its score is at least this many points below its score then (ignores tiny moves across a boundary)."),
       })
       .strict()
       .default({ weeks: 4, min_points: 0 })
@@ -120,7 +125,9 @@ const alertsSchema = z
     key_person_inactive_days: z
       .object({ champion: z.int().positive(), executive_sponsor: z.int().positive() })
       .strict()
-      .describe("Raise when the most recently active current champion (or sponsor) has been inactive this long; also when the last one left."),
+      .describe(
+        "Raise when the most recently active current champion (or sponsor) has been inactive this long; also when the last one left.",
+      ),
     divergence: z
       .object({
         min_nps: z.int().min(0).max(10).describe("An NPS answer at least this high..."),
@@ -154,7 +161,9 @@ const expansionSchema = z
     plans: z
       .array(z.string().min(1))
       .default([])
-      .describe("Plans from lowest to highest, as in accounts.plan; requests for features whose min_plan is above the account's plan are a growth signal."),
+      .describe(
+        "Plans from lowest to highest, as in accounts.plan; requests for features whose min_plan is above the account's plan are a growth signal.",
+      ),
     plan_uplift: z
       .number()
       .min(0)
@@ -169,7 +178,9 @@ const expansionSchema = z
       .int()
       .positive()
       .default(182)
-      .describe("How far back requests for higher-plan features count, whatever their status (an old ask is stale; a declined one still shows the want)."),
+      .describe(
+        "How far back requests for higher-plan features count, whatever their status (an old ask is stale; a declined one still shows the want).",
+      ),
     min_tenure_days: z
       .int()
       .min(0)

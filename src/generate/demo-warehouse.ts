@@ -52,7 +52,7 @@ export async function generateDemoWarehouse(options: GenerateOptions): Promise<G
     const result = await withDatabase(
       (db) => (profile ? generateProfileInto(db, plan, profile, staged.workDir) : generateInto(db, plan, staged.workDir, staged.spillDir)),
       {
-      memoryLimit: plan.memoryLimit,
+        memoryLimit: plan.memoryLimit,
         tempDirectory: process.env.HEALTH_DUCKDB_TEMP_DIR ?? staged.spillDir,
       },
     );
@@ -188,7 +188,12 @@ async function writeExportDateAndAnswers(
   files.push("_answers/scenarios.csv");
   const planted = await hasTable(db, "out_intervention_answers");
   if (planted) {
-    await copyTo(db, "select * from out_intervention_answers order by account_id", path.join(answersDir, "interventions.csv"), "format csv, header");
+    await copyTo(
+      db,
+      "select * from out_intervention_answers order by account_id",
+      path.join(answersDir, "interventions.csv"),
+      "format csv, header",
+    );
     files.push("_answers/interventions.csv");
   }
 

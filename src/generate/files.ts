@@ -38,12 +38,7 @@ export function contractSelectList(table: string, available?: ReadonlySet<string
 }
 
 /** Writes `out_<table>` to `<dir>/<table>.csv`; returns the file name and row count. */
-export async function writeContractCsv(
-  db: Database,
-  dir: string,
-  table: string,
-  orderBy: string,
-): Promise<{ file: string; rows: number }> {
+export async function writeContractCsv(db: Database, dir: string, table: string, orderBy: string): Promise<{ file: string; rows: number }> {
   const file = `${table}.csv`;
   const source = await db.all<{ column_name: string }>(`describe ${ident(`out_${table}`)}`);
   const available = new Set(source.map((c) => c.column_name));

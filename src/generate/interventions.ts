@@ -145,7 +145,9 @@ export interface PlantedArm {
 }
 
 /** The realised save rate of each arm, for `_answers/summary.json`. */
-export async function plantedInterventionRates(db: Database): Promise<{ description: string; renewal_window_days: number; arms: PlantedArm[] }> {
+export async function plantedInterventionRates(
+  db: Database,
+): Promise<{ description: string; renewal_window_days: number; arms: PlantedArm[] }> {
   const rows = await db.all<{ arm: PlantedArm["arm"]; accounts: number; saved: number }>(`
     select arm, count(*)::integer as accounts, count(*) filter (where not churned)::integer as saved
     from gen_intervention_arms group by arm order by arm`);

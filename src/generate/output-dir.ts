@@ -60,9 +60,7 @@ async function assertReplaceable(outDir: string): Promise<void> {
   if (!info.isDirectory()) throw new UsageError(`${outDir} exists and is not a directory; refusing to replace it`);
   const entries = await readdir(outDir);
   if (entries.length > 0 && !entries.includes("export.json")) {
-    throw new UsageError(
-      `${outDir} is not empty and holds no export.json, so it is not a generated warehouse; refusing to overwrite it`,
-    );
+    throw new UsageError(`${outDir} is not empty and holds no export.json, so it is not a generated warehouse; refusing to overwrite it`);
   }
 }
 

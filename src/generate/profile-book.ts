@@ -295,8 +295,7 @@ select i, account_id, churn_date, unexplained,
 from returns`;
 
 /** True when account g (a pf_gone row, or nulls) was gone at instant t. */
-const GONE_AT = (g: string, t: string) =>
-  `coalesce(${t} >= ${g}.gone_from and (${g}.back_at is null or ${t} < ${g}.back_at), false)`;
+const GONE_AT = (g: string, t: string) => `coalesce(${t} >= ${g}.gone_from and (${g}.back_at is null or ${t} < ${g}.back_at), false)`;
 
 const OUT_SQL = `
 create or replace table out_accounts as
@@ -436,7 +435,9 @@ function ticketColumnsDropped(profile: Profile): string[] {
 async function setProfileVariables(db: Database, profile: Profile): Promise<void> {
   const ticketWeight = !profile.tables.includes("support_tickets") ? 0 : profile.id === "no_roles" ? 0.8 : 0.3;
   const features =
-    profile.people === "buyers" ? ["order", "reorder", "quote", "return"] : ["dashboards", "reports", "search", "data_import", "sharing", "alerts", "comments", "workflows", "templates", "exports"];
+    profile.people === "buyers"
+      ? ["order", "reorder", "quote", "return"]
+      : ["dashboards", "reports", "search", "data_import", "sharing", "alerts", "comments", "workflows", "templates", "exports"];
   const vars: [string, string, string | number | boolean][] = [
     ["pf_driver", "varchar", profile.driver],
     ["pf_people", "varchar", profile.people],

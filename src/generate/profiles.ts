@@ -47,7 +47,8 @@ export interface Profile {
 export const PROFILES: readonly Profile[] = [
   {
     id: "sparse",
-    description: "transactional buying: one to four buyers per account, a few purchases per account a month, tickets with no type; churn follows falling purchase frequency",
+    description:
+      "transactional buying: one to four buyers per account, a few purchases per account a month, tickets with no type; churn follows falling purchase frequency",
     driver: "frequency_decline",
     tables: ["support_tickets"],
     roles: true,
@@ -71,7 +72,8 @@ export const PROFILES: readonly Profile[] = [
   },
   {
     id: "no_roles",
-    description: "no roles or key contacts recorded anywhere (role and is_key empty), tickets with escalations and first replies, a third of churners come back (churn_events); churn follows fewer active people and support problems",
+    description:
+      "no roles or key contacts recorded anywhere (role and is_key empty), tickets with escalations and first replies, a third of churners come back (churn_events); churn follows fewer active people and support problems",
     driver: "users_decline",
     tables: ["features", "support_tickets", "survey_responses", "churn_events"],
     roles: false,
@@ -95,7 +97,8 @@ export const PROFILES: readonly Profile[] = [
   },
   {
     id: "seasonal",
-    description: "a strong season hits every account at once (volume falls by half or more in summer and at year end); churn follows the account's share of the book falling",
+    description:
+      "a strong season hits every account at once (volume falls by half or more in summer and at year end); churn follows the account's share of the book falling",
     driver: "share_decline",
     tables: ["features", "support_tickets", "survey_responses"],
     roles: true,

@@ -125,9 +125,7 @@ limit $quota::integer`;
 /** Assigns scenarios to accounts of `gen_account_base`, into `gen_assignments(i, scenario, churns, span_days)`. */
 export async function assignScenarios(db: Database, accounts: number): Promise<void> {
   await db.run(ELIGIBILITY_SQL);
-  await db.run(
-    "create or replace table gen_assignments (i bigint primary key, scenario varchar, churns boolean, span_days integer)",
-  );
+  await db.run("create or replace table gen_assignments (i bigint primary key, scenario varchar, churns boolean, span_days integer)");
   for (const [pass, planting] of PLANTINGS.entries()) {
     await db.run(ASSIGN_SQL, {
       scenario: planting.scenario,

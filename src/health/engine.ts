@@ -12,7 +12,15 @@ import { buildAll, stageModels, sumTimings, type Model, type ModelTiming } from 
 import { formulaFragments } from "../sql/templates.ts";
 import { buildInAccountBatches, planAccountBatches, scoringInputs, type AccountBatch } from "./account-batches.ts";
 import { loadFormulaTables } from "./formula-tables.ts";
-import { baseMeasureId, measureById, measureDataGap, measureHasTables, MEASURES, type MeasureDefinition, type TicketColumnsRecorded } from "./measures.ts";
+import {
+  baseMeasureId,
+  measureById,
+  measureDataGap,
+  measureHasTables,
+  MEASURES,
+  type MeasureDefinition,
+  type TicketColumnsRecorded,
+} from "./measures.ts";
 
 export interface HealthRun {
   formula: LoadedFormula;
@@ -143,7 +151,8 @@ export async function computeHealth(
 
   const withoutData = await measuresWithoutData(db, formula, present, ingested.ticketColumns);
   for (const m of withoutData) {
-    if (!m.reason.startsWith("needs ")) warnings.push(`measure "${m.measure}" (${m.category}) has no usable data: ${m.reason}; its weight is shared by the others`);
+    if (!m.reason.startsWith("needs "))
+      warnings.push(`measure "${m.measure}" (${m.category}) has no usable data: ${m.reason}; its weight is shared by the others`);
   }
 
   const stats = await db.one<{ weeks: number; first: Date | null; last: Date | null; account_weeks: number; accounts: number }>(`
@@ -222,13 +231,18 @@ export function measuresWithoutDataBeforeScoring(
 }
 
 /** Why a measure's computed values give it no data: none at all, or one value across the book. */
-function valuesGap(measure: MeasureDefinition, row: { n: number; lo: number | null; hi: number | null } | undefined, accountLevelUsage: boolean): string | undefined {
+function valuesGap(
+  measure: MeasureDefinition,
+  row: { n: number; lo: number | null; hi: number | null } | undefined,
+  accountLevelUsage: boolean,
+): string | undefined {
   if (!row || row.n === 0) {
     return measure.perPerson && accountLevelUsage
       ? "no account has a value: the usage names no contact (account-level usage), and this measure is per person"
       : "no account has a value in any week";
   }
-  if (row.lo === row.hi && !(measure.zeroIsValue && row.lo === 0)) return `every account-week has the same value (${row.lo}): the book does not record what it tells apart`;
+  if (row.lo === row.hi && !(measure.zeroIsValue && row.lo === 0))
+    return `every account-week has the same value (${row.lo}): the book does not record what it tells apart`;
   return undefined;
 }
 

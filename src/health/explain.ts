@@ -40,8 +40,16 @@ export class UnknownAccountError extends Error {}
 /** Builds the explanation for `accountId` at the latest scored week ending on or before `asOf`. */
 export async function explainAccount(db: Database, formula: LoadedFormula, accountId: string, asOf?: string): Promise<Explanation> {
   const week = await db.one<{
-    week_start: Date; week_end: Date; as_of: Date; score: number | null; tier: string | null; coverage: number;
-    cap_reason: string | null; score_4w_ago: number | null; score_change_4w: number | null; account_name: string;
+    week_start: Date;
+    week_end: Date;
+    as_of: Date;
+    score: number | null;
+    tier: string | null;
+    coverage: number;
+    cap_reason: string | null;
+    score_4w_ago: number | null;
+    score_change_4w: number | null;
+    account_name: string;
   }>(
     `select h.week_start, h.week_end, h.as_of, h.score, h.tier, h.coverage, h.cap_reason, h.score_4w_ago, h.score_change_4w, a.account_name
      from account_health_weekly as h join stg_accounts as a using (account_id)
@@ -64,7 +72,14 @@ export async function explainAccount(db: Database, formula: LoadedFormula, accou
      order by f.position`,
     { account: accountId, week: week.week_start.toISOString().slice(0, 10) },
   );
-  const measures = await db.all<{ measure_id: string; category_id: string; raw_value: number | null; contribution: number; contribution_change_4w: number; raw_value_4w_ago: number | null }>(
+  const measures = await db.all<{
+    measure_id: string;
+    category_id: string;
+    raw_value: number | null;
+    contribution: number;
+    contribution_change_4w: number;
+    raw_value_4w_ago: number | null;
+  }>(
     `select m.measure_id, m.category_id, m.raw_value, m.contribution, m.contribution_change_4w, p.raw_value as raw_value_4w_ago
      from account_measures_weekly as m
      left join int_measure_inputs as p
@@ -101,12 +116,15 @@ export function explanationText(e: Explanation, topDrivers = 5): string {
   lines.push(`${e.account_name} (${e.account_id}), week ending ${e.week_end}, formula ${e.formula_hash}`);
   lines.push(
     `Health ${score(e.score)} - ${e.tier_label ?? "no tier"}; coverage ${(e.coverage * 100).toFixed(0)}% of the formula's weight had data` +
-      (e.score_4w_ago !== null && e.score_change_4w !== null ? `; 4 weeks earlier ${score(e.score_4w_ago)} (${signed(e.score_change_4w)})` : ""),
+      (e.score_4w_ago !== null && e.score_change_4w !== null
+        ? `; 4 weeks earlier ${score(e.score_4w_ago)} (${signed(e.score_change_4w)})`
+        : ""),
   );
   if (e.cap_reason) lines.push(`Capped: ${e.cap_reason}`);
   lines.push("", "Categories (score, weight):");
   const width = Math.max(...e.categories.map((c) => c.label.length));
-  for (const c of e.categories) lines.push(`  ${c.label.padEnd(width)}  ${c.score === null ? "no data" : score(c.score).padStart(3)}  (${c.weight})`);
+  for (const c of e.categories)
+    lines.push(`  ${c.label.padEnd(width)}  ${c.score === null ? "no data" : score(c.score).padStart(3)}  (${c.weight})`);
   if (e.score_change_4w !== null) {
     // A measure whose value did not move only changes weight, as data appears or disappears elsewhere.
     const moved = e.drivers.filter((d) => d.raw_value !== d.raw_value_4w_ago && Math.abs(d.contribution_change_4w) >= 0.05);
@@ -114,8 +132,14 @@ export function explanationText(e: Explanation, topDrivers = 5): string {
     const shown = moved.slice(0, topDrivers);
     const parts = shown.map((d) => `${d.label} ${signed(d.contribution_change_4w)}`);
     if (Math.abs(reweighting) >= 0.05) parts.push(`reweighting ${signed(reweighting)}`);
-    lines.push("", parts.length ? `What moved it over 4 weeks (${signed(e.score_change_4w)}): ${parts.join(", ")}` : "Nothing moved it over 4 weeks.");
-    for (const d of shown) lines.push(`  ${d.label}: ${rawText(d.measure_id, d.raw_value_4w_ago)} -> ${rawText(d.measure_id, d.raw_value)} (${signed(d.contribution_change_4w)} points)`);
+    lines.push(
+      "",
+      parts.length ? `What moved it over 4 weeks (${signed(e.score_change_4w)}): ${parts.join(", ")}` : "Nothing moved it over 4 weeks.",
+    );
+    for (const d of shown)
+      lines.push(
+        `  ${d.label}: ${rawText(d.measure_id, d.raw_value_4w_ago)} -> ${rawText(d.measure_id, d.raw_value)} (${signed(d.contribution_change_4w)} points)`,
+      );
     if (Math.abs(reweighting) >= 0.05) lines.push("  reweighting: measures gaining or losing data shift the weight of the others");
   }
   if (e.playbook) lines.push("", `Playbook (${e.tier_label}): ${e.playbook}`);

@@ -31,16 +31,19 @@ export async function loadFormulaTables(db: Database, formula: Formula): Promise
     });
     for (const [measurePosition, use] of category.measures.entries()) {
       const netOf = measureById(use.measure)?.netOf;
-      await db.run("insert into formula_measures values ($category, $measure, $weight, $position, $base, $isNet, $relativeTo, $zeroIsValue)", {
-        category: category.id,
-        measure: use.measure,
-        weight: use.weight,
-        position: measurePosition,
-        base: netOf ?? use.measure,
-        isNet: netOf !== undefined,
-        relativeTo: use.score.relative_to ?? null,
-        zeroIsValue: measureById(use.measure)?.zeroIsValue === true,
-      });
+      await db.run(
+        "insert into formula_measures values ($category, $measure, $weight, $position, $base, $isNet, $relativeTo, $zeroIsValue)",
+        {
+          category: category.id,
+          measure: use.measure,
+          weight: use.weight,
+          position: measurePosition,
+          base: netOf ?? use.measure,
+          isNet: netOf !== undefined,
+          relativeTo: use.score.relative_to ?? null,
+          zeroIsValue: measureById(use.measure)?.zeroIsValue === true,
+        },
+      );
       await insertSegments(db, use.measure, use.score);
     }
   }

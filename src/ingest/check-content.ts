@@ -39,20 +39,48 @@ export function rowChecks(table: TableContract, exportedAt: Date): Check[] {
   const exportText = exportedAt.toISOString();
   for (const column of columnsOf(table)) {
     const name = ident(column.name);
-    if (column.required) checks.push({ rule: "null_value", column: column.name, violation: `${name} is null`, message: "value is missing; this column is required" });
+    if (column.required)
+      checks.push({
+        rule: "null_value",
+        column: column.name,
+        violation: `${name} is null`,
+        message: "value is missing; this column is required",
+      });
     // text that is empty or only white space carries no value: as missing as a null (a column
     // with a list of values refuses it already, naming the list)
     if (column.required && column.type === "text" && !column.values) {
-      checks.push({ rule: "blank_value", column: column.name, violation: `trim(${name}, ${WHITE_SPACE}) = ''`, message: "value is blank (empty or only white space); this column is required" });
+      checks.push({
+        rule: "blank_value",
+        column: column.name,
+        violation: `trim(${name}, ${WHITE_SPACE}) = ''`,
+        message: "value is blank (empty or only white space); this column is required",
+      });
     }
     // NaN and ±Infinity parse as doubles, but no measure means anything with them; and NaN sorts
     // above every number in DuckDB, so a range check alone would let it through
     const finite = column.type === "double" ? `isfinite(${name}) and ` : "";
     if (column.type === "double") {
-      checks.push({ rule: "not_finite", column: column.name, violation: `not isfinite(${name})`, message: "value is not a finite number (NaN or Infinity); expected a number" });
+      checks.push({
+        rule: "not_finite",
+        column: column.name,
+        violation: `not isfinite(${name})`,
+        message: "value is not a finite number (NaN or Infinity); expected a number",
+      });
     }
-    if (column.min !== undefined) checks.push({ rule: "out_of_range", column: column.name, violation: `${finite}${name} < ${column.min}`, message: `value below the minimum ${column.min}` });
-    if (column.max !== undefined) checks.push({ rule: "out_of_range", column: column.name, violation: `${finite}${name} > ${column.max}`, message: `value above the maximum ${column.max}` });
+    if (column.min !== undefined)
+      checks.push({
+        rule: "out_of_range",
+        column: column.name,
+        violation: `${finite}${name} < ${column.min}`,
+        message: `value below the minimum ${column.min}`,
+      });
+    if (column.max !== undefined)
+      checks.push({
+        rule: "out_of_range",
+        column: column.name,
+        violation: `${finite}${name} > ${column.max}`,
+        message: `value above the maximum ${column.max}`,
+      });
     if (column.values) {
       checks.push({
         rule: "out_of_range",
@@ -62,8 +90,14 @@ export function rowChecks(table: TableContract, exportedAt: Date): Check[] {
       });
     }
     if ((column.type === "timestamp" || column.type === "date") && !column.mayBeFuture) {
-      const bound = column.type === "date" ? "cast((select exported_at from run_context) as date)" : "(select exported_at from run_context)";
-      checks.push({ rule: "after_export", column: column.name, violation: `${name} > ${bound}`, message: `after the export date ${exportText}` });
+      const bound =
+        column.type === "date" ? "cast((select exported_at from run_context) as date)" : "(select exported_at from run_context)";
+      checks.push({
+        rule: "after_export",
+        column: column.name,
+        violation: `${name} > ${bound}`,
+        message: `after the export date ${exportText}`,
+      });
     }
   }
   for (const rule of table.rules ?? []) {
@@ -88,18 +122,23 @@ export async function checkRows(db: Database, target: CheckTarget, exportedAt: D
        from ${target.numberedRelation()} where ${check.violation} order by _source_file, _source_row limit ${EXAMPLES}`,
     );
     const values = [...new Set(examples.map((e) => e.value).filter((v) => v !== null))].slice(0, 3);
-    const found = values.length > 0 && check.rule !== "null_value" && check.rule !== "blank_value" ? `; found ${values.map((v) => JSON.stringify(v)).join(", ")}` : "";
-    problems.push(...byFile(examples, (file, rows, keys) => ({
-      level: "error" as const,
-      rule: check.rule,
-      table: target.table.name,
-      file,
-      column: check.column,
-      message: `${check.message}${found}`,
-      rows,
-      keys,
-      count,
-    })));
+    const found =
+      values.length > 0 && check.rule !== "null_value" && check.rule !== "blank_value"
+        ? `; found ${values.map((v) => JSON.stringify(v)).join(", ")}`
+        : "";
+    problems.push(
+      ...byFile(examples, (file, rows, keys) => ({
+        level: "error" as const,
+        rule: check.rule,
+        table: target.table.name,
+        file,
+        column: check.column,
+        message: `${check.message}${found}`,
+        rows,
+        keys,
+        count,
+      })),
+    );
   }
   return problems;
 }
@@ -149,40 +188,48 @@ export async function checkReferences(db: Database, target: CheckTarget): Promis
     const examples = await db.all<{ file: string; row: number }>(
       `select _source_file as file, _source_row::integer as row from ${target.numberedRelation()} where ${orphan} order by _source_file, _source_row limit ${EXAMPLES}`,
     );
-    problems.push(...byFile(examples, (file, rows) => ({
-      level: "error" as const,
-      rule: "orphan_key",
-      table: target.table.name,
-      file,
-      column: column.name,
-      message: `refers to ${parent}.${parentColumn} values that do not exist`,
-      rows,
-      keys: missing.map((m) => m.key),
-      count: missing[0]!.total,
-    })));
+    problems.push(
+      ...byFile(examples, (file, rows) => ({
+        level: "error" as const,
+        rule: "orphan_key",
+        table: target.table.name,
+        file,
+        column: column.name,
+        message: `refers to ${parent}.${parentColumn} values that do not exist`,
+        rows,
+        keys: missing.map((m) => m.key),
+        count: missing[0]!.total,
+      })),
+    );
   }
   const hasAccount = columns.some((c) => c.name === "account_id" && c.references?.table === "accounts");
   const hasContact = columns.some((c) => c.name === "contact_id" && c.references?.table === "contacts");
   if (hasAccount && hasContact) {
     const mismatch = `exists (select 1 from stg_contacts c where c.contact_id = t.contact_id and c.account_id <> t.account_id)`;
     // Count on the key combinations first; only a failing check reads the files for row numbers.
-    const mismatched = await db.one<{ n: number }>(`select count(*)::integer as n from (select distinct account_id, contact_id from ${keys}) t where ${mismatch}`);
-    const examples = !mismatched?.n ? [] : await db.all<{ file: string; row: number; key: string; total: number }>(
-      `select _source_file as file, _source_row::integer as row, t.contact_id as key, count(*) over ()::integer as total
-       from ${target.numberedRelation()} t where ${mismatch} order by _source_file, _source_row limit ${EXAMPLES}`,
+    const mismatched = await db.one<{ n: number }>(
+      `select count(*)::integer as n from (select distinct account_id, contact_id from ${keys}) t where ${mismatch}`,
     );
+    const examples = !mismatched?.n
+      ? []
+      : await db.all<{ file: string; row: number; key: string; total: number }>(
+          `select _source_file as file, _source_row::integer as row, t.contact_id as key, count(*) over ()::integer as total
+       from ${target.numberedRelation()} t where ${mismatch} order by _source_file, _source_row limit ${EXAMPLES}`,
+        );
     if (examples.length > 0) {
-      problems.push(...byFile(examples, (file, rows, contactIds) => ({
-        level: "error" as const,
-        rule: "orphan_key",
-        table: target.table.name,
-        file,
-        column: "contact_id",
-        message: "contact belongs to a different account than the row's account_id",
-        rows,
-        keys: contactIds,
-        count: examples[0]!.total,
-      })));
+      problems.push(
+        ...byFile(examples, (file, rows, contactIds) => ({
+          level: "error" as const,
+          rule: "orphan_key",
+          table: target.table.name,
+          file,
+          column: "contact_id",
+          message: "contact belongs to a different account than the row's account_id",
+          rows,
+          keys: contactIds,
+          count: examples[0]!.total,
+        })),
+      );
     }
   }
   return problems;
@@ -203,6 +250,10 @@ function byFile<T extends { file: string; row: number; key?: string | null }>(
   return files.map((file) => {
     const mine = examples.filter((e) => e.file === file);
     const keys = mine.map((e) => e.key).filter((k): k is string => typeof k === "string");
-    return make(file, mine.map((e) => e.row), keys.length ? [...new Set(keys)] : undefined);
+    return make(
+      file,
+      mine.map((e) => e.row),
+      keys.length ? [...new Set(keys)] : undefined,
+    );
   });
 }

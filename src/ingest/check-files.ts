@@ -33,14 +33,26 @@ export async function checkTableFiles(db: Database, source: TableFiles): Promise
 
   for (const file of files) {
     if (statSync(file).size === 0) {
-      problems.push({ level: "error", rule: "empty_file", table: table.name, file, message: "file is empty (0 bytes); expected a header row" });
+      problems.push({
+        level: "error",
+        rule: "empty_file",
+        table: table.name,
+        file,
+        message: "file is empty (0 bytes); expected a header row",
+      });
       continue;
     }
     // DuckDB reads a cut-off gzip as far as it goes without a word (or sniffs its garbage as one
     // column): check the stream is whole first, with zlib's own reason when it is not
     const gzipProblem = file.endsWith(".gz") ? await gzipDamage(file) : undefined;
     if (gzipProblem) {
-      problems.push({ level: "error", rule: "unreadable_file", table: table.name, file, message: `cannot read the gzip file: ${gzipProblem} (is it truncated? export or copy it again)` });
+      problems.push({
+        level: "error",
+        rule: "unreadable_file",
+        table: table.name,
+        file,
+        message: `cannot read the gzip file: ${gzipProblem} (is it truncated? export or copy it again)`,
+      });
       continue;
     }
     let described: { column_name: string; column_type: string }[];
@@ -48,10 +60,20 @@ export async function checkTableFiles(db: Database, source: TableFiles): Promise
       described = await db.all(`describe select * from ${readerCall(format, [file])}`);
     } catch (error) {
       if (error instanceof MemoryLimitError) throw error;
-      problems.push({ level: "error", rule: "unreadable_file", table: table.name, file, message: `cannot read ${format.toUpperCase()}: ${duckdbReason(error)}` });
+      problems.push({
+        level: "error",
+        rule: "unreadable_file",
+        table: table.name,
+        file,
+        message: `cannot read ${format.toUpperCase()}: ${duckdbReason(error)}`,
+      });
       continue;
     }
-    const types = new Map(described.filter((d) => d.column_name !== "filename" && d.column_name !== "file_row_number").map((d) => [d.column_name, d.column_type]));
+    const types = new Map(
+      described
+        .filter((d) => d.column_name !== "filename" && d.column_name !== "file_row_number")
+        .map((d) => [d.column_name, d.column_type]),
+    );
     columnsByFile.set(file, new Set(types.keys()));
     typesByFile.set(file, types);
     for (const column of contract) {
@@ -105,7 +127,13 @@ export async function checkTableFiles(db: Database, source: TableFiles): Promise
           await db.all(query(sourceRelation(table, format, [file], columnsByFile)));
         } catch (fileError) {
           if (fileError instanceof MemoryLimitError) throw fileError;
-          problems.push({ level: "error", rule: "unreadable_file", table: table.name, file, message: `cannot read ${format.toUpperCase()}: ${duckdbReason(fileError)}` });
+          problems.push({
+            level: "error",
+            rule: "unreadable_file",
+            table: table.name,
+            file,
+            message: `cannot read ${format.toUpperCase()}: ${duckdbReason(fileError)}`,
+          });
         }
       }
       if (!problems.some((p) => p.level === "error")) throw error;

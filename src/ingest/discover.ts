@@ -36,12 +36,11 @@ export const EXPORT_FILE = "export.json";
 const exportMetadataSchema = z
   .object({
     exported_at: z
-      .union([z.iso.datetime({ offset: true }), z.iso.date()], { error: "expected an ISO timestamp such as 2026-01-31T00:00:00Z, or a date such as 2026-01-31 (midnight UTC)" })
+      .union([z.iso.datetime({ offset: true }), z.iso.date()], {
+        error: "expected an ISO timestamp such as 2026-01-31T00:00:00Z, or a date such as 2026-01-31 (midnight UTC)",
+      })
       .describe("When the exports were taken: an ISO timestamp, or a date (midnight UTC)."),
-    tables: z
-      .record(z.string(), z.string().min(1))
-      .optional()
-      .describe("Optional glob per table, relative to the data directory."),
+    tables: z.record(z.string(), z.string().min(1)).optional().describe("Optional glob per table, relative to the data directory."),
   })
   .strict();
 
@@ -82,7 +81,13 @@ export async function discover(db: Database, dataDir: string, now: Date = new Da
     const broken = found.files.filter((file) => !existsSync(file));
     if (broken.length > 0) {
       for (const file of broken) {
-        problems.push({ level: "error", rule: "unreadable_file", table: table.name, file, message: `${brokenLinkText(file)}; fix the link or remove it` });
+        problems.push({
+          level: "error",
+          rule: "unreadable_file",
+          table: table.name,
+          file,
+          message: `${brokenLinkText(file)}; fix the link or remove it`,
+        });
       }
       // the table is there, with a broken file: not also "missing"
       tables.set(table.name, { table, format: "csv", files: found.files });

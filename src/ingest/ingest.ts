@@ -62,12 +62,14 @@ export async function ingest(db: Database, dataDir: string, options: IngestOptio
   failOnErrors(fileProblems);
 
   await createStagingViews(db, discovery, facts);
-  const targets = [...discovery.tables.values()].map((source): CheckTarget => ({
-    table: source.table,
-    view: `stg_${source.table.name}`,
-    numberedRelation: () => `(${stagingSql(source.table, stagingRelation(source.table, discovery, facts, { rowNumbers: true }))})`,
-    keysRelation: USAGE_TABLES.has(source.table.name) ? "int_usage_weekly" : undefined,
-  }));
+  const targets = [...discovery.tables.values()].map(
+    (source): CheckTarget => ({
+      table: source.table,
+      view: `stg_${source.table.name}`,
+      numberedRelation: () => `(${stagingSql(source.table, stagingRelation(source.table, discovery, facts, { rowNumbers: true }))})`,
+      keysRelation: USAGE_TABLES.has(source.table.name) ? "int_usage_weekly" : undefined,
+    }),
+  );
   const rowProblems: Problem[] = [];
   for (const target of targets) {
     progress(`validating ${target.table.name}`);
@@ -89,7 +91,14 @@ export async function ingest(db: Database, dataDir: string, options: IngestOptio
   // staged tables: churn episodes (the spine and the backtest labels) and which optional ticket
   // columns the help desk records: the models of stage "ingest" (src/sql/graph.ts) but the rollup's.
   const built = new Set(rollup.map((m) => m.name));
-  await buildTargets(db, stageModels("ingest").filter((m) => !built.has(m.name)).map((m) => m.name), {}, true);
+  await buildTargets(
+    db,
+    stageModels("ingest")
+      .filter((m) => !built.has(m.name))
+      .map((m) => m.name),
+    {},
+    true,
+  );
   const ticketColumns = await ticketColumnsRecorded(db);
   warnings.push(...(await softChecks(db, discovery)));
   const tables = await summarise(db, discovery, facts);
@@ -109,9 +118,10 @@ export async function ingest(db: Database, dataDir: string, options: IngestOptio
 async function ticketColumnsRecorded(db: Database): Promise<TicketColumnsRecorded> {
   const row = await db.one<Record<string, unknown>>("select * from int_ticket_recording");
   const recorded = (column: string) => row?.[column] != null;
-  return Object.fromEntries(
-    Object.entries(TICKET_COLUMNS).map(([name, c]) => [name, recorded(c.recordedFrom)]),
-  ) as Record<TicketColumn, boolean>;
+  return Object.fromEntries(Object.entries(TICKET_COLUMNS).map(([name, c]) => [name, recorded(c.recordedFrom)])) as Record<
+    TicketColumn,
+    boolean
+  >;
 }
 
 /**
@@ -138,17 +148,19 @@ function exportDateProblems(discovery: Discovery, tables: TableSummary[]): Probl
   const gapDays = (discovery.exportedAt.getTime() - new Date(newest).getTime()) / 86_400_000;
   if (gapDays <= EXPORT_DATE_TOLERANCE_DAYS) return [];
   const clock = discovery.exportedAtSource === "clock";
-  return [{
-    level: "error",
-    rule: "export_date_after_data",
-    table: "export",
-    file: path.join(discovery.dataDir, EXPORT_FILE),
-    column: clock ? undefined : "exported_at",
-    message:
-      `the export date ${discovery.exportedAt.toISOString()}${clock ? " (the time of this run: there is no export.json)" : ""} is ${Math.floor(gapDays)} days after the newest data, ` +
-      `${newest}; more than ${EXPORT_DATE_TOLERANCE_DAYS} days would score every week in between as a week without activity. ` +
-      `${clock ? "Write export.json" : "Set exported_at"} to when the exports were taken, or export the missing recent rows`,
-  }];
+  return [
+    {
+      level: "error",
+      rule: "export_date_after_data",
+      table: "export",
+      file: path.join(discovery.dataDir, EXPORT_FILE),
+      column: clock ? undefined : "exported_at",
+      message:
+        `the export date ${discovery.exportedAt.toISOString()}${clock ? " (the time of this run: there is no export.json)" : ""} is ${Math.floor(gapDays)} days after the newest data, ` +
+        `${newest}; more than ${EXPORT_DATE_TOLERANCE_DAYS} days would score every week in between as a week without activity. ` +
+        `${clock ? "Write export.json" : "Set exported_at"} to when the exports were taken, or export the missing recent rows`,
+    },
+  ];
 }
 
 /** Usage exports: too big to copy, read once by the weekly rollup. */
@@ -198,7 +210,13 @@ async function summarise(db: Database, discovery: Discovery, facts: Map<string, 
   for (const table of TABLES) {
     const source = discovery.tables.get(table.name);
     const rows = [...(facts.get(table.name)?.rowsByFile.values() ?? [])].reduce((a, b) => a + b, 0);
-    const summary: TableSummary = { table: table.name, presence: table.presence, present: Boolean(source), files: source?.files.length ?? 0, rows };
+    const summary: TableSummary = {
+      table: table.name,
+      presence: table.presence,
+      present: Boolean(source),
+      files: source?.files.length ?? 0,
+      rows,
+    };
     if (source) summary.format = source.format;
     const timeColumn = columnsOf(table).find((c) => c.type === "timestamp" || c.type === "date");
     if (source && timeColumn && rows > 0) {

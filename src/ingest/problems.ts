@@ -36,13 +36,12 @@ export class ValidationError extends InputError {
 
 /** One line per problem: `file: column "x": message (rows 3, 9; key "A-1"; 2 in all)`. */
 export function formatProblem(problem: Problem): string {
-  const where = [problem.file ?? problem.table, problem.column ? `column "${problem.column}"` : undefined]
-    .filter(Boolean)
-    .join(": ");
+  const where = [problem.file ?? problem.table, problem.column ? `column "${problem.column}"` : undefined].filter(Boolean).join(": ");
   const examples: string[] = [];
   if (problem.rows?.length) examples.push(`${problem.rows.length > 1 ? "rows" : "row"} ${problem.rows.join(", ")}`);
   // quoted, so that a trailing space or an empty key shows: "A-1 " is not "A-1"
-  if (problem.keys?.length) examples.push(`${problem.keys.length > 1 ? "keys" : "key"} ${problem.keys.map((k) => JSON.stringify(k)).join(", ")}`);
+  if (problem.keys?.length)
+    examples.push(`${problem.keys.length > 1 ? "keys" : "key"} ${problem.keys.map((k) => JSON.stringify(k)).join(", ")}`);
   if (problem.count !== undefined && problem.count > 1) examples.push(`${problem.count} in all`);
   return `${where}: ${problem.message}${examples.length ? ` (${examples.join("; ")})` : ""}`;
 }

@@ -39,13 +39,22 @@ export function retryOptionsFromEnv(env: NodeJS.ProcessEnv): RetryOptions {
     if (!Number.isInteger(value) || value < min) throw new DeliveryConfigError(`${name} must be a whole number >= ${min}, got "${raw}"`);
     return value;
   };
-  return { retries: read("HEALTH_NOTIFY_RETRIES", 3, 0), backoffMs: read("HEALTH_NOTIFY_BACKOFF_MS", 2000, 0), timeoutMs: read("HEALTH_NOTIFY_TIMEOUT_MS", 15000, 1) };
+  return {
+    retries: read("HEALTH_NOTIFY_RETRIES", 3, 0),
+    backoffMs: read("HEALTH_NOTIFY_BACKOFF_MS", 2000, 0),
+    timeoutMs: read("HEALTH_NOTIFY_TIMEOUT_MS", 15000, 1),
+  };
 }
 
 export class DeliveryConfigError extends Error {}
 
 /** Sends with retries; `onRetry` hears of each failed try that will be retried. */
-export async function sendWithRetry(send: Sender, message: Message, options: RetryOptions, onRetry: (error: DeliveryError, wait: number) => void): Promise<void> {
+export async function sendWithRetry(
+  send: Sender,
+  message: Message,
+  options: RetryOptions,
+  onRetry: (error: DeliveryError, wait: number) => void,
+): Promise<void> {
   for (let attempt = 0; ; attempt++) {
     try {
       await send(message);
@@ -73,7 +82,8 @@ export function webhookSender(url: string, options: RetryOptions): Sender {
       });
     } catch (error) {
       const cause = (error as { cause?: { code?: string } }).cause?.code;
-      const name = (error as Error).name === "TimeoutError" ? `no answer within ${options.timeoutMs} ms` : `network error${cause ? ` ${cause}` : ""}`;
+      const name =
+        (error as Error).name === "TimeoutError" ? `no answer within ${options.timeoutMs} ms` : `network error${cause ? ` ${cause}` : ""}`;
       throw new DeliveryError(name, true);
     }
     await response.arrayBuffer().catch(() => undefined);
@@ -84,7 +94,11 @@ export function webhookSender(url: string, options: RetryOptions): Sender {
 }
 
 /** Sends e-mail over SMTP; the Message-ID is derived from the key, so a resend is the same message. */
-export function emailSender(smtp: NonNullable<NotifyConfig["smtp"]>, credentials: { user: string; pass: string } | undefined, options: RetryOptions): { send: Sender; close: () => void } {
+export function emailSender(
+  smtp: NonNullable<NotifyConfig["smtp"]>,
+  credentials: { user: string; pass: string } | undefined,
+  options: RetryOptions,
+): { send: Sender; close: () => void } {
   const transport = nodemailer.createTransport({
     host: smtp.host,
     port: smtp.port,
@@ -125,7 +139,10 @@ export function crmCsvSender(dir: string): Sender {
       writeFileSync(temp, crmTasksCsv(message));
       renameSync(temp, file);
     } catch (error) {
-      throw new DeliveryError(`cannot write the CRM task file in ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, false);
+      throw new DeliveryError(
+        `cannot write the CRM task file in ${dir}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        false,
+      );
     }
   };
 }

@@ -15,9 +15,7 @@ export const SEVERITIES = ["high", "medium", "low"] as const;
 export type Severity = (typeof SEVERITIES)[number];
 export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"] as const;
 
-const envName = z
-  .string()
-  .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name (letters, digits, _), not the secret itself");
+const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name (letters, digits, _), not the secret itself");
 const address = z.string().regex(/^[^\s@<>]+@[^\s@<>]+$/, "an e-mail address like name@example.com");
 
 const webhookDestination = z.strictObject({
@@ -81,11 +79,16 @@ export const notifyConfigSchema = z
     config.routes.forEach((r, i) => {
       if (!(r.to in config.destinations)) {
         const names = Object.keys(config.destinations);
-        ctx.addIssue({ code: "custom", path: ["routes", i, "to"], message: `unknown destination "${r.to}"; destinations are ${names.join(", ") || "(none)"}` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["routes", i, "to"],
+          message: `unknown destination "${r.to}"; destinations are ${names.join(", ") || "(none)"}`,
+        });
       }
     });
     const usesEmail = Object.values(config.destinations).some((d) => d.type === "email");
-    if (usesEmail && !config.smtp) ctx.addIssue({ code: "custom", path: ["smtp"], message: "an email destination needs an smtp section (host, from)" });
+    if (usesEmail && !config.smtp)
+      ctx.addIssue({ code: "custom", path: ["smtp"], message: "an email destination needs an smtp section (host, from)" });
     if (config.smtp && Boolean(config.smtp.user_env) !== Boolean(config.smtp.password_env)) {
       ctx.addIssue({ code: "custom", path: ["smtp"], message: "give both user_env and password_env, or neither" });
     }
@@ -103,7 +106,9 @@ export interface LoadedNotifyConfig {
 export class NotifyConfigError extends InputError {
   override name = "NotifyConfigError";
   constructor(file: string, issues: { path: string; line?: number; message: string }[]) {
-    super(`invalid notify config ${file}:\n${issues.map((i) => `  - ${i.path || "(top)"}${i.line ? ` (line ${i.line})` : ""}: ${i.message}`).join("\n")}`);
+    super(
+      `invalid notify config ${file}:\n${issues.map((i) => `  - ${i.path || "(top)"}${i.line ? ` (line ${i.line})` : ""}: ${i.message}`).join("\n")}`,
+    );
   }
 }
 
@@ -115,7 +120,12 @@ export function loadNotifyConfig(file: string): LoadedNotifyConfig {
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException).code === "ENOENT";
     throw new NotifyConfigError(file, [
-      { path: "", message: missing ? "no such file; write one (see README \"Delivering alerts\") or pass --notify-config FILE" : `cannot read the file: ${(error as Error).message}` },
+      {
+        path: "",
+        message: missing
+          ? 'no such file; write one (see README "Delivering alerts") or pass --notify-config FILE'
+          : `cannot read the file: ${(error as Error).message}`,
+      },
     ]);
   }
   return parseNotifyConfig(text, file);
@@ -126,7 +136,10 @@ export function parseNotifyConfig(text: string, file: string): LoadedNotifyConfi
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length > 0) {
-    throw new NotifyConfigError(file, doc.errors.map((e) => ({ path: "", line: e.linePos?.[0]?.line, message: `not valid YAML: ${e.message.split("\n")[0]}` })));
+    throw new NotifyConfigError(
+      file,
+      doc.errors.map((e) => ({ path: "", line: e.linePos?.[0]?.line, message: `not valid YAML: ${e.message.split("\n")[0]}` })),
+    );
   }
   const lineOf = (parts: readonly PropertyKey[]): number | undefined => {
     for (let n = parts.length; n >= 0; n--) {

@@ -66,7 +66,14 @@ export const pairKey = (alertId: string, destination: string) => `${alertId}\u00
 
 /** Reads the ledger in `dir` (an empty state if there is none yet). */
 export function readLedger(dir: string): LedgerState {
-  const state: LedgerState = { attempts: new Map(), sent: new Map(), covered: new Set(), windows: new Map(), lastDigestAt: new Map(), unreadable: 0 };
+  const state: LedgerState = {
+    attempts: new Map(),
+    sent: new Map(),
+    covered: new Set(),
+    windows: new Map(),
+    lastDigestAt: new Map(),
+    unreadable: 0,
+  };
   const file = path.join(dir, LEDGER_FILE);
   if (!existsSync(file)) return state;
   for (const line of readFileSync(file, "utf8").split("\n")) {

@@ -6,7 +6,15 @@
  */
 import path from "node:path";
 import { InputError } from "../errors.ts";
-import { crmCsvSender, DeliveryConfigError, emailSender, retryOptionsFromEnv, secretVariables, sendWithRetry, type Sender } from "./channels.ts";
+import {
+  crmCsvSender,
+  DeliveryConfigError,
+  emailSender,
+  retryOptionsFromEnv,
+  secretVariables,
+  sendWithRetry,
+  type Sender,
+} from "./channels.ts";
 import type { LoadedNotifyConfig } from "./config.ts";
 import { LedgerWriter, readLedger, takeLock } from "./ledger.ts";
 import { planDelivery, readAlerts, type Message, type Plan } from "./plan.ts";
@@ -75,7 +83,14 @@ export async function notify(options: NotifyOptions): Promise<NotifyReport> {
 
   const alerts = await readAlerts(options.outDir);
   const lock = options.dryRun ? { release: () => undefined } : takeLock(options.stateDir);
-  const report: NotifyReport = { dry_run: options.dryRun, plan: { messages: [], waiting: [], unroutable: [], complete: new Map(), lastWeekEnd: null }, sent: [], failed: [], skipped: [], missingSecrets: [] };
+  const report: NotifyReport = {
+    dry_run: options.dryRun,
+    plan: { messages: [], waiting: [], unroutable: [], complete: new Map(), lastWeekEnd: null },
+    sent: [],
+    failed: [],
+    skipped: [],
+    missingSecrets: [],
+  };
   if ("heldBy" in lock) {
     warn(`another health notify (pid ${lock.heldBy}) is delivering from ${options.stateDir}; nothing sent, try again later`);
     report.lockedBy = lock.heldBy;
@@ -98,7 +113,9 @@ export async function notify(options: NotifyOptions): Promise<NotifyReport> {
       warn(`${text} (a real run would refuse)`);
     }
     for (const u of plan.unroutable) {
-      warn(`${u.destination}: no address for CSM "${u.csm_owner ?? "(none)"}" of ${u.account_name} (alert ${u.alert_id}): add it to csm_addresses or set a fallback; left pending`);
+      warn(
+        `${u.destination}: no address for CSM "${u.csm_owner ?? "(none)"}" of ${u.account_name} (alert ${u.alert_id}): add it to csm_addresses or set a fallback; left pending`,
+      );
     }
     if (options.dryRun) return report;
 
@@ -110,7 +127,10 @@ export async function notify(options: NotifyOptions): Promise<NotifyReport> {
       const dest = config.destinations[name]!;
       let sender: Sender;
       if (dest.type === "webhook") sender = webhookSender(options.env[dest.url_env]!, retry);
-      else if (dest.type === "crm_csv") sender = crmCsvSender(dest.dir ? path.resolve(path.dirname(options.config.file), dest.dir) : path.join(options.stateDir, "crm-tasks"));
+      else if (dest.type === "crm_csv")
+        sender = crmCsvSender(
+          dest.dir ? path.resolve(path.dirname(options.config.file), dest.dir) : path.join(options.stateDir, "crm-tasks"),
+        );
       else {
         const smtp = config.smtp!;
         const credentials = smtp.user_env ? { user: options.env[smtp.user_env]!, pass: options.env[smtp.password_env!]! } : undefined;
@@ -132,7 +152,15 @@ export async function notify(options: NotifyOptions): Promise<NotifyReport> {
         }
         const now = () => new Date().toISOString();
         if (!message.resend) {
-          writer.append({ event: "attempt", key: message.key, destination: message.destination, schedule: message.schedule, recipients: message.recipients, alert_ids: message.alerts.map((a) => a.alert_id), at: now() });
+          writer.append({
+            event: "attempt",
+            key: message.key,
+            destination: message.destination,
+            schedule: message.schedule,
+            recipients: message.recipients,
+            alert_ids: message.alerts.map((a) => a.alert_id),
+            at: now(),
+          });
         }
         try {
           await sendWithRetry(senderFor(message.destination), message, retry, (error, wait) =>
@@ -166,5 +194,10 @@ export async function notify(options: NotifyOptions): Promise<NotifyReport> {
 
 /** Whether the run left anything undelivered (exit 4). */
 export function leftUndelivered(report: NotifyReport): boolean {
-  return report.lockedBy !== undefined || report.failed.length > 0 || report.skipped.length > 0 || (!report.dry_run && report.plan.unroutable.length > 0);
+  return (
+    report.lockedBy !== undefined ||
+    report.failed.length > 0 ||
+    report.skipped.length > 0 ||
+    (!report.dry_run && report.plan.unroutable.length > 0)
+  );
 }

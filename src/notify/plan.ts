@@ -14,7 +14,23 @@ import { pairKey, type LedgerState } from "./ledger.ts";
 /** The alert fields a message carries (read from alerts.parquet in --out). */
 export type NotifyAlert = Pick<
   AlertRecord,
-  "alert_id" | "account_id" | "account_name" | "kind" | "severity" | "raised_week_end" | "is_open" | "reason" | "drivers" | "playbook" | "score" | "tier" | "arr" | "renewal_date" | "days_to_renewal" | "csm_owner" | "last_seen_week_end"
+  | "alert_id"
+  | "account_id"
+  | "account_name"
+  | "kind"
+  | "severity"
+  | "raised_week_end"
+  | "is_open"
+  | "reason"
+  | "drivers"
+  | "playbook"
+  | "score"
+  | "tier"
+  | "arr"
+  | "renewal_date"
+  | "days_to_renewal"
+  | "csm_owner"
+  | "last_seen_week_end"
 >;
 
 export interface Message {
@@ -63,7 +79,9 @@ export async function readAlerts(outDir: string): Promise<NotifyAlert[]> {
         order by case severity when 'high' then 0 when 'medium' then 1 else 2 end, raised_week_end desc, arr desc, account_id, kind`),
     );
   } catch (error) {
-    throw new InputError(`cannot read the alerts ${file}: ${(error as Error).message.split("\n")[0]}; run "health run" (or "health alerts") with this --out first`);
+    throw new InputError(
+      `cannot read the alerts ${file}: ${(error as Error).message.split("\n")[0]}; run "health run" (or "health alerts") with this --out first`,
+    );
   }
 }
 
@@ -99,7 +117,10 @@ export interface PlanOptions {
 export function planDelivery(loaded: LoadedNotifyConfig, alerts: NotifyAlert[], ledger: LedgerState, options: PlanOptions): Plan {
   const { config } = loaded;
   const byId = new Map(alerts.map((a) => [a.alert_id, a]));
-  const lastWeekEnd = alerts.reduce<string | null>((max, a) => (max === null || a.last_seen_week_end > max ? a.last_seen_week_end : max), null);
+  const lastWeekEnd = alerts.reduce<string | null>(
+    (max, a) => (max === null || a.last_seen_week_end > max ? a.last_seen_week_end : max),
+    null,
+  );
   const plan: Plan = { messages: [], waiting: [], unroutable: [], complete: new Map(), lastWeekEnd };
 
   for (const attempt of ledger.attempts.values()) {
@@ -107,7 +128,15 @@ export function planDelivery(loaded: LoadedNotifyConfig, alerts: NotifyAlert[], 
     const dest = config.destinations[attempt.destination];
     const carried = attempt.alert_ids.map((id) => byId.get(id)).filter((a): a is NotifyAlert => a !== undefined);
     if (!dest || carried.length === 0) continue; // destination removed from the config, or alerts gone from the run
-    plan.messages.push({ key: attempt.key, destination: attempt.destination, type: dest.type, schedule: attempt.schedule, recipients: attempt.recipients, alerts: carried, resend: true });
+    plan.messages.push({
+      key: attempt.key,
+      destination: attempt.destination,
+      type: dest.type,
+      schedule: attempt.schedule,
+      recipients: attempt.recipients,
+      alerts: carried,
+      resend: true,
+    });
   }
 
   for (const [name, dest] of Object.entries(config.destinations)) {
@@ -127,7 +156,12 @@ export function planDelivery(loaded: LoadedNotifyConfig, alerts: NotifyAlert[], 
       for (const alert of list) {
         const recipients = recipientsOf(dest, alert, config.csm_addresses);
         if (recipients === null) {
-          plan.unroutable.push({ destination: name, alert_id: alert.alert_id, account_name: alert.account_name, csm_owner: alert.csm_owner });
+          plan.unroutable.push({
+            destination: name,
+            alert_id: alert.alert_id,
+            account_name: alert.account_name,
+            csm_owner: alert.csm_owner,
+          });
           complete = false;
           continue;
         }
@@ -140,7 +174,15 @@ export function planDelivery(loaded: LoadedNotifyConfig, alerts: NotifyAlert[], 
     };
     for (const group of routed(due.immediate)) {
       for (const alert of group.alerts) {
-        plan.messages.push({ key: alertKey(alert.alert_id, name), destination: name, type: dest.type, schedule: "immediate", recipients: group.recipients, alerts: [alert], resend: false });
+        plan.messages.push({
+          key: alertKey(alert.alert_id, name),
+          destination: name,
+          type: dest.type,
+          schedule: "immediate",
+          recipients: group.recipients,
+          alerts: [alert],
+          resend: false,
+        });
       }
     }
     if (due.weekly.length > 0) {
@@ -150,7 +192,15 @@ export function planDelivery(loaded: LoadedNotifyConfig, alerts: NotifyAlert[], 
       if (last === undefined || last.slice(0, 10) < weekStart) {
         for (const group of routed(due.weekly)) {
           const ids = group.alerts.map((a) => a.alert_id);
-          plan.messages.push({ key: digestKey(name, group.recipients, ids), destination: name, type: dest.type, schedule: "weekly", recipients: group.recipients, alerts: group.alerts, resend: false });
+          plan.messages.push({
+            key: digestKey(name, group.recipients, ids),
+            destination: name,
+            type: dest.type,
+            schedule: "weekly",
+            recipients: group.recipients,
+            alerts: group.alerts,
+            resend: false,
+          });
         }
       } else {
         plan.waiting.push({ destination: name, alert_ids: due.weekly.map((a) => a.alert_id), next: addDays(weekStart, 7) });

@@ -56,7 +56,17 @@ export function webhookPayload(message: Message): Record<string, unknown> {
 }
 
 export const CRM_TASK_COLUMNS = [
-  "task_id", "account_id", "account_name", "owner", "priority", "subject", "description", "alert_id", "kind", "raised_week_end", "renewal_date",
+  "task_id",
+  "account_id",
+  "account_name",
+  "owner",
+  "priority",
+  "subject",
+  "description",
+  "alert_id",
+  "kind",
+  "raised_week_end",
+  "renewal_date",
 ] as const;
 
 /** The CRM task CSV of a message: one task per alert, task_id the (alert, destination) key, cells by the one CSV rule (reports/lib/csv.ts). */

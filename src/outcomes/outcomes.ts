@@ -41,7 +41,13 @@ export function outcomesOptionsFrom(options: Record<string, string | boolean | u
 }
 
 /** The models, in build order (later ones read earlier ones). */
-export const OUTCOME_MODELS = ["outcomes_episodes", "outcomes_alerts", "outcomes_save_rates", "outcomes_owners", "outcomes_before_after"] as const;
+export const OUTCOME_MODELS = [
+  "outcomes_episodes",
+  "outcomes_alerts",
+  "outcomes_save_rates",
+  "outcomes_owners",
+  "outcomes_before_after",
+] as const;
 
 export type SaveRate = {
   response: "proactive" | "reactive" | "none";
@@ -122,8 +128,12 @@ export async function buildOutcomes(db: Database, formula: LoadedFormula, export
 }
 
 /** Reads the report from the outcome tables. */
-export async function outcomesReport(db: Database, formula: LoadedFormula, exportedAt: Date, options: OutcomesOptions): Promise<OutcomesReport> {
-  const tiers = formula.formula.tiers;
+export async function outcomesReport(
+  db: Database,
+  formula: LoadedFormula,
+  exportedAt: Date,
+  options: OutcomesOptions,
+): Promise<OutcomesReport> {
   const present = await db.one<{ present: boolean; n: number }>(
     "select coalesce(any_value(is_present), false) as present, (select count(*)::integer from stg_interventions) as n from source_tables where table_name = 'interventions'",
   );
@@ -138,14 +148,17 @@ export async function outcomesReport(db: Database, formula: LoadedFormula, expor
     select count(*)::integer as total, count(*) filter (where is_acted_on)::integer as acted_on,
       median(days_to_first_action) as median_days_to_first_action
     from outcomes_alerts`))!;
-  const unmatched = (await db.one<{ unmatched: number; unknown_alerts: number }>(`
+  const unmatched = (await db.one<{ unmatched: number; unknown_alerts: number }>(
+    `
     select
       count(*) filter (where not exists (
           select 1 from outcomes_episodes e where e.account_id = i.account_id
             and i.started_at >= e.opened_at - to_days($lead_in_days) and i.started_at <= e.last_seen_at + to_days(7 * $gap_weeks))
         and not exists (select 1 from outcomes_alerts a where a.intervention_id = i.intervention_id))::integer as unmatched,
       count(*) filter (where i.alert_id is not null and not exists (select 1 from alerts a where a.alert_id = i.alert_id))::integer as unknown_alerts
-    from stg_interventions as i`, { lead_in_days: options.leadInDays, gap_weeks: formula.formula.alerts.clear_after_weeks }))!;
+    from stg_interventions as i`,
+    { lead_in_days: options.leadInDays, gap_weeks: formula.formula.alerts.clear_after_weeks },
+  ))!;
   const saveRates = await db.all<SaveRate>("select * from outcomes_save_rates");
   const owners = await db.all<OwnerResponse>("select * from outcomes_owners order by alerts desc, owner");
   let beforeAfter: OutcomesReport["before_after"] = null;
@@ -190,7 +203,9 @@ export function conclusion(periods: readonly PeriodOutcome[]): { conclusive: boo
     }
   }
   if (reasons.length === 0 && before && after) {
-    const overlap = (before.episode_churn_rate_low ?? 0) <= (after.episode_churn_rate_high ?? 1) && (after.episode_churn_rate_low ?? 0) <= (before.episode_churn_rate_high ?? 1);
+    const overlap =
+      (before.episode_churn_rate_low ?? 0) <= (after.episode_churn_rate_high ?? 1) &&
+      (after.episode_churn_rate_low ?? 0) <= (before.episode_churn_rate_high ?? 1);
     if (overlap) reasons.push("the 95% intervals of the episode churn rate before and after overlap");
   }
   if (reasons.length === 0) return { conclusive: true, warning: null };
@@ -201,17 +216,21 @@ export function conclusion(periods: readonly PeriodOutcome[]): { conclusive: boo
 }
 
 function definitions(formula: LoadedFormula, options: OutcomesOptions): Record<string, string> {
-  const tiers = formula.formula.tiers;
   const alerts = formula.formula.alerts;
   return {
-    episode: `A run of weeks in the ${riskTiers(formula).map((t) => t.label).join(" or ")} tier; gaps shorter than ${alerts.clear_after_weeks} weeks (alerts.clear_after_weeks) do not end it. It opens at the earliest of its first flagged week and the raise of any alert still open then.`,
+    episode: `A run of weeks in the ${riskTiers(formula)
+      .map((t) => t.label)
+      .join(
+        " or ",
+      )} tier; gaps shorter than ${alerts.clear_after_weeks} weeks (alerts.clear_after_weeks) do not end it. It opens at the earliest of its first flagged week and the raise of any alert still open then.`,
     acted_on: `An intervention on the account that started from ${options.leadInDays} days before the episode opened until ${alerts.clear_after_weeks} weeks after its last flagged week (or the churn), or one that names an alert of the episode.`,
     proactive: `The first action came before the renewal window (more than ${alerts.renewal_window_days} days before the next contract anniversary) and while no renewal_risk alert was open: only leading indicators had fired.`,
     reactive: `The first action came inside the renewal window (${alerts.renewal_window_days} days, alerts.renewal_window_days) or while a renewal_risk alert was open. The contract has no cancellation notice, so the window is the late signal.`,
     none: "Nobody acted during the episode.",
     saved: `Still a customer ${options.saveDays} days after the episode was last flagged (no churn from its opening until then). Episodes still flagged at the end, or last flagged less than ${options.saveDays} days before the export, are not decided and not counted in the rates.`,
     interval: "Wilson score interval at 95%.",
-    alert_acted_on: "An intervention naming the alert, else the first intervention on the account from the alert's raise until it cleared (or the export while open); days from the raise to its start.",
+    alert_acted_on:
+      "An intervention naming the alert, else the first intervention on the account from the alert's raise until it cleared (or the export while open); days from the raise to its start.",
     before_after: `Episodes by the date they opened, churns by their date, before or after the go-live. Lead time: weeks from the opening of an at-risk episode (within the 26 weeks before a churn) to the churn. The comparison concludes only with at least ${MIN_EPISODES_PER_SIDE} decided episodes a side and non-overlapping intervals.`,
   };
 }
@@ -232,6 +251,8 @@ export async function checkGoLive(db: Database, goLive: string | null, setting =
     "select strftime(min(week_start), '%Y-%m-%d') as first, strftime(max(week_end), '%Y-%m-%d') as last from account_health_weekly",
   );
   if (bounds && (goLive <= bounds.first || goLive > bounds.last)) {
-    throw new UsageError(`${setting} ${goLive} is outside the scored history (${bounds.first} to ${bounds.last}): nothing would be on one side`);
+    throw new UsageError(
+      `${setting} ${goLive} is outside the scored history (${bounds.first} to ${bounds.last}): nothing would be on one side`,
+    );
   }
 }

@@ -1,7 +1,15 @@
 /** Outcomes as a stage: after the alerts; in the main job only when the book has interventions. */
 import type { Stage } from "../core/stage.ts";
 import { UsageError } from "../errors.ts";
-import { buildOutcomes, checkGoLive, outcomesOptionsFrom, outcomesReport, writeOutcomeOutputs, type OutcomesOptions, type OutcomesReport } from "./outcomes.ts";
+import {
+  buildOutcomes,
+  checkGoLive,
+  outcomesOptionsFrom,
+  outcomesReport,
+  writeOutcomeOutputs,
+  type OutcomesOptions,
+  type OutcomesReport,
+} from "./outcomes.ts";
 
 export const OUTCOMES_STAGE = "outcomes";
 
@@ -15,7 +23,9 @@ export function outcomesStage(options?: OutcomesOptions, onReport?: (report: Out
   return {
     name: OUTCOMES_STAGE,
     async run({ db, scored, batch, log }) {
-      const present = await db.one<{ present: boolean }>("select is_present as present from source_tables where table_name = 'interventions'");
+      const present = await db.one<{ present: boolean }>(
+        "select is_present as present from source_tables where table_name = 'interventions'",
+      );
       if (!present?.present) {
         if (!onReport) return;
         log.warn("no interventions export in the data: every episode and alert reads as not acted on");
@@ -25,7 +35,9 @@ export function outcomesStage(options?: OutcomesOptions, onReport?: (report: Out
       await buildOutcomes(db, scored.formula, scored.ingested.exportedAt, opts);
       const report = await outcomesReport(db, scored.formula, scored.ingested.exportedAt, opts);
       if (report.unknown_alert_ids > 0) {
-        log.warn(`${report.unknown_alert_ids} intervention(s) name an alert_id that no alert of this run has; they count by account and time`);
+        log.warn(
+          `${report.unknown_alert_ids} intervention(s) name an alert_id that no alert of this run has; they count by account and time`,
+        );
       }
       await writeOutcomeOutputs(report, batch);
       onReport?.(report);

@@ -89,7 +89,12 @@ export class OutputBatch {
 
   /** Publishes every file written so far and removes the staging folder. */
   commit(): WrittenFile[] {
-    this.removed = commitStaged(this.outDir, this.staging, this.files.map((f) => f.name), this.identity);
+    this.removed = commitStaged(
+      this.outDir,
+      this.staging,
+      this.files.map((f) => f.name),
+      this.identity,
+    );
     this.abort();
     return this.files.map(({ name, rows }) => {
       const file = path.join(this.outDir, name);
@@ -134,7 +139,8 @@ export function commitStaged(outDir: string, staging: string, names: readonly st
   const previous = readManifest(outDir);
   const sameRun = previous !== undefined && identity !== undefined && sameIdentity(previous, identity);
   const written = new Set(names);
-  const stale = previous && identity && !sameRun ? previous.files.filter((name) => !written.has(name) && name !== MANIFEST && !name.includes("/")) : [];
+  const stale =
+    previous && identity && !sameRun ? previous.files.filter((name) => !written.has(name) && name !== MANIFEST && !name.includes("/")) : [];
   if (identity) {
     const files = sameRun ? [...new Set([...previous!.files, ...names])] : [...names];
     writeFileSync(path.join(staging, MANIFEST), `${JSON.stringify({ ...identity, files } satisfies Manifest, null, 2)}\n`);
@@ -166,7 +172,12 @@ export function runIdentity(dataDir: string, formulaHash: string, exportedAt: Da
     // a dangling link: ingest has refused it already, or it is not an export
     if (stat) hash.update(`${file} ${stat.size} ${stat.mtimeMs}\n`);
   }
-  return { formula_hash: formulaHash, data: path.resolve(dataDir), exported_at: exportedAt.toISOString(), data_files: hash.digest("hex").slice(0, 16) };
+  return {
+    formula_hash: formulaHash,
+    data: path.resolve(dataDir),
+    exported_at: exportedAt.toISOString(),
+    data_files: hash.digest("hex").slice(0, 16),
+  };
 }
 
 /** Removes staging folders in `dir` (named `<prefix><pid>-...`) whose process is no longer alive. */

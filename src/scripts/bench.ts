@@ -120,7 +120,12 @@ const slowestModels = [...engine.timings].sort((a, b) => b.seconds - a.seconds).
 const stageOf = new Map(modelTimings.timings.map((t) => [t.model, t.stage]));
 const builds = new Map<string, number>();
 for (const t of modelTimings.timings) builds.set(t.model, (builds.get(t.model) ?? 0) + 1);
-const models = sumTimings(modelTimings.timings).map((t) => ({ model: t.model, stage: stageOf.get(t.model)!, builds: builds.get(t.model)!, seconds: round(t.seconds) }));
+const models = sumTimings(modelTimings.timings).map((t) => ({
+  model: t.model,
+  stage: stageOf.get(t.model)!,
+  builds: builds.get(t.model)!,
+  seconds: round(t.seconds),
+}));
 
 const figures = {
   accounts,
@@ -150,8 +155,12 @@ const figures = {
 };
 
 const say = (text: string) => process.stdout.write(`${text}\n`);
-say(`\n${accounts} accounts, ${scanned.events.toLocaleString("en")} usage events, ${engine.accountWeeks.toLocaleString("en")} account-weeks`);
-say(`${figures.machine.cpus} cores; DuckDB memory limit ${figures.duckdb.memory_limit}, threads ${figures.duckdb.threads}; ${engine.batches} account batch(es)\n`);
+say(
+  `\n${accounts} accounts, ${scanned.events.toLocaleString("en")} usage events, ${engine.accountWeeks.toLocaleString("en")} account-weeks`,
+);
+say(
+  `${figures.machine.cpus} cores; DuckDB memory limit ${figures.duckdb.memory_limit}, threads ${figures.duckdb.threads}; ${engine.batches} account batch(es)\n`,
+);
 say(formatRecords(figures.steps, "text"));
 say(`pipeline ${figures.pipeline_seconds}s / reference ${figures.reference_seconds}s = ratio ${figures.ratio} (target <= 2)`);
 say(`peak RSS ${figures.peak_rss_gb} GB (target <= 4); spill directory peak ${figures.peak_spill_gb} GB (${spillDir})\n`);
@@ -193,7 +202,12 @@ if (values.site) {
       account_page_max_kib: kib(report.accountPageMaxData),
     };
     say(`site build ${figures.site.seconds}s; data per page (KiB; portfolio target <= 1024):`);
-    say(formatRecords(Object.entries(figures.site.pages).map(([page, kib]) => ({ page, kib })), "text"));
+    say(
+      formatRecords(
+        Object.entries(figures.site.pages).map(([page, kib]) => ({ page, kib })),
+        "text",
+      ),
+    );
     say(`largest account page: ${figures.site.account_page_max_kib} KiB\n`);
   } catch (error) {
     say(`site build failed: ${(error as Error).message} (its log: ${buildLog})`);

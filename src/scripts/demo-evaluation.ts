@@ -39,7 +39,11 @@ export async function evaluateDemo(db: Database, data: string, out: string, best
   const { answers_file, health_file, alerts_file, expansion_file } = files;
   return {
     flags: await db.all(sqlFile("evaluation/planted_flags.sql"), { answers_file, health_file, best_tier: bestTier }),
-    alerts: existsSync(alerts_file) ? await db.all(sqlFile("evaluation/planted_alerts.sql"), { answers_file, health_file, alerts_file }) : null,
-    expansion: existsSync(expansion_file) ? ((await db.one(sqlFile("evaluation/planted_expansion.sql"), { answers_file, expansion_file })) ?? null) : null,
+    alerts: existsSync(alerts_file)
+      ? await db.all(sqlFile("evaluation/planted_alerts.sql"), { answers_file, health_file, alerts_file })
+      : null,
+    expansion: existsSync(expansion_file)
+      ? ((await db.one(sqlFile("evaluation/planted_expansion.sql"), { answers_file, expansion_file })) ?? null)
+      : null,
   };
 }

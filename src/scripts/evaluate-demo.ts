@@ -19,7 +19,9 @@ try {
   const result = await withDatabase((db) => evaluateDemo(db, locations.data, locations.out, bestTier));
   process.stdout.write(`Health scores: planted at-risk accounts flagged watch or worse\n\n${formatRecords(result.flags, "text")}`);
   if (result.alerts) {
-    process.stdout.write(`\nAlerts: planted churners alerted after their signal and before their churn\n\n${formatRecords(result.alerts, "text")}`);
+    process.stdout.write(
+      `\nAlerts: planted churners alerted after their signal and before their churn\n\n${formatRecords(result.alerts, "text")}`,
+    );
   }
   if (result.expansion) {
     process.stdout.write(`\nExpansion: where the planted expansion accounts rank\n\n${formatRecords([result.expansion], "text")}`);

@@ -106,12 +106,14 @@ export function layeringViolations(graph: ImportGraph): string[] {
 
 function layeringRule(from: string, to: string): string | null {
   const cliOrScript = from.startsWith("src/cli/") || from.startsWith("src/scripts/");
-  if (to.startsWith("src/cli/") && from.startsWith("src/") && !cliOrScript) return "a core module imports the CLI (move the shared part to src/core/)";
+  if (to.startsWith("src/cli/") && from.startsWith("src/") && !cliOrScript)
+    return "a core module imports the CLI (move the shared part to src/core/)";
   if (to.startsWith("src/cli/") && from.startsWith("loaders/")) return "a loader imports the CLI (import src/core/)";
   if (to.startsWith("reports/components/") && (from.startsWith("loaders/") || from.startsWith("src/"))) {
     return "Node code imports a browser component (put the pure part in reports/lib/)";
   }
-  if (from.startsWith("reports/lib/") && !to.startsWith("reports/lib/")) return "reports/lib/ must import only reports/lib/ (DOM-free, runs in Node and the browser)";
+  if (from.startsWith("reports/lib/") && !to.startsWith("reports/lib/"))
+    return "reports/lib/ must import only reports/lib/ (DOM-free, runs in Node and the browser)";
   return null;
 }
 

@@ -30,10 +30,17 @@ function publishCopy(runDir: string, out: string): void {
   const staging = path.join(out, `.staging-${process.pid}-${Date.now()}`);
   mkdirSync(staging);
   try {
-    const files = readdirSync(runDir, { withFileTypes: true }).filter((f) => f.isFile() && !f.name.startsWith("site_") && !f.name.startsWith("."));
+    const files = readdirSync(runDir, { withFileTypes: true }).filter(
+      (f) => f.isFile() && !f.name.startsWith("site_") && !f.name.startsWith("."),
+    );
     for (const f of files) copyFileSync(path.join(runDir, f.name), path.join(staging, f.name));
     const { files: _, ...identity } = JSON.parse(readFileSync(path.join(runDir, MANIFEST), "utf8")) as RunIdentity & { files: string[] };
-    commitStaged(out, staging, files.map((f) => f.name), identity);
+    commitStaged(
+      out,
+      staging,
+      files.map((f) => f.name),
+      identity,
+    );
   } finally {
     rmSync(staging, { recursive: true, force: true });
   }

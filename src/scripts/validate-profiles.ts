@@ -39,12 +39,17 @@ async function health(args: string[]): Promise<{ code: number; out: string; err:
   return { code, out, err };
 }
 
-const wanted = values.profiles?.split(",").map((s) => s.trim()).filter(Boolean);
+const wanted = values.profiles
+  ?.split(",")
+  .map((s) => s.trim())
+  .filter(Boolean);
 const books: { book: string; data: string; given?: boolean }[] = [{ book: "demo", data: path.resolve(values.demo ?? "data/demo") }];
 // the demo comes first, from --demo or data/demo; then every generator profile, generated under .cache
 for (const { id } of PROFILES) books.push({ book: id, data: path.join(root, id) });
 for (const entry of values.books?.split(",").filter(Boolean) ?? []) {
-  const [book, dir] = entry.includes("=") ? [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)] : [path.basename(entry), entry];
+  const [book, dir] = entry.includes("=")
+    ? [entry.slice(0, entry.indexOf("=")), entry.slice(entry.indexOf("=") + 1)]
+    : [path.basename(entry), entry];
   books.push({ book: book!, data: path.resolve(dir!), given: true });
 }
 const selected = books.filter((b) => !wanted || wanted.includes(b.book));
@@ -53,7 +58,14 @@ const rows: Record<string, unknown>[] = [];
 for (const { book, data, given } of selected) {
   process.stderr.write(`validate:profiles: ${book}\n`);
   if (!given && !existsSync(path.join(data, "export.json"))) {
-    const args = ["generate", "--out", data, "-q", ...(book === "demo" ? [] : ["--profile", book]), ...(values.accounts ? ["--accounts", values.accounts] : [])];
+    const args = [
+      "generate",
+      "--out",
+      data,
+      "-q",
+      ...(book === "demo" ? [] : ["--profile", book]),
+      ...(values.accounts ? ["--accounts", values.accounts] : []),
+    ];
     const generated = await health(args);
     if (generated.code !== 0) {
       rows.push({ book, verdict: `generate failed: ${generated.err.trim().split("\n")[0]}` });
@@ -62,11 +74,30 @@ for (const { book, data, given } of selected) {
   }
   const out = path.join(root, "out", book);
   const last = path.join(out, "calibrate.json");
-  const run = values.reuse && existsSync(last)
-    ? { code: 0, out: readFileSync(last, "utf8"), err: "" }
-    : await health(["calibrate", "--data", data, "--out", out, "--format", "json", "-q", ...(values.horizon ? ["--horizon", values.horizon] : [])]);
+  const run =
+    values.reuse && existsSync(last)
+      ? { code: 0, out: readFileSync(last, "utf8"), err: "" }
+      : await health([
+          "calibrate",
+          "--data",
+          data,
+          "--out",
+          out,
+          "--format",
+          "json",
+          "-q",
+          ...(values.horizon ? ["--horizon", values.horizon] : []),
+        ]);
   if (run.code !== 0) {
-    rows.push({ book, verdict: `calibrate exit ${run.code}: ${run.err.replace(/^health calibrate: /, "").trim().split("\n")[0]}` });
+    rows.push({
+      book,
+      verdict: `calibrate exit ${run.code}: ${
+        run.err
+          .replace(/^health calibrate: /, "")
+          .trim()
+          .split("\n")[0]
+      }`,
+    });
     continue;
   }
   const r = JSON.parse(run.out) as CalibrateReport;
@@ -128,6 +159,6 @@ else {
         "text",
       ) +
       "\nauc_peer: ridge logistic regression on the raw values and on which measures have no data; auc_peer_values: on the values alone.\n" +
-        "candidate: the formula calibrate wrote, chosen on an inner time split of the fit period (binned or linear scorecard on book ranks or raw values, or the current formula with refitted tiers).\n",
+      "candidate: the formula calibrate wrote, chosen on an inner time split of the fit period (binned or linear scorecard on book ranks or raw values, or the current formula with refitted tiers).\n",
   );
 }

@@ -25,7 +25,9 @@ export const REPORTS_ROOT = path.join(PROJECT_ROOT, "reports");
 export const DIST = path.join(PROJECT_ROOT, "dist");
 
 /** Builds the site into dist/; throws with the reason when the build or its check fails. */
-export async function buildSite(options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void; dist?: string } = {}): Promise<{ seconds: number; dist: string }> {
+export async function buildSite(
+  options: { env?: NodeJS.ProcessEnv; log?: (line: string) => void; dist?: string } = {},
+): Promise<{ seconds: number; dist: string }> {
   const dist = path.resolve(options.dist ?? options.env?.HEALTH_SITE_DIST ?? process.env.HEALTH_SITE_DIST ?? DIST);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   // Framework holds every page it has parsed: at 10k account pages its RSS reached 3.4 GB, close
@@ -43,15 +45,22 @@ export async function buildSite(options: { env?: NodeJS.ProcessEnv; log?: (line:
     rmSync(path.join(REPORTS_ROOT, ".observablehq", "cache"), { recursive: true, force: true });
     prepareOfflineNpmCache(REPORTS_ROOT, PROJECT_ROOT);
     const framework = path.join(PROJECT_ROOT, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js");
-    const output = await run(process.execPath, [`--max-old-space-size=${heapMb}`, framework, "build"], {
-      ...process.env,
-      ...options.env,
-      OBSERVABLE_TELEMETRY_DISABLE: "true",
-      HEALTH_SITE_DIST: building,
-      // Framework runs .ts loaders with `tsx`: make sure ours is found
-      PATH: `${path.join(PROJECT_ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH ?? ""}`,
-    }, log);
-    const loaderErrors = output.split("\n").filter((line) => /\berror\b/i.test(stripAnsi(line)) && /\bload\b|loader/i.test(stripAnsi(line)));
+    const output = await run(
+      process.execPath,
+      [`--max-old-space-size=${heapMb}`, framework, "build"],
+      {
+        ...process.env,
+        ...options.env,
+        OBSERVABLE_TELEMETRY_DISABLE: "true",
+        HEALTH_SITE_DIST: building,
+        // Framework runs .ts loaders with `tsx`: make sure ours is found
+        PATH: `${path.join(PROJECT_ROOT, "node_modules", ".bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+      },
+      log,
+    );
+    const loaderErrors = output
+      .split("\n")
+      .filter((line) => /\berror\b/i.test(stripAnsi(line)) && /\bload\b|loader/i.test(stripAnsi(line)));
     if (loaderErrors.length > 0) throw new Error(`a data loader failed:\n${loaderErrors.map(stripAnsi).join("\n")}`);
     fixPageShells(building);
     const report = checkDist(building);
@@ -78,7 +87,10 @@ export function fixPageShells(dir: string): void {
     const fixed = html
       .replace(/<html(?![^>]*\blang=)([^>]*)>/, '<html lang="en"$1>')
       .replace(/(<meta name="viewport" content="[^"]*?),\s*maximum-scale=[\d.]+([^"]*")/, "$1$2")
-      .replace(/<input id="observablehq-sidebar-toggle"(?![^>]*aria-label)/, '<input id="observablehq-sidebar-toggle" aria-label="Toggle sidebar"')
+      .replace(
+        /<input id="observablehq-sidebar-toggle"(?![^>]*aria-label)/,
+        '<input id="observablehq-sidebar-toggle" aria-label="Toggle sidebar"',
+      )
       .replace(/<ol>(\s*)(<label id="observablehq-sidebar-close"[^>]*><\/label>)/, "$2$1<ol>");
     if (fixed !== html) writeFileSync(file, fixed);
   }
@@ -114,7 +126,8 @@ function swapIn(built: string, dist: string): void {
  */
 function refuseForeignDist(dist: string): void {
   if (!existsSync(dist) || readdirSync(dist).length === 0) return;
-  if (!existsSync(path.join(dist, "_observablehq"))) throw new Error(`${dist} is not empty and holds no earlier build of the site: choose another HEALTH_SITE_DIST`);
+  if (!existsSync(path.join(dist, "_observablehq")))
+    throw new Error(`${dist} is not empty and holds no earlier build of the site: choose another HEALTH_SITE_DIST`);
 }
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<string> {

@@ -55,7 +55,8 @@ export function checkDist(dist: string): DistReport {
 /** One line per page with its data bytes, then the problems. */
 export function formatReport(report: DistReport): string {
   const lines = [`checked ${report.pages} pages`];
-  for (const [page, bytes] of Object.entries(report.pageData)) lines.push(`  ${page.padEnd(22)} data ${(bytes / 1024).toFixed(1).padStart(8)} KiB`);
+  for (const [page, bytes] of Object.entries(report.pageData))
+    lines.push(`  ${page.padEnd(22)} data ${(bytes / 1024).toFixed(1).padStart(8)} KiB`);
   for (const problem of report.problems) lines.push(`  PROBLEM: ${problem}`);
   return lines.join("\n");
 }

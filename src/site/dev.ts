@@ -16,7 +16,9 @@ const { data, formula } = resolveLocations({});
 
 /** Every loader entry file under reports/data. */
 function loaderEntries(dir = path.join(reports, "data")): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? loaderEntries(path.join(dir, e.name)) : /\.(ts|js)$/.test(e.name) ? [path.join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? loaderEntries(path.join(dir, e.name)) : /\.(ts|js)$/.test(e.name) ? [path.join(dir, e.name)] : [],
+  );
 }
 
 let timer: NodeJS.Timeout | undefined;
@@ -32,10 +34,24 @@ function touchLoaders(reason: string): void {
 prepareOfflineNpmCache(reports, root);
 if (existsSync(formula)) watch(formula, () => touchLoaders(path.basename(formula)));
 if (existsSync(data)) watch(data, { recursive: true }, (_, file) => touchLoaders(`warehouse ${file ?? ""}`));
-const preview = spawn(process.execPath, [path.join(root, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js"), "preview", "--host", "127.0.0.1", "--no-open"], {
-  cwd: root,
-  stdio: "inherit",
-  env: { ...process.env, OBSERVABLE_TELEMETRY_DISABLE: "true", PATH: `${path.join(root, "node_modules", ".bin")}${path.delimiter}${process.env.PATH ?? ""}` },
-});
+const preview = spawn(
+  process.execPath,
+  [
+    path.join(root, "node_modules", "@observablehq", "framework", "dist", "bin", "observable.js"),
+    "preview",
+    "--host",
+    "127.0.0.1",
+    "--no-open",
+  ],
+  {
+    cwd: root,
+    stdio: "inherit",
+    env: {
+      ...process.env,
+      OBSERVABLE_TELEMETRY_DISABLE: "true",
+      PATH: `${path.join(root, "node_modules", ".bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+    },
+  },
+);
 preview.on("exit", (code) => process.exit(code ?? 0));
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => preview.kill(signal));

@@ -10,7 +10,6 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { PROJECT_ROOT } from "../core/paths.ts";
 
-
 /** Every bare `npm:` name Framework 1.13's client and build may look up, with a fallback version. */
 export const FRAMEWORK_NPM_NAMES: Record<string, string> = {
   "@observablehq/dot": "0.2.0",

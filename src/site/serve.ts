@@ -7,8 +7,15 @@ import { createServer, type Server } from "node:http";
 import path from "node:path";
 
 const TYPES: Record<string, string> = {
-  ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".json": "application/json",
-  ".csv": "text/csv", ".svg": "image/svg+xml", ".png": "image/png", ".zip": "application/zip", ".txt": "text/plain",
+  ".html": "text/html; charset=utf-8",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".json": "application/json",
+  ".csv": "text/csv",
+  ".svg": "image/svg+xml",
+  ".png": "image/png",
+  ".zip": "application/zip",
+  ".txt": "text/plain",
 };
 
 /** Serves `dist` on 127.0.0.1:`port` (0 = any free port); resolves with the server and its URL. */

@@ -46,7 +46,12 @@ export interface GraphBuild {
  * calibration's weeks; the backtest's when the book has nothing to measure) with the backtest's
  * and the what-if's default options.
  */
-export async function buildWholeGraph(db: Database, dataDir: string, formula: LoadedFormula, engine: EngineOptions = {}): Promise<GraphBuild> {
+export async function buildWholeGraph(
+  db: Database,
+  dataDir: string,
+  formula: LoadedFormula,
+  engine: EngineOptions = {},
+): Promise<GraphBuild> {
   const log = createLogger({ quiet: true, write: () => {} });
   const ingested = await ingest(db, dataDir);
   const health = await computeHealth(db, ingested, formula, () => {}, engine);
@@ -99,7 +104,10 @@ export async function describeModels(db: Database): Promise<Map<string, { name: 
   for (const m of modelGraph().values()) {
     if ((m.kind !== "model" && m.kind !== "staging") || !existing.has(m.name)) continue;
     const rows = await db.all<{ column_name: string; column_type: string }>(`describe ${ident(m.name)}`);
-    out.set(m.name, rows.map((r) => ({ name: r.column_name, type: r.column_type })));
+    out.set(
+      m.name,
+      rows.map((r) => ({ name: r.column_name, type: r.column_type })),
+    );
   }
   return out;
 }
@@ -157,7 +165,9 @@ export function renderCatalogue(columns: Map<string, { name: string; type: strin
   for (const o of outputs) {
     const reads = o.reads.filter((r) => graph.has(r));
     const other = o.reads.filter((r) => !graph.has(r));
-    lines.push(`| \`${o.file}\` | ${o.stage} | ${cell([reads.map(link).join(", "), code(other)].filter(Boolean).join("; ") || "a report built by the stage")} | ${cell(code(exportsOf(reads)))} |`);
+    lines.push(
+      `| \`${o.file}\` | ${o.stage} | ${cell([reads.map(link).join(", "), code(other)].filter(Boolean).join("; ") || "a report built by the stage")} | ${cell(code(exportsOf(reads)))} |`,
+    );
   }
   lines.push("", "## Lineage: output files to pages", "", ...siteLineage(models, outputs), "");
   for (const stage of stages) {
@@ -166,7 +176,10 @@ export function renderCatalogue(columns: Map<string, { name: string; type: strin
   }
   const macros = [...graph.values()].filter((m) => m.kind === "macros");
   lines.push("## Macros", "", ...macros.map((m) => `- \`src/sql/${m.file}\`: ${m.description}`), "");
-  return `${lines.join("\n").replace(/\n{3,}/g, "\n\n").trimEnd()}\n`;
+  return `${lines
+    .join("\n")
+    .replace(/\n{3,}/g, "\n\n")
+    .trimEnd()}\n`;
 }
 
 function renderModel(m: Model, columns: { name: string; type: string }[] | undefined): string[] {
@@ -205,7 +218,17 @@ function siteLineage(models: readonly Model[], outputs: readonly OutputRecord[])
     const base = path.basename(loader);
     const data = dataLoaders.filter((d) => read(d).includes(`loaders/${base}`));
     return pages
-      .filter((p) => data.some((d) => read(p).includes(`data/${path.relative(path.join(PROJECT_ROOT, "reports", "data"), d).split(path.sep)[0]!.replace(/\.ts$/, "").replace(/\[.*$/, "")}`)))
+      .filter((p) =>
+        data.some((d) =>
+          read(p).includes(
+            `data/${path
+              .relative(path.join(PROJECT_ROOT, "reports", "data"), d)
+              .split(path.sep)[0]!
+              .replace(/\.ts$/, "")
+              .replace(/\[.*$/, "")}`,
+          ),
+        ),
+      )
       .map(rel)
       .sort();
   };
@@ -228,7 +251,9 @@ function siteLineage(models: readonly Model[], outputs: readonly OutputRecord[])
   for (const m of site) {
     const users = loaders.filter((l) => new RegExp(`\\b${m.name}\\b`).test(read(l)));
     const reads = [...m.inputs, ...m.relations];
-    lines.push(`| ${link(m.name)} | ${cell(code(reads))} | ${cell(code(users.map(rel)))} | ${cell(code([...new Set(users.flatMap(pagesOf))]))} |`);
+    lines.push(
+      `| ${link(m.name)} | ${cell(code(reads))} | ${cell(code(users.map(rel)))} | ${cell(code([...new Set(users.flatMap(pagesOf))]))} |`,
+    );
   }
   return lines;
 }

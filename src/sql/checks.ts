@@ -39,7 +39,8 @@ export async function checkKey(db: Database, model: Model, relation = model.name
     .map((k) => `count(*) filter (where ${ident(k.column)} is null)::integer as ${ident(k.column)}`);
   if (nulls.length > 0) {
     const row = (await db.one<Record<string, number>>(`select ${nulls.join(", ")} from ${from}`)) ?? {};
-    for (const [column, n] of Object.entries(row)) if (n > 0) problems.push(`${relation}: ${n} row(s) with a null ${column}, a key column (src/sql/${model.file})`);
+    for (const [column, n] of Object.entries(row))
+      if (n > 0) problems.push(`${relation}: ${n} row(s) with a null ${column}, a key column (src/sql/${model.file})`);
   }
   const dup = await db.one<{ keys: number; rows: number; example: string | null }>(
     `select count(*)::integer as keys, sum(n)::integer as rows, min(example) as example from (
@@ -47,7 +48,9 @@ export async function checkKey(db: Database, model: Model, relation = model.name
      )`,
   );
   if (dup && dup.keys > 0) {
-    problems.push(`${relation}: ${dup.keys} duplicate key value(s) of (${key.map((k) => k.column).join(", ")}) over ${dup.rows} rows, e.g. ${dup.example} (src/sql/${model.file})`);
+    problems.push(
+      `${relation}: ${dup.keys} duplicate key value(s) of (${key.map((k) => k.column).join(", ")}) over ${dup.rows} rows, e.g. ${dup.example} (src/sql/${model.file})`,
+    );
   }
   return problems;
 }

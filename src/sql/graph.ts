@@ -91,9 +91,13 @@ export function modelGraph(): Map<string, Model> {
   }
   for (const model of parsed) {
     // `-- reads: measures/*`: every file of a folder
-    const expanded = model.inputs.flatMap((n) => (n.endsWith("/*") ? parsed.filter((m) => m.file.startsWith(n.slice(0, -1))).map((m) => m.name) : [n]));
+    const expanded = model.inputs.flatMap((n) =>
+      n.endsWith("/*") ? parsed.filter((m) => m.file.startsWith(n.slice(0, -1))).map((m) => m.name) : [n],
+    );
     const named = new Set([...expanded, ...model.relations]);
-    model.inputs = [...named].filter((n) => n !== model.name && byName.has(n) && byName.get(n)!.kind !== "query" && byName.get(n)!.kind !== "macros").sort();
+    model.inputs = [...named]
+      .filter((n) => n !== model.name && byName.has(n) && byName.get(n)!.kind !== "query" && byName.get(n)!.kind !== "macros")
+      .sort();
     model.relations = [...named].filter((n) => n !== model.name && !model.inputs.includes(n)).sort();
   }
   cache = byName;
@@ -185,7 +189,10 @@ export async function buildModel(db: Database, m: Model | string, context: Build
   const started = performance.now();
   const sql = modelSql(target, context.fragments);
   try {
-    await db.run(`create or replace table ${ident(as ?? target.name)} as ${sql}`, paramsFor(sql, context.params ?? {}) as Record<string, DuckDBValue>);
+    await db.run(
+      `create or replace table ${ident(as ?? target.name)} as ${sql}`,
+      paramsFor(sql, context.params ?? {}) as Record<string, DuckDBValue>,
+    );
   } catch (error) {
     throw new Error(`building ${target.name} (src/sql/${target.file}) failed: ${(error as Error).message}`);
   }
@@ -241,7 +248,8 @@ export async function buildTargets(db: Database, targets: readonly string[], con
   };
   for (const m of wanted) walk(m);
   const staging = missing.filter((m) => m.kind === "staging");
-  if (staging.length > 0) throw new Error(`building ${targets.join(", ")} needs ${staging.map((m) => m.name).join(", ")}: run ingest first`);
+  if (staging.length > 0)
+    throw new Error(`building ${targets.join(", ")} needs ${staging.map((m) => m.name).join(", ")}: run ingest first`);
   const built = order([...missing, ...wanted.filter((m) => !missing.includes(m))]);
   await buildAll(db, built, context);
   return built;
@@ -249,12 +257,18 @@ export async function buildTargets(db: Database, targets: readonly string[], con
 
 /** Builds every model of `stage` (and any missing model they read), in dependency order. */
 export async function buildStage(db: Database, stage: string, context: BuildContext = {}): Promise<void> {
-  await buildTargets(db, stageModels(stage).map((m) => m.name), context);
+  await buildTargets(
+    db,
+    stageModels(stage).map((m) => m.name),
+    context,
+  );
 }
 
 /** Tables and views of any schema, by name. */
 export async function relationsInDatabase(db: Database): Promise<Set<string>> {
-  const rows = await db.all<{ name: string }>("select table_name as name from duckdb_tables() union select view_name from duckdb_views() where not internal");
+  const rows = await db.all<{ name: string }>(
+    "select table_name as name from duckdb_tables() union select view_name from duckdb_views() where not internal",
+  );
   return new Set(rows.map((r) => r.name));
 }
 
@@ -298,13 +312,17 @@ export function parseModel(file: string, sql: string): Model {
     else description.push(text.trimEnd());
   }
   const kind = (tags.get("kind") ?? FOLDER_KIND[folder] ?? (folder === "" ? "macros" : "model")) as ModelKind;
-  if (!["model", "staging", "query", "macros"].includes(kind)) throw new Error(`src/sql/${file}: kind "${kind}": expected model, staging, query or macros`);
+  if (!["model", "staging", "query", "macros"].includes(kind))
+    throw new Error(`src/sql/${file}: kind "${kind}": expected model, staging, query or macros`);
   const scope = (tags.get("scope") ?? "account") as ModelScope;
-  if (!["portfolio", "account", "book"].includes(scope)) throw new Error(`src/sql/${file}: scope "${scope}": expected portfolio, account or book`);
+  if (!["portfolio", "account", "book"].includes(scope))
+    throw new Error(`src/sql/${file}: scope "${scope}": expected portfolio, account or book`);
   const lifetime = tags.get("lifetime") ?? null;
   if (lifetime !== null && lifetime !== "batch") throw new Error(`src/sql/${file}: lifetime "${lifetime}": expected batch`);
   const body = stripCommentsAndStrings(sql);
-  const ctes = new Set([...body.matchAll(/\b([a-z_][a-z0-9_]*)\s+as\s+(?:not\s+)?(?:materialized\s+)?\(/gi)].map((m) => m[1]!.toLowerCase()));
+  const ctes = new Set(
+    [...body.matchAll(/\b([a-z_][a-z0-9_]*)\s+as\s+(?:not\s+)?(?:materialized\s+)?\(/gi)].map((m) => m[1]!.toLowerCase()),
+  );
   const named = [...body.matchAll(/(?<!\$)\b(?:from|join)\s+((?:[a-z_][a-z0-9_]*\.)?[a-z_][a-z0-9_]*)\b(?!\s*\()/gi)]
     .map((m) => m[1]!.toLowerCase().replace(/^main\./, ""))
     .filter((n) => !ctes.has(n) && !n.includes(".") && !n.startsWith("__") && !KEYWORDS.has(n));
@@ -332,7 +350,11 @@ export function parseModel(file: string, sql: string): Model {
 /** The description's first sentence, without the leading "name:". */
 function firstSentence(lines: readonly string[]): string {
   const until = lines.findIndex((line, i) => i > 0 && (line === "" || /^\s/.test(line)));
-  const text = (until < 0 ? lines : lines.slice(0, until)).join(" ").replace(/^[a-z_0-9]+:\s*/, "").replace(/\s+/g, " ").trim();
+  const text = (until < 0 ? lines : lines.slice(0, until))
+    .join(" ")
+    .replace(/^[a-z_0-9]+:\s*/, "")
+    .replace(/\s+/g, " ")
+    .trim();
   const end = text.search(/(?<!\b(?:i\.e|e\.g))\.(\s|$)/);
   return end < 0 ? text : text.slice(0, end + 1);
 }

@@ -26,7 +26,9 @@ export function formulaFragments(formula: LoadedFormula, measures: readonly stri
       .map((c, position) => `max(c.category_score) filter (where f.position = ${position}) as ${ident(`category_${c.id}`)}`)
       .join(",\n      "),
     measure_unpivots: measureUnpivots(measures),
-    tier_counts: f.tiers.map((t, position) => `count(*) filter (where t.position = ${position})::integer as ${ident(t.id)}`).join(",\n        "),
+    tier_counts: f.tiers
+      .map((t, position) => `count(*) filter (where t.position = ${position})::integer as ${ident(t.id)}`)
+      .join(",\n        "),
     tier_columns: f.tiers.map((t) => `coalesce(k.${ident(t.id)}, 0) as ${ident(t.id)}`).join(",\n        "),
   };
 }
@@ -43,6 +45,7 @@ function measureUnpivots(measures: readonly string[]): string {
       unpivot (select account_id, week_start, ${columns} from ${ident(`measures_${family}`)})
       on ${ids.map(ident).join(", ")} into name measure_id value raw_value)`;
   });
-  if (parts.length === 0) return "select null::varchar as account_id, null::date as week_start, null::varchar as measure_id, null::double as raw_value limit 0";
+  if (parts.length === 0)
+    return "select null::varchar as account_id, null::date as week_start, null::varchar as measure_id, null::double as raw_value limit 0";
   return parts.join("\nunion all\n");
 }

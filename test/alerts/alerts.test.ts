@@ -21,7 +21,12 @@ beforeAll(async () => {
 afterAll(() => scoring?.close());
 
 const of = (account: string, kind?: string, list = alerts) => list.filter((a) => a.account_id === account && (!kind || a.kind === kind));
-const summary = (a: AlertRecord) => ({ raised: a.raised_week_end, lastSeen: a.last_seen_week_end, cleared: a.cleared_week_end, weeks: a.weeks_active });
+const summary = (a: AlertRecord) => ({
+  raised: a.raised_week_end,
+  lastSeen: a.last_seen_week_end,
+  cleared: a.cleared_week_end,
+  weeks: a.weeks_active,
+});
 
 describe("one condition raises one alert until it clears", () => {
   it("P0 tickets six weeks running give one alert; one quiet week continues it; it re-raises once cleared", () => {
@@ -42,11 +47,17 @@ describe("one condition raises one alert until it clears", () => {
 
   it("clear_after_weeks decides how long a gap continues an alert", async () => {
     // a sponsor active every fourth week is "inactive 20 days" one week in four
-    const strict = await replayAlerts(scoring.db, formulaWith((f) => (f.alerts.key_person_inactive_days.executive_sponsor = 20)));
-    const patient = await replayAlerts(scoring.db, formulaWith((f) => {
-      f.alerts.key_person_inactive_days.executive_sponsor = 20;
-      f.alerts.clear_after_weeks = 4;
-    }));
+    const strict = await replayAlerts(
+      scoring.db,
+      formulaWith((f) => (f.alerts.key_person_inactive_days.executive_sponsor = 20)),
+    );
+    const patient = await replayAlerts(
+      scoring.db,
+      formulaWith((f) => {
+        f.alerts.key_person_inactive_days.executive_sponsor = 20;
+        f.alerts.clear_after_weeks = 4;
+      }),
+    );
     const days = await scoring.db.all<{ week_end: string; days: number }>(
       `select strftime(c.week_end, '%Y-%m-%d') as week_end, sponsor_inactive_days as days
        from measures_stakeholders join int_calendar as c using (week_start) where account_id = 'STEADY' order by week_start`,
@@ -88,8 +99,12 @@ describe("each kind fires when it should and not when it should not", () => {
   it("score_drop: raised exactly where the history shows the fall, and not for a smaller dip", async () => {
     for (const account of ["STEADY", "SMALL_DIP", "PROMOTER_DROP", "DETRACTOR"]) {
       const weeks = await history(scoring.db, account);
-      const drop = (i: number) => Math.max(...weeks.slice(Math.max(0, i - 4), i).map((w) => w.score ?? -Infinity)) - (weeks[i]!.score ?? Infinity);
-      expect(of(account, "score_drop").map((a) => a.raised_week_end), account).toEqual(episodes(weeks, (_, i) => drop(i) >= 15).map((e) => e.raised));
+      const drop = (i: number) =>
+        Math.max(...weeks.slice(Math.max(0, i - 4), i).map((w) => w.score ?? -Infinity)) - (weeks[i]!.score ?? Infinity);
+      expect(
+        of(account, "score_drop").map((a) => a.raised_week_end),
+        account,
+      ).toEqual(episodes(weeks, (_, i) => drop(i) >= 15).map((e) => e.raised));
       if (account === "SMALL_DIP") {
         // usage down a fifth costs points, just not 15 of them
         expect(Math.max(...weeks.map((_, i) => drop(i)))).toBeGreaterThan(5);
@@ -101,7 +116,14 @@ describe("each kind fires when it should and not when it should not", () => {
   it("score_drop blames what pulled the score down, not the measures that merely lost weight to it", async () => {
     // a first NPS answer of 0 brings the sentiment category in at 0 (11 points down): every other
     // measure now weighs less, but only the survey measures are drivers, and the sentiment playbook applies
-    const drop = of("DETRACTOR", "score_drop", await replayAlerts(scoring.db, formulaWith((f) => (f.alerts.score_drop.points = 10))));
+    const drop = of(
+      "DETRACTOR",
+      "score_drop",
+      await replayAlerts(
+        scoring.db,
+        formulaWith((f) => (f.alerts.score_drop.points = 10)),
+      ),
+    );
     expect(drop.map((a) => a.raised_week_end)).toEqual([weekEnd(24)]);
     expect(drop[0]!.reason).toMatch(/^score \d+ -> \d+ in \d weeks?; /);
     expect(drop[0]!.reason).toContain("Latest NPS answer no data -> 0");
@@ -123,10 +145,15 @@ describe("each kind fires when it should and not when it should not", () => {
     });
     expect(expected).toHaveLength(1);
     const down = of("DROP", "tier_down");
-    expect(down.map(summary)).toEqual(expected.map((e) => ({ raised: e.raised, lastSeen: e.lastSeen, cleared: e.cleared, weeks: e.weeks })));
+    expect(down.map(summary)).toEqual(
+      expected.map((e) => ({ raised: e.raised, lastSeen: e.lastSeen, cleared: e.cleared, weeks: e.weeks })),
+    );
     expect(down[0]!.reason).toMatch(/^tier Healthy -> Watch, score \d+ -> \d+ in 1 week; /);
     expect(down[0]!.severity).toBe("medium");
-    const tolerant = await replayAlerts(scoring.db, formulaWith((f) => (f.alerts.tier_down = { weeks: 4, min_points: 50 })));
+    const tolerant = await replayAlerts(
+      scoring.db,
+      formulaWith((f) => (f.alerts.tier_down = { weeks: 4, min_points: 50 })),
+    );
     expect(of("DROP", "tier_down", tolerant)).toEqual([]);
     expect(of("DROP", "score_drop", tolerant)).toHaveLength(1);
   });
@@ -138,7 +165,9 @@ describe("each kind fires when it should and not when it should not", () => {
     );
     const expected = episodes(days, (w) => w.days >= 30);
     const quiet = of("QUIET_CHAMPION", "key_person");
-    expect(quiet.map(summary)).toEqual(expected.map((e) => ({ raised: e.raised, lastSeen: e.lastSeen, cleared: e.cleared, weeks: e.weeks })));
+    expect(quiet.map(summary)).toEqual(
+      expected.map((e) => ({ raised: e.raised, lastSeen: e.lastSeen, cleared: e.cleared, weeks: e.weeks })),
+    );
     const first = days.find((w) => w.week_end === quiet[0]!.raised_week_end)!;
     expect(quiet[0]!.reason).toBe(`champion champ inactive ${first.days} days`);
     expect(quiet[0]!.severity).toBe("medium");
@@ -161,7 +190,10 @@ describe("each kind fires when it should and not when it should not", () => {
     expect(divergence[0]!.drivers).toEqual(["usage_trend_8w", "nps_latest"]);
     expect(of("PASSIVE_DROP", "divergence")).toEqual([]);
     expect(of("PROMOTER_STEADY")).toEqual([]);
-    const stricter = await replayAlerts(scoring.db, formulaWith((f) => (f.alerts.divergence.usage_drop = 0.4)));
+    const stricter = await replayAlerts(
+      scoring.db,
+      formulaWith((f) => (f.alerts.divergence.usage_drop = 0.4)),
+    );
     expect(of("PROMOTER_DROP", "divergence", stricter)).toEqual([]);
   });
 
@@ -172,7 +204,9 @@ describe("each kind fires when it should and not when it should not", () => {
     const expected = episodes(weeks, (w) => daysTo(w.as_of) >= 0 && daysTo(w.as_of) <= 90 && ["watch", "at_risk"].includes(w.tier!));
     expect(expected).toHaveLength(1);
     const renewal = of("DROP", "renewal_risk");
-    expect(renewal.map(summary)).toEqual(expected.map((e) => ({ raised: e.raised, lastSeen: e.lastSeen, cleared: e.cleared, weeks: e.weeks })));
+    expect(renewal.map(summary)).toEqual(
+      expected.map((e) => ({ raised: e.raised, lastSeen: e.lastSeen, cleared: e.cleared, weeks: e.weeks })),
+    );
     const raised = weeks.find((w) => w.week_end === renewal[0]!.raised_week_end)!;
     expect(renewal[0]!.renewal_date).toBe("2025-06-20");
     expect(renewal[0]!.days_to_renewal).toBe(daysTo(raised.as_of));
@@ -231,7 +265,16 @@ describe("every alert", () => {
         list
           .filter((a) => a.raised_as_of <= cut)
           // scores are sums of doubles whose order DuckDB's parallel aggregation may change in the last bits
-          .map(({ alert_id, kind, severity, reason, drivers, score, tier, renewal_date }) => ({ alert_id, kind, severity, reason, drivers, score: score?.toFixed(6), tier, renewal_date }));
+          .map(({ alert_id, kind, severity, reason, drivers, score, tier, renewal_date }) => ({
+            alert_id,
+            kind,
+            severity,
+            reason,
+            drivers,
+            score: score?.toFixed(6),
+            tier,
+            renewal_date,
+          }));
       expect(raisedBefore(before).length).toBeGreaterThan(3);
       expect(raisedBefore(before)).toEqual(raisedBefore(alerts));
     } finally {

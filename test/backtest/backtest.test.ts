@@ -87,7 +87,17 @@ describe("labels and censoring", () => {
 
   it("count labelled, censored, positive and negative weeks", () => {
     // 130 scored weeks; censored D 4 + E 4 + H 3 = 11 (the older rule: 8, with H's 3 as positives)
-    expect(report.counts).toMatchObject({ account_weeks: 130, labelled: 119, censored: 11, censored_churned: 3, positives: 13, negatives: 106, accounts: 6, churned_accounts: 4, without_data: 0 });
+    expect(report.counts).toMatchObject({
+      account_weeks: 130,
+      labelled: 119,
+      censored: 11,
+      censored_churned: 3,
+      positives: 13,
+      negatives: 106,
+      accounts: 6,
+      churned_accounts: 4,
+      without_data: 0,
+    });
     expect(report.overall.base_rate).toBeCloseTo(13 / 119, 12);
     expect(report.period).toEqual({ from_week_end: weekEndDay(0), to_week_end: weekEndDay(25), last_uncensored_week_end: weekEndDay(21) });
   });
@@ -143,7 +153,15 @@ describe("labels and censoring", () => {
 });
 
 describe("lead times", () => {
-  type Lead = { account_id: string; is_observable: boolean; first_at_risk_week_end: string | null; lead_weeks_at_risk: number | null; first_alert_week_end: string | null; lead_weeks_alert: number | null; segment: string };
+  type Lead = {
+    account_id: string;
+    is_observable: boolean;
+    first_at_risk_week_end: string | null;
+    lead_weeks_at_risk: number | null;
+    first_alert_week_end: string | null;
+    lead_weeks_alert: number | null;
+    segment: string;
+  };
   const leads = () =>
     scoring.db.all<Lead>(`select account_id, is_observable, strftime(first_at_risk_week_end, '%Y-%m-%d') as first_at_risk_week_end, lead_weeks_at_risk,
       strftime(first_alert_week_end, '%Y-%m-%d') as first_alert_week_end, lead_weeks_alert, segment from lead_times where churned order by account_id`);
@@ -155,11 +173,43 @@ describe("lead times", () => {
     const report = await backtest();
     expect(await leads()).toEqual([
       // A at risk from week 8 (as_of 2025-03-10), churned 2025-04-14: 35 days
-      { account_id: "A", is_observable: true, first_at_risk_week_end: weekEndDay(8), lead_weeks_at_risk: 5, first_alert_week_end: null, lead_weeks_alert: null, segment: "smb" },
+      {
+        account_id: "A",
+        is_observable: true,
+        first_at_risk_week_end: weekEndDay(8),
+        lead_weeks_at_risk: 5,
+        first_alert_week_end: null,
+        lead_weeks_alert: null,
+        segment: "smb",
+      },
       // B at risk from week 16 (as_of 2025-05-05), churned 2025-05-12; watch before does not count
-      { account_id: "B", is_observable: true, first_at_risk_week_end: weekEndDay(16), lead_weeks_at_risk: 1, first_alert_week_end: null, lead_weeks_alert: null, segment: "smb" },
-      { account_id: "C", is_observable: true, first_at_risk_week_end: null, lead_weeks_at_risk: null, first_alert_week_end: null, lead_weeks_alert: null, segment: "smb" },
-      { account_id: "H", is_observable: false, first_at_risk_week_end: null, lead_weeks_at_risk: null, first_alert_week_end: null, lead_weeks_alert: null, segment: "enterprise" },
+      {
+        account_id: "B",
+        is_observable: true,
+        first_at_risk_week_end: weekEndDay(16),
+        lead_weeks_at_risk: 1,
+        first_alert_week_end: null,
+        lead_weeks_alert: null,
+        segment: "smb",
+      },
+      {
+        account_id: "C",
+        is_observable: true,
+        first_at_risk_week_end: null,
+        lead_weeks_at_risk: null,
+        first_alert_week_end: null,
+        lead_weeks_alert: null,
+        segment: "smb",
+      },
+      {
+        account_id: "H",
+        is_observable: false,
+        first_at_risk_week_end: null,
+        lead_weeks_at_risk: null,
+        first_alert_week_end: null,
+        lead_weeks_alert: null,
+        segment: "enterprise",
+      },
     ]);
     expect(asOfDay(8)).toBe("2025-03-10");
     const lead = report.overall.lead_time;
@@ -168,7 +218,10 @@ describe("lead times", () => {
     expect(lead.share_flagged).toBeCloseTo(2 / 3, 12);
     expect(lead.share_flagged_4w).toBeCloseTo(1 / 3, 12);
     expect(lead.histogram).toHaveLength(9);
-    expect(lead.histogram.filter((b) => b.accounts > 0)).toEqual([{ weeks: 1, accounts: 1 }, { weeks: 5, accounts: 1 }]);
+    expect(lead.histogram.filter((b) => b.accounts > 0)).toEqual([
+      { weeks: 1, accounts: 1 },
+      { weeks: 5, accounts: 1 },
+    ]);
     expect(report.overall.alert_lead_time).toBeNull();
     const smb = report.segments.find((s) => s.segment === "smb")!;
     expect(smb.lead_time).toMatchObject({ churned_accounts: 3, churned_left_out: 0, flagged: 2 });
@@ -191,7 +244,10 @@ describe("lead times", () => {
     const survivors = await scoring.db.all<{ account_id: string; n: number }>(
       "select account_id, count(*)::integer as n from lead_times where not churned and is_observable group by all order by account_id",
     );
-    expect(survivors).toEqual([{ account_id: "D", n: 14 }, { account_id: "E", n: 14 }]);
+    expect(survivors).toEqual([
+      { account_id: "D", n: 14 },
+      { account_id: "E", n: 14 },
+    ]);
     // smb holds no survivor: no false-alarm share, rather than a zero
     const smb = report.segments.find((s) => s.segment === "smb")!;
     expect(smb.lead_time.false_alarm).toMatchObject({ survivor_accounts: 0, reference_weeks: 0, share_flagged: null });
@@ -257,7 +313,12 @@ describe("lead times", () => {
       from (values ('E', 'external_risk', '${weekEndDay(23)}'::date), ('E', 'external_risk', '${weekEndDay(4)}'::date)) as t(account_id, kind, raised_week_end)`);
     try {
       const report = await backtest();
-      expect(report.alert_kinds!.find((k) => k.kind === "external_risk")).toMatchObject({ alerts: 2, labelled: 1, followed_by_churn: 0, precision: 0 });
+      expect(report.alert_kinds!.find((k) => k.kind === "external_risk")).toMatchObject({
+        alerts: 2,
+        labelled: 1,
+        followed_by_churn: 0,
+        precision: 0,
+      });
     } finally {
       await scoring.db.run("drop table alerts");
     }
@@ -268,16 +329,31 @@ describe("the printed report", () => {
   it("heads with the AUC within weeks, the pooled AUC beside it, says what was left out, and puts false alarms under each lead-time share", async () => {
     const report = await backtest();
     const text = formatBacktest(report, "text");
-    expect(text).toContain(`AUC within weeks    ${report.overall.stratified_auc.auc!.toFixed(3)}   (headline: the AUC among each week's account-weeks, mean over 12 weeks`);
+    expect(text).toContain(
+      `AUC within weeks    ${report.overall.stratified_auc.auc!.toFixed(3)}   (headline: the AUC among each week's account-weeks, mean over 12 weeks`,
+    );
     expect(text).toContain(`AUC pooled          ${report.overall.auc!.toFixed(3)}`);
     expect(text).toContain(
       "Left out: 11 account-weeks whose 4w horizon runs past the export (3 of them churned accounts', censored alike); " +
         "10 weeks with one class only (60 account-weeks) from the AUC within weeks; 1 churned accounts whose 8-week warning window is not observable",
     );
-    expect(text).toContain("Flagged at risk: 33.3% of 3 churned accounts at least 4 weeks ahead, 0.0% at least 6, 66.7% within 8 weeks (median lead 3 weeks)");
+    expect(text).toContain(
+      "Flagged at risk: 33.3% of 3 churned accounts at least 4 weeks ahead, 0.0% at least 6, 66.7% within 8 weeks (median lead 3 weeks)",
+    );
     // 13/28 and 11/28 of the survivors, a half at all
-    expect(text).toContain("false alarms: survivors with the same flag in a 8-week window: 46.4% at least 4 weeks before its end, 39.3% at least 6, 50.0% at all (2 survivors, mean over 14 weeks)");
+    expect(text).toContain(
+      "false alarms: survivors with the same flag in a 8-week window: 46.4% at least 4 weeks before its end, 39.3% at least 6, 50.0% at all (2 survivors, mean over 14 weeks)",
+    );
     const [header] = formatBacktest(report, "csv").split("\n");
-    expect(header!.split(",")).toEqual(expect.arrayContaining(["auc_within_weeks", "auc_pooled", "average_precision", "flagged_4w_share", "survivors_flagged_4w_share", "churned_left_out"]));
+    expect(header!.split(",")).toEqual(
+      expect.arrayContaining([
+        "auc_within_weeks",
+        "auc_pooled",
+        "average_precision",
+        "flagged_4w_share",
+        "survivors_flagged_4w_share",
+        "churned_left_out",
+      ]),
+    );
   });
 });

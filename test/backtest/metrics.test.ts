@@ -16,7 +16,9 @@ afterAll(() => db?.close());
 
 /** A labelled table from (score, label, tier position) triples, scope "s". */
 async function table(name: string, rows: [number, boolean, number][]): Promise<string> {
-  await db.run(`create or replace table ${name} (scope varchar, account_id varchar, week_start date, score double, label boolean, tier_position integer)`);
+  await db.run(
+    `create or replace table ${name} (scope varchar, account_id varchar, week_start date, score double, label boolean, tier_position integer)`,
+  );
   const values = rows.map(([score, label, tier], i) => `('s', 'A${i}', date '2025-01-06', ${score}, ${label}, ${tier})`);
   if (values.length > 0) await db.run(`insert into ${name} values ${values.join(", ")}`);
   return name;
@@ -56,16 +58,41 @@ describe("AUC", () => {
       const value = await auc(await randomTable("random", 20_000, seed));
       expect(Math.abs(value! - 0.5)).toBeLessThan(0.015);
     }
-    expect(await auc(await table("ties", [[50, true, 0], [50, false, 0], [50, false, 0], [50, true, 0]]))).toBe(0.5);
+    expect(
+      await auc(
+        await table("ties", [
+          [50, true, 0],
+          [50, false, 0],
+          [50, false, 0],
+          [50, true, 0],
+        ]),
+      ),
+    ).toBe(0.5);
   });
 
   it("counts ties between a churner and a survivor as one half (Mann-Whitney)", async () => {
     // pairs (churner, survivor): (10,20) 1, (10,30) 1, (20,20) 0.5, (20,30) 1 -> 3.5 / 4
-    expect(await auc(await table("half", [[10, true, 0], [20, true, 0], [20, false, 0], [30, false, 0]]))).toBe(0.875);
+    expect(
+      await auc(
+        await table("half", [
+          [10, true, 0],
+          [20, true, 0],
+          [20, false, 0],
+          [30, false, 0],
+        ]),
+      ),
+    ).toBe(0.875);
   });
 
   it("is null when a scope has no churner", async () => {
-    expect(await auc(await table("none", [[10, false, 0], [20, false, 0]]))).toBeNull();
+    expect(
+      await auc(
+        await table("none", [
+          [10, false, 0],
+          [20, false, 0],
+        ]),
+      ),
+    ).toBeNull();
   });
 });
 
@@ -100,9 +127,16 @@ describe("aucByScope", () => {
 describe("flags, lift and calibration on a hand-built table", () => {
   // 10 account-weeks: tiers 2 (at risk), 1 (watch), 0 (healthy); 3 churned of 10 (base 0.3)
   const rows: [number, boolean, number][] = [
-    [10, true, 2], [20, true, 2], [30, false, 2], // at risk: 2 of 3 churned
-    [45, true, 1], [50, false, 1], // watch: 1 of 2
-    [75, false, 0], [80, false, 0], [85, false, 0], [90, false, 0], [95, false, 0],
+    [10, true, 2],
+    [20, true, 2],
+    [30, false, 2], // at risk: 2 of 3 churned
+    [45, true, 1],
+    [50, false, 1], // watch: 1 of 2
+    [75, false, 0],
+    [80, false, 0],
+    [85, false, 0],
+    [90, false, 0],
+    [95, false, 0],
   ];
 
   it("gives precision and recall of at-risk and of at-risk plus watch", async () => {
@@ -130,8 +164,14 @@ describe("flags, lift and calibration on a hand-built table", () => {
   it("gives calibration by 10-point band", async () => {
     const m = (await fullMetrics(db, await table("flags", rows), TIERS)).get("s")!;
     expect(m.calibration.map((b) => [b.band, b.rows, b.churned])).toEqual([
-      ["10-20", 1, 1], ["20-30", 1, 1], ["30-40", 1, 0], ["40-50", 1, 1], ["50-60", 1, 0],
-      ["70-80", 1, 0], ["80-90", 2, 0], ["90-100", 2, 0],
+      ["10-20", 1, 1],
+      ["20-30", 1, 1],
+      ["30-40", 1, 0],
+      ["40-50", 1, 1],
+      ["50-60", 1, 0],
+      ["70-80", 1, 0],
+      ["80-90", 2, 0],
+      ["90-100", 2, 0],
     ]);
     // risk percentile: 95 is the safest (0), 90 the next (1/9), 10 the riskiest (1)
     expect(m.calibration[0]!.mean_risk_percentile).toBe(1);
@@ -162,12 +202,23 @@ describe("the ROC curve", () => {
     }
     // the trapezoids under the kept points approximate the exact AUC
     let area = 0;
-    for (let i = 1; i < m.roc.length; i++) area += (m.roc[i]!.fpr - m.roc[i - 1]!.fpr) * (m.roc[i]!.tpr + m.roc[i - 1]!.tpr) / 2;
+    for (let i = 1; i < m.roc.length; i++) area += ((m.roc[i]!.fpr - m.roc[i - 1]!.fpr) * (m.roc[i]!.tpr + m.roc[i - 1]!.tpr)) / 2;
     expect(area).toBeCloseTo(m.auc!, 2);
   });
 
   it("keeps every threshold of a short curve", async () => {
-    const m = (await fullMetrics(db, await table("short", [[10, true, 0], [20, false, 0], [30, true, 0], [40, false, 0]]), TIERS)).get("s")!;
+    const m = (
+      await fullMetrics(
+        db,
+        await table("short", [
+          [10, true, 0],
+          [20, false, 0],
+          [30, true, 0],
+          [40, false, 0],
+        ]),
+        TIERS,
+      )
+    ).get("s")!;
     expect(m.roc).toEqual([
       { threshold: null, fpr: 0, tpr: 0 },
       { threshold: 10, fpr: 0, tpr: 0.5 },
@@ -180,7 +231,9 @@ describe("the ROC curve", () => {
 
 /** A labelled table from (week index, score, label) triples, scope "s", weeks from Monday 2025-01-06. */
 async function weekly(name: string, rows: [number, number, boolean][]): Promise<string> {
-  await db.run(`create or replace table ${name} (scope varchar, account_id varchar, week_start date, score double, label boolean, tier_position integer)`);
+  await db.run(
+    `create or replace table ${name} (scope varchar, account_id varchar, week_start date, score double, label boolean, tier_position integer)`,
+  );
   const values = rows.map(([week, score, label], i) => `('s', 'A${i}', date '2025-01-06' + ${7 * week}, ${score}, ${label}, 0)`);
   await db.run(`insert into ${name} values ${values.join(", ")}`);
   return name;
@@ -190,7 +243,15 @@ describe("the time-stratified AUC", () => {
   // week 0: churner 10 below survivors 20, 30 -> 1; week 1: churner 50 above survivor 40 -> 0;
   // week 2: survivors only (70, 80) -> skipped. Mean of the weeks: 0.5.
   // Pooled: 10 beats all 5 survivors, 50 beats 70 and 80 -> 7 of 10 pairs.
-  const rows: [number, number, boolean][] = [[0, 10, true], [0, 20, false], [0, 30, false], [1, 50, true], [1, 40, false], [2, 70, false], [2, 80, false]];
+  const rows: [number, number, boolean][] = [
+    [0, 10, true],
+    [0, 20, false],
+    [0, 30, false],
+    [1, 50, true],
+    [1, 40, false],
+    [2, 70, false],
+    [2, 80, false],
+  ];
 
   it("compares accounts within each week and averages the weeks, beside the pooled AUC", async () => {
     const m = (await scoreMetrics(db, await weekly("strata", rows), TIERS)).get("s")!;
@@ -205,7 +266,17 @@ describe("the time-stratified AUC", () => {
   });
 
   it("is null, with every week counted as skipped, when no week holds both classes", async () => {
-    const m = (await scoreMetrics(db, await weekly("apart", [[0, 10, true], [1, 20, false], [1, 30, false]]), TIERS)).get("s")!;
+    const m = (
+      await scoreMetrics(
+        db,
+        await weekly("apart", [
+          [0, 10, true],
+          [1, 20, false],
+          [1, 30, false],
+        ]),
+        TIERS,
+      )
+    ).get("s")!;
     expect(m.stratified_auc).toEqual({ auc: null, weeks: 0, single_class_weeks: 2, single_class_rows: 3 });
     expect(m.auc).toBe(1);
   });
@@ -215,15 +286,64 @@ describe("average precision", () => {
   it("sums recall gained times precision at each threshold, counted by hand", async () => {
     // ascending: 10 P, 20 N, 30 N, 40 N, 50 P, 70 N, 80 N
     // at 10: precision 1/1, recall +1/2; at 50: precision 2/5, recall +1/2 -> 0.5 + 0.2
-    const m = (await scoreMetrics(db, await weekly("ap", [[0, 10, true], [0, 20, false], [0, 30, false], [1, 50, true], [1, 40, false], [2, 70, false], [2, 80, false]]), TIERS)).get("s")!;
+    const m = (
+      await scoreMetrics(
+        db,
+        await weekly("ap", [
+          [0, 10, true],
+          [0, 20, false],
+          [0, 30, false],
+          [1, 50, true],
+          [1, 40, false],
+          [2, 70, false],
+          [2, 80, false],
+        ]),
+        TIERS,
+      )
+    ).get("s")!;
     expect(m.average_precision).toBeCloseTo(0.7, 12);
   });
 
   it("lets ties enter together, is 1 for a perfect score and null without a churner", async () => {
     // tie at 10: precision 1/2 for the whole recall
-    expect((await scoreMetrics(db, await table("ap_tie", [[10, true, 0], [10, false, 0], [20, false, 0]]), TIERS)).get("s")!.average_precision).toBe(0.5);
-    expect((await scoreMetrics(db, await table("ap_perfect", [[1, true, 0], [2, true, 0], [3, false, 0]]), TIERS)).get("s")!.average_precision).toBe(1);
-    expect((await scoreMetrics(db, await table("ap_none", [[1, false, 0], [2, false, 0]]), TIERS)).get("s")!.average_precision).toBeNull();
+    expect(
+      (
+        await scoreMetrics(
+          db,
+          await table("ap_tie", [
+            [10, true, 0],
+            [10, false, 0],
+            [20, false, 0],
+          ]),
+          TIERS,
+        )
+      ).get("s")!.average_precision,
+    ).toBe(0.5);
+    expect(
+      (
+        await scoreMetrics(
+          db,
+          await table("ap_perfect", [
+            [1, true, 0],
+            [2, true, 0],
+            [3, false, 0],
+          ]),
+          TIERS,
+        )
+      ).get("s")!.average_precision,
+    ).toBe(1);
+    expect(
+      (
+        await scoreMetrics(
+          db,
+          await table("ap_none", [
+            [1, false, 0],
+            [2, false, 0],
+          ]),
+          TIERS,
+        )
+      ).get("s")!.average_precision,
+    ).toBeNull();
   });
 
   it("is about the base rate for a random score (seeded)", async () => {

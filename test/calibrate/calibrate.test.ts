@@ -42,12 +42,15 @@ describe("health calibrate on a generated book", () => {
   it("writes the calibrated formula, its diff and the report, and prints the comparison", () => {
     expect(run.err).not.toMatch(/unexpected failure|error/i);
     expect(run.code).toBe(0);
-    for (const file of ["calibrate.json", "calibrated-formula.yaml", "calibrated-formula.diff"]) expect(existsSync(path.join(out, file))).toBe(true);
+    for (const file of ["calibrate.json", "calibrated-formula.yaml", "calibrated-formula.diff"])
+      expect(existsSync(path.join(out, file))).toBe(true);
     expect(run.out).toMatch(/^Calibrating "Default health formula"/);
     expect(run.out).toMatch(/\ncalibrated\s+0\.\d{3}\s+0\.\d{3}\s+\d+\.\d\dx/);
     expect(run.out).toMatch(/\nfitted peer\s+0\.\d{3}/);
     expect(run.out).toMatch(/\n(Adopt|Keep the current formula): /);
-    expect(readFileSync(path.join(out, "calibrated-formula.diff"), "utf8")).toMatch(/^--- a\/default-formula\.yaml\n\+\+\+ b\/calibrated-formula\.yaml\n@@ /);
+    expect(readFileSync(path.join(out, "calibrated-formula.diff"), "utf8")).toMatch(
+      /^--- a\/default-formula\.yaml\n\+\+\+ b\/calibrated-formula\.yaml\n@@ /,
+    );
   });
 
   it("writes a formula that loads, whose weights, points and tiers are the report's", () => {
@@ -81,15 +84,22 @@ describe("health calibrate on a generated book", () => {
       }
       expect(Math.min(...points.map((p) => p[1]))).toBe(0);
       expect(Math.max(...points.map((p) => p[1]))).toBe(100);
-      if (chosen.startsWith("binned")) expect(Math.min(...report.measures.filter((m) => m.measure === use.measure).flatMap((m) => m.bins.map((b) => b.score)))).toBe(0);
+      if (chosen.startsWith("binned"))
+        expect(Math.min(...report.measures.filter((m) => m.measure === use.measure).flatMap((m) => m.bins.map((b) => b.score)))).toBe(0);
       if (chosen.startsWith("linear")) expect(points).toHaveLength(2);
     }
     expect(loaded.formula.tiers.map((t) => t.min)).toEqual(report.tiers.map((t) => t.calibrated));
     const text = readFileSync(path.join(out, "calibrated-formula.yaml"), "utf8");
-    expect(text).toMatch(new RegExp(`^# Calibrated by health calibrate from default-formula.yaml .* churn within 90d\\.\\n# Fitted only on account-weeks whose churn horizon ended by ${SPLIT}`));
+    expect(text).toMatch(
+      new RegExp(
+        `^# Calibrated by health calibrate from default-formula.yaml .* churn within 90d\\.\\n# Fitted only on account-weeks whose churn horizon ended by ${SPLIT}`,
+      ),
+    );
     expect(text).toMatch(/# fit period: \d+ weeks with data, the map reads .*, score alone AUC 0\.\d{3}, (higher|lower) is better/);
     // which candidate was written, and how each fared on the inner split of the fit period
-    expect(text).toMatch(/# Candidate chosen on an inner split of the fit period at \d{4}-\d{2}-\d{2} .*\n#   AUC within weeks there: binned_book 0\.\d{3}, linear_book/);
+    expect(text).toMatch(
+      /# Candidate chosen on an inner split of the fit period at \d{4}-\d{2}-\d{2} .*\n# {3}AUC within weeks there: binned_book 0\.\d{3}, linear_book/,
+    );
     const best = Math.max(...report.fit.candidate.inner_auc.map((a) => a.auc_within_week ?? 0));
     expect(report.fit.candidate.inner_auc.find((a) => a.candidate === report.fit.candidate.chosen)!.auc_within_week).toBe(best);
     for (const m of report.measures.filter((x) => !x.kept)) expect(text).toContain(`#   ${m.measure}: ${m.reason}`);
@@ -128,7 +138,9 @@ describe("health calibrate on a generated book", () => {
     expect(other.code).toBe(0);
     const otherReport = reportOf(otherOut);
     expect(otherReport.evaluation.default.positives).toBeLessThan(report.evaluation.default.positives);
-    expect(readFileSync(path.join(otherOut, "calibrated-formula.yaml"), "utf8")).toBe(readFileSync(path.join(root, "out", "calibrated-formula.yaml"), "utf8"));
+    expect(readFileSync(path.join(otherOut, "calibrated-formula.yaml"), "utf8")).toBe(
+      readFileSync(path.join(root, "out", "calibrated-formula.yaml"), "utf8"),
+    );
     expect(otherReport.measures).toEqual(report.measures);
   }, 900_000);
 
@@ -137,7 +149,9 @@ describe("health calibrate on a generated book", () => {
     const failed = await health("calibrate", "--data", tiny, "--out", path.join(root, "out-none"));
     expect(failed.code).toBe(3);
     expect(failed.err).toMatch(/health calibrate: no split of the history leaves 15 churned and 15 surviving accounts on both sides/);
-    expect(failed.err).toMatch(/tried \d{4}-\d{2}-\d{2} \(the split leaving about 60% of the churned accounts to fit on\): only \d+ churned accounts before it/);
+    expect(failed.err).toMatch(
+      /tried \d{4}-\d{2}-\d{2} \(the split leaving about 60% of the churned accounts to fit on\): only \d+ churned accounts before it/,
+    );
     expect(failed.err).not.toMatch(/at .*\.ts:\d+/);
     expect(existsSync(path.join(root, "out-none", "calibrate.json"))).toBe(false);
   }, 900_000);

@@ -9,7 +9,13 @@ import { fitRidgeLogistic, linearPredictor, type Design } from "../../src/calibr
 import { chooseCutoffs, tierMins } from "../../src/calibrate/tiers.ts";
 import { withinWeekAuc } from "../../src/calibrate/calibrate.ts";
 
-const bin = (lower: number, upper: number, rows: number, positives: number): BinCount => ({ lower, upper, median: (lower + upper) / 2, rows, positives });
+const bin = (lower: number, upper: number, rows: number, positives: number): BinCount => ({
+  lower,
+  upper,
+  median: (lower + upper) / 2,
+  rows,
+  positives,
+});
 const options = { minRows: 10, smoothing: 0, preferHigher: true };
 
 describe("scorecard bins", () => {
@@ -17,14 +23,22 @@ describe("scorecard bins", () => {
     // churn rates 30%, 20%, 25%, 5%: the 2nd and 3rd break "higher is better" and pool to 22.5%
     const map = fitScoreMap([bin(0, 1, 100, 30), bin(1.1, 2, 100, 20), bin(2.1, 3, 100, 25), bin(3.1, 4, 100, 5)], options)!;
     expect(map.better).toBe("higher");
-    expect(map.blocks.map((b) => [b.lower, b.upper, b.rows, b.positives])).toEqual([[0, 1, 100, 30], [1.1, 3, 200, 45], [3.1, 4, 100, 5]]);
+    expect(map.blocks.map((b) => [b.lower, b.upper, b.rows, b.positives])).toEqual([
+      [0, 1, 100, 30],
+      [1.1, 3, 200, 45],
+      [3.1, 4, 100, 5],
+    ]);
     expect(map.blocks.map((b) => b.churn_rate)).toEqual([0.3, 0.225, 0.05]);
     // scores on the log-odds: logit(.3) = -0.847, logit(.225) = -1.237, logit(.05) = -2.944
     expect(map.blocks.map((b) => b.score)).toEqual([0, Math.round((100 * (-0.8473 + 1.2368)) / (-0.8473 + 2.9444)), 100]);
     const rates = map.blocks.map((b) => b.churn_rate);
     for (let i = 1; i < rates.length; i++) expect(rates[i]!).toBeLessThan(rates[i - 1]!);
     // points: each block's middle bin median at its score, in increasing raw order
-    expect(map.points).toEqual([[0.5, 0], [1.55, map.blocks[1]!.score], [3.55, 100]]);
+    expect(map.points).toEqual([
+      [0.5, 0],
+      [1.55, map.blocks[1]!.score],
+      [3.55, 100],
+    ]);
     expect(pointsScore(map.points, 0)).toBe(0);
     expect(pointsScore(map.points, (1.55 + 3.55) / 2)).toBeCloseTo((map.blocks[1]!.score + 100) / 2, 9);
     expect(pointsScore(map.points, 9)).toBe(100);
@@ -33,7 +47,11 @@ describe("scorecard bins", () => {
   it("follows the book when higher values churn more, whatever the catalogue prefers", () => {
     const map = fitScoreMap([bin(0, 1, 100, 2), bin(2, 3, 100, 10), bin(4, 5, 100, 30)], options)!;
     expect(map.better).toBe("lower");
-    expect(map.points).toEqual([[0.5, 100], [2.5, map.blocks[1]!.score], [4.5, 0]]);
+    expect(map.points).toEqual([
+      [0.5, 100],
+      [2.5, map.blocks[1]!.score],
+      [4.5, 0],
+    ]);
     expect(blockScore(map.blocks, -10)).toBe(100);
     expect(blockScore(map.blocks, 2.5)).toBe(map.blocks[1]!.score);
     expect(blockScore(map.blocks, 99)).toBe(0);
@@ -50,12 +68,25 @@ describe("scorecard bins", () => {
 
   it("steps at a block of one value instead of blending it into its neighbour", () => {
     // answers 1-9 churn 3%, answer 10 churns 6%: 9 must score like 1-9, not halfway to 10
-    const map = fitScoreMap([{ lower: 1, upper: 9, median: 7, rows: 1000, positives: 30 }, { lower: 10, upper: 10, median: 10, rows: 300, positives: 18 }], options)!;
-    expect(map.points).toEqual([[7, 100], [9, 100], [10, 0]]);
+    const map = fitScoreMap(
+      [
+        { lower: 1, upper: 9, median: 7, rows: 1000, positives: 30 },
+        { lower: 10, upper: 10, median: 10, rows: 300, positives: 18 },
+      ],
+      options,
+    )!;
+    expect(map.points).toEqual([
+      [7, 100],
+      [9, 100],
+      [10, 0],
+    ]);
     expect(pointsScore(map.points, 9)).toBe(100);
     // a flag: 0 and 1
     const flag = fitScoreMap([bin(0, 0, 500, 50), bin(1, 1, 500, 10)], options)!;
-    expect(flag.points).toEqual([[0, 0], [1, 100]]);
+    expect(flag.points).toEqual([
+      [0, 0],
+      [1, 100],
+    ]);
   });
 
   it("merges a bin with too few rows into its smaller neighbour before fitting", () => {
@@ -106,7 +137,13 @@ describe("ridge logistic regression", () => {
     // pooled, the survivor of week 1 outranks week 2's churner: a different figure
     expect(rankAuc(risk, y)).toBeCloseTo(4 / 6, 12);
     // shifting one week's risks by a constant changes nothing within weeks
-    expect(withinWeekAuc(risk.map((r, i) => (week[i] === 2 ? r - 100 : r)), y, week)).toBeCloseTo(2 / 3, 12);
+    expect(
+      withinWeekAuc(
+        risk.map((r, i) => (week[i] === 2 ? r - 100 : r)),
+        y,
+        week,
+      ),
+    ).toBeCloseTo(2 / 3, 12);
     expect(withinWeekAuc([1, 2], [1, 1], [1, 1])).toBeNull();
   });
 

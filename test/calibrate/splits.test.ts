@@ -76,7 +76,9 @@ describe("a book whose last quarter holds most churns", () => {
     await expect(attempt).rejects.toBeInstanceOf(SplitError);
     const message = await attempt.catch((e: Error) => e.message);
     expect(message).toMatch(/no split of the history leaves 10 churned and 10 surviving accounts on both sides/);
-    expect(message).toMatch(/tried \d{4}-\d{2}-\d{2} \(the split leaving about 60% of the churned accounts to fit on\): only [0-5] churned accounts before it/);
+    expect(message).toMatch(
+      /tried \d{4}-\d{2}-\d{2} \(the split leaving about 60% of the churned accounts to fit on\): only [0-5] churned accounts before it/,
+    );
     expect(message).toMatch(/40 accounts churned; 35 of them \(88%\) in the last 91 days before the export/);
     expect(((await attempt.catch((e: unknown) => e)) as { exitCode: number }).exitCode).toBe(3);
   });

@@ -110,56 +110,151 @@ const CASES: Case[] = [
   { name: "an unknown flag", args: ["run", "--bogus"], code: 2, says: "--bogus" },
   { name: "a flag without its value", args: ["run", "--data"], code: 2, says: "--data" },
   { name: "an unknown --format", args: ["check", "--format", "xml"], code: 2, says: "--format must be one of" },
-  { name: "--since that is no date", args: ["alerts", "--since", "2026-13-45", "--out", out], code: 2, says: '--since must be a date YYYY-MM-DD, got "2026-13-45"' },
+  {
+    name: "--since that is no date",
+    args: ["alerts", "--since", "2026-13-45", "--out", out],
+    code: 2,
+    says: '--since must be a date YYYY-MM-DD, got "2026-13-45"',
+  },
   { name: "--since in words", args: ["alerts", "--since", "yesterday", "--out", out], code: 2, says: "--since must be a date" },
-  { name: "--as-of on a day that does not exist", args: ["explain", "ACME", "--as-of", "2026-02-30"], code: 2, says: "--as-of must be a date" },
+  {
+    name: "--as-of on a day that does not exist",
+    args: ["explain", "ACME", "--as-of", "2026-02-30"],
+    code: 2,
+    says: "--as-of must be a date",
+  },
   { name: "explain without an account", args: ["explain"], code: 2, says: "ACCOUNT_ID" },
   { name: "a horizon in words", args: ["backtest", "--horizon", "forever", "--out", out], code: 2, says: "--horizon" },
   { name: "--from that is no date", args: ["backtest", "--from", "2026-02-30", "--out", out], code: 2, says: "--from must be a date" },
   { name: "--split that is no date", args: ["tune", "--split", "2026-99-01", "--out", out], code: 2, says: "--split must be a date" },
-  { name: "--accounts in words", args: ["generate", "--accounts", "many", "--out", path.join(root, "gen")], code: 2, says: "--accounts must be a whole number" },
+  {
+    name: "--accounts in words",
+    args: ["generate", "--accounts", "many", "--out", path.join(root, "gen")],
+    code: 2,
+    says: "--accounts must be a whole number",
+  },
   // settings in the environment
-  { name: "a memory limit DuckDB does not read", args: ["check", "--data", good], env: { HEALTH_DUCKDB_MEMORY_LIMIT: "lots" }, code: 2, says: 'HEALTH_DUCKDB_MEMORY_LIMIT must be a value DuckDB accepts for memory_limit such as 4GB or 512MB, got "lots"' },
-  { name: "zero threads", args: ["check", "--data", good], env: { HEALTH_DUCKDB_THREADS: "0" }, code: 2, says: 'HEALTH_DUCKDB_THREADS must be a positive integer, got "0"' },
-  { name: "a batch size in words, before any scoring", args: ["score", "--data", good, "--out", out], env: { HEALTH_CONTACTS_PER_BATCH: "abc" }, code: 2, says: "HEALTH_CONTACTS_PER_BATCH must be a positive integer" },
-  { name: "a spill directory that is a file", args: ["check", "--data", good], env: { HEALTH_DUCKDB_TEMP_DIR: tempFile }, code: 2, says: "HEALTH_DUCKDB_TEMP_DIR must be a directory" },
-  { name: "a memory limit too small for the book", args: ["check", "--data", good], env: { HEALTH_DUCKDB_MEMORY_LIMIT: "1MB" }, code: 2, says: "raise HEALTH_DUCKDB_MEMORY_LIMIT" },
+  {
+    name: "a memory limit DuckDB does not read",
+    args: ["check", "--data", good],
+    env: { HEALTH_DUCKDB_MEMORY_LIMIT: "lots" },
+    code: 2,
+    says: 'HEALTH_DUCKDB_MEMORY_LIMIT must be a value DuckDB accepts for memory_limit such as 4GB or 512MB, got "lots"',
+  },
+  {
+    name: "zero threads",
+    args: ["check", "--data", good],
+    env: { HEALTH_DUCKDB_THREADS: "0" },
+    code: 2,
+    says: 'HEALTH_DUCKDB_THREADS must be a positive integer, got "0"',
+  },
+  {
+    name: "a batch size in words, before any scoring",
+    args: ["score", "--data", good, "--out", out],
+    env: { HEALTH_CONTACTS_PER_BATCH: "abc" },
+    code: 2,
+    says: "HEALTH_CONTACTS_PER_BATCH must be a positive integer",
+  },
+  {
+    name: "a spill directory that is a file",
+    args: ["check", "--data", good],
+    env: { HEALTH_DUCKDB_TEMP_DIR: tempFile },
+    code: 2,
+    says: "HEALTH_DUCKDB_TEMP_DIR must be a directory",
+  },
+  {
+    name: "a memory limit too small for the book",
+    args: ["check", "--data", good],
+    env: { HEALTH_DUCKDB_MEMORY_LIMIT: "1MB" },
+    code: 2,
+    says: "raise HEALTH_DUCKDB_MEMORY_LIMIT",
+  },
   // paths
-  { name: "a data directory that does not exist", args: ["check", "--data", path.join(root, "nowhere")], code: 3, says: "data directory not found" },
+  {
+    name: "a data directory that does not exist",
+    args: ["check", "--data", path.join(root, "nowhere")],
+    code: 3,
+    says: "data directory not found",
+  },
   { name: "a data directory that is a file", args: ["check", "--data", aFile], code: 3, says: "data directory not found" },
-  { name: "a dangling symbolic link in the data folder", args: ["check", "--data", dangling], code: 3, says: "support_tickets-2.csv: is a symbolic link to" },
+  {
+    name: "a dangling symbolic link in the data folder",
+    args: ["check", "--data", dangling],
+    code: 3,
+    says: "support_tickets-2.csv: is a symbolic link to",
+  },
   { name: "--out equal to --data", args: ["run", "--data", dataWithOut, "--out", dataWithOut], code: 2, says: "is the data directory" },
-  { name: "--out inside --data", args: ["run", "--data", dataWithOut, "--out", path.join(dataWithOut, "accounts")], code: 2, says: "is inside the data directory" },
+  {
+    name: "--out inside --data",
+    args: ["run", "--data", dataWithOut, "--out", path.join(dataWithOut, "accounts")],
+    code: 2,
+    says: "is inside the data directory",
+  },
   { name: "--out that is a file", args: ["run", "--data", good, "--out", aFile], code: 2, says: "is a file, not a directory" },
-  { name: "--out below a file", args: ["score", "--data", good, "--out", path.join(aFile, "out")], code: 2, says: "is a file, not a directory" },
-  { name: "--formula that the run would write over", args: ["tune", "--data", good, "--formula", suggested, "--out", tuneOut], code: 2, says: "is one of the files a run writes" },
+  {
+    name: "--out below a file",
+    args: ["score", "--data", good, "--out", path.join(aFile, "out")],
+    code: 2,
+    says: "is a file, not a directory",
+  },
+  {
+    name: "--formula that the run would write over",
+    args: ["tune", "--data", good, "--formula", suggested, "--out", tuneOut],
+    code: 2,
+    says: "is one of the files a run writes",
+  },
   { name: "--out read-only", args: ["score", "--data", good, "--out", readOnly], code: 2, says: "is not writable", unprivileged: true },
-  { name: "--out below a read-only folder", args: ["score", "--data", good, "--out", path.join(readOnly, "new")], code: 2, says: "is not writable", unprivileged: true },
+  {
+    name: "--out below a read-only folder",
+    args: ["score", "--data", good, "--out", path.join(readOnly, "new")],
+    code: 2,
+    says: "is not writable",
+    unprivileged: true,
+  },
   // formula files
-  { name: "a formula file that does not exist", args: ["formula", "--formula", path.join(root, "none.yaml")], code: 3, says: "cannot read the file" },
+  {
+    name: "a formula file that does not exist",
+    args: ["formula", "--formula", path.join(root, "none.yaml")],
+    code: 3,
+    says: "cannot read the file",
+  },
   { name: "a formula that is a folder", args: ["formula", "--formula", formulaDir], code: 3, says: "cannot read the file" },
   { name: "a YAML alias bomb", args: ["formula", "--formula", aliasBomb], code: 3, says: /alias/i },
   { name: "a .nan threshold", args: ["formula", "--formula", nanFormula], code: 3, says: "NaN is not a finite number" },
-  { name: "a formula that is not YAML", args: ["formula", "--formula", file("broken.yaml", "categories: [\n")], code: 3, says: "not valid YAML" },
+  {
+    name: "a formula that is not YAML",
+    args: ["formula", "--formula", file("broken.yaml", "categories: [\n")],
+    code: 3,
+    says: "not valid YAML",
+  },
   { name: "an empty formula", args: ["formula", "--formula", file("empty.yaml", "")], code: 3, says: "invalid formula" },
   // exports
   { name: "a Latin-1 export", args: ["check", "--data", latin1], code: 3, says: "not utf-8 encoded" },
   { name: "a truncated gzip export", args: ["check", "--data", truncated], code: 3, says: "unexpected end of file" },
   { name: "an export.json that is not JSON", args: ["check", "--data", badJson], code: 3, says: "not valid JSON" },
-  { name: "an exported_at years after the data", args: ["check", "--data", tooLate], code: 3, says: /2031-01-01T00:00:00\.000Z is \d+ days after the newest data, 2025-06-30/ },
+  {
+    name: "an exported_at years after the data",
+    args: ["check", "--data", tooLate],
+    code: 3,
+    says: /2031-01-01T00:00:00\.000Z is \d+ days after the newest data, 2025-06-30/,
+  },
   { name: "an ARR of NaN", args: ["check", "--data", nanArr], code: 3, says: 'column "arr": value is not a finite number' },
 ];
 
 describe("a bad invocation exits 2 or 3 with one clear message", () => {
   const dataBefore = snapshot(dataWithOut);
-  it.each(CASES)("$name", async (c) => {
-    const { code, stderr } = await health(c);
-    expect(stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/); // no stack frame
-    expect(stderr).not.toContain("unexpected failure");
-    if (typeof c.says === "string") expect(stderr).toContain(c.says);
-    else expect(stderr).toMatch(c.says);
-    expect(code).toBe(c.code);
-  }, 120_000);
+  it.each(CASES)(
+    "$name",
+    async (c) => {
+      const { code, stderr } = await health(c);
+      expect(stderr).not.toMatch(/\n\s+at .+:\d+:\d+\)?\n/); // no stack frame
+      expect(stderr).not.toContain("unexpected failure");
+      if (typeof c.says === "string") expect(stderr).toContain(c.says);
+      else expect(stderr).toMatch(c.says);
+      expect(code).toBe(c.code);
+    },
+    120_000,
+  );
 
   it("a refused --out changed nothing in the exports", () => {
     expect(snapshot(dataWithOut)).toEqual(dataBefore);

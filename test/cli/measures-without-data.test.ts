@@ -30,8 +30,16 @@ describe("measures without data", () => {
     expect(json.status).toBe(0);
     const report = JSON.parse(json.stdout) as { measures_without_data: Gap[]; measures_without_data_note: string };
     const byMeasure = Object.fromEntries(report.measures_without_data.map((m) => [m.measure, m]));
-    expect(byMeasure.key_contacts_lost_90d).toEqual({ measure: "key_contacts_lost_90d", category: "stakeholders", reason: "needs contacts, absent from the data" });
-    expect(byMeasure.open_bugs_weighted).toEqual({ measure: "open_bugs_weighted", category: "technical", reason: "no ticket of the book records a kind (support_tickets.kind)" });
+    expect(byMeasure.key_contacts_lost_90d).toEqual({
+      measure: "key_contacts_lost_90d",
+      category: "stakeholders",
+      reason: "needs contacts, absent from the data",
+    });
+    expect(byMeasure.open_bugs_weighted).toEqual({
+      measure: "open_bugs_weighted",
+      category: "technical",
+      reason: "no ticket of the book records a kind (support_tickets.kind)",
+    });
     expect(byMeasure.nps_trailing?.reason).toBe("needs survey_responses, absent from the data");
     // what only the values show is not claimed before scoring
     expect(byMeasure.licence_utilisation).toBeUndefined();
@@ -42,7 +50,9 @@ describe("measures without data", () => {
     try {
       const engine = scored.run.measuresWithoutData;
       for (const m of report.measures_without_data) expect(engine, m.measure).toContainEqual(m);
-      expect(engine.filter((m) => !report.measures_without_data.some((c) => c.measure === m.measure)).map((m) => m.measure)).toContain("licence_utilisation");
+      expect(engine.filter((m) => !report.measures_without_data.some((c) => c.measure === m.measure)).map((m) => m.measure)).toContain(
+        "licence_utilisation",
+      );
     } finally {
       scored.close();
     }
@@ -52,7 +62,9 @@ describe("measures without data", () => {
     expect(text.stdout).toMatch(/Measures of formula "[^"]+" without data in this book \(\d+; their weight is shared by the others\):/);
     expect(text.stdout).toMatch(/key_contacts_lost_90d\s+stakeholders\s+needs contacts, absent from the data/);
     expect(text.stdout).toMatch(/open_bugs_weighted\s+technical\s+no ticket of the book records a kind \(support_tickets\.kind\)/);
-    expect(text.stdout).toContain("Others: measures whose values have no account with a value or one value across the whole book are known after scoring");
+    expect(text.stdout).toContain(
+      "Others: measures whose values have no account with a value or one value across the whole book are known after scoring",
+    );
   });
 
   it("health backtest prints and writes the engine's measures without data, with their reasons", () => {
@@ -68,7 +80,11 @@ describe("measures without data", () => {
     const json = health("backtest", "--data", dir, "--out", out, "--horizon", "28d", "--format", "json");
     expect(json.status).toBe(0);
     const report = JSON.parse(json.stdout) as { measures_without_data: Gap[] };
-    expect(report.measures_without_data).toContainEqual({ measure: "feature_breadth", category: "adoption", reason: "every account-week has the same value (1): the book does not record what it tells apart" });
+    expect(report.measures_without_data).toContainEqual({
+      measure: "feature_breadth",
+      category: "adoption",
+      reason: "every account-week has the same value (1): the book does not record what it tells apart",
+    });
     expect(report.measures_without_data.map((m) => m.measure)).toContain("training_completion");
   });
 });

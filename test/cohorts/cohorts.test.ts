@@ -32,7 +32,9 @@ Object.assign(tables.accounts!.find((a) => a.account_id === "GLOBEX")!, { region
 beforeAll(async () => {
   scoring = await scoreDir(writeCsvWarehouse(path.join(tempDir(), "tiny"), tables), formula);
   await buildCohorts(scoring.db, formula);
-  rows = await scoring.db.all<CohortRow & Record<string, unknown>>("select * replace (strftime(week_end, '%Y-%m-%d') as week_end) from cohorts");
+  rows = await scoring.db.all<CohortRow & Record<string, unknown>>(
+    "select * replace (strftime(week_end, '%Y-%m-%d') as week_end) from cohorts",
+  );
   weeks = await scoring.db.all(
     `select h.account_id, strftime(h.week_end, '%Y-%m-%d') as week_end, h.score, h.tier, w.arr
      from int_health_scores as h join int_account_weeks as w using (account_id, week_start)`,
@@ -56,8 +58,16 @@ describe("cohorts", () => {
   it("have the five dimensions, with the CRM's values and (none) for empty ones", () => {
     const cohorts = [...new Set(rows.map((r) => `${r.dimension}:${r.cohort}`))].sort();
     expect(cohorts).toEqual([
-      "csm:(none)", "csm:Dana", "plan:growth", "plan:starter", "region:(none)", "region:NA",
-      "segment:mid_market", "segment:smb", "signup_quarter:2024-Q2", "signup_quarter:2025-Q1",
+      "csm:(none)",
+      "csm:Dana",
+      "plan:growth",
+      "plan:starter",
+      "region:(none)",
+      "region:NA",
+      "segment:mid_market",
+      "segment:smb",
+      "signup_quarter:2024-Q2",
+      "signup_quarter:2025-Q1",
     ]);
   });
 
@@ -66,7 +76,11 @@ describe("cohorts", () => {
       const s = [...xs].sort((a, b) => a - b);
       return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
     };
-    const firstWeek = (account: string) => weeks.filter((w) => w.account_id === account).map((w) => w.week_end).sort()[0]!;
+    const firstWeek = (account: string) =>
+      weeks
+        .filter((w) => w.account_id === account)
+        .map((w) => w.week_end)
+        .sort()[0]!;
     for (const row of rows) {
       const members = tables.accounts!.filter((a) => cohortOf(row.dimension, a) === row.cohort).map((a) => String(a.account_id));
       const now = weeks.filter((w) => w.week_end === row.week_end && members.includes(w.account_id));
@@ -76,12 +90,17 @@ describe("cohorts", () => {
       expect(row.accounts, where).toBe(now.length);
       expect(row.cohort_size, where).toBe(size);
       expect(row.retained_share, where).toBeCloseTo(now.length / size, 12);
-      expect(row.arr, where).toBeCloseTo(now.reduce((s, w) => s + w.arr, 0), 6);
+      expect(row.arr, where).toBeCloseTo(
+        now.reduce((s, w) => s + w.arr, 0),
+        6,
+      );
       expect(row.mean_score, where).toBeCloseTo(scores.reduce((a, b) => a + b, 0) / scores.length, 9);
       expect(row.median_score, where).toBeCloseTo(median(scores), 9);
       expect([row.healthy, row.watch, row.at_risk, row.unscored], where).toEqual([
-        now.filter((w) => w.tier === "healthy").length, now.filter((w) => w.tier === "watch").length,
-        now.filter((w) => w.tier === "at_risk").length, now.filter((w) => w.score === null).length,
+        now.filter((w) => w.tier === "healthy").length,
+        now.filter((w) => w.tier === "watch").length,
+        now.filter((w) => w.tier === "at_risk").length,
+        now.filter((w) => w.score === null).length,
       ]);
     }
   });

@@ -12,7 +12,13 @@ describe("export contract", () => {
   it("reads types, ranges, enums and references back from the zod schemas", () => {
     const tickets = columnsOf(TABLES.find((t) => t.name === "support_tickets")!);
     expect(tickets.find((c) => c.name === "severity")).toMatchObject({ type: "text", required: true, values: ["P0", "P1", "P2", "P3"] });
-    expect(tickets.find((c) => c.name === "csat_score")).toMatchObject({ type: "integer", required: false, optional: true, min: 1, max: 5 });
+    expect(tickets.find((c) => c.name === "csat_score")).toMatchObject({
+      type: "integer",
+      required: false,
+      optional: true,
+      min: 1,
+      max: 5,
+    });
     expect(tickets.find((c) => c.name === "account_id")).toMatchObject({ references: { table: "accounts", column: "account_id" } });
     expect(tickets.find((c) => c.name === "opened_at")).toMatchObject({ type: "timestamp", mayBeFuture: false });
   });
@@ -41,7 +47,10 @@ describe("export contract", () => {
           ["_source_file", "VARCHAR"],
           ["_source_row", "BIGINT"],
         ];
-        expect(described.map((d) => [d.column_name, d.column_type]), table.name).toEqual(expected);
+        expect(
+          described.map((d) => [d.column_name, d.column_type]),
+          table.name,
+        ).toEqual(expected);
       }
     });
   });

@@ -28,7 +28,9 @@ describe("interventions export", () => {
   it("stages interventions with their types, and is optional", async () => {
     const staged = await withDatabase(async (db) => {
       await ingest(db, warehouse());
-      return db.all<Record<string, unknown>>("select intervention_id, account_id, strftime(completed_at, '%Y-%m-%d') as completed, outcome from stg_interventions order by 1");
+      return db.all<Record<string, unknown>>(
+        "select intervention_id, account_id, strftime(completed_at, '%Y-%m-%d') as completed, outcome from stg_interventions order by 1",
+      );
     });
     expect(staged).toEqual([
       { intervention_id: "I1", account_id: "ACME", completed: "2025-06-12", outcome: "retained" },
@@ -39,15 +41,33 @@ describe("interventions export", () => {
 
   it("refuses an unknown account, an unknown outcome and a completion before the start, naming file and column", async () => {
     const dir = warehouse((t) => {
-      t.interventions!.push(
-        { intervention_id: "I4", account_id: "ACME", started_at: "2025-06-01T00:00:00Z", completed_at: "2025-05-01T00:00:00Z", kind: "call", owner: null, alert_id: null, outcome: "saved" },
-      );
+      t.interventions!.push({
+        intervention_id: "I4",
+        account_id: "ACME",
+        started_at: "2025-06-01T00:00:00Z",
+        completed_at: "2025-05-01T00:00:00Z",
+        kind: "call",
+        owner: null,
+        alert_id: null,
+        outcome: "saved",
+      });
     });
     const problems = (await errorsOf(dir)).map((p) => `${p.file ? path.basename(p.file) : ""} ${p.column}: ${p.message}`).join("\n");
-    expect(problems).toContain("interventions.csv outcome: expected one of retained, churned, expanded, contracted, no_change; found \"saved\"");
+    expect(problems).toContain(
+      'interventions.csv outcome: expected one of retained, churned, expanded, contracted, no_change; found "saved"',
+    );
     expect(problems).toContain("interventions.csv completed_at: expected on or after started_at");
     const orphan = warehouse((t) => {
-      t.interventions!.push({ intervention_id: "I3", account_id: "NOPE", started_at: "2025-06-01T00:00:00Z", completed_at: null, kind: "call", owner: null, alert_id: null, outcome: null });
+      t.interventions!.push({
+        intervention_id: "I3",
+        account_id: "NOPE",
+        started_at: "2025-06-01T00:00:00Z",
+        completed_at: null,
+        kind: "call",
+        owner: null,
+        alert_id: null,
+        outcome: null,
+      });
     });
     const refs = (await errorsOf(orphan)).map((p) => `${p.column}: ${p.message}`).join("\n");
     expect(refs).toMatch(/account_id: .*accounts\.account_id/);

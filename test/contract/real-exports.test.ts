@@ -65,13 +65,23 @@ describe("a book with a reactivated customer, tickets without a kind and account
       ]);
 
       const weeks = async (account: string) =>
-        (await db.all<{ w: string }>("select strftime(week_start, '%Y-%m-%d') as w from int_account_weeks where account_id = $a order by week_start", { a: account })).map((r) => r.w);
+        (
+          await db.all<{ w: string }>(
+            "select strftime(week_start, '%Y-%m-%d') as w from int_account_weeks where account_id = $a order by week_start",
+            { a: account },
+          )
+        ).map((r) => r.w);
       // R: weeks 0-7 (the last known at its churn instant), then 13-25 once back
-      expect(await weeks("R")).toEqual([...Array.from({ length: 8 }, (_, k) => mondayOf(k)), ...Array.from({ length: 13 }, (_, k) => mondayOf(13 + k))]);
+      expect(await weeks("R")).toEqual([
+        ...Array.from({ length: 8 }, (_, k) => mondayOf(k)),
+        ...Array.from({ length: 13 }, (_, k) => mondayOf(13 + k)),
+      ]);
       expect((await weeks("S")).length).toBe(26);
       expect(await weeks("T")).toEqual(Array.from({ length: 19 }, (_, k) => mondayOf(k)));
       // scored every one of those weeks
-      const scoredWeeks = await db.one<{ n: number }>("select count(*)::integer as n from account_health_weekly where account_id = 'R' and score is not null");
+      const scoredWeeks = await db.one<{ n: number }>(
+        "select count(*)::integer as n from account_health_weekly where account_id = 'R' and score is not null",
+      );
       expect(scoredWeeks!.n).toBe(21);
 
       // no ticket kinds, escalations or first responses recorded: no data, never 0
@@ -98,28 +108,86 @@ describe("a book with a reactivated customer, tickets without a kind and account
     const input = defaultFormulaInput();
     const technical = input.categories.find((c) => c.id === "technical")!;
     technical.measures = [
-      { measure: "open_bugs_weighted", weight: 25, score: { points: [[0, 100], [4, 50], [10, 0]] } },
-      { measure: "p0_last_30d", weight: 25, score: { points: [[0, 100], [1, 40], [3, 0]] } },
-      { measure: "escalated_tickets_90d", weight: 20, score: { points: [[0, 100], [2, 0]] } },
-      { measure: "escalation_share_90d", weight: 15, score: { points: [[0, 100], [0.5, 0]] } },
-      { measure: "first_response_hours_90d", weight: 15, score: { points: [[4, 100], [48, 0]] } },
+      {
+        measure: "open_bugs_weighted",
+        weight: 25,
+        score: {
+          points: [
+            [0, 100],
+            [4, 50],
+            [10, 0],
+          ],
+        },
+      },
+      {
+        measure: "p0_last_30d",
+        weight: 25,
+        score: {
+          points: [
+            [0, 100],
+            [1, 40],
+            [3, 0],
+          ],
+        },
+      },
+      {
+        measure: "escalated_tickets_90d",
+        weight: 20,
+        score: {
+          points: [
+            [0, 100],
+            [2, 0],
+          ],
+        },
+      },
+      {
+        measure: "escalation_share_90d",
+        weight: 15,
+        score: {
+          points: [
+            [0, 100],
+            [0.5, 0],
+          ],
+        },
+      },
+      {
+        measure: "first_response_hours_90d",
+        weight: 15,
+        score: {
+          points: [
+            [4, 100],
+            [48, 0],
+          ],
+        },
+      },
     ];
     const scored = await scoreDir(book(realExportWarehouse()), formulaFrom(input));
     try {
       const reasons = Object.fromEntries(scored.run.measuresWithoutData.map((m) => [m.measure, m.reason]));
       // no contacts file: the measures about people have no data, by table or per person
-      for (const m of ["champion_present", "sponsor_present", "key_contacts", "key_contacts_lost_90d"]) expect(reasons[m], m).toBe("needs contacts, absent from the data");
-      for (const m of ["licence_utilisation", "user_health_avg", "champion_inactive_days", "sponsor_inactive_days", "active_users_trend_8w_net"]) {
+      for (const m of ["champion_present", "sponsor_present", "key_contacts", "key_contacts_lost_90d"])
+        expect(reasons[m], m).toBe("needs contacts, absent from the data");
+      for (const m of [
+        "licence_utilisation",
+        "user_health_avg",
+        "champion_inactive_days",
+        "sponsor_inactive_days",
+        "active_users_trend_8w_net",
+      ]) {
         expect(reasons[m], m).toMatch(/usage names no contact \(account-level usage\), and this measure is per person/);
       }
       // tickets without a kind, an escalation or a first response: no data, said by column
       expect(reasons.open_bugs_weighted).toBe("no ticket of the book records a kind (support_tickets.kind)");
-      expect(reasons.escalated_tickets_90d).toBe("no ticket of the book records an escalation (support_tickets.escalated_at or is_escalated)");
+      expect(reasons.escalated_tickets_90d).toBe(
+        "no ticket of the book records an escalation (support_tickets.escalated_at or is_escalated)",
+      );
       expect(reasons.escalation_share_90d).toBe(reasons.escalated_tickets_90d);
       expect(reasons.first_response_hours_90d).toBe("no ticket of the book records a first response (support_tickets.first_response_at)");
       // every measure of the formula has rows in the scores exactly when it has data
       const withRows = async (table: string) =>
-        (await scored.db.all<{ measure_id: string }>(`select distinct measure_id from ${table} order by measure_id`)).map((r) => r.measure_id);
+        (await scored.db.all<{ measure_id: string }>(`select distinct measure_id from ${table} order by measure_id`)).map(
+          (r) => r.measure_id,
+        );
       const formulaMeasures = input.categories.flatMap((c) => c.measures.map((m) => m.measure)).sort();
       const withData = formulaMeasures.filter((m) => !(m in reasons));
       expect(await withRows("int_measure_scores")).toEqual(withData);
@@ -147,7 +215,9 @@ describe("a book with a reactivated customer, tickets without a kind and account
       // as_of of week k is 2025-01-13 + 7k; churn 2025-03-03 within 28 days: weeks 4 to 7
       const positives = rows.filter((r) => r.label).map((r) => r.week_start);
       expect(positives).toEqual([4, 5, 6, 7].map(mondayOf));
-      expect(rows.filter((r) => r.week_start < mondayOf(8)).every((r) => r.churned_at?.toISOString() === "2025-03-03T00:00:00.000Z")).toBe(true);
+      expect(rows.filter((r) => r.week_start < mondayOf(8)).every((r) => r.churned_at?.toISOString() === "2025-03-03T00:00:00.000Z")).toBe(
+        true,
+      );
       // once back, the next churn is none: no positives, no churn date
       expect(rows.filter((r) => r.week_start >= mondayOf(13)).every((r) => !r.label && r.churned_at === null)).toBe(true);
     } finally {
@@ -253,7 +323,12 @@ describe("churn episodes", () => {
       const rows = await db.all<{ account_id: string; churned_at: Date; reactivated_at: Date | null; source: string }>(
         "select account_id, churned_at, reactivated_at, source from int_churn_episodes order by account_id, churned_at",
       );
-      return rows.map((r) => ({ account_id: r.account_id, churned: ymd(r.churned_at), back: r.reactivated_at ? ymd(r.reactivated_at) : null, source: r.source }));
+      return rows.map((r) => ({
+        account_id: r.account_id,
+        churned: ymd(r.churned_at),
+        back: r.reactivated_at ? ymd(r.reactivated_at) : null,
+        source: r.source,
+      }));
     });
   }
 
@@ -307,27 +382,49 @@ describe("bad values in the new columns are refused with file, column and row", 
   it("a reactivation before its churn", async () => {
     const dir = realBook((t) => (t.churn_events![0]!.reactivated_at = "2025-02-01T00:00:00Z"));
     const [problem] = await errorsOf(dir);
-    expect(problem).toMatchObject({ rule: "rule", table: "churn_events", column: "reactivated_at", rows: [1], file: path.join(dir, "churn_events.csv") });
+    expect(problem).toMatchObject({
+      rule: "rule",
+      table: "churn_events",
+      column: "reactivated_at",
+      rows: [1],
+      file: path.join(dir, "churn_events.csv"),
+    });
     expect(problem!.message).toContain("after churned_at");
   });
 
   it("a churn while the account is already gone (overlapping episodes)", async () => {
-    const dir = realBook((t) => t.churn_events!.push({ account_id: "R", churned_at: "2025-03-20T00:00:00Z", reactivated_at: null, reason: null }));
+    const dir = realBook((t) =>
+      t.churn_events!.push({ account_id: "R", churned_at: "2025-03-20T00:00:00Z", reactivated_at: null, reason: null }),
+    );
     const [problem] = await errorsOf(dir);
     expect(problem).toMatchObject({ rule: "rule", table: "churn_events", column: "churned_at", rows: [1] });
     expect(problem!.message).toContain("cannot leave while it is gone");
   });
 
   it("a churn event for an unknown account, and a duplicate episode", async () => {
-    const unknown = realBook((t) => t.churn_events!.push({ account_id: "NOPE", churned_at: "2025-03-20T00:00:00Z", reactivated_at: null, reason: null }));
-    expect((await errorsOf(unknown))[0]).toMatchObject({ rule: "orphan_key", table: "churn_events", column: "account_id", rows: [2], keys: ["NOPE"] });
+    const unknown = realBook((t) =>
+      t.churn_events!.push({ account_id: "NOPE", churned_at: "2025-03-20T00:00:00Z", reactivated_at: null, reason: null }),
+    );
+    expect((await errorsOf(unknown))[0]).toMatchObject({
+      rule: "orphan_key",
+      table: "churn_events",
+      column: "account_id",
+      rows: [2],
+      keys: ["NOPE"],
+    });
     const twice = realBook((t) => t.churn_events!.push({ ...t.churn_events![0]! }));
     expect((await errorsOf(twice)).find((p) => p.rule === "duplicate_key")).toMatchObject({ table: "churn_events", rows: [1, 2] });
   });
 
   it("a first response or an escalation before the ticket was opened, and an escalation time on a ticket flagged not escalated", async () => {
     const ticket = (extra: Record<string, string | boolean | null>) => (t: Tables) => {
-      t.support_tickets = t.support_tickets!.map((row, i) => ({ ...row, first_response_at: null, escalated_at: null, is_escalated: null, ...(i === 2 ? extra : {}) }));
+      t.support_tickets = t.support_tickets!.map((row, i) => ({
+        ...row,
+        first_response_at: null,
+        escalated_at: null,
+        is_escalated: null,
+        ...(i === 2 ? extra : {}),
+      }));
     };
     for (const [column, extra] of [
       ["first_response_at", { first_response_at: "2025-01-01T00:00:00Z" }],
@@ -386,12 +483,27 @@ describe("the optional ticket columns feed the technical measures when present",
     const scored = await scoreDir(book(withTicketColumns()));
     try {
       // week 0 (as_of 2025-01-13): no ticket yet anywhere: nothing recorded, no data
-      expect(await technical(scored.db, "R", 0)).toEqual({ open_bugs_weighted: null, escalated_tickets_90d: null, escalation_share_90d: null, first_response_hours_90d: null });
+      expect(await technical(scored.db, "R", 0)).toEqual({
+        open_bugs_weighted: null,
+        escalated_tickets_90d: null,
+        escalation_share_90d: null,
+        first_response_hours_90d: null,
+      });
       // week 1 (as_of 2025-01-20): R-1 (P1 bug) opened 2025-01-13 11:00, answered 13:00, closed 15:00,
       // escalated 2025-01-14 11:00: one escalation, one ticket opened, 2 hours to first response
-      expect(await technical(scored.db, "R", 1)).toEqual({ open_bugs_weighted: 0, escalated_tickets_90d: 1, escalation_share_90d: 1, first_response_hours_90d: 2 });
+      expect(await technical(scored.db, "R", 1)).toEqual({
+        open_bugs_weighted: 0,
+        escalated_tickets_90d: 1,
+        escalation_share_90d: 1,
+        first_response_hours_90d: 2,
+      });
       // S in week 5 (as_of 2025-02-17): S-1 and S-5 opened, both answered after 6 hours, none escalated
-      expect(await technical(scored.db, "S", 5)).toEqual({ open_bugs_weighted: 0, escalated_tickets_90d: 0, escalation_share_90d: 0, first_response_hours_90d: 6 });
+      expect(await technical(scored.db, "S", 5)).toEqual({
+        open_bugs_weighted: 0,
+        escalated_tickets_90d: 0,
+        escalation_share_90d: 0,
+        first_response_hours_90d: 6,
+      });
       // R in week 5: R-1 and R-5, one of the two escalated
       expect((await technical(scored.db, "R", 5))!.escalation_share_90d).toBe(0.5);
     } finally {

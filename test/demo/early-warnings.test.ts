@@ -28,11 +28,19 @@ beforeAll(async () => {
 }, 240_000);
 afterAll(() => db?.close());
 
-const scenario = (name: string) => result.alerts!.find((r) => r.scenario === name) as { churners: number; alerted: number; alerted_share: number } | undefined;
+const scenario = (name: string) =>
+  result.alerts!.find((r) => r.scenario === name) as { churners: number; alerted: number; alerted_share: number } | undefined;
 
 describe("early warnings on the demo warehouse", () => {
   it("rank the planted expansion accounts at the top of the expansion list", () => {
-    const e = result.expansion as { planted: number; listed: number; planted_listed: number; planted_in_top_10: number; median_rank_planted: number; median_rank_others: number };
+    const e = result.expansion as {
+      planted: number;
+      listed: number;
+      planted_listed: number;
+      planted_in_top_10: number;
+      median_rank_planted: number;
+      median_rank_others: number;
+    };
     expect(e.planted).toBeGreaterThanOrEqual(8);
     // planted accounts are 4% of the book; most of the top ten are planted ones
     expect(e.planted_in_top_10).toBeGreaterThanOrEqual(6);

@@ -32,7 +32,13 @@ describe("expansion opportunities", () => {
       [3, "NEAR_CAP_SMALL", 1000],
       [4, "BROADER", 0],
     ]);
-    expect(row("NEAR_CAP_BIG")).toMatchObject({ extra_seats: 7, seat_potential_arr: 7000, plan_potential_arr: 0, seats: 20, active_users: 19 });
+    expect(row("NEAR_CAP_BIG")).toMatchObject({
+      extra_seats: 7,
+      seat_potential_arr: 7000,
+      plan_potential_arr: 0,
+      seats: 20,
+      active_users: 19,
+    });
     expect(row("NEAR_CAP_BIG").active_users_trend_8w).toBeCloseTo(19 / 14 - 1, 9);
   });
 
@@ -51,25 +57,42 @@ describe("expansion opportunities", () => {
   });
 
   it("count recent requests (any status) for features above the account's plan, and need min_plan_requests of them", async () => {
-    expect(row("PLAN_UPGRADE")).toMatchObject({ higher_plan_requests: 3, requested_features: ["audit_log", "sso"], target_plan: "enterprise", plan_potential_arr: 5000 });
+    expect(row("PLAN_UPGRADE")).toMatchObject({
+      higher_plan_requests: 3,
+      requested_features: ["audit_log", "sso"],
+      target_plan: "enterprise",
+      plan_potential_arr: 5000,
+    });
     // NO_SIGNAL asked for a growth-plan feature (its own), an enterprise one 60 weeks ago, and one recently
     expect(rows.some((r) => r.account_id === "NO_SIGNAL")).toBe(false);
-    await buildExpansion(scoring.db, formulaWith((f) => (f.expansion.min_plan_requests = 1)));
+    await buildExpansion(
+      scoring.db,
+      formulaWith((f) => (f.expansion.min_plan_requests = 1)),
+    );
     expect((await expansionRecords(scoring.db)).find((r) => r.account_id === "NO_SIGNAL")).toMatchObject({
-      higher_plan_requests: 1, signals: ["1 request for enterprise features in the last 182 days: audit_log"], plan_potential_arr: 5000,
+      higher_plan_requests: 1,
+      signals: ["1 request for enterprise features in the last 182 days: audit_log"],
+      plan_potential_arr: 5000,
     });
     // a window of over a year takes the old ask in
-    await buildExpansion(scoring.db, formulaWith((f) => (f.expansion.request_window_days = 450)));
+    await buildExpansion(
+      scoring.db,
+      formulaWith((f) => (f.expansion.request_window_days = 450)),
+    );
     expect((await expansionRecords(scoring.db)).find((r) => r.account_id === "NO_SIGNAL")).toMatchObject({
-      higher_plan_requests: 2, requested_features: ["audit_log", "sso"],
+      higher_plan_requests: 2,
+      requested_features: ["audit_log", "sso"],
     });
   });
 
   it("follow the formula's thresholds", async () => {
-    await buildExpansion(scoring.db, formulaWith((f) => {
-      f.expansion.seat_utilisation = 0.7;
-      f.expansion.plans = [];
-    }));
+    await buildExpansion(
+      scoring.db,
+      formulaWith((f) => {
+        f.expansion.seat_utilisation = 0.7;
+        f.expansion.plans = [];
+      }),
+    );
     const relaxed = await expansionRecords(scoring.db);
     // at 70% utilisation the threshold is reached by everyone healthy, but 70% needs no extra seat
     expect(relaxed.find((r) => r.account_id === "NO_SIGNAL")).toMatchObject({ signals: ["7 of 10 seats used (70%)"], potential_arr: 0 });

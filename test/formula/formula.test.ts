@@ -28,7 +28,14 @@ describe("the default formula", () => {
   it("loads, covers the eight risk categories and hashes by meaning, not layout", () => {
     const loaded = loadFormula(DEFAULT_FORMULA_FILE);
     expect(loaded.formula.categories.map((c) => c.id)).toEqual([
-      "adoption", "stakeholders", "sentiment", "technical", "onboarding", "fit", "requests", "uncontrollable",
+      "adoption",
+      "stakeholders",
+      "sentiment",
+      "technical",
+      "onboarding",
+      "fit",
+      "requests",
+      "uncontrollable",
     ]);
     const relaid = parseFormula(`# a comment\n${stringify(defaultFormulaInput(), { indent: 4 })}`, "x.yaml");
     expect(relaid.hash).toBe(loaded.hash);
@@ -48,7 +55,9 @@ describe("the default formula", () => {
 describe("a bad formula is refused with the path and the reason", () => {
   it("unknown measure, with a suggestion", () => {
     expect(issuesOf((f) => (f.categories[0]!.measures[0]!.measure = "licence_utilization"))).toEqual([
-      expect.stringMatching(/^categories\[0\]\.measures\[0\]\.measure: unknown measure "licence_utilization"; did you mean "licence_utilisation"/),
+      expect.stringMatching(
+        /^categories\[0\]\.measures\[0\]\.measure: unknown measure "licence_utilization"; did you mean "licence_utilisation"/,
+      ),
     ]);
   });
 
@@ -58,7 +67,9 @@ describe("a bad formula is refused with the path and the reason", () => {
 
   it("category weights that do not sum to 100", () => {
     const total = (f: FormulaInput) => f.categories.reduce((sum, c) => sum + c.weight, 0);
-    expect(issuesOf((f) => (f.categories[0]!.weight += 5))).toEqual([`categories: category weights sum to ${total(defaultFormulaInput()) + 5}; they must sum to 100`]);
+    expect(issuesOf((f) => (f.categories[0]!.weight += 5))).toEqual([
+      `categories: category weights sum to ${total(defaultFormulaInput()) + 5}; they must sum to 100`,
+    ]);
   });
 
   it("measure weights that do not sum to 100 within a category", () => {
@@ -71,21 +82,51 @@ describe("a bad formula is refused with the path and the reason", () => {
     expect(issuesOf((f) => (f.categories[0]!.measures[1]!.score = { red: 0.15, yellow: 0.9, green: 0.7 }))).toEqual([
       "categories[0].measures[1].score.yellow: thresholds out of order: yellow 0.9 must lie between red 0.15 and green 0.7",
     ]);
-    expect(issuesOf((f) => (f.categories[0]!.measures[0]!.score = { points: [[0.5, 0], [0.2, 100]] }))).toEqual([
-      "categories[0].measures[0].score.points[1]: points must be in increasing raw order: 0.2 follows 0.5",
-    ]);
+    expect(
+      issuesOf(
+        (f) =>
+          (f.categories[0]!.measures[0]!.score = {
+            points: [
+              [0.5, 0],
+              [0.2, 100],
+            ],
+          }),
+      ),
+    ).toEqual(["categories[0].measures[0].score.points[1]: points must be in increasing raw order: 0.2 follows 0.5"]);
   });
 
   it("a score relative to the book maps percentile ranks, from 0 to 1, of measures only", () => {
-    expect(issuesOf((f) => (f.categories[0]!.measures[0]!.score = { relative_to: "book", points: [[0.1, 0], [5, 100]] }))).toEqual([
-      'categories[0].measures[0].score: with relative_to "book" the raw values are percentile ranks from 0 to 1; found 5',
-    ]);
+    expect(
+      issuesOf(
+        (f) =>
+          (f.categories[0]!.measures[0]!.score = {
+            relative_to: "book",
+            points: [
+              [0.1, 0],
+              [5, 100],
+            ],
+          }),
+      ),
+    ).toEqual(['categories[0].measures[0].score: with relative_to "book" the raw values are percentile ranks from 0 to 1; found 5']);
     expect(issuesOf((f) => (f.categories[0]!.measures[0]!.score = { relative_to: "segment", red: 0.1, green: 0.5 }))).toEqual([]);
-    expect(issuesOf((f) => (f.categories[0]!.measures[0]!.score = { relative_to: "market" } as never))[0]).toMatch(/^categories\[0\]\.measures\[0\]\.score/);
+    expect(issuesOf((f) => (f.categories[0]!.measures[0]!.score = { relative_to: "market" } as never))[0]).toMatch(
+      /^categories\[0\]\.measures\[0\]\.score/,
+    );
     expect(issuesOf((f) => (f.caps = [{ measure: "usage_trend_8w_net", at_least: 0, max_score: 39, reason: "x" }]))).toEqual([
       'caps[0].measure: caps take a measure of the account alone; "usage_trend_8w_net" is net of the book (use "usage_trend_8w")',
     ]);
-    expect(issuesOf((f) => (f.user_health.recency = { relative_to: "book", points: [[0, 100], [1, 0]] }))).toEqual([
+    expect(
+      issuesOf(
+        (f) =>
+          (f.user_health.recency = {
+            relative_to: "book",
+            points: [
+              [0, 100],
+              [1, 0],
+            ],
+          }),
+      ),
+    ).toEqual([
       "user_health.recency.relative_to: relative_to scores an account's measure against the book; user health parts take raw values only",
     ]);
   });
@@ -104,10 +145,12 @@ describe("a bad formula is refused with the path and the reason", () => {
       'alerts.playbooks: Unrecognized key: "score_dip"',
     ]);
     expect(issuesOf((f) => (f.alerts.clear_after_weeks = 0))).toEqual([expect.stringMatching(/^alerts\.clear_after_weeks: Too small/)]);
-    expect(issuesOf((f) => (f.expansion.plans = ["starter", "growth", "starter"]))).toEqual(['expansion.plans: plan "starter" appears twice']);
-    expect(issuesOf((f) => (f.tiers[1]!.id = "accounts"))).toEqual(expect.arrayContaining([
-      'tiers[1].id: tier id "accounts" is reserved (cohorts has a column of that name); choose another',
-    ]));
+    expect(issuesOf((f) => (f.expansion.plans = ["starter", "growth", "starter"]))).toEqual([
+      'expansion.plans: plan "starter" appears twice',
+    ]);
+    expect(issuesOf((f) => (f.tiers[1]!.id = "accounts"))).toEqual(
+      expect.arrayContaining(['tiers[1].id: tier id "accounts" is reserved (cohorts has a column of that name); choose another']),
+    );
   });
 
   it("older formulas without the newer alert and expansion settings get their defaults", () => {
@@ -122,7 +165,13 @@ describe("a bad formula is refused with the path and the reason", () => {
     delete formula.expansion.min_tenure_days;
     const loaded = parseFormula(stringify(formula), "old.yaml").formula;
     expect(loaded.alerts).toMatchObject({ tier_down: { weeks: 4, min_points: 0 }, clear_after_weeks: 2, playbooks: {} });
-    expect(loaded.expansion).toMatchObject({ plans: [], plan_uplift: 0.5, min_plan_requests: 2, request_window_days: 182, min_tenure_days: 180 });
+    expect(loaded.expansion).toMatchObject({
+      plans: [],
+      plan_uplift: 0.5,
+      min_plan_requests: 2,
+      request_window_days: 182,
+      min_tenure_days: 180,
+    });
   });
 
   it("an unknown key, with the line it is on", () => {
@@ -159,7 +208,9 @@ describe("measures whose table is absent", () => {
     const formula = defaultFormulaInput();
     formula.absent_tables = "error";
     const loaded = parseFormula(stringify(formula), "strict.yaml");
-    expect(() => checkFormulaTables(loaded, present)).toThrow(/strict\.yaml[\s\S]*categories\[5\]\.measures\[0\]\.measure: measure "fit_score" \(fit\) needs fit_assessments/);
+    expect(() => checkFormulaTables(loaded, present)).toThrow(
+      /strict\.yaml[\s\S]*categories\[5\]\.measures\[0\]\.measure: measure "fit_score" \(fit\) needs fit_assessments/,
+    );
   });
 });
 
@@ -189,7 +240,10 @@ describe("hostile formula files", () => {
 
   it("an alias bomb is refused as a formula error, not expanded", () => {
     const keys = "abcdefghij";
-    const bomb = [`a: &a [${Array(10).fill('"x"').join(",")}]`, ...[...keys.slice(1)].map((k, i) => `${k}: &${k} [${Array(10).fill(`*${keys[i]}`).join(",")}]`)].join("\n");
+    const bomb = [
+      `a: &a [${Array(10).fill('"x"').join(",")}]`,
+      ...[...keys.slice(1)].map((k, i) => `${k}: &${k} [${Array(10).fill(`*${keys[i]}`).join(",")}]`),
+    ].join("\n");
     const found = issues(bomb);
     expect(found).toHaveLength(1);
     expect(found[0]!.message).toMatch(/not a usable YAML document: .*alias/i);

@@ -96,7 +96,10 @@ async function checkTable(db: Database, table: TableContract, exportedAt: string
       if (bad > 0) problems.push(`${name}.${spec.name}: ${bad} values that are not ${spec.type}`);
       const formatted = formatProblem(spec);
       if (formatted) {
-        const n = await count(db, `select count(*) from ${ident(`raw_${name}`)} where nullif(${col}, '') is not null and not (${formatted})`);
+        const n = await count(
+          db,
+          `select count(*) from ${ident(`raw_${name}`)} where nullif(${col}, '') is not null and not (${formatted})`,
+        );
         if (n > 0) problems.push(`${name}.${spec.name}: ${n} badly formatted values`);
       }
     }

@@ -45,7 +45,9 @@ describe("the default demo warehouse", () => {
       expect(got, scenario).toBeGreaterThanOrEqual(Math.floor(quota * 0.7));
       expect(got, scenario).toBeLessThanOrEqual(quota);
     }
-    const planted = Object.entries(written.scenarios).filter(([s]) => s !== "baseline").reduce((n, [, c]) => n + c, 0);
+    const planted = Object.entries(written.scenarios)
+      .filter(([s]) => s !== "baseline")
+      .reduce((n, [, c]) => n + c, 0);
     expect(written.scenarios.baseline).toBe(500 - planted);
   });
 });

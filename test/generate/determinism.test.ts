@@ -67,9 +67,7 @@ describe("generateDemoWarehouse output", () => {
     try {
       const numbered = (dir: string) =>
         `select *, row_number() over () as position from read_parquet(${literal(path.join(dir, "usage_events.parquet"))})`;
-      const diff = await db.one<{ n: number }>(
-        `select count(*)::integer as n from ((${numbered(many)}) except all (${numbered(one)}))`,
-      );
+      const diff = await db.one<{ n: number }>(`select count(*)::integer as n from ((${numbered(many)}) except all (${numbered(one)}))`);
       expect(diff!.n).toBe(0);
     } finally {
       db.close();

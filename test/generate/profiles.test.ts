@@ -54,7 +54,10 @@ describe("every profile", () => {
     await registerViews(db, dirs[id]!, tables);
     expect(await checkWarehouse(db, dirs[id]!, tables)).toEqual([]);
     const result = await withDatabase((own) => ingest(own, dirs[id]!));
-    const present = result.tables.filter((t) => t.present).map((t) => t.table).sort();
+    const present = result.tables
+      .filter((t) => t.present)
+      .map((t) => t.table)
+      .sort();
     expect(present).toEqual(tablesOf(id));
     for (const t of result.tables.filter((t) => t.present)) expect(t.rows, `${id} ${t.table}`).toBeGreaterThan(0);
   });

@@ -42,7 +42,11 @@ describe("the generated files", () => {
   it("are every export table plus export.json and the answers", () => {
     const files = readdirSync(dir).sort();
     expect(files).toEqual(
-      [...GENERATED_TABLES.map((t) => (t.name === "usage_events" ? "usage_events.parquet" : `${t.name}.csv`)), "_answers", "export.json"].sort(),
+      [
+        ...GENERATED_TABLES.map((t) => (t.name === "usage_events" ? "usage_events.parquet" : `${t.name}.csv`)),
+        "_answers",
+        "export.json",
+      ].sort(),
     );
     expect(readdirSync(path.join(dir, "_answers")).sort()).toEqual(["interventions.csv", "scenarios.csv", "summary.json"]);
     expect(JSON.parse(readFileSync(path.join(dir, "export.json"), "utf8"))).toEqual({ exported_at: "2026-11-16T00:00:00Z" });
@@ -74,10 +78,7 @@ describe("the generated files", () => {
   it("report problems when a file breaks the contract (the checker is not vacuous)", async () => {
     const broken = path.join(root, "broken");
     cpSync(dir, broken, { recursive: true });
-    appendFileSync(
-      path.join(broken, "support_tickets.csv"),
-      "TKT-BAD,ACC-NOPE,,2026-01-02 10:00:00,2026-01-01 10:00:00,P9,bug,closed,7\n",
-    );
+    appendFileSync(path.join(broken, "support_tickets.csv"), "TKT-BAD,ACC-NOPE,,2026-01-02 10:00:00,2026-01-01 10:00:00,P9,bug,closed,7\n");
     const other = await Database.open();
     try {
       await registerViews(other, broken);
@@ -127,7 +128,10 @@ describe("the answers", () => {
     const leaks = [...SCENARIOS, "baseline", "at_risk", "recovers", "scenario"].filter((s) => !contractValues.has(s));
     for (const table of GENERATED_TABLES) {
       const names = columnsOf(table).map((c) => c.name);
-      expect(names.some((n) => /scenario|expected|signal|planted|answer/.test(n)), table.name).toBe(false);
+      expect(
+        names.some((n) => /scenario|expected|signal|planted|answer/.test(n)),
+        table.name,
+      ).toBe(false);
       if (table.name === "usage_events") continue;
       const text = readFileSync(path.join(dir, `${table.name}.csv`), "utf8");
       for (const word of leaks) expect(text.includes(word), `${word} in ${table.name}`).toBe(false);
@@ -293,7 +297,10 @@ describe("the planted behaviours", () => {
         / avg(events) filter (where week >= s.signal_started_at - interval 70 day and week < s.signal_started_at - interval 14 day))::double as ratio
       from answers s join weekly w using (account_id)
       where s.scenario = 'promoter_decline' and (s.churned_at is null or s.churned_at > s.signal_started_at + interval 112 day) group by s.account_id`);
-    const sorted = ratios.map((r) => r.ratio).filter((r) => r !== null).sort((a, b) => a - b);
+    const sorted = ratios
+      .map((r) => r.ratio)
+      .filter((r) => r !== null)
+      .sort((a, b) => a - b);
     expect(sorted.length).toBeGreaterThan(0);
     expect(sorted[Math.floor(sorted.length / 2)]).toBeLessThan(0.8);
   });

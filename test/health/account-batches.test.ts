@@ -128,7 +128,9 @@ describe("scoring in account batches", () => {
     );
     expect(kept.map((v) => v.name).sort()).toEqual(["account_measures_weekly", "alerts", "int_measure_scores"]);
     for (const view of kept) expect(view.sql).toContain("read_parquet");
-    const inMemory = await batched.one<{ n: number }>("select count(*)::integer as n from duckdb_tables() where table_name in ('account_measures_weekly', 'int_measure_scores', 'alerts')");
+    const inMemory = await batched.one<{ n: number }>(
+      "select count(*)::integer as n from duckdb_tables() where table_name in ('account_measures_weekly', 'int_measure_scores', 'alerts')",
+    );
     expect(inMemory!.n).toBe(0);
     const scratch = await batched.scratchDirectory();
     expect(readdirSync(path.join(scratch, "account_measures_weekly")).length).toBe(batchedRun.batches);
@@ -142,7 +144,9 @@ describe("scoring in account batches", () => {
 
   it("keeps no per-contact weekly history after scoring", async () => {
     for (const db of [whole, batched]) {
-      const left = await db.one<{ n: number }>("select count(*)::integer as n from information_schema.tables where table_name = 'int_contact_weeks' or table_schema = 'account_batch'");
+      const left = await db.one<{ n: number }>(
+        "select count(*)::integer as n from information_schema.tables where table_name = 'int_contact_weeks' or table_schema = 'account_batch'",
+      );
       expect(left!.n).toBe(0);
     }
   });

@@ -24,10 +24,16 @@ beforeAll(async () => {
 afterAll(() => scoring?.close());
 
 async function latest(account: string) {
-  const row = await scoring.db.one<{ score: number; tier: string; category_adoption: number; category_stakeholders: number; category_sentiment: number }>(
-    "select * from account_health_weekly where account_id = $account and week_end = $week::date",
-    { account, week: BEHAVIOUR_LAST_WEEK_END },
-  );
+  const row = await scoring.db.one<{
+    score: number;
+    tier: string;
+    category_adoption: number;
+    category_stakeholders: number;
+    category_sentiment: number;
+  }>("select * from account_health_weekly where account_id = $account and week_end = $week::date", {
+    account,
+    week: BEHAVIOUR_LAST_WEEK_END,
+  });
   if (!row) throw new Error(`no score for ${account}`);
   return row;
 }

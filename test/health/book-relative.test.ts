@@ -22,7 +22,13 @@ function formulaWith(measures: FormulaInput["categories"][number]["measures"]): 
 
 async function lastWeekScores(tables: Tables, formula: FormulaInput) {
   const scoring = await scoreDir(write(tables), formulaFrom(formula));
-  const rows = await scoring.db.all<{ account_id: string; measure_id: string; raw_value: number; percentile: number | null; score: number }>(
+  const rows = await scoring.db.all<{
+    account_id: string;
+    measure_id: string;
+    raw_value: number;
+    percentile: number | null;
+    score: number;
+  }>(
     `select account_id, measure_id, raw_value, percentile, score from int_measure_scores join int_calendar using (week_start)
      where week_end = $week::date order by account_id, measure_id`,
     { week: LAST_WEEK_END },
@@ -38,8 +44,28 @@ describe("scores relative to the book", () => {
       tables,
       formulaWith([
         // events per week over 4 weeks: A1 20 / 4 = 5, A2 and A3 one event a week each
-        { measure: "usage_volume_4w", weight: 50, score: { relative_to: "book", points: [[0, 0], [1, 100]] } },
-        { measure: "usage_per_seat_4w", weight: 50, score: { relative_to: "segment", points: [[0, 0], [1, 100]] } },
+        {
+          measure: "usage_volume_4w",
+          weight: 50,
+          score: {
+            relative_to: "book",
+            points: [
+              [0, 0],
+              [1, 100],
+            ],
+          },
+        },
+        {
+          measure: "usage_per_seat_4w",
+          weight: 50,
+          score: {
+            relative_to: "segment",
+            points: [
+              [0, 0],
+              [1, 100],
+            ],
+          },
+        },
       ]),
     );
     try {
@@ -61,12 +87,27 @@ describe("scores relative to the book", () => {
   it("net-of-book trends subtract the book's median change of the same week", async () => {
     const { scoring, rows } = await lastWeekScores(
       handWarehouse(),
-      formulaWith([{ measure: "usage_trend_4w_net", weight: 100, score: { points: [[-0.5, 0], [0, 100]] } }]),
+      formulaWith([
+        {
+          measure: "usage_trend_4w_net",
+          weight: 100,
+          score: {
+            points: [
+              [-0.5, 0],
+              [0, 100],
+            ],
+          },
+        },
+      ]),
     );
     try {
       // 4-week trends: A1 +25% (20 events against 16), A2 and A3 steady: median 0
       expect(await measureValue(scoring.db, "A1", LAST_WEEK_END, "usage_trend_4w")).toBe(0.25);
-      expect(rows.map((r) => [r.account_id, r.raw_value])).toEqual([["A1", 0.25], ["A2", 0], ["A3", 0]]);
+      expect(rows.map((r) => [r.account_id, r.raw_value])).toEqual([
+        ["A1", 0.25],
+        ["A2", 0],
+        ["A3", 0],
+      ]);
     } finally {
       scoring.close();
     }
@@ -81,16 +122,29 @@ describe("missing is no data, never zero", () => {
     const { scoring } = await lastWeekScores(tables, formula);
     try {
       const without = scoring.run.measuresWithoutData;
-      expect(without).toContainEqual({ measure: "sponsor_present", category: "stakeholders", reason: expect.stringContaining("same value (0)") });
-      expect(without).toContainEqual({ measure: "sponsor_inactive_days", category: "stakeholders", reason: "no account has a value in any week" });
+      expect(without).toContainEqual({
+        measure: "sponsor_present",
+        category: "stakeholders",
+        reason: expect.stringContaining("same value (0)"),
+      });
+      expect(without).toContainEqual({
+        measure: "sponsor_inactive_days",
+        category: "stakeholders",
+        reason: "no account has a value in any week",
+      });
       expect(scoring.run.warnings.some((w) => w.includes('"sponsor_present"') && w.includes("no usable data"))).toBe(true);
-      const sponsorRows = await scoring.db.one<{ n: number }>("select count(*)::integer as n from int_measure_scores where measure_id like 'sponsor_%'");
+      const sponsorRows = await scoring.db.one<{ n: number }>(
+        "select count(*)::integer as n from int_measure_scores where measure_id like 'sponsor_%'",
+      );
       expect(sponsorRows!.n).toBe(0);
       // the stakeholder score is the weighted mean of the measures left, with their weights only
-      const check = await scoring.db.one<{ category_score: number; recomputed: number }>(`
+      const check = await scoring.db.one<{ category_score: number; recomputed: number }>(
+        `
         select any_value(category_score) as category_score, sum(measure_weight * score) / sum(measure_weight) as recomputed
         from int_measure_scores join int_calendar using (week_start)
-        where account_id = 'A1' and category_id = 'stakeholders' and week_end = $week::date`, { week: LAST_WEEK_END });
+        where account_id = 'A1' and category_id = 'stakeholders' and week_end = $week::date`,
+        { week: LAST_WEEK_END },
+      );
       expect(check!.category_score).toBeCloseTo(check!.recomputed, 6);
     } finally {
       scoring.close();

@@ -13,7 +13,16 @@ import { tempDir, writeCsvWarehouse } from "../helpers/warehouse.ts";
 function everyMeasure() {
   const formula = defaultFormulaInput();
   const used = new Set(formula.categories.flatMap((c) => c.measures.map((m) => m.measure)));
-  const rest = MEASURES.filter((m) => !used.has(m.id)).map((m, i) => ({ measure: m.id, weight: i === 0 ? 100 : 0, score: { points: [[0, 0], [1, 100]] as [number, number][] } }));
+  const rest = MEASURES.filter((m) => !used.has(m.id)).map((m, i) => ({
+    measure: m.id,
+    weight: i === 0 ? 100 : 0,
+    score: {
+      points: [
+        [0, 0],
+        [1, 100],
+      ] as [number, number][],
+    },
+  }));
   formula.categories[0]!.weight -= 1;
   formula.categories.push({ id: "all", label: "Every other measure", weight: 1, playbook: "-", measures: rest });
   return formulaFrom(formula);

@@ -25,15 +25,32 @@ function smallFormula(): FormulaInput {
     alerts: { ...base.alerts, renewal_tiers: ["watch", "at_risk"] },
     categories: [
       {
-        id: "adoption", label: "Adoption", weight: 60, playbook: "Re-onboard.",
+        id: "adoption",
+        label: "Adoption",
+        weight: 60,
+        playbook: "Re-onboard.",
         measures: [
           { measure: "licence_utilisation", weight: 50, score: { red: 0, green: 1 } },
           { measure: "feature_breadth", weight: 50, score: { red: 0, green: 1 } },
         ],
       },
       {
-        id: "sentiment", label: "Sentiment", weight: 40, playbook: "Call them.",
-        measures: [{ measure: "nps_latest", weight: 100, score: { points: [[0, 0], [10, 100]] } }],
+        id: "sentiment",
+        label: "Sentiment",
+        weight: 40,
+        playbook: "Call them.",
+        measures: [
+          {
+            measure: "nps_latest",
+            weight: 100,
+            score: {
+              points: [
+                [0, 0],
+                [10, 100],
+              ],
+            },
+          },
+        ],
       },
     ],
     caps: [],
@@ -43,10 +60,15 @@ function smallFormula(): FormulaInput {
 async function lastWeek(tables: Tables, formula: FormulaInput) {
   const scoring = await scoreDir(write(tables), formulaFrom(formula));
   try {
-    return await scoring.db.one<{ score: number; coverage: number; tier: string; cap_reason: string | null; uncapped_score: number; category_adoption: number; category_sentiment: number | null }>(
-      "select * from account_health_weekly where account_id = 'A1' and week_end = $week::date",
-      { week: LAST_WEEK_END },
-    );
+    return await scoring.db.one<{
+      score: number;
+      coverage: number;
+      tier: string;
+      cap_reason: string | null;
+      uncapped_score: number;
+      category_adoption: number;
+      category_sentiment: number | null;
+    }>("select * from account_health_weekly where account_id = 'A1' and week_end = $week::date", { week: LAST_WEEK_END });
   } finally {
     scoring.close();
   }
@@ -96,7 +118,17 @@ describe("explanations", () => {
     // an earlier P0 elsewhere in the book: P0 counts vary before A1's, so 0 four weeks ago is data
     // (a measure with one value across the whole book so far has no data)
     const tables = handWarehouse();
-    tables.support_tickets!.push({ ticket_id: "T9", account_id: "A3", contact_id: "A3-champ", opened_at: "2024-12-10T10:00:00Z", closed_at: "2024-12-12T10:00:00Z", severity: "P0", kind: "bug", status: "closed", csat_score: null });
+    tables.support_tickets!.push({
+      ticket_id: "T9",
+      account_id: "A3",
+      contact_id: "A3-champ",
+      opened_at: "2024-12-10T10:00:00Z",
+      closed_at: "2024-12-12T10:00:00Z",
+      severity: "P0",
+      kind: "bug",
+      status: "closed",
+      csat_score: null,
+    });
     const scoring = await scoreDir(write(tables));
     try {
       const e = await explainAccount(scoring.db, scoring.run.formula, "A1");
@@ -123,7 +155,16 @@ describe("no look-ahead", () => {
     // later events that would leak if any measure looked ahead: a churn, a departure, a P0, a survey
     full.accounts![2]!.churned_at = "2025-02-20T00:00:00Z";
     full.contacts![1]!.left_at = "2025-02-10T00:00:00Z";
-    full.survey_responses!.push({ response_id: "S9", account_id: "A2", contact_id: "A2-champ", responded_at: "2025-02-05T00:00:00Z", nps: 0, csat: 1, ces: 1, comment: null });
+    full.survey_responses!.push({
+      response_id: "S9",
+      account_id: "A2",
+      contact_id: "A2-champ",
+      responded_at: "2025-02-05T00:00:00Z",
+      nps: 0,
+      csat: 1,
+      ces: 1,
+      comment: null,
+    });
     full.feature_requests![0]!.shipped_at = "2025-02-15T00:00:00Z";
     const earlier = cutAt(full, cutInstant);
     expect(earlier.usage_events!.length).toBeLessThan(full.usage_events!.length);

@@ -50,7 +50,14 @@ export function alertWarehouse(): Tables {
   Object.assign(account("RENEW_HEALTHY"), { contract_start_date: "2024-06-20", renewal_date: "2026-06-20" });
 
   const contact = (contact_id: string, account_id: string, role: string, left_at: string | null = null): Row => ({
-    contact_id, account_id, full_name: contact_id, email: null, role, is_key: true, joined_at: "2024-01-01T00:00:00Z", left_at,
+    contact_id,
+    account_id,
+    full_name: contact_id,
+    email: null,
+    role,
+    is_key: true,
+    joined_at: "2024-01-01T00:00:00Z",
+    left_at,
   });
   // GONE_CHAMPION's only champion leaves on the Wednesday of week 12
   tables.contacts!.find((c) => c.contact_id === "GONE_CHAMPION-champ")!.left_at = at(12, 2);
@@ -58,7 +65,13 @@ export function alertWarehouse(): Tables {
   // TWO_CHAMPIONS' second champion works every week
   tables.contacts!.push(contact("TWO_CHAMPIONS-champ2", "TWO_CHAMPIONS", "champion"));
   for (let w = 0; w < 26; w++) {
-    tables.usage_events!.push({ occurred_at: at(w, 3, 14), account_id: "TWO_CHAMPIONS", contact_id: "TWO_CHAMPIONS-champ2", feature: "reports", quantity: 1 });
+    tables.usage_events!.push({
+      occurred_at: at(w, 3, 14),
+      account_id: "TWO_CHAMPIONS",
+      contact_id: "TWO_CHAMPIONS-champ2",
+      feature: "reports",
+      quantity: 1,
+    });
   }
 
   // P0 tickets in weeks 5-10 (one condition lasting 6 weeks), week 15 (after it cleared), week 18
@@ -66,13 +79,30 @@ export function alertWarehouse(): Tables {
   // each: the same alert as week 18); a P1 in week 3 raises nothing
   const tickets: Row[] = [];
   const ticket = (id: string, week: number, severity: string) =>
-    tickets.push({ ticket_id: id, account_id: "P0_STORM", contact_id: null, opened_at: at(week, 2), closed_at: at(week, 4), severity, kind: "bug", status: "closed", csat_score: null });
+    tickets.push({
+      ticket_id: id,
+      account_id: "P0_STORM",
+      contact_id: null,
+      opened_at: at(week, 2),
+      closed_at: at(week, 4),
+      severity,
+      kind: "bug",
+      status: "closed",
+      csat_score: null,
+    });
   ticket("P1-w3", 3, "P1");
   for (const w of [5, 6, 7, 8, 9, 10, 15, 18, 20, 22]) ticket(`P0-w${w}`, w, "P0");
   tables.support_tickets = tickets;
 
   tables.external_risk_events = [
-    { event_id: "E1", account_id: "RISK_EVENTS", occurred_at: at(8, 1), kind: "layoffs", severity: "high", description: "Cut 30% of staff" },
+    {
+      event_id: "E1",
+      account_id: "RISK_EVENTS",
+      occurred_at: at(8, 1),
+      kind: "layoffs",
+      severity: "high",
+      description: "Cut 30% of staff",
+    },
     { event_id: "E2", account_id: "RISK_EVENTS", occurred_at: at(15, 3), kind: "merger_acquisition", severity: "low", description: null },
   ];
   return tables;

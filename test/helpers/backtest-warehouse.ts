@@ -29,7 +29,15 @@ export const weekEndDay = (week: number) => new Date(FIRST_MONDAY + (week * 7 + 
 type Layoff = [day: string, severity: "low" | "medium"];
 const ACCOUNTS: { id: string; segment: string; churn: string | null; layoffs: Layoff[] }[] = [
   { id: "A", segment: "smb", churn: "2025-04-14", layoffs: [["2025-03-05", "medium"]] },
-  { id: "B", segment: "smb", churn: "2025-05-12", layoffs: [["2025-02-01", "low"], ["2025-04-30", "medium"]] },
+  {
+    id: "B",
+    segment: "smb",
+    churn: "2025-05-12",
+    layoffs: [
+      ["2025-02-01", "low"],
+      ["2025-04-30", "medium"],
+    ],
+  },
   { id: "C", segment: "smb", churn: "2025-06-02", layoffs: [] },
   { id: "D", segment: "enterprise", churn: null, layoffs: [] },
   { id: "E", segment: "enterprise", churn: null, layoffs: [["2025-02-10", "medium"]] },
@@ -40,21 +48,50 @@ export function backtestWarehouse(): Tables {
   const tables: Tables = { accounts: [], contacts: [], usage_events: [], external_risk_events: [] };
   for (const a of ACCOUNTS) {
     tables.accounts!.push({
-      account_id: a.id, account_name: a.id, segment: a.segment, industry: null, region: "NA", plan: "growth",
-      arr: 10_000, seats_purchased: 5, contract_start_date: "2024-06-01", renewal_date: "2026-06-01", csm_owner: "Kim",
-      churned_at: a.churn ? `${a.churn}T00:00:00Z` : null, churn_reason: a.churn ? "budget" : null,
+      account_id: a.id,
+      account_name: a.id,
+      segment: a.segment,
+      industry: null,
+      region: "NA",
+      plan: "growth",
+      arr: 10_000,
+      seats_purchased: 5,
+      contract_start_date: "2024-06-01",
+      renewal_date: "2026-06-01",
+      csm_owner: "Kim",
+      churned_at: a.churn ? `${a.churn}T00:00:00Z` : null,
+      churn_reason: a.churn ? "budget" : null,
     });
     tables.contacts!.push({
-      contact_id: `${a.id}-champ`, account_id: a.id, full_name: "Champ", email: null, role: "champion", is_key: true,
-      joined_at: "2024-06-01T00:00:00Z", left_at: null,
+      contact_id: `${a.id}-champ`,
+      account_id: a.id,
+      full_name: "Champ",
+      email: null,
+      role: "champion",
+      is_key: true,
+      joined_at: "2024-06-01T00:00:00Z",
+      left_at: null,
     });
     for (let week = 0; week < 26; week++) {
       const monday = new Date(FIRST_MONDAY + week * 7 * DAY).toISOString().slice(0, 10);
       if (a.churn && monday >= a.churn) break;
-      tables.usage_events!.push({ occurred_at: `${monday}T10:00:00Z`, account_id: a.id, contact_id: `${a.id}-champ`, feature: "reports", quantity: 1 });
+      tables.usage_events!.push({
+        occurred_at: `${monday}T10:00:00Z`,
+        account_id: a.id,
+        contact_id: `${a.id}-champ`,
+        feature: "reports",
+        quantity: 1,
+      });
     }
     for (const [i, [day, severity]] of a.layoffs.entries()) {
-      tables.external_risk_events!.push({ event_id: `${a.id}-L${i}`, account_id: a.id, occurred_at: `${day}T00:00:00Z`, kind: "layoffs", severity, description: null });
+      tables.external_risk_events!.push({
+        event_id: `${a.id}-L${i}`,
+        account_id: a.id,
+        occurred_at: `${day}T00:00:00Z`,
+        kind: "layoffs",
+        severity,
+        description: null,
+      });
     }
   }
   return tables;
@@ -72,8 +109,23 @@ export function layoffFormula(): FormulaInput {
     tiers: base.tiers.map((t) => ({ ...t, min: mins[t.id] ?? t.min })),
     categories: [
       {
-        id: "risk", label: "Risk", weight: 100, playbook: "Call them.",
-        measures: [{ measure: "layoffs_180d", weight: 100, score: { points: [[0, 100], [1, 50], [2, 0]] } }],
+        id: "risk",
+        label: "Risk",
+        weight: 100,
+        playbook: "Call them.",
+        measures: [
+          {
+            measure: "layoffs_180d",
+            weight: 100,
+            score: {
+              points: [
+                [0, 100],
+                [1, 50],
+                [2, 0],
+              ],
+            },
+          },
+        ],
       },
     ],
     caps: [],

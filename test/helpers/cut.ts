@@ -25,13 +25,17 @@ const LATER: Record<string, [string, string[]][]> = {
   accounts: [["churned_at", ["churn_reason"]]],
   contacts: [["left_at", []]],
   support_tickets: [["closed_at", ["csat_score"]]],
-  feature_requests: [["shipped_at", []], ["declined_at", []]],
+  feature_requests: [
+    ["shipped_at", []],
+    ["declined_at", []],
+  ],
   onboarding_projects: [["go_live_at", []]],
 };
 
 export function cutAt(tables: Tables, instant: string): Tables {
   const t = Date.parse(instant);
-  const after = (value: Row[string] | undefined) => typeof value === "string" && Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value) >= t;
+  const after = (value: Row[string] | undefined) =>
+    typeof value === "string" && Date.parse(value.length === 10 ? `${value}T00:00:00Z` : value) >= t;
   const out: Tables = {};
   for (const [name, rows] of Object.entries(tables)) {
     const born = BORN[name];

@@ -26,7 +26,10 @@ export function expansionWarehouse(): Tables {
     // near its cap four months after signing: still onboarding
     steady({ id: "NEAR_CAP_NEW", seats: 5, users: 3 }),
   ]);
-  Object.assign(tables.accounts!.find((a) => a.account_id === "NEAR_CAP_NEW")!, { contract_start_date: "2025-03-01", renewal_date: "2026-03-01" });
+  Object.assign(tables.accounts!.find((a) => a.account_id === "NEAR_CAP_NEW")!, {
+    contract_start_date: "2025-03-01",
+    renewal_date: "2026-03-01",
+  });
   tables.features = [
     { feature: "reports", is_core: true, min_plan: null },
     { feature: "dashboards", is_core: true, min_plan: null },
@@ -42,7 +45,14 @@ export function expansionWarehouse(): Tables {
     }
   }
   const request = (id: string, account: string, feature: string, status: string, requested = at(10), declined: string | null = null) => ({
-    request_id: id, account_id: account, feature, priority: "high", status, requested_at: requested, shipped_at: null, declined_at: declined,
+    request_id: id,
+    account_id: account,
+    feature,
+    priority: "high",
+    status,
+    requested_at: requested,
+    shipped_at: null,
+    declined_at: declined,
   });
   tables.feature_requests = [
     request("R1", "PLAN_UPGRADE", "sso", "open"),

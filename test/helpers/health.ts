@@ -33,7 +33,11 @@ export interface Scoring {
 }
 
 /** Ingests `dir` and computes health with `formula` (default formula if omitted). */
-export async function scoreDir(dir: string, formula: LoadedFormula = formulaFrom(defaultFormulaInput()), options?: EngineOptions): Promise<Scoring> {
+export async function scoreDir(
+  dir: string,
+  formula: LoadedFormula = formulaFrom(defaultFormulaInput()),
+  options?: EngineOptions,
+): Promise<Scoring> {
   const db = await Database.open();
   try {
     const ingested = await ingest(db, dir);

@@ -24,8 +24,15 @@ export const T_CHURNED = "2025-05-19T00:00:00Z";
 
 export function realExportWarehouse(): Tables {
   const account = (account_id: string, churned_at: string | null): Row => ({
-    account_id, account_name: account_id, segment: "smb", plan: "growth", arr: 6000, seats_purchased: 5,
-    contract_start_date: "2024-06-03", renewal_date: "2025-06-03", churned_at,
+    account_id,
+    account_name: account_id,
+    segment: "smb",
+    plan: "growth",
+    arr: 6000,
+    seats_purchased: 5,
+    contract_start_date: "2024-06-03",
+    renewal_date: "2025-06-03",
+    churned_at,
   });
   const usage_events: Row[] = [];
   const tickets: Row[] = [];
@@ -40,8 +47,12 @@ export function realExportWarehouse(): Tables {
       usage_events.push({ occurred_at: at("10:00:00"), account_id: id, feature: "dashboards", quantity: 1 });
       if (week % 4 === 1) {
         tickets.push({
-          ticket_id: `${id}-${week}`, account_id: id, opened_at: at("11:00:00"),
-          closed_at: `${mondayOf(week)}T15:00:00Z`, severity: week % 8 === 1 ? "P1" : "P3", status: "closed",
+          ticket_id: `${id}-${week}`,
+          account_id: id,
+          opened_at: at("11:00:00"),
+          closed_at: `${mondayOf(week)}T15:00:00Z`,
+          severity: week % 8 === 1 ? "P1" : "P3",
+          status: "closed",
         });
       }
     }

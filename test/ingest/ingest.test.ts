@@ -185,7 +185,9 @@ describe("each bad input is refused with file, column and rows", () => {
 
     const garbage = warehouse((t) => delete (t as Partial<Tables>).trainings);
     writeFileSync(path.join(garbage, "trainings.parquet"), "this is not parquet");
-    expect(await errorsOf(garbage)).toEqual([expect.objectContaining({ rule: "unreadable_file", file: path.join(garbage, "trainings.parquet") })]);
+    expect(await errorsOf(garbage)).toEqual([
+      expect.objectContaining({ rule: "unreadable_file", file: path.join(garbage, "trainings.parquet") }),
+    ]);
 
     const headerOnly = warehouse();
     writeFileSync(path.join(headerOnly, "accounts.csv"), `${readFileSync(path.join(headerOnly, "accounts.csv"), "utf8").split("\n")[0]}\n`);
@@ -218,7 +220,9 @@ describe("input forms", () => {
       const out: Record<string, unknown[]> = {};
       for (const name of tables) {
         // Write each staged table as Parquet with the contract's types, as a warehouse would.
-        await db.run(`copy (select * exclude (_source_file, _source_row) from stg_${name}) to '${path.join(parquetDir, `${name}.parquet`)}' (format parquet)`);
+        await db.run(
+          `copy (select * exclude (_source_file, _source_row) from stg_${name}) to '${path.join(parquetDir, `${name}.parquet`)}' (format parquet)`,
+        );
         out[name] = await db.all(`select * exclude (_source_file, _source_row) from stg_${name} order by all`);
       }
       return out;

@@ -42,7 +42,11 @@ describe("non-finite numbers and blank text", () => {
     expect(formatProblem(arr!)).toContain("not a finite number");
     // NaN sorts above every number: it must not also be reported as "above the maximum"
     expect(errors.filter((p) => p.column === "arr")).toHaveLength(1);
-    expect(errors.find((p) => p.column === "quantity")).toMatchObject({ rule: "not_finite", file: path.join(dir, "usage_events.csv"), rows: [1] });
+    expect(errors.find((p) => p.column === "quantity")).toMatchObject({
+      rule: "not_finite",
+      file: path.join(dir, "usage_events.csv"),
+      rows: [1],
+    });
   });
 
   it("refuses a required text value that is empty or only white space, and prints keys quoted", async () => {

@@ -34,7 +34,9 @@ describe("notify config", () => {
     expect(() => parseNotifyConfig(`destinations:\n  mail:\n    type: email\n    to: csm\nroutes:\n  - to: mail\n`, "n.yaml")).toThrow(
       /smtp \(line 1\): an email destination needs an smtp section/,
     );
-    expect(() => parseNotifyConfig(`destinations: {}\nroutes:\n  - to: x\npasword: hunter2\n`, "n.yaml")).toThrow(/\(top\).*Unrecognized key: "pasword"/);
+    expect(() => parseNotifyConfig(`destinations: {}\nroutes:\n  - to: x\npasword: hunter2\n`, "n.yaml")).toThrow(
+      /\(top\).*Unrecognized key: "pasword"/,
+    );
   });
 
   it("starts a digest week on the last digest day on or before today", () => {

@@ -83,7 +83,9 @@ smtp:
   password_env: TEST_SMTP_PASSWORD
   from: "Customer health <health@example.com>"
 csm_addresses:
-${Object.entries(ADDRESSES).map(([name, address]) => `  ${name}: ${address}`).join("\n")}
+${Object.entries(ADDRESSES)
+  .map(([name, address]) => `  ${name}: ${address}`)
+  .join("\n")}
 `;
   const config = path.join(root, `config-${cases}`, "notify.yaml");
   mkdirSync(path.dirname(config));
@@ -102,7 +104,10 @@ function envFor(hookPath: string): Record<string, string> {
 }
 
 async function notify(setupResult: ReturnType<typeof setup>, ...args: string[]): Promise<ChildRun> {
-  const { done } = spawnNotify(["--out", out, "--state", setupResult.dir, "--notify-config", setupResult.config, ...args], envFor(setupResult.hookPath));
+  const { done } = spawnNotify(
+    ["--out", out, "--state", setupResult.dir, "--notify-config", setupResult.config, ...args],
+    envFor(setupResult.hookPath),
+  );
   const run = await done;
   runs.push(run);
   return run;
@@ -121,7 +126,11 @@ describe("health notify", () => {
 
     const first = await notify(s);
     expect(first.code, first.stderr).toBe(0);
-    expect(hooksAt(s.hookPath).flatMap((r) => r.body.alerts.map((a) => a.alert_id)).sort()).toEqual(open.map((a) => a.alert_id).sort());
+    expect(
+      hooksAt(s.hookPath)
+        .flatMap((r) => r.body.alerts.map((a) => a.alert_id))
+        .sort(),
+    ).toEqual(open.map((a) => a.alert_id).sort());
 
     const second = await notify(s, "--since", SINCE);
     expect(second.code, second.stderr).toBe(0);
@@ -160,21 +169,37 @@ describe("health notify", () => {
     // CRM: one task row per alert across the task files, task_id the (alert, destination) key
     const crmDir = path.join(path.dirname(s.config), "crm-tasks");
     const files = readdirSync(crmDir).filter((f) => f.endsWith(".csv"));
-    expect(files.every((f) => readFileSync(path.join(crmDir, f), "utf8").startsWith("task_id,account_id,account_name,owner,priority,subject,description,"))).toBe(true);
+    expect(
+      files.every((f) =>
+        readFileSync(path.join(crmDir, f), "utf8").startsWith("task_id,account_id,account_name,owner,priority,subject,description,"),
+      ),
+    ).toBe(true);
     const list = files.map((f) => `'${path.join(crmDir, f)}'`).join(", ");
-    const rows = await withDatabase((db) => db.all<Record<string, string>>(`select * from read_csv([${list}], header = true, all_varchar = true)`));
+    const rows = await withDatabase((db) =>
+      db.all<Record<string, string>>(`select * from read_csv([${list}], header = true, all_varchar = true)`),
+    );
     expect(rows).toHaveLength(alerts.length);
     for (const a of alerts) {
       const task = rows.filter((r) => r.task_id === alertKey(a.alert_id, "crm"));
       expect(task).toHaveLength(1);
-      expect(task[0]).toMatchObject({ account_id: a.account_id, account_name: a.account_name, owner: a.csm_owner, priority: a.severity, alert_id: a.alert_id, description: `${a.reason}\nPlaybook: ${a.playbook}` });
+      expect(task[0]).toMatchObject({
+        account_id: a.account_id,
+        account_name: a.account_name,
+        owner: a.csm_owner,
+        priority: a.severity,
+        alert_id: a.alert_id,
+        description: `${a.reason}\nPlaybook: ${a.playbook}`,
+      });
     }
   }, 240_000);
 
   it("survives a kill -9 in the middle of delivery: the re-run resends only the message in flight, under the same key", async () => {
     const s = setup(["webhook"]);
     const stalled = webhook.stallAt(3);
-    const { child, done } = spawnNotify(["--out", out, "--state", s.dir, "--notify-config", s.config, "--since", SINCE], envFor(s.hookPath));
+    const { child, done } = spawnNotify(
+      ["--out", out, "--state", s.dir, "--notify-config", s.config, "--since", SINCE],
+      envFor(s.hookPath),
+    );
     const inFlight = await stalled;
     child.kill("SIGKILL");
     const killed = await done;
@@ -197,7 +222,11 @@ describe("health notify", () => {
     expect(repeated).toEqual([inFlight.key]);
     expect(received.filter((r) => r.key === inFlight.key).map((r) => r.raw)).toEqual([inFlight.raw, inFlight.raw]);
     // a receiver that honours the key accepted each alert exactly once
-    expect(hooksAt(s.hookPath).map((r) => r.body.alerts[0]!.alert_id).sort()).toEqual(alerts.map((a) => a.alert_id).sort());
+    expect(
+      hooksAt(s.hookPath)
+        .map((r) => r.body.alerts[0]!.alert_id)
+        .sort(),
+    ).toEqual(alerts.map((a) => a.alert_id).sort());
     const ledger = readLedger(s.dir);
     expect(ledger.sent.size).toBe(alerts.length);
     expect([...ledger.attempts.keys()].every((k) => ledger.sent.has(k))).toBe(true);
@@ -210,7 +239,11 @@ describe("health notify", () => {
     expect(run.code, run.stderr).toBe(0);
     expect(run.stderr.match(/HTTP 500 for hn-\w+; retrying in \d+ ms/g)).toHaveLength(2);
     expect(hooksAt(s.hookPath, webhook.requests)).toHaveLength(alerts.length + 2);
-    expect(hooksAt(s.hookPath).map((r) => r.body.alerts[0]!.alert_id).sort()).toEqual(alerts.map((a) => a.alert_id).sort());
+    expect(
+      hooksAt(s.hookPath)
+        .map((r) => r.body.alerts[0]!.alert_id)
+        .sort(),
+    ).toEqual(alerts.map((a) => a.alert_id).sort());
   }, 240_000);
 
   it("reports an endpoint that stays down with exit 4 and leaves its alerts pending for the next run", async () => {
@@ -231,7 +264,11 @@ describe("health notify", () => {
 
     const recovered = await notify(s, "--since", SINCE);
     expect(recovered.code, recovered.stderr).toBe(0);
-    expect(hooksAt(s.hookPath).map((r) => r.body.alerts[0]!.alert_id).sort()).toEqual(alerts.map((a) => a.alert_id).sort());
+    expect(
+      hooksAt(s.hookPath)
+        .map((r) => r.body.alerts[0]!.alert_id)
+        .sort(),
+    ).toEqual(alerts.map((a) => a.alert_id).sort());
     expect(recovered.stdout).not.toContain("crm (");
   }, 240_000);
 
@@ -240,14 +277,20 @@ describe("health notify", () => {
     const before = { hooks: webhook.requests.length, mails: smtp.mails.length };
     const text = await notify(s, "--dry-run", "--since", SINCE);
     expect(text.code, text.stderr).toBe(0);
-    expect(text.stdout).toContain(`Dry run: would send ${alerts.length * 2} messages (${alerts.length * 2} alerts); nothing sent, no ledger written.`);
+    expect(text.stdout).toContain(
+      `Dry run: would send ${alerts.length * 2} messages (${alerts.length * 2} alerts); nothing sent, no ledger written.`,
+    );
     for (const a of alerts) expect(text.stdout).toContain(`${a.account_name}: ${a.reason}`);
     expect(text.stdout).toContain(`csm-email (email, immediate) to ${FALLBACK}`);
     const json = await notify(s, "--dry-run", "--since", SINCE, "--format", "json");
     const report = JSON.parse(json.stdout);
     expect(report.dry_run).toBe(true);
     expect(report.would_send).toHaveLength(alerts.length * 2);
-    expect(report.would_send[0]).toMatchObject({ destination: expect.any(String), key: expect.stringMatching(/^hn-/), alerts: [{ reason: expect.any(String), playbook: expect.any(String) }] });
+    expect(report.would_send[0]).toMatchObject({
+      destination: expect.any(String),
+      key: expect.stringMatching(/^hn-/),
+      alerts: [{ reason: expect.any(String), playbook: expect.any(String) }],
+    });
     expect(webhook.requests.length).toBe(before.hooks);
     expect(smtp.mails.length).toBe(before.mails);
     expect(existsSync(s.dir)).toBe(false);
@@ -256,7 +299,10 @@ describe("health notify", () => {
   it("sends a weekly digest on the first run on or after its day, one per recipient, and holds alerts until then", async () => {
     const s = setup(["email"], "");
     // the email route becomes a Monday digest
-    writeFileSync(s.config, readFileSync(s.config, "utf8").replace("min_severity: low", "min_severity: low\n    schedule: weekly\n    digest_day: monday"));
+    writeFileSync(
+      s.config,
+      readFileSync(s.config, "utf8").replace("min_severity: low", "min_severity: low\n    schedule: weekly\n    digest_day: monday"),
+    );
     const before = smtp.mails.length;
     const wednesday = await notify(s, "--since", SINCE, "--today", "2026-12-02");
     expect(wednesday.code, wednesday.stderr).toBe(0);
@@ -269,7 +315,14 @@ describe("health notify", () => {
     const ledgerFile = path.join(s.dir, "notify-ledger.jsonl");
     const lines = readFileSync(ledgerFile, "utf8").trim().split("\n");
     const dropOne = alerts[0]!.alert_id;
-    writeFileSync(ledgerFile, `${lines.map((l) => JSON.parse(l)).map((e) => (e.event === "attempt" ? { ...e, alert_ids: e.alert_ids.filter((id: string) => id !== dropOne) } : e)).map((e) => JSON.stringify(e)).join("\n")}\n`);
+    writeFileSync(
+      ledgerFile,
+      `${lines
+        .map((l) => JSON.parse(l))
+        .map((e) => (e.event === "attempt" ? { ...e, alert_ids: e.alert_ids.filter((id: string) => id !== dropOne) } : e))
+        .map((e) => JSON.stringify(e))
+        .join("\n")}\n`,
+    );
     const friday = await notify(s, "--since", SINCE, "--today", "2026-12-04");
     expect(friday.code).toBe(0);
     expect(friday.stdout).toContain("csm-email: 1 alert(s) wait for the weekly digest due 2026-12-07");
@@ -282,7 +335,10 @@ describe("health notify", () => {
 
   it("refuses a bad config with exit 3 naming the file, the key and what was expected", async () => {
     const s = setup(["webhook"]);
-    writeFileSync(s.config, `destinations:\n  team:\n    type: webhook\n    url_env: "https://hooks.example.com/x"\nroutes:\n  - to: team\n    min_severity: urgent\n`);
+    writeFileSync(
+      s.config,
+      `destinations:\n  team:\n    type: webhook\n    url_env: "https://hooks.example.com/x"\nroutes:\n  - to: team\n    min_severity: urgent\n`,
+    );
     const bad = await notify(s);
     expect(bad.code).toBe(3);
     expect(bad.stderr).toContain(`invalid notify config ${s.config}`);
@@ -311,7 +367,9 @@ describe("health notify", () => {
     expect(refused.code).toBe(4);
     const texts = runs.flatMap((r) => [r.stdout, r.stderr]);
     const files = (dir: string): string[] =>
-      existsSync(dir) ? readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? files(path.join(dir, f)) : [path.join(dir, f)])) : [];
+      existsSync(dir)
+        ? readdirSync(dir).flatMap((f) => (statSync(path.join(dir, f)).isDirectory() ? files(path.join(dir, f)) : [path.join(dir, f)]))
+        : [];
     for (const file of files(root)) texts.push(readFileSync(file, "latin1"));
     expect(runs.length).toBeGreaterThan(10);
     for (const secret of [WEBHOOK_SECRET, SMTP_PASSWORD, "xoxb-9f8e7d6c5b4a"]) {

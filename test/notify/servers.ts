@@ -13,7 +13,11 @@ import { PROJECT_ROOT } from "../../src/core/paths.ts";
 export interface WebhookRequest {
   url: string;
   key: string | undefined;
-  body: { text: string; idempotency_key: string; alerts: { alert_id: string; account_name: string; reason: string; playbook: string; owner: string | null; idempotency_key: string }[] };
+  body: {
+    text: string;
+    idempotency_key: string;
+    alerts: { alert_id: string; account_name: string; reason: string; playbook: string; owner: string | null; idempotency_key: string }[];
+  };
   raw: string;
 }
 
@@ -44,7 +48,12 @@ export async function startWebhookServer(): Promise<WebhookServer> {
     let raw = "";
     req.on("data", (chunk) => (raw += chunk));
     req.on("end", () => {
-      const request: WebhookRequest = { url: req.url ?? "", key: req.headers["idempotency-key"] as string | undefined, body: JSON.parse(raw), raw };
+      const request: WebhookRequest = {
+        url: req.url ?? "",
+        key: req.headers["idempotency-key"] as string | undefined,
+        body: JSON.parse(raw),
+        raw,
+      };
       requests.push(request);
       seen += 1;
       if (stall && seen === stall.at) {
@@ -136,9 +145,16 @@ export async function startSmtpServer(user: string, password: string): Promise<S
 
 /** Undoes quoted-printable bodies and =?UTF-8?Q?..?= header words, enough to read what nodemailer wrote. */
 function decodeMail(raw: string): string {
-  const bytes = (s: string) => Buffer.from(s.replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), "latin1").toString("utf8");
+  const bytes = (s: string) =>
+    Buffer.from(
+      s.replace(/=([0-9A-F]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+      "latin1",
+    ).toString("utf8");
   const split = raw.search(/\r?\n\r?\n/);
-  const head = raw.slice(0, split).replace(/\r?\n[ \t]+/g, " ").replace(/=\?utf-8\?Q\?([^?]*)\?=/gi, (_m, word: string) => bytes(word.replaceAll("_", " ")));
+  const head = raw
+    .slice(0, split)
+    .replace(/\r?\n[ \t]+/g, " ")
+    .replace(/=\?utf-8\?Q\?([^?]*)\?=/gi, (_m, word: string) => bytes(word.replaceAll("_", " ")));
   return `${head}${bytes(raw.slice(split).replace(/=\r?\n/g, ""))}`;
 }
 

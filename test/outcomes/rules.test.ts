@@ -9,7 +9,14 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { withDatabase } from "../../src/db/duckdb.ts";
 import { loadFormula } from "../../src/formula/load.ts";
-import { buildOutcomes, conclusion, outcomesReport, OUTCOMES_DEFAULTS, type OutcomesOptions, type PeriodOutcome } from "../../src/outcomes/outcomes.ts";
+import {
+  buildOutcomes,
+  conclusion,
+  outcomesReport,
+  OUTCOMES_DEFAULTS,
+  type OutcomesOptions,
+  type PeriodOutcome,
+} from "../../src/outcomes/outcomes.ts";
 import { createOutcomeInputs, type OutcomeInputs } from "./tables.ts";
 
 const formula = loadFormula(path.resolve("src/formula/default-formula.yaml"));
@@ -47,7 +54,13 @@ function book(): OutcomeInputs {
       { alert_id: "LEAD|score_drop", account_id: "LEAD", kind: "score_drop", raised_week_end: weekEnd(1), cleared_week_end: weekEnd(8) },
       { alert_id: "PRO|tier_down", account_id: "PRO", kind: "tier_down", raised_week_end: weekEnd(4), cleared_week_end: weekEnd(9) },
       { alert_id: "GAPS|key_person", account_id: "GAPS", kind: "key_person", raised_week_end: weekEnd(2), cleared_week_end: null },
-      { alert_id: "RALERT|renewal_risk", account_id: "RALERT", kind: "renewal_risk", raised_week_end: weekEnd(3), cleared_week_end: weekEnd(9) },
+      {
+        alert_id: "RALERT|renewal_risk",
+        account_id: "RALERT",
+        kind: "renewal_risk",
+        raised_week_end: weekEnd(3),
+        cleared_week_end: weekEnd(9),
+      },
     ],
     interventions: [
       { intervention_id: "I-PRO", account_id: "PRO", started_at: week(5, 1), owner: "Kim" }, // 1 day into its at-risk week 5
@@ -88,18 +101,99 @@ describe("outcomes rules", () => {
       // one gap of a week is merged (clear_after_weeks 2); three weeks out end the episode. The
       // key_person alert opens neither (raised after the first one's first at-risk week and before
       // the second), and its answer in week 15 is too late for both
-      { account_id: "GAPS", episode_number: 1, opened: "2025-01-20", weeks_at_risk: 4, response: "none", status: "saved", owner: null, days: null },
-      { account_id: "GAPS", episode_number: 2, opened: "2025-03-17", weeks_at_risk: 1, response: "none", status: "saved", owner: null, days: null },
-      { account_id: "LATE", episode_number: 1, opened: "2025-05-19", weeks_at_risk: 2, response: "none", status: "too_recent", owner: null, days: null },
+      {
+        account_id: "GAPS",
+        episode_number: 1,
+        opened: "2025-01-20",
+        weeks_at_risk: 4,
+        response: "none",
+        status: "saved",
+        owner: null,
+        days: null,
+      },
+      {
+        account_id: "GAPS",
+        episode_number: 2,
+        opened: "2025-03-17",
+        weeks_at_risk: 1,
+        response: "none",
+        status: "saved",
+        owner: null,
+        days: null,
+      },
+      {
+        account_id: "LATE",
+        episode_number: 1,
+        opened: "2025-05-19",
+        weeks_at_risk: 2,
+        response: "none",
+        status: "too_recent",
+        owner: null,
+        days: null,
+      },
       // the score_drop alert raised two weeks before the tier fell opens the episode; the action after it counts
-      { account_id: "LEAD", episode_number: 1, opened: "2025-01-20", weeks_at_risk: 4, response: "proactive", status: "saved", owner: "Lee", days: 2.4 },
-      { account_id: "NONE", episode_number: 1, opened: "2025-01-27", weeks_at_risk: 4, response: "none", status: "churned", owner: null, days: null },
-      { account_id: "OPEN", episode_number: 1, opened: "2025-06-30", weeks_at_risk: 2, response: "none", status: "open", owner: null, days: null },
-      { account_id: "PRO", episode_number: 1, opened: "2025-02-10", weeks_at_risk: 4, response: "proactive", status: "saved", owner: "Kim", days: 1.4 },
+      {
+        account_id: "LEAD",
+        episode_number: 1,
+        opened: "2025-01-20",
+        weeks_at_risk: 4,
+        response: "proactive",
+        status: "saved",
+        owner: "Lee",
+        days: 2.4,
+      },
+      {
+        account_id: "NONE",
+        episode_number: 1,
+        opened: "2025-01-27",
+        weeks_at_risk: 4,
+        response: "none",
+        status: "churned",
+        owner: null,
+        days: null,
+      },
+      {
+        account_id: "OPEN",
+        episode_number: 1,
+        opened: "2025-06-30",
+        weeks_at_risk: 2,
+        response: "none",
+        status: "open",
+        owner: null,
+        days: null,
+      },
+      {
+        account_id: "PRO",
+        episode_number: 1,
+        opened: "2025-02-10",
+        weeks_at_risk: 4,
+        response: "proactive",
+        status: "saved",
+        owner: "Kim",
+        days: 1.4,
+      },
       // far from its renewal, but a renewal_risk alert was open when the team acted: reactive
-      { account_id: "RALERT", episode_number: 1, opened: "2025-02-03", weeks_at_risk: 4, response: "reactive", status: "saved", owner: "Kim", days: 7.4 },
+      {
+        account_id: "RALERT",
+        episode_number: 1,
+        opened: "2025-02-03",
+        weeks_at_risk: 4,
+        response: "reactive",
+        status: "saved",
+        owner: "Kim",
+        days: 7.4,
+      },
       // 57 days before its renewal: inside the 90-day window
-      { account_id: "REA", episode_number: 1, opened: "2025-02-10", weeks_at_risk: 13, response: "reactive", status: "churned", owner: "Kim", days: 23.4 },
+      {
+        account_id: "REA",
+        episode_number: 1,
+        opened: "2025-02-10",
+        weeks_at_risk: 13,
+        response: "reactive",
+        status: "churned",
+        owner: "Kim",
+        days: 23.4,
+      },
     ]);
   });
 
@@ -137,7 +231,11 @@ describe("outcomes rules", () => {
     const { episodes, report } = await outcomes(inputs);
     expect(new Set(episodes.map((e) => e.response))).toEqual(new Set(["none"]));
     expect(report.has_interventions).toBe(false);
-    expect(report.save_rates.map((r) => [r.response, r.episodes])).toEqual([["proactive", 0], ["reactive", 0], ["none", 7]]);
+    expect(report.save_rates.map((r) => [r.response, r.episodes])).toEqual([
+      ["proactive", 0],
+      ["reactive", 0],
+      ["none", 7],
+    ]);
     expect(report.save_rates[0]!.save_rate).toBeNull();
   });
 
@@ -153,11 +251,23 @@ describe("outcomes rules", () => {
 
   it("concludes only with 20 episodes a side and intervals apart", () => {
     const side = (period: "before" | "after", n: number, churned: number, low: number, high: number): PeriodOutcome => ({
-      period, episodes: n, churned_episodes: churned, episode_churn_rate: churned / n, episode_churn_rate_low: low, episode_churn_rate_high: high,
-      churns: 0, account_years: 1, annual_churn_rate: 0, churns_seen: 0, seen_share: null, median_weeks_seen: null,
+      period,
+      episodes: n,
+      churned_episodes: churned,
+      episode_churn_rate: churned / n,
+      episode_churn_rate_low: low,
+      episode_churn_rate_high: high,
+      churns: 0,
+      account_years: 1,
+      annual_churn_rate: 0,
+      churns_seen: 0,
+      seen_share: null,
+      median_weeks_seen: null,
     });
     expect(conclusion([side("before", 40, 20, 0.35, 0.65), side("after", 40, 4, 0.04, 0.23)])).toEqual({ conclusive: true, warning: null });
-    expect(conclusion([side("before", 40, 20, 0.35, 0.65), side("after", 40, 12, 0.18, 0.45)]).warning).toContain("intervals of the episode churn rate before and after overlap");
+    expect(conclusion([side("before", 40, 20, 0.35, 0.65), side("after", 40, 12, 0.18, 0.45)]).warning).toContain(
+      "intervals of the episode churn rate before and after overlap",
+    );
     expect(conclusion([side("before", 19, 10, 0.3, 0.7), side("after", 40, 4, 0.04, 0.23)]).warning).toContain("before has 19 decided");
   });
 });

@@ -10,8 +10,22 @@ export interface OutcomeInputs {
   /** Per account: first week's Monday (YYYY-MM-DD) and one tier per week, e.g. "hhwaaawhh" (h healthy, w watch, a at_risk, - churned). */
   tiers: Record<string, { from: string; weeks: string }>;
   accounts: { account_id: string; contract_start_date: string; csm_owner: string | null }[];
-  alerts?: { alert_id: string; account_id: string; kind: string; raised_week_end: string; cleared_week_end: string | null; csm_owner?: string | null }[];
-  interventions?: { intervention_id: string; account_id: string; started_at: string; kind?: string; owner?: string | null; alert_id?: string | null }[];
+  alerts?: {
+    alert_id: string;
+    account_id: string;
+    kind: string;
+    raised_week_end: string;
+    cleared_week_end: string | null;
+    csm_owner?: string | null;
+  }[];
+  interventions?: {
+    intervention_id: string;
+    account_id: string;
+    started_at: string;
+    kind?: string;
+    owner?: string | null;
+    alert_id?: string | null;
+  }[];
   churns?: { account_id: string; churned_at: string }[];
   exportedAt: string;
 }

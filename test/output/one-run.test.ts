@@ -39,13 +39,28 @@ describe("one run per output directory", () => {
     const other = path.join(root, "other.yaml");
     writeFileSync(other, readFileSync(DEFAULT_FORMULA_FILE, "utf8").replace(/^name: .*$/m, "name: another formula"));
     let log = "";
-    expect(await main(["score", "--data", data, "--formula", other, "--out", out], { stdout: () => {}, stderr: (t) => (log += t) })).toBe(0);
-    expect(readdirSync(out).sort()).toEqual([MANIFEST, "account_health_weekly.parquet", "account_measures_weekly.parquet", "accounts.parquet", "health_summary.json", "user_health.parquet"].sort());
+    expect(await main(["score", "--data", data, "--formula", other, "--out", out], { stdout: () => {}, stderr: (t) => (log += t) })).toBe(
+      0,
+    );
+    expect(readdirSync(out).sort()).toEqual(
+      [
+        MANIFEST,
+        "account_health_weekly.parquet",
+        "account_measures_weekly.parquet",
+        "accounts.parquet",
+        "health_summary.json",
+        "user_health.parquet",
+      ].sort(),
+    );
     expect(log).toMatch(/removed \d+ file\(s\) of an earlier run .* with another formula or other data: .*alerts\.parquet/);
     const manifest = JSON.parse(readFileSync(path.join(out, MANIFEST), "utf8"));
     const summary = JSON.parse(readFileSync(path.join(out, "health_summary.json"), "utf8"));
     expect(manifest.formula_hash).toBe(summary.formula.hash);
-    expect([...manifest.files].sort()).toEqual(readdirSync(out).filter((f) => f !== MANIFEST).sort());
+    expect([...manifest.files].sort()).toEqual(
+      readdirSync(out)
+        .filter((f) => f !== MANIFEST)
+        .sort(),
+    );
   }, 180_000);
 
   it("files the run did not write (a user's own) are never removed", async () => {

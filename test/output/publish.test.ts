@@ -16,10 +16,17 @@ describe("publishing outputs", () => {
     const data = writeCsvWarehouse(path.join(root, "data"), tinyWarehouse());
     const out = path.join(root, "out");
     let printed = "";
-    const code = await main(["score", "--data", data, "--out", out, "--format", "json", "-q"], { stdout: (t) => (printed += t), stderr: () => {} });
+    const code = await main(["score", "--data", data, "--out", out, "--format", "json", "-q"], {
+      stdout: (t) => (printed += t),
+      stderr: () => {},
+    });
     expect(code).toBe(0);
     expect(JSON.parse(printed).map((f: { file: string }) => path.basename(f.file))).toEqual([
-      "account_health_weekly.parquet", "account_measures_weekly.parquet", "user_health.parquet", "accounts.parquet", "health_summary.json",
+      "account_health_weekly.parquet",
+      "account_measures_weekly.parquet",
+      "user_health.parquet",
+      "accounts.parquet",
+      "health_summary.json",
     ]);
     const summary = JSON.parse(readFileSync(path.join(out, "health_summary.json"), "utf8"));
     const hashes = await withDatabase((db) =>
@@ -29,19 +36,27 @@ describe("publishing outputs", () => {
     const before = Object.fromEntries(readdirSync(out).map((f) => [f, statSync(path.join(out, f)).mtimeMs]));
 
     // a stage that fails after the health files were written to staging publishes nothing
-    const failing = { name: "broken stage", run: async () => { throw new Error("stage exploded"); } };
-    await expect(
-      runStages({ data, formula: DEFAULT_FORMULA_FILE, out }, quiet, [...STAGES, failing]),
-    ).rejects.toThrow("stage exploded");
+    const failing = {
+      name: "broken stage",
+      run: async () => {
+        throw new Error("stage exploded");
+      },
+    };
+    await expect(runStages({ data, formula: DEFAULT_FORMULA_FILE, out }, quiet, [...STAGES, failing])).rejects.toThrow("stage exploded");
     // bad data is refused before anything is written
     const errors: string[] = [];
-    expect(await main(["run", "--data", path.join(root, "nope"), "--out", out, "-q"], { stdout: () => {}, stderr: (t) => errors.push(t) })).toBe(3);
+    expect(
+      await main(["run", "--data", path.join(root, "nope"), "--out", out, "-q"], { stdout: () => {}, stderr: (t) => errors.push(t) }),
+    ).toBe(3);
     expect(Object.fromEntries(readdirSync(out).map((f) => [f, statSync(path.join(out, f)).mtimeMs]))).toEqual(before);
   });
 
   it("a bad formula exits 3 naming the file, before reading any data", async () => {
     let err = "";
-    const code = await main(["score", "--formula", path.join(root, "missing.yaml"), "--data", path.join(root, "none"), "-q"], { stdout: () => {}, stderr: (t) => (err += t) });
+    const code = await main(["score", "--formula", path.join(root, "missing.yaml"), "--data", path.join(root, "none"), "-q"], {
+      stdout: () => {},
+      stderr: (t) => (err += t),
+    });
     expect(code).toBe(3);
     expect(err).toContain("missing.yaml");
     expect(err).toContain("cannot read the file");

@@ -44,7 +44,13 @@ describe("what-if formula YAML", () => {
     const { formula } = loadFormula(DEFAULT_FORMULA);
     const weights = Object.fromEntries(formula.categories.map((c, i) => [c.id, i === 0 ? 0 : c.weight * 2]));
     // the Formula page's copy adds labels and descriptions to each measure: they must not leak in
-    const pageCopy = { ...formula, categories: formula.categories.map((c) => ({ ...c, measures: c.measures.map((m) => ({ ...m, label: "x", description: "y", unit: null, higher_is_better: true })) })) };
+    const pageCopy = {
+      ...formula,
+      categories: formula.categories.map((c) => ({
+        ...c,
+        measures: c.measures.map((m) => ({ ...m, label: "x", description: "y", unit: null, higher_is_better: true })),
+      })),
+    };
     const text = whatIfFormulaYaml(pageCopy as never, weights, "a note");
     expect(text.startsWith("# a note\n")).toBe(true);
     const back = parseFormula(text, "what-if.yaml").formula;
@@ -52,7 +58,9 @@ describe("what-if formula YAML", () => {
     expect(back.categories[0]!.weight).toBe(0);
     const rest = formula.categories.slice(1).reduce((s, c) => s + c.weight, 0);
     // to one decimal, the rounding left over on the largest
-    formula.categories.slice(1).forEach((c, i) => expect(Math.abs(back.categories[i + 1]!.weight - (100 * c.weight) / rest)).toBeLessThanOrEqual(0.1 + 1e-9));
+    formula.categories
+      .slice(1)
+      .forEach((c, i) => expect(Math.abs(back.categories[i + 1]!.weight - (100 * c.weight) / rest)).toBeLessThanOrEqual(0.1 + 1e-9));
     // everything but the weights and the name is the formula in use
     expect(back.tiers).toEqual(formula.tiers);
     expect(back.alerts).toEqual(formula.alerts);

@@ -24,7 +24,7 @@ import { tempDir } from "../helpers/warehouse.ts";
 let root: string;
 let data: string;
 let outputs: string;
-const quiet = { info: () => {}, warn: () => {}, step: <T,>(_: string, work: () => Promise<T>) => work() };
+const quiet = { info: () => {}, warn: () => {}, step: <T>(_: string, work: () => Promise<T>) => work() };
 
 beforeAll(async () => {
   root = tempDir("site-loaders-");
@@ -48,11 +48,12 @@ describe("engineOutputs", () => {
   it("lets one holder of the lock work at a time", async () => {
     const lock = path.join(root, "test.lock");
     const order: string[] = [];
-    const slow = (name: string) => withLock(lock, async () => {
-      order.push(`${name} in`);
-      await new Promise((r) => setTimeout(r, 100));
-      order.push(`${name} out`);
-    });
+    const slow = (name: string) =>
+      withLock(lock, async () => {
+        order.push(`${name} in`);
+        await new Promise((r) => setTimeout(r, 100));
+        order.push(`${name} out`);
+      });
     await Promise.all([slow("a"), slow("b")]);
     expect([order[0]!.split(" ")[0], order[1]!.split(" ")[0]].sort()).toEqual(order[0]!.startsWith("a") ? ["a", "a"] : ["b", "b"]);
   });
@@ -63,7 +64,10 @@ describe("what-if recombination", () => {
     await withOutputs(outputs, async (o) => {
       const rows = await o.db.all<Record<string, number | null>>("select * from account_health_weekly where score is not null");
       const columns = o.formula.categories.map((c) => Float64Array.from(rows, (r) => r[`category_${c.id}`] ?? NaN));
-      const scores = recombine(columns, o.formula.categories.map((c) => c.weight));
+      const scores = recombine(
+        columns,
+        o.formula.categories.map((c) => c.weight),
+      );
       rows.forEach((r, i) => expect(scores[i]).toBeCloseTo(r.uncapped_score!, 6));
     });
   });
@@ -75,7 +79,9 @@ describe("what-if recombination", () => {
     const decoded = decodeTenths(packed.scores[first]!);
     await withOutputs(outputs, async (o) => {
       const rows = await o.db.all<Record<string, number | null>>(`select "category_${first}" as v from whatif_sample`);
-      rows.forEach((r, i) => (r.v === null ? expect(decoded[i]).toBeNaN() : expect(Math.abs(decoded[i]! - r.v!)).toBeLessThanOrEqual(0.05 + 1e-9)));
+      rows.forEach((r, i) =>
+        r.v === null ? expect(decoded[i]).toBeNaN() : expect(Math.abs(decoded[i]! - r.v!)).toBeLessThanOrEqual(0.05 + 1e-9),
+      );
     });
     expect(decodeDict(packed.segment).length).toBe(packed.rows);
   });
@@ -84,7 +90,13 @@ describe("what-if recombination", () => {
     const packed = await withOutputs(outputs, whatif);
     if (!packed.available) throw new Error("what-if sample missing");
     const columns = packed.categories.map((c) => decodeTenths(packed.scores[c.id]!));
-    const scores = applyCaps(recombine(columns, packed.categories.map((c) => c.weight)), decodeTenths(packed.cap));
+    const scores = applyCaps(
+      recombine(
+        columns,
+        packed.categories.map((c) => c.weight),
+      ),
+      decodeTenths(packed.cap),
+    );
     const engine = decodeTenths(packed.score);
     // category scores and the engine's score travel in tenths: each is off by at most 0.05
     scores.forEach((s, i) => expect(Math.abs(s - engine[i]!)).toBeLessThanOrEqual(0.1 + 1e-9));
@@ -114,7 +126,14 @@ describe("portfolio and account data", () => {
     if (!p.attention) throw new Error("no attention list: the run wrote no alerts");
     const rows = p.attention.rows;
     await withOutputs(outputs, async (o) => {
-      const open = await o.db.all<{ account_id: string; kind: string; severity: string; reason: string; playbook: string; raised_week_end: Date }>(
+      const open = await o.db.all<{
+        account_id: string;
+        kind: string;
+        severity: string;
+        reason: string;
+        playbook: string;
+        raised_week_end: Date;
+      }>(
         "select l.account_id, l.kind, l.severity, l.reason, l.playbook, l.raised_week_end from alerts as l join accounts as a using (account_id) where l.is_open and not a.is_churned",
       );
       const accounts = new Set(open.map((r) => r.account_id));
@@ -125,7 +144,14 @@ describe("portfolio and account data", () => {
       expect(new Set(rows.map((r) => r.account_id)).size).toBe(rows.length);
       const severity = (s: string) => ["high", "medium", "low"].indexOf(s);
       for (const row of rows) {
-        const mine = open.filter((r) => r.account_id === row.account_id).sort((a, b) => severity(a.severity) - severity(b.severity) || b.raised_week_end.getTime() - a.raised_week_end.getTime() || (a.kind < b.kind ? -1 : 1));
+        const mine = open
+          .filter((r) => r.account_id === row.account_id)
+          .sort(
+            (a, b) =>
+              severity(a.severity) - severity(b.severity) ||
+              b.raised_week_end.getTime() - a.raised_week_end.getTime() ||
+              (a.kind < b.kind ? -1 : 1),
+          );
         expect(row.open_alerts).toBe(mine.length);
         expect([row.reason, row.playbook]).toEqual([mine[0]!.reason, mine[0]!.playbook]);
         expect(row.other_reasons).toEqual(mine.slice(1).map((r) => r.reason.split("; ")[0]));
@@ -153,7 +179,11 @@ describe("portfolio and account data", () => {
 
   it("puts each account's interventions on its page, names as given and e-mail addresses withheld", async () => {
     const zip = await JSZip.loadAsync(await accountShardLoader(outputs, "s00"));
-    const page = (id: string) => zip.file(`${accountSlug(id)}.json`)!.async("string").then((t) => JSON.parse(t));
+    const page = (id: string) =>
+      zip
+        .file(`${accountSlug(id)}.json`)!
+        .async("string")
+        .then((t) => JSON.parse(t));
     const hostile = await page("A0003");
     expect(hostile.interventions.map((i: Record<string, unknown>) => [i.intervention_id, i.kind, i.owner])).toEqual([
       ["A0003-I1", HOSTILE_NAME, HOSTILE_NAME],

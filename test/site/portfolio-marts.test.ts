@@ -23,13 +23,23 @@ import { rowsOf } from "../../reports/components/data.ts";
 import { tempDir, writeCsvWarehouse, type Row } from "../helpers/warehouse.ts";
 
 const EXPORTED_AT = "2026-03-04T00:00:00Z";
-const quiet = { info: () => {}, warn: () => {}, step: <T,>(_: string, work: () => Promise<T>) => work() };
+const quiet = { info: () => {}, warn: () => {}, step: <T>(_: string, work: () => Promise<T>) => work() };
 
 function retentionBook() {
   const account = (id: string, segment: string, arr: number, start: string, renewal: string, churnedAt: string | null = null): Row => ({
-    account_id: id, account_name: `Account ${id}`, segment, industry: "Software", region: "NA", plan: segment === "enterprise" ? "enterprise" : "growth",
-    arr, seats_purchased: 10, contract_start_date: start, renewal_date: renewal, csm_owner: segment === "enterprise" ? "Dana Ortiz" : "Lee Park",
-    churned_at: churnedAt, churn_reason: churnedAt ? "budget" : null,
+    account_id: id,
+    account_name: `Account ${id}`,
+    segment,
+    industry: "Software",
+    region: "NA",
+    plan: segment === "enterprise" ? "enterprise" : "growth",
+    arr,
+    seats_purchased: 10,
+    contract_start_date: start,
+    renewal_date: renewal,
+    csm_owner: segment === "enterprise" ? "Dana Ortiz" : "Lee Park",
+    churned_at: churnedAt,
+    churn_reason: churnedAt ? "budget" : null,
   });
   const accounts = [
     account("A1", "enterprise", 12000, "2024-01-15", "2026-03-20"), // renews in 16 days
@@ -39,24 +49,48 @@ function retentionBook() {
     account("A5", "smb", 3000, "2023-05-01", "2026-05-01"), // in 58 days
     account("A6", "smb", 7000, "2024-06-01", "2026-03-04"), // on the export's date: due, 0 days
   ];
-  const change = (id: string, account_id: string, changed_at: string, kind: string, arr: number): Row => ({ change_id: id, account_id, changed_at: `${changed_at}T00:00:00Z`, kind, seats: arr > 0 ? 10 : 0, plan: "growth", arr });
+  const change = (id: string, account_id: string, changed_at: string, kind: string, arr: number): Row => ({
+    change_id: id,
+    account_id,
+    changed_at: `${changed_at}T00:00:00Z`,
+    kind,
+    seats: arr > 0 ? 10 : 0,
+    plan: "growth",
+    arr,
+  });
   const subscription_changes = [
-    change("S1", "A1", "2024-01-15", "new", 10000), change("S2", "A1", "2025-06-01", "expansion", 12000),
-    change("S3", "A2", "2024-02-01", "new", 8000), change("S4", "A2", "2025-09-10", "contraction", 5000),
+    change("S1", "A1", "2024-01-15", "new", 10000),
+    change("S2", "A1", "2025-06-01", "expansion", 12000),
+    change("S3", "A2", "2024-02-01", "new", 8000),
+    change("S4", "A2", "2025-09-10", "contraction", 5000),
     change("S5", "A3", "2024-03-01", "new", 6000),
     change("S6", "A4", "2025-08-01", "new", 4000),
-    change("S7", "A5", "2023-05-01", "new", 5000), change("S8", "A5", "2025-05-01", "renewal", 5000),
-    change("S9", "A5", "2025-07-01", "churn", 0), change("S10", "A5", "2025-10-01", "reactivation", 3000),
+    change("S7", "A5", "2023-05-01", "new", 5000),
+    change("S8", "A5", "2025-05-01", "renewal", 5000),
+    change("S9", "A5", "2025-07-01", "churn", 0),
+    change("S10", "A5", "2025-10-01", "reactivation", 3000),
   ];
-  const contacts: Row[] = accounts.map((a) => ({ contact_id: `${a.account_id}-C1`, account_id: String(a.account_id), full_name: "Ann Arbor", email: "ann@example.com", role: "champion", is_key: true, joined_at: "2023-01-01T00:00:00Z", left_at: null }));
+  const contacts: Row[] = accounts.map((a) => ({
+    contact_id: `${a.account_id}-C1`,
+    account_id: String(a.account_id),
+    full_name: "Ann Arbor",
+    email: "ann@example.com",
+    role: "champion",
+    is_key: true,
+    joined_at: "2023-01-01T00:00:00Z",
+    left_at: null,
+  }));
   const usage_daily: Row[] = [];
   const active = (id: string, day: string) =>
-    (id !== "A3" || day < "2025-12-01") && (id !== "A4" || day >= "2025-08-01") && (id !== "A5" || day < "2025-07-01" || day >= "2025-10-01");
+    (id !== "A3" || day < "2025-12-01") &&
+    (id !== "A4" || day >= "2025-08-01") &&
+    (id !== "A5" || day < "2025-07-01" || day >= "2025-10-01");
   for (let t = Date.parse("2025-01-06T00:00:00Z"); t <= Date.parse("2026-03-02T00:00:00Z"); t += 7 * 86_400_000) {
     const day = new Date(t).toISOString().slice(0, 10);
     for (const a of accounts) {
       const id = String(a.account_id);
-      if (active(id, day)) usage_daily.push({ usage_date: day, account_id: id, contact_id: `${id}-C1`, feature: "reports", event_count: 5, quantity: 5 });
+      if (active(id, day))
+        usage_daily.push({ usage_date: day, account_id: id, contact_id: `${id}-C1`, feature: "reports", event_count: 5, quantity: 5 });
     }
   }
   return { accounts, contacts, usage_daily, features: [{ feature: "reports", is_core: true, min_plan: null }], subscription_changes };
@@ -83,9 +117,20 @@ describe("revenue retention", () => {
     const r = retention("trailing_12_months", "2025-03-04");
     expect(r.period_end).toBe("2026-03-04");
     expect(r).toMatchObject({
-      start_accounts: 5, start_arr: 36000, churned_accounts: 1, churned_arr: 6000, contracted_accounts: 2, contraction_arr: 5000,
-      expanded_accounts: 1, expansion_arr: 2000, new_accounts: 1, new_arr: 4000, end_accounts: 5, end_arr: 31000,
-      logo_churn: 0.2, nrr: 0.75,
+      start_accounts: 5,
+      start_arr: 36000,
+      churned_accounts: 1,
+      churned_arr: 6000,
+      contracted_accounts: 2,
+      contraction_arr: 5000,
+      expanded_accounts: 1,
+      expansion_arr: 2000,
+      new_accounts: 1,
+      new_arr: 4000,
+      end_accounts: 5,
+      end_arr: 31000,
+      logo_churn: 0.2,
+      nrr: 0.75,
     });
     expect(r.grr).toBeCloseTo(25000 / 36000, 4);
     // renewals / (renewals + churns): A5's renewal against A5's and A3's churns; in ARR 5,000 / (5,000 + 5,000 + 6,000)
@@ -95,7 +140,18 @@ describe("revenue retention", () => {
 
   it("per month: the December churn is counted in December, from the ARR at the month's start", () => {
     const december = retention("month", "2025-12-01");
-    expect(december).toMatchObject({ period_end: "2026-01-01", start_accounts: 6, start_arr: 37000, churned_accounts: 1, churned_arr: 6000, contraction_arr: 0, expansion_arr: 0, churns: 1, renewals: 0, renewal_rate: 0 });
+    expect(december).toMatchObject({
+      period_end: "2026-01-01",
+      start_accounts: 6,
+      start_arr: 37000,
+      churned_accounts: 1,
+      churned_arr: 6000,
+      contraction_arr: 0,
+      expansion_arr: 0,
+      churns: 1,
+      renewals: 0,
+      renewal_rate: 0,
+    });
     expect(december.grr).toBeCloseTo(31000 / 37000, 4);
     const june = retention("month", "2025-06-01");
     // A1's expansion took effect at the instant June started: ARR as of an instant counts changes strictly before it
@@ -103,21 +159,61 @@ describe("revenue retention", () => {
     // the month the export falls in is not complete: the last month is February
     expect(p.retention.filter((r) => r.period_kind === "month").at(-1)!.period_start).toBe("2026-02-01");
     // the last complete quarter: A5, gone when it started (it came back at that very instant), is a new customer of it
-    expect(p.retention.filter((r) => r.period_kind === "quarter").at(-1)).toMatchObject({ period_start: "2025-10-01", period_end: "2026-01-01", start_accounts: 5, start_arr: 34000, churned_arr: 6000, contraction_arr: 0, new_accounts: 1, new_arr: 3000 });
+    expect(p.retention.filter((r) => r.period_kind === "quarter").at(-1)).toMatchObject({
+      period_start: "2025-10-01",
+      period_end: "2026-01-01",
+      start_accounts: 5,
+      start_arr: 34000,
+      churned_arr: 6000,
+      contraction_arr: 0,
+      new_accounts: 1,
+      new_arr: 3000,
+    });
   });
 
   it("per slice and per signup cohort over the trailing 12 months", () => {
-    expect(retention("trailing_12_months", "2025-03-04", "segment", "enterprise")).toMatchObject({ start_arr: 24000, churned_arr: 6000, contraction_arr: 3000, expansion_arr: 2000, grr: 0.625, nrr: round4(17000 / 24000) });
-    expect(retention("trailing_12_months", "2025-03-04", "segment", "smb")).toMatchObject({ start_arr: 12000, churned_arr: 0, contraction_arr: 2000, new_arr: 4000, grr: round4(10000 / 12000) });
-    expect(retention("trailing_12_months", "2025-03-04", "signup_quarter", "2024-Q1")).toMatchObject({ start_accounts: 3, start_arr: 24000, churned_accounts: 1 });
-    expect(retention("trailing_12_months", "2025-03-04", "signup_quarter", "2025-Q3")).toMatchObject({ start_accounts: 0, start_arr: 0, new_arr: 4000, grr: null, nrr: null });
+    expect(retention("trailing_12_months", "2025-03-04", "segment", "enterprise")).toMatchObject({
+      start_arr: 24000,
+      churned_arr: 6000,
+      contraction_arr: 3000,
+      expansion_arr: 2000,
+      grr: 0.625,
+      nrr: round4(17000 / 24000),
+    });
+    expect(retention("trailing_12_months", "2025-03-04", "segment", "smb")).toMatchObject({
+      start_arr: 12000,
+      churned_arr: 0,
+      contraction_arr: 2000,
+      new_arr: 4000,
+      grr: round4(10000 / 12000),
+    });
+    expect(retention("trailing_12_months", "2025-03-04", "signup_quarter", "2024-Q1")).toMatchObject({
+      start_accounts: 3,
+      start_arr: 24000,
+      churned_accounts: 1,
+    });
+    expect(retention("trailing_12_months", "2025-03-04", "signup_quarter", "2025-Q3")).toMatchObject({
+      start_accounts: 0,
+      start_arr: 0,
+      new_arr: 4000,
+      grr: null,
+      nrr: null,
+    });
   });
 });
 
 describe("portfolio key numbers", () => {
   it("takes churned ARR, GRR and NRR of the last 12 months from the retention mart", () => {
     const all = p.kpis.find((k) => k.dimension === "all")!;
-    expect(all).toMatchObject({ accounts: 5, arr: 31000, churned_accounts: 1, churned_arr_12m: 6000, churned_accounts_12m: 1, nrr_12m: 0.75, grr_12m: round4(25000 / 36000) });
+    expect(all).toMatchObject({
+      accounts: 5,
+      arr: 31000,
+      churned_accounts: 1,
+      churned_arr_12m: 6000,
+      churned_accounts_12m: 1,
+      nrr_12m: 0.75,
+      grr_12m: round4(25000 / 36000),
+    });
     const smb = p.kpis.find((k) => k.dimension === "segment" && k.slice === "smb")!;
     expect(smb).toMatchObject({ accounts: 3, arr: 14000, churned_arr_12m: 0, grr_12m: round4(10000 / 12000) });
   });

@@ -33,7 +33,10 @@ const WEEKS: { id: string; scores: (number | null)[]; cap: number | null }[] = [
 describe("the health score rule", () => {
   it("gives the same scores and tiers in TypeScript as rescore.sql in DuckDB", async () => {
     const columns = CATEGORIES.map((_, c) => Float64Array.from(WEEKS, (w) => w.scores[c] ?? Number.NaN));
-    const ts = applyCaps(recombine(columns, WEIGHTS), Float64Array.from(WEEKS, (w) => w.cap ?? Number.NaN));
+    const ts = applyCaps(
+      recombine(columns, WEIGHTS),
+      Float64Array.from(WEEKS, (w) => w.cap ?? Number.NaN),
+    );
     const tsTiers = tiersOf(ts, TIERS);
 
     const sql = await withDatabase(async (db) => {
@@ -92,7 +95,10 @@ describe("the health score rule", () => {
         columns,
         categories.map((c) => c.weight),
       );
-      const scores = applyCaps(Float64Array.from(uncapped), Float64Array.from(rows, (r) => (r.cap_score as number | null) ?? Number.NaN));
+      const scores = applyCaps(
+        Float64Array.from(uncapped),
+        Float64Array.from(rows, (r) => (r.cap_score as number | null) ?? Number.NaN),
+      );
       const tiers = tiersOf(scores, formula.formula.tiers);
       expect(rows.length).toBeGreaterThan(10);
       expect(rows.some((r) => categories.some((c) => r[`category_${c.id}`] === null))).toBe(true);

@@ -78,7 +78,14 @@ function builtData(name: string) {
 
 /** Every file under `dir` (relative path) with the SHA-256 of its bytes. */
 function snapshot(dir: string): Record<string, string> {
-  return Object.fromEntries(listFiles(dir).map((f) => [f, createHash("sha256").update(readFileSync(path.join(dir, f))).digest("hex")]));
+  return Object.fromEntries(
+    listFiles(dir).map((f) => [
+      f,
+      createHash("sha256")
+        .update(readFileSync(path.join(dir, f)))
+        .digest("hex"),
+    ]),
+  );
 }
 
 /** A pid that was alive a moment ago and is not any more. */
@@ -104,7 +111,15 @@ beforeAll(async () => {
   ({ server, url: base } = await serveDist(dist));
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }, 400_000);
 
@@ -140,13 +155,19 @@ async function readSlide(page: Page, text: string) {
     const root = doc.documentElement;
     const plot = root.querySelector("svg.slide-plot");
     const viewBox = (plot?.getAttribute("viewBox") ?? "0 0 1 1").split(/\s+/).map(Number);
-    const marks = plot ? [...plot.querySelectorAll("g[aria-label]")].filter((g) => !/axis|grid|tick|frame/.test(g.getAttribute("aria-label")!)).reduce((n, g) => n + g.children.length, 0) : 0;
+    const marks = plot
+      ? [...plot.querySelectorAll("g[aria-label]")]
+          .filter((g) => !/axis|grid|tick|frame/.test(g.getAttribute("aria-label")!))
+          .reduce((n, g) => n + g.children.length, 0)
+      : 0;
     return {
-      width: Number(root.getAttribute("width")), height: Number(root.getAttribute("height")),
+      width: Number(root.getAttribute("width")),
+      height: Number(root.getAttribute("height")),
       title: root.querySelector(".slide-title")?.textContent ?? null,
       footer: root.querySelector(".slide-footer")?.textContent ?? "",
       text: root.textContent ?? "",
-      plotWidth: Number(plot?.getAttribute("width") ?? 0), plotHeight: Number(plot?.getAttribute("height") ?? 0),
+      plotWidth: Number(plot?.getAttribute("width") ?? 0),
+      plotHeight: Number(plot?.getAttribute("height") ?? 0),
       // the plot's 10 px text (its font-size attribute) as drawn on the slide
       textPx: Number(plot?.getAttribute("font-size") ?? 10) * (Number(plot?.getAttribute("width") ?? 0) / viewBox[2]!),
       marks,
@@ -188,9 +209,17 @@ describe("slide exports", () => {
       // on the page: the plot (the largest SVG) and the labels of its legend, if any
       const shown = await card.evaluate((figure) => {
         const svgs = [...figure.querySelectorAll("svg")];
-        const plot = svgs.sort((a, b) => Number(b.getAttribute("width")) * Number(b.getAttribute("height")) - Number(a.getAttribute("width")) * Number(a.getAttribute("height")))[0]!;
-        const marks = [...plot.querySelectorAll("g[aria-label]")].filter((g) => !/axis|grid|tick|frame/.test(g.getAttribute("aria-label")!)).reduce((n, g) => n + g.children.length, 0);
-        const legend = [...figure.querySelectorAll("[class*='-swatch']:not([class*='-swatches'])")].map((e) => e.textContent!.trim()).filter(Boolean);
+        const plot = svgs.sort(
+          (a, b) =>
+            Number(b.getAttribute("width")) * Number(b.getAttribute("height")) -
+            Number(a.getAttribute("width")) * Number(a.getAttribute("height")),
+        )[0]!;
+        const marks = [...plot.querySelectorAll("g[aria-label]")]
+          .filter((g) => !/axis|grid|tick|frame/.test(g.getAttribute("aria-label")!))
+          .reduce((n, g) => n + g.children.length, 0);
+        const legend = [...figure.querySelectorAll("[class*='-swatch']:not([class*='-swatches'])")]
+          .map((e) => e.textContent!.trim())
+          .filter(Boolean);
         return { marks, legend, label: plot.getAttribute("aria-label") };
       });
       expect(shown.label, heading).toContain(heading);
@@ -266,16 +295,23 @@ describe("portfolio", () => {
 });
 
 describe("portfolio key numbers, from the site marts", () => {
-  const portfolioJson = () => JSON.parse(readFileSync(filesUnder(path.join(dist, "_file", "data")).find((f) => /\/portfolio\.[0-9a-f]+\.json$/.test(f))!, "utf8"));
+  const portfolioJson = () =>
+    JSON.parse(readFileSync(filesUnder(path.join(dist, "_file", "data")).find((f) => /\/portfolio\.[0-9a-f]+\.json$/.test(f))!, "utf8"));
   const tileText = (page: Page, id: string) => page.locator(`#portfolio-kpis [data-kpi="${id}"] .value`).textContent();
 
   it("shows each tile's figure as its mart has it, for the book and for a slice", async () => {
     const p = portfolioJson();
     const { page, errors } = await open(base);
     const expected = (k: Record<string, number | null>) => ({
-      accounts: formatInt(k.accounts), arr: formatMoneyShort(k.arr), not_best_arr: formatMoneyShort(k.not_best_arr),
-      renewals_due_arr: formatMoneyShort(k.renewals_due_arr), churned_arr_12m: formatMoneyShort(k.churned_arr_12m),
-      nrr_12m: formatShare(k.nrr_12m, 1), grr_12m: formatShare(k.grr_12m, 1), alerts_this_week: formatInt(k.alerts_this_week), mean_score: formatScore(k.mean_score),
+      accounts: formatInt(k.accounts),
+      arr: formatMoneyShort(k.arr),
+      not_best_arr: formatMoneyShort(k.not_best_arr),
+      renewals_due_arr: formatMoneyShort(k.renewals_due_arr),
+      churned_arr_12m: formatMoneyShort(k.churned_arr_12m),
+      nrr_12m: formatShare(k.nrr_12m, 1),
+      grr_12m: formatShare(k.grr_12m, 1),
+      alerts_this_week: formatInt(k.alerts_this_week),
+      mean_score: formatScore(k.mean_score),
     });
     const all = p.kpis.find((k: { dimension: string }) => k.dimension === "all");
     for (const [id, text] of Object.entries(expected(all))) expect(await tileText(page, id), id).toBe(text);
@@ -298,13 +334,17 @@ describe("portfolio key numbers, from the site marts", () => {
     expect(due.length).toBeGreaterThan(0);
     const { page } = await open(base);
     expect(await tileText(page, "renewals_due_arr")).toBe(formatMoneyShort(due.reduce((s, r) => s + Number(r.arr), 0)));
-    expect(await page.locator('#portfolio-kpis [data-kpi="renewals_due_arr"] .kpi-note').textContent()).toMatch(new RegExp(`^${due.length} accounts`));
+    expect(await page.locator('#portfolio-kpis [data-kpi="renewals_due_arr"] .kpi-note').textContent()).toMatch(
+      new RegExp(`^${due.length} accounts`),
+    );
     // the accounts table shows each contract's renewal date, counted from the export's date
     await page.getByLabel("Renewal within").selectOption({ label: "90 days" });
     await expect.poll(() => page.locator("#accounts-shown").textContent()).toMatch(new RegExp(`^${due.length} of`));
     const soonest = due.sort((a, b) => a.renewal_date!.localeCompare(b.renewal_date!))[0]!;
     await page.getByPlaceholder("Search accounts…").fill(soonest.account_id!);
-    await expect.poll(() => page.locator("#accounts-table tbody tr").first().textContent()).toContain(`${soonest.renewal_date} (${days(soonest.renewal_date!) === 0 ? "today" : `in ${days(soonest.renewal_date!)} days`})`);
+    await expect
+      .poll(() => page.locator("#accounts-table tbody tr").first().textContent())
+      .toContain(`${soonest.renewal_date} (${days(soonest.renewal_date!) === 0 ? "today" : `in ${days(soonest.renewal_date!)} days`})`);
     await page.close();
   });
 
@@ -336,7 +376,9 @@ describe("account page", () => {
     const { page } = await open(accountUrl("A0002"));
     const name = (await page.locator("#account-name").textContent())!;
     expect(name).toMatch(/\S/);
-    const pageData = JSON.parse(readFileSync(filesUnder(path.join(dist, "_file")).find((f) => /\/A0002\.[0-9a-f]+\.json$/.test(f))!, "utf8"));
+    const pageData = JSON.parse(
+      readFileSync(filesUnder(path.join(dist, "_file")).find((f) => /\/A0002\.[0-9a-f]+\.json$/.test(f))!, "utf8"),
+    );
     expect(name).toBe(pageData.account.name);
     // one dot per scored week in the score history
     const history = page.locator("figure.card-figure").first();
@@ -384,7 +426,9 @@ describe("validation what-if controls", () => {
     const report = JSON.parse(readFileSync(path.join(outputsDir, "backtest.json"), "utf8"));
     const sample = builtData("whatif");
     const { page } = await open(`${base}validation`);
-    expect(await page.locator("#whatif-sample").textContent()).toContain(`a sample of ${sample.rows.toLocaleString("en-US")} account-weeks`);
+    expect(await page.locator("#whatif-sample").textContent()).toContain(
+      `a sample of ${sample.rows.toLocaleString("en-US")} account-weeks`,
+    );
     const kpis = (await page.locator("#whatif-kpis").textContent())!;
     expect(kpis).toContain(`full book ${report.overall.auc.toFixed(3)}`);
     await page.close();
@@ -446,7 +490,9 @@ describe("churned accounts", () => {
     for (const c of churned) expect(accountUrl(c.account_id)).toContain(c.account_id);
     const { page, errors } = await open(`${base}validation`);
     const table = page.locator("div.card-table", { has: page.locator("h3", { hasText: "Churned accounts and their warning" }) });
-    const links = await table.locator("tbody a").evaluateAll((as) => as.map((a) => ({ text: a.textContent, href: (a as HTMLAnchorElement).href })));
+    const links = await table
+      .locator("tbody a")
+      .evaluateAll((as) => as.map((a) => ({ text: a.textContent, href: (a as HTMLAnchorElement).href })));
     expect(links.length).toBe(churned.length);
     expect(links.map((l) => l.text).sort()).toEqual(churned.map((c) => c.account_name).sort());
     for (const link of links) expect((await page.request.get(link.href)).status(), link.href).toBe(200);
@@ -494,13 +540,20 @@ describe("words, not codes", () => {
 
 describe("narrow screens and accessibility", () => {
   const ALL = [...PAGES, "account", "churned account"];
-  const urlOf = (name: string) => (name === "account" ? accountUrl("A0002") : name === "churned account" ? accountUrl(builtData("validation").lead_times[0].account_id) : `${base}${name}`);
+  const urlOf = (name: string) =>
+    name === "account"
+      ? accountUrl("A0002")
+      : name === "churned account"
+        ? accountUrl(builtData("validation").lead_times[0].account_id)
+        : `${base}${name}`;
 
   it.each(ALL)("%s does not overflow a 390 px screen and draws no negative size", async (name) => {
     const { page, errors } = await open(urlOf(name), { width: 390, height: 844 });
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    const negative = await page.evaluate(() => [...document.querySelectorAll("svg *")].filter((e) => ["width", "height"].some((a) => Number(e.getAttribute(a)) < 0)).length);
+    const negative = await page.evaluate(
+      () => [...document.querySelectorAll("svg *")].filter((e) => ["width", "height"].some((a) => Number(e.getAttribute(a)) < 0)).length,
+    );
     expect(negative).toBe(0);
     // Plot's negative widths show as console errors too
     expect(errors).toEqual([]);
@@ -510,7 +563,9 @@ describe("narrow screens and accessibility", () => {
   it.each(ALL)("%s has no critical or serious accessibility violation (axe)", async (name) => {
     const { page } = await open(urlOf(name));
     const result = await new AxeBuilder({ page }).analyze();
-    const bad = result.violations.filter((v) => v.impact === "critical" || v.impact === "serious").map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(" ")})`);
+    const bad = result.violations
+      .filter((v) => v.impact === "critical" || v.impact === "serious")
+      .map((v) => `${v.id}: ${v.help} (${v.nodes.length}× e.g. ${v.nodes[0]?.target.join(" ")})`);
     expect(bad).toEqual([]);
     await page.close();
   });
@@ -520,17 +575,24 @@ describe("the build", () => {
   it("fails when a data loader fails", async () => {
     // an output set missing a file the account loader reads: that loader throws, the others work
     const broken = tempDir("site-broken-");
-    for (const file of readdirSync(outputsDir)) if (file.endsWith(".json") || (file.endsWith(".parquet") && file !== "account_measures_weekly.parquet")) copyFileSync(path.join(outputsDir, file), path.join(broken, file));
+    for (const file of readdirSync(outputsDir))
+      if (file.endsWith(".json") || (file.endsWith(".parquet") && file !== "account_measures_weekly.parquet"))
+        copyFileSync(path.join(outputsDir, file), path.join(broken, file));
     // built over the published site: a failed build must leave it, pages and data, byte for byte
     const before = snapshot(dist);
     expect(Object.keys(before).length).toBeGreaterThan(20);
     // and a folder left by a killed build beside it is cleared
     const killed = path.join(path.dirname(dist), `.${path.basename(dist)}.building-${deadPid()}-1700000000000`);
     mkdirSync(path.join(killed, "_file"), { recursive: true });
-    const failure = await buildSite({ env: { HEALTH_SITE_OUTPUTS: broken }, dist, log: () => {} }).then(() => undefined, (error: Error) => error);
+    const failure = await buildSite({ env: { HEALTH_SITE_OUTPUTS: broken }, dist, log: () => {} }).then(
+      () => undefined,
+      (error: Error) => error,
+    );
     expect(existsSync(dist)).toBe(true);
     expect(snapshot(dist)).toEqual(before);
-    expect(failure?.message).toMatch(/(data loader failed|observable build exited with code [1-9]).*the site published in .* was left as it was/s);
+    expect(failure?.message).toMatch(
+      /(data loader failed|observable build exited with code [1-9]).*the site published in .* was left as it was/s,
+    );
     expect(readdirSync(path.dirname(dist)).filter((f) => f.startsWith(`.${path.basename(dist)}.`))).toEqual([]);
   }, 300_000);
 
@@ -538,7 +600,9 @@ describe("the build", () => {
     const before = readdirSync(dist).sort();
     process.env.HEALTH_SITE_HEAP_MB = "lots";
     try {
-      await expect(buildSite({ env: { HEALTH_SITE_OUTPUTS: outputsDir }, dist, log: () => {} })).rejects.toThrow('HEALTH_SITE_HEAP_MB must be a positive integer, got "lots"');
+      await expect(buildSite({ env: { HEALTH_SITE_OUTPUTS: outputsDir }, dist, log: () => {} })).rejects.toThrow(
+        'HEALTH_SITE_HEAP_MB must be a positive integer, got "lots"',
+      );
     } finally {
       delete process.env.HEALTH_SITE_HEAP_MB;
     }

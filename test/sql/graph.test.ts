@@ -39,7 +39,8 @@ describe("every model of src/sql declares itself", () => {
   it("orders a stage by what its models read: the engine's scores after their inputs", () => {
     const names = order(stageModels("score")).map((m) => m.name);
     for (const m of stageModels("score")) {
-      for (const input of m.inputs.filter((i) => names.includes(i))) expect(names.indexOf(input), `${input} before ${m.name}`).toBeLessThan(names.indexOf(m.name));
+      for (const input of m.inputs.filter((i) => names.includes(i)))
+        expect(names.indexOf(input), `${input} before ${m.name}`).toBeLessThan(names.indexOf(m.name));
     }
     expect(names.indexOf("int_measure_values")).toBeLessThan(names.indexOf("int_measure_book_weekly"));
     expect(model("int_measure_values").inputs).toContain("measures_adoption");
@@ -75,7 +76,9 @@ describe.each([
   afterAll(() => db?.close());
 
   it("holds every model, with rows in the main ones", async () => {
-    const relations = new Set((await db.all<{ name: string }>("select table_name as name from information_schema.tables")).map((r) => r.name));
+    const relations = new Set(
+      (await db.all<{ name: string }>("select table_name as name from information_schema.tables")).map((r) => r.name),
+    );
     for (const m of built()) expect(relations.has(m.name), m.name).toBe(true);
     for (const name of ["account_health_weekly", "accounts", "int_measure_values", "backtest_weeks"]) {
       expect((await db.one<{ n: number }>(`select count(*)::integer as n from ${name}`))!.n, name).toBeGreaterThan(0);
@@ -100,9 +103,13 @@ describe("the generic checks report what is planted", () => {
 
   it("a duplicate account-week in account_health_weekly", async () => {
     expect(await check("account_health_weekly")).toEqual([]);
-    await db.run("create table planted_health as select * from account_health_weekly union all (select * from account_health_weekly order by account_id, week_start limit 1)");
+    await db.run(
+      "create table planted_health as select * from account_health_weekly union all (select * from account_health_weekly order by account_id, week_start limit 1)",
+    );
     expect(await checkKey(db, model("account_health_weekly"), "planted_health")).toEqual([
-      expect.stringMatching(/^planted_health: 1 duplicate key value\(s\) of \(account_id, week_start\) over 2 rows, e\.g\. \(ACME, 20\d\d-\d\d-\d\d\) \(src\/sql\/scoring\/account_health_weekly\.sql\)$/),
+      expect.stringMatching(
+        /^planted_health: 1 duplicate key value\(s\) of \(account_id, week_start\) over 2 rows, e\.g\. \(ACME, 20\d\d-\d\d-\d\d\) \(src\/sql\/scoring\/account_health_weekly\.sql\)$/,
+      ),
     ]);
   });
 
@@ -118,9 +125,15 @@ describe("the generic checks report what is planted", () => {
 
   it("a nullable key part: one null contact_id per account-week is a key value, two are a duplicate", async () => {
     expect(await check("int_usage_weekly")).toEqual([]);
-    await db.run("insert into int_usage_weekly select * replace (null::varchar as contact_id) from int_usage_weekly where contact_id is not null limit 1");
-    await db.run("insert into int_usage_weekly select * replace (null::varchar as contact_id) from int_usage_weekly where contact_id is not null limit 1");
-    expect(await check("int_usage_weekly")).toEqual([expect.stringMatching(/^int_usage_weekly: 1 duplicate key value\(s\) of \(account_id, contact_id, week_start\)/)]);
+    await db.run(
+      "insert into int_usage_weekly select * replace (null::varchar as contact_id) from int_usage_weekly where contact_id is not null limit 1",
+    );
+    await db.run(
+      "insert into int_usage_weekly select * replace (null::varchar as contact_id) from int_usage_weekly where contact_id is not null limit 1",
+    );
+    expect(await check("int_usage_weekly")).toEqual([
+      expect.stringMatching(/^int_usage_weekly: 1 duplicate key value\(s\) of \(account_id, contact_id, week_start\)/),
+    ]);
   });
 
   it("an alert of an account the book does not have", async () => {
@@ -133,6 +146,8 @@ describe("the generic checks report what is planted", () => {
   it("a relation of one row that has two", async () => {
     expect(await check("int_ticket_recording")).toEqual([]);
     await db.run("insert into int_ticket_recording select * from int_ticket_recording");
-    expect(await check("int_ticket_recording")).toEqual(["int_ticket_recording: 2 rows, but its key says one row (src/sql/intermediate/int_ticket_recording.sql)"]);
+    expect(await check("int_ticket_recording")).toEqual([
+      "int_ticket_recording: 2 rows, but its key says one row (src/sql/intermediate/int_ticket_recording.sql)",
+    ]);
   });
 });

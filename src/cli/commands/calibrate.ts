@@ -13,7 +13,8 @@ const d = CALIBRATE_DEFAULTS;
 export const calibrateCommand: Command = {
   name: "calibrate",
   summary: "fit score maps, weights and tiers to this book's churn before a split; compare on the weeks after it",
-  usage: "health calibrate [--split DATE] [--horizon 90d] [--false-alarms 20%] [--at-risk-lift 3] [--min-churned 15] [--data DIR] [--formula FILE] [--out DIR]",
+  usage:
+    "health calibrate [--split DATE] [--horizon 90d] [--false-alarms 20%] [--at-risk-lift 3] [--min-churned 15] [--data DIR] [--formula FILE] [--out DIR]",
   help: `--split DATE        split to try first (YYYY-MM-DD, 00:00 UTC). Default: the Monday leaving about 60% of
                     the churned accounts to fit on; when a split leaves either side fewer than
                     --min-churned churned or surviving accounts, others are tried and reported.
@@ -64,13 +65,15 @@ Exit 3 when no split of the history is usable (the reason names what was tried).
 function parseShare(value: string, option: string): number {
   const match = /^\s*(\d+(?:\.\d+)?)\s*(%?)\s*$/.exec(value);
   const share = match ? Number(match[1]) / (match[2] ? 100 : 1) : Number.NaN;
-  if (!(share > 0 && share < 1)) throw new UsageError(`${option} must be a share between 0 and 1 or a percentage such as 20%, got "${value}"`);
+  if (!(share > 0 && share < 1))
+    throw new UsageError(`${option} must be a share between 0 and 1 or a percentage such as 20%, got "${value}"`);
   return share;
 }
 
 function parseNumber(value: string, option: string, min: number, max: number): number {
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max) throw new UsageError(`${option} must be a number from ${min} to ${max}, got "${value}"`);
+  if (value.trim() === "" || !Number.isFinite(n) || n < min || n > max)
+    throw new UsageError(`${option} must be a number from ${min} to ${max}, got "${value}"`);
   return n;
 }
 

@@ -44,7 +44,9 @@ turn out empty or constant across the book are known only after scoring (health 
       log.warn(`measures not checked: ${error.message}`);
     }
     const present = new Set(result.tables.filter((t) => t.present).map((t) => t.table));
-    const withoutData: MeasureWithoutData[] | null = formula ? measuresWithoutDataBeforeScoring(formula, present, result.ticketColumns) : null;
+    const withoutData: MeasureWithoutData[] | null = formula
+      ? measuresWithoutDataBeforeScoring(formula, present, result.ticketColumns)
+      : null;
     if (format === "json") {
       print(
         `${JSON.stringify(
@@ -85,6 +87,9 @@ function measuresText(formula: LoadedFormula, measures: readonly MeasureWithoutD
     measures.length === 0
       ? `Every measure of formula "${formula.formula.name}" has its tables and ticket columns in this book.`
       : `Measures of formula "${formula.formula.name}" without data in this book (${measures.length}; their weight is shared by the others):\n` +
-        formatRecords(measures.map((m) => ({ measure: m.measure, category: m.category, reason: m.reason })), "text").trimEnd();
+        formatRecords(
+          measures.map((m) => ({ measure: m.measure, category: m.category, reason: m.reason })),
+          "text",
+        ).trimEnd();
   return `${head}\nOthers: ${AFTER_SCORING}.`;
 }

@@ -38,10 +38,15 @@ export const formulaCommand: Command = {
         measure_weight: m.weight,
         // the share of the whole score the measure carries when every measure has data
         overall_weight: (c.weight * m.weight) / 100,
-        score: scorePoints(m.score).map(([x, y]) => `${x}->${y}`).join(" "),
+        score: scorePoints(m.score)
+          .map(([x, y]) => `${x}->${y}`)
+          .join(" "),
       })),
     );
-    if (format === "text") print(`${loaded.formula.name} (hash ${loaded.hash})\ntiers: ${loaded.formula.tiers.map((t) => `${t.id} >= ${t.min}`).join(", ")}\n\n`);
+    if (format === "text")
+      print(
+        `${loaded.formula.name} (hash ${loaded.hash})\ntiers: ${loaded.formula.tiers.map((t) => `${t.id} >= ${t.min}`).join(", ")}\n\n`,
+      );
     print(formatRecords(rows, format));
     return 0;
   },

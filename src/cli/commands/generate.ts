@@ -57,6 +57,7 @@ ${profileHelp("                            ")}`,
 function integer(value: string | boolean | undefined, flag: string): number | undefined {
   if (value === undefined) return undefined;
   const number = Number(value);
-  if (typeof value !== "string" || !Number.isInteger(number)) throw new UsageError(`${flag} must be a whole number, got "${String(value)}"`);
+  if (typeof value !== "string" || !Number.isInteger(number))
+    throw new UsageError(`${flag} must be a whole number, got "${String(value)}"`);
   return number;
 }

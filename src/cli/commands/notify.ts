@@ -37,7 +37,11 @@ Exit codes: 0 all delivered, 3 bad config or missing alerts/secret, 4 something 
     const today = (options.today as string | undefined) ?? new Date().toISOString().slice(0, 10);
     parseDay(today, "--today");
     const env = process.env;
-    const configFile = path.resolve((options["notify-config"] as string | undefined) ?? env.HEALTH_NOTIFY_CONFIG ?? path.join(path.dirname(locations.formula), "notify.yaml"));
+    const configFile = path.resolve(
+      (options["notify-config"] as string | undefined) ??
+        env.HEALTH_NOTIFY_CONFIG ??
+        path.join(path.dirname(locations.formula), "notify.yaml"),
+    );
     const config = loadNotifyConfig(configFile);
     const stateDir = path.resolve((options.state as string | undefined) ?? env.HEALTH_NOTIFY_STATE ?? locations.out);
     const dryRun = Boolean(options["dry-run"]);
@@ -55,14 +59,28 @@ function messageJson(m: Message) {
     schedule: m.schedule,
     recipients: m.recipients,
     resend: m.resend,
-    alerts: m.alerts.map((a) => ({ alert_id: a.alert_id, account_name: a.account_name, kind: a.kind, severity: a.severity, owner: a.csm_owner, reason: a.reason, playbook: a.playbook })),
+    alerts: m.alerts.map((a) => ({
+      alert_id: a.alert_id,
+      account_name: a.account_name,
+      kind: a.kind,
+      severity: a.severity,
+      owner: a.csm_owner,
+      reason: a.reason,
+      playbook: a.playbook,
+    })),
   };
 }
 
 function reportJson(r: NotifyReport) {
   return {
     dry_run: r.dry_run,
-    ...(r.dry_run ? { would_send: r.plan.messages.map(messageJson) } : { sent: r.sent.map(messageJson), failed: r.failed.map((f) => ({ ...messageJson(f.message), error: f.error })), skipped: r.skipped.map(messageJson) }),
+    ...(r.dry_run
+      ? { would_send: r.plan.messages.map(messageJson) }
+      : {
+          sent: r.sent.map(messageJson),
+          failed: r.failed.map((f) => ({ ...messageJson(f.message), error: f.error })),
+          skipped: r.skipped.map(messageJson),
+        }),
     waiting_for_digest: r.plan.waiting,
     unroutable: r.plan.unroutable,
     ...(r.lockedBy === undefined ? {} : { locked_by_pid: r.lockedBy }),
@@ -71,7 +89,10 @@ function reportJson(r: NotifyReport) {
 
 function messageLine(m: Message): string {
   const who = m.type === "webhook" ? "channel" : m.recipients.join(", ") || "no owner";
-  const what = m.alerts.length === 1 ? `${m.alerts[0]!.severity} ${m.alerts[0]!.kind}: ${m.alerts[0]!.account_name}` : `digest of ${m.alerts.length} alerts`;
+  const what =
+    m.alerts.length === 1
+      ? `${m.alerts[0]!.severity} ${m.alerts[0]!.kind}: ${m.alerts[0]!.account_name}`
+      : `digest of ${m.alerts.length} alerts`;
   return `  ${m.destination} (${m.type}, ${m.schedule}${m.resend ? ", resend" : ""}) to ${who}: ${what}  [${m.key}]`;
 }
 
@@ -80,18 +101,25 @@ function reportText(r: NotifyReport): string {
   if (r.lockedBy !== undefined) return `Nothing sent: another health notify (pid ${r.lockedBy}) is delivering.\n`;
   if (r.dry_run) {
     const alerts = r.plan.messages.reduce((n, m) => n + m.alerts.length, 0);
-    lines.push(`Dry run: would send ${r.plan.messages.length} message${r.plan.messages.length === 1 ? "" : "s"} (${alerts} alert${alerts === 1 ? "" : "s"}); nothing sent, no ledger written.`);
+    lines.push(
+      `Dry run: would send ${r.plan.messages.length} message${r.plan.messages.length === 1 ? "" : "s"} (${alerts} alert${alerts === 1 ? "" : "s"}); nothing sent, no ledger written.`,
+    );
     for (const m of r.plan.messages) {
       lines.push(messageLine(m));
       for (const a of m.alerts) lines.push(`      ${a.account_name}: ${a.reason}`, `      playbook: ${a.playbook}`);
     }
   } else {
-    lines.push(`Sent ${r.sent.length} message${r.sent.length === 1 ? "" : "s"}; ${r.failed.length} failed, ${r.skipped.length} not tried after a failure (left pending for the next run).`);
+    lines.push(
+      `Sent ${r.sent.length} message${r.sent.length === 1 ? "" : "s"}; ${r.failed.length} failed, ${r.skipped.length} not tried after a failure (left pending for the next run).`,
+    );
     for (const m of r.sent) lines.push(messageLine(m));
     for (const f of r.failed) lines.push(`${messageLine(f.message)}  FAILED: ${f.error}`);
     for (const m of r.skipped) lines.push(`${messageLine(m)}  not tried`);
   }
   for (const w of r.plan.waiting) lines.push(`${w.destination}: ${w.alert_ids.length} alert(s) wait for the weekly digest due ${w.next}`);
-  for (const u of r.plan.unroutable) lines.push(`${u.destination}: ${u.account_name} (alert ${u.alert_id}) has no address for CSM "${u.csm_owner ?? "(none)"}"; left pending`);
+  for (const u of r.plan.unroutable)
+    lines.push(
+      `${u.destination}: ${u.account_name} (alert ${u.alert_id}) has no address for CSM "${u.csm_owner ?? "(none)"}"; left pending`,
+    );
   return `${lines.join("\n")}\n`;
 }

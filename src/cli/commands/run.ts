@@ -13,7 +13,12 @@ Prints the files written.`,
   writesOut: true,
   async run({ locations, log, format, print }) {
     const files = await runStages(locations, log);
-    print(formatRecords(files.map((f) => ({ file: f.file, rows: f.rows ?? null, bytes: f.bytes })), format));
+    print(
+      formatRecords(
+        files.map((f) => ({ file: f.file, rows: f.rows ?? null, bytes: f.bytes })),
+        format,
+      ),
+    );
     return 0;
   },
 };

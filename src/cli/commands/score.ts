@@ -14,7 +14,12 @@ Prints the files written (text, csv or json).`,
   writesOut: true,
   async run({ locations, log, format, print }) {
     const files = await runStages(locations, log, STAGES.slice(0, 1));
-    print(formatRecords(files.map((f) => ({ file: f.file, rows: f.rows ?? null, bytes: f.bytes })), format));
+    print(
+      formatRecords(
+        files.map((f) => ({ file: f.file, rows: f.rows ?? null, bytes: f.bytes })),
+        format,
+      ),
+    );
     return 0;
   },
 };
