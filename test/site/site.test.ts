@@ -39,14 +39,15 @@ async function open(url: string, viewport = { width: 1400, height: 1000 }) {
   // a context of its own (axe needs one), closed with the page
   const context = await browser.newContext({ viewport, acceptDownloads: true });
   const page = await context.newPage();
-  page.on("close", () => void context.close());
+  // closing after the browser went (afterAll) rejects: nothing is left to close then
+  page.on("close", () => context.close().catch(() => {}));
   const errors: string[] = [];
   const requests: string[] = [];
   page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
   page.on("pageerror", (e) => errors.push(String(e)));
   page.on("dialog", (d) => {
     errors.push(`dialog opened: ${d.message()}`);
-    void d.dismiss();
+    d.dismiss().catch(() => {});
   });
   page.on("request", (r) => requests.push(r.url()));
   page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
