@@ -672,16 +672,23 @@ type Sample = {
   score: Float64Array;
 };
 
-/** The fit weeks (every `stride`-th calendar week) with one column of raw values per measure (NaN = none). */
-async function loadFitSample(db: Database, ids: readonly string[], stride: number): Promise<Sample> {
-  const columns = ids.flatMap((id, j) => [
-    `max(v.raw_value) filter (where v.measure_id = ${literal(id)}) as ${ident(`r${j}`)}`,
-    `max(v.pct_value) filter (where v.measure_id = ${literal(id)}) as ${ident(`p${j}`)}`,
-  ]);
+/**
+ * The fit weeks (every `stride`-th calendar week, by account and week) with their label, as-of and
+ * current score, and one measure matrix (row-major, NaN = none) per entry of `columns`: the
+ * aggregate of measure `id` over `source` (joined by account and week as `v`).
+ */
+async function readFitWeeks(
+  db: Database,
+  stride: number,
+  source: string,
+  ids: readonly string[],
+  columns: readonly ((id: string) => string)[],
+): Promise<{ rows: number; y: Uint8Array; asOf: Float64Array; score: Float64Array; matrices: Float64Array[] }> {
+  const selected = columns.flatMap((column, m) => ids.map((id, j) => `${column(literal(id))} as ${ident(`m${m}_${j}`)}`));
   const rows = await db.all<Record<string, number | boolean | null>>(
-    `select f.label, epoch_ms(f.as_of)::double as as_of_ms, any_value(c.score)::double as current_score${columns.length > 0 ? ", " + columns.join(", ") : ""}
+    `select f.label, epoch_ms(f.as_of)::double as as_of_ms, any_value(c.score)::double as current_score${selected.length > 0 ? `, ${selected.join(", ")}` : ""}
      from calibrate_fit as f
-     left join calibrate_fit_values as v using (account_id, week_start)
+     left join ${source} as v using (account_id, week_start)
      left join (select account_id, week_start, score from calibrate_weeks) as c using (account_id, week_start)
      where f.week_number % $stride = 0
      group by f.account_id, f.week_start, f.label, f.as_of
@@ -689,8 +696,7 @@ async function loadFitSample(db: Database, ids: readonly string[], stride: numbe
     { stride },
   );
   const k = ids.length;
-  const values = new Float64Array(rows.length * k);
-  const pct = new Float64Array(rows.length * k);
+  const matrices = columns.map(() => new Float64Array(rows.length * k));
   const y = new Uint8Array(rows.length);
   const asOf = new Float64Array(rows.length);
   const score = new Float64Array(rows.length);
@@ -698,14 +704,23 @@ async function loadFitSample(db: Database, ids: readonly string[], stride: numbe
     y[i] = r.label ? 1 : 0;
     asOf[i] = r.as_of_ms as number;
     score[i] = typeof r.current_score === "number" ? r.current_score : Number.NaN;
-    for (let j = 0; j < k; j++) {
-      const v = r[`r${j}`];
-      const p = r[`p${j}`];
-      values[i * k + j] = typeof v === "number" ? v : Number.NaN;
-      pct[i * k + j] = typeof p === "number" ? p : Number.NaN;
-    }
+    matrices.forEach((matrix, m) => {
+      for (let j = 0; j < k; j++) {
+        const v = r[`m${m}_${j}`];
+        matrix[i * k + j] = typeof v === "number" ? v : Number.NaN;
+      }
+    });
   });
-  return { rows: rows.length, ids: [...ids], values, pct, y, asOf, score };
+  return { rows: rows.length, y, asOf, score, matrices };
+}
+
+/** The fit weeks with each measure's raw value and book rank (NaN = none). */
+async function loadFitSample(db: Database, ids: readonly string[], stride: number): Promise<Sample> {
+  const { matrices, ...weeks } = await readFitWeeks(db, stride, "calibrate_fit_values", ids, [
+    (id) => `max(v.raw_value) filter (where v.measure_id = ${id})`,
+    (id) => `max(v.pct_value) filter (where v.measure_id = ${id})`,
+  ]);
+  return { ...weeks, ids: [...ids], values: matrices[0]!, pct: matrices[1]! };
 }
 
 /** What a candidate's score maps read: the raw value, or its percentile rank in the book that week. */
@@ -1101,32 +1116,10 @@ async function loadCurrentScores(
     }
   }
   const ids = candidates.map((c) => c.def.id);
-  const columns = ids.map((id, j) => `max(s.score) filter (where s.measure_id = ${literal(id)}) as ${ident(`s${j}`)}`);
-  const rows = await db.all<Record<string, number | boolean | null>>(
-    `select f.label, epoch_ms(f.as_of)::double as as_of_ms, any_value(c.score)::double as current_score${columns.length > 0 ? ", " + columns.join(", ") : ""}
-     from calibrate_fit as f
-     left join int_measure_scores as s using (account_id, week_start)
-     left join (select account_id, week_start, score from calibrate_weeks) as c using (account_id, week_start)
-     where f.week_number % $stride = 0
-     group by f.account_id, f.week_start, f.label, f.as_of
-     order by f.account_id, f.week_start`,
-    { stride },
-  );
-  const k = ids.length;
-  const values = new Float64Array(rows.length * k);
-  const y = new Uint8Array(rows.length);
-  const asOf = new Float64Array(rows.length);
-  const score = new Float64Array(rows.length);
-  rows.forEach((r, i) => {
-    y[i] = r.label ? 1 : 0;
-    asOf[i] = r.as_of_ms as number;
-    score[i] = typeof r.current_score === "number" ? r.current_score : Number.NaN;
-    for (let j = 0; j < k; j++) {
-      const v = r[`s${j}`];
-      values[i * k + j] = typeof v === "number" ? v : Number.NaN;
-    }
-  });
-  return { sample: { rows: rows.length, ids, values, pct: values, y, asOf, score }, candidates };
+  const { matrices, ...weeks } = await readFitWeeks(db, stride, "int_measure_scores", ids, [
+    (id) => `max(v.score) filter (where v.measure_id = ${id})`,
+  ]);
+  return { sample: { ...weeks, ids, values: matrices[0]!, pct: matrices[0]! }, candidates };
 }
 
 /** The current formula with its weights refitted on `rows`: its measures' scores are the sample's values, read as they are. */
