@@ -18,6 +18,12 @@ export interface DemoEvaluation {
   alerts: Row[] | null;
   /** Where planted expansion accounts rank (planted_expansion.sql); null without expansion.parquet. */
   expansion: Row | null;
+  /**
+   * Per churn scenario and for all (scenario null): the backtest's positive weeks before any planted
+   * signal, the score's AUC before and after it, and the ceiling any score can reach on these labels
+   * (planted_signal.sql); null without backtest_weeks.parquet.
+   */
+  signal: Row[] | null;
 }
 
 /** The answers file of `data` and the published files of `out` that the evaluation reads. */
@@ -27,6 +33,7 @@ export function evaluationFiles(data: string, out: string) {
     health_file: path.join(out, "account_health_weekly.parquet"),
     alerts_file: path.join(out, "alerts.parquet"),
     expansion_file: path.join(out, "expansion.parquet"),
+    backtest_file: path.join(out, "backtest_weeks.parquet"),
   };
 }
 
@@ -36,7 +43,7 @@ export async function evaluateDemo(db: Database, data: string, out: string, best
   for (const file of [files.answers_file, files.health_file]) {
     if (!existsSync(file)) throw new Error(`missing ${file}: generate the demo and run \`health run\` first`);
   }
-  const { answers_file, health_file, alerts_file, expansion_file } = files;
+  const { answers_file, health_file, alerts_file, expansion_file, backtest_file } = files;
   return {
     flags: await db.all(sqlFile("evaluation/planted_flags.sql"), { answers_file, health_file, best_tier: bestTier }),
     alerts: existsSync(alerts_file)
@@ -45,5 +52,6 @@ export async function evaluateDemo(db: Database, data: string, out: string, best
     expansion: existsSync(expansion_file)
       ? ((await db.one(sqlFile("evaluation/planted_expansion.sql"), { answers_file, expansion_file })) ?? null)
       : null,
+    signal: existsSync(backtest_file) ? await db.all(sqlFile("evaluation/planted_signal.sql"), { answers_file, backtest_file }) : null,
   };
 }

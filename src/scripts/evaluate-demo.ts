@@ -23,6 +23,13 @@ try {
       `\nAlerts: planted churners alerted after their signal and before their churn\n\n${formatRecords(result.alerts, "text")}`,
     );
   }
+  if (result.signal) {
+    process.stdout.write(
+      "\nBacktest: churn visible at all (positive weeks before any planted signal; AUC before and after it; " +
+        "ceiling = a perfect score after the signal, chance before it)\n\n" +
+        formatRecords(result.signal, "text"),
+    );
+  }
   if (result.expansion) {
     process.stdout.write(`\nExpansion: where the planted expansion accounts rank\n\n${formatRecords([result.expansion], "text")}`);
   }

@@ -73,4 +73,27 @@ describe("early warnings on the demo warehouse", () => {
     expect(counts!.traced).toBe(counts!.alerts);
     expect(counts!.mismatched).toBe(0);
   });
+  it("say how much of the backtest's churn precedes any planted signal, and the AUC ceiling that sets", () => {
+    type Signal = {
+      scenario: string | null;
+      positive_weeks: number;
+      before_signal: number;
+      before_signal_share: number;
+      auc_before_signal: number | null;
+      auc_after_signal: number | null;
+      ceiling: number;
+    };
+    const rows = result.signal as Signal[];
+    const all = rows.find((r) => r.scenario === null)!;
+    const silent = rows.find((r) => r.scenario === "silent_churn")!;
+    // every positive week of a churner planted without a signal precedes it; its ceiling is chance
+    expect(silent.before_signal).toBe(silent.positive_weeks);
+    expect(silent.ceiling).toBe(0.5);
+    expect(all.positive_weeks).toBe(rows.filter((r) => r.scenario !== null).reduce((n, r) => n + r.positive_weeks, 0));
+    expect(all.before_signal).toBeGreaterThan(0);
+    expect(all.ceiling).toBeCloseTo(1 - all.before_signal_share / 2, 2);
+    expect(all.ceiling).toBeLessThan(1);
+    // the score sees the planted signals: churners rank far riskier once theirs has started
+    expect(all.auc_after_signal!).toBeGreaterThan(all.auc_before_signal! + 0.15);
+  });
 });
