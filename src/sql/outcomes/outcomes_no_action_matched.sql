@@ -8,7 +8,8 @@
 -- distribution over the strata (standardisation to the acted, the ATT weighting). Acted episodes in
 -- a stratum with no no-action episode cannot be matched; they are counted apart (acted_unmatched).
 -- effective_episodes is Kish's effective sample size of the weights, (sum w)^2 / sum w^2; the
--- interval is the Wilson 95% interval at that size.
+-- interval is the Wilson 95% interval at that size. The strata's tier and length are over the whole
+-- episode: an action that cut an episode short puts it in a milder stratum, which favours no action.
 with
 
 strata as (
