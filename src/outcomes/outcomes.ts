@@ -263,7 +263,9 @@ function definitions(formula: LoadedFormula, options: OutcomesOptions): Record<s
     proactive: `The first action came before the renewal window (more than ${alerts.renewal_window_days} days before the next contract anniversary) and while no renewal_risk alert was open: only leading indicators had fired.`,
     reactive: `The first action came inside the renewal window (${alerts.renewal_window_days} days, alerts.renewal_window_days) or while a renewal_risk alert was open. The contract has no cancellation notice, so the window is the late signal.`,
     none: "Nobody acted during the episode. This raw figure holds every flagged episode nobody acted on, most of them milder than the ones a team acts on (and many false alarms).",
-    no_action_matched: `Not acted on, matched to acted episodes: the no-action episodes re-weighted to the acted episodes' mix of severity (exact strata: the worst tier reached, ${riskTiers(formula)
+    no_action_matched: `Not acted on, matched to acted episodes: the no-action episodes re-weighted to the acted episodes' mix of severity (exact strata: the worst tier reached, ${riskTiers(
+      formula,
+    )
       .map((t) => t.label)
       .join(
         " or ",

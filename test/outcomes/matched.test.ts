@@ -61,7 +61,9 @@ describe("no action, matched to acted episodes", () => {
     const none = report.save_rates.find((r) => r.response === "none")!;
     // raw: 11 of 14 unacted episodes saved, most of them mild
     expect([none.episodes, none.saved]).toEqual([14, 11]);
-    expect(report.severity_strata.map((s) => [s.worst_tier, s.length_band, s.is_renewal_window, s.acted, s.not_acted, s.not_acted_saved])).toEqual([
+    expect(
+      report.severity_strata.map((s) => [s.worst_tier, s.length_band, s.is_renewal_window, s.acted, s.not_acted, s.not_acted_saved]),
+    ).toEqual([
       ["at_risk", "3-5 weeks", false, 1, 0, 0],
       ["at_risk", "6+ weeks", false, 2, 4, 1],
       ["watch", "1-2 weeks", false, 1, 10, 10],
@@ -75,7 +77,9 @@ describe("no action, matched to acted episodes", () => {
     expect(m.save_rate_low!).toBeLessThan(0.5);
     expect(m.save_rate_high!).toBeGreaterThan(0.5);
     const text = formatOutcomes(report, "text");
-    expect(text).toMatch(/Not acted on, matched to acted episodes: 50% \(interval \d+%-\d+%; effective count 8\.2 from 14 unacted episodes/);
+    expect(text).toMatch(
+      /Not acted on, matched to acted episodes: 50% \(interval \d+%-\d+%; effective count 8\.2 from 14 unacted episodes/,
+    );
     expect(text).toContain("1 acted episodes had no unacted match");
     expect(report.definitions.no_action_matched).toMatch(/^Not acted on, matched to acted episodes/);
   });

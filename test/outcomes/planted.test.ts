@@ -72,9 +72,7 @@ describe("health outcomes on a generated book", () => {
     // matched: the unacted episodes re-weighted to the acted ones' strata, which are more severe
     expect(m.acted_matched).toBeGreaterThan(0);
     expect(m.acted_matched + m.acted_unmatched).toBe(m.acted_episodes);
-    expect(m.acted_episodes).toBe(
-      report.save_rates.filter((r) => r.response !== "none").reduce((n, r) => n + r.episodes, 0),
-    );
+    expect(m.acted_episodes).toBe(report.save_rates.filter((r) => r.response !== "none").reduce((n, r) => n + r.episodes, 0));
     expect(m.effective_episodes!).toBeGreaterThan(10);
     expect(m.effective_episodes!).toBeLessThan(m.not_acted_matched);
     expect(m.save_rate!).toBeLessThan(none.save_rate!);
