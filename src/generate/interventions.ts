@@ -16,6 +16,13 @@
  * Churn is not changed: every other table stays byte-identical. The effect is planted by choosing
  * who is acted on given the outcome (as a book's history would show it), with draws salted
  * `intervention-*`, a stream of their own.
+ *
+ * What `health outcomes` can recover: the proactive and reactive rates (every acted episode is on a
+ * planted account). Not the `none` rate: it is counted once per planted at-risk account, a
+ * population only the hidden truth picks out, while most episodes nobody acts on are the score's
+ * false alarms on accounts with no planted risk, in every severity stratum the acted ones fall in.
+ * Choosing the team's arms among what it could see (the score's episodes) would need the score here,
+ * and a check against an answer made from the tool's own episodes would be circular.
  */
 import type { Database } from "../db/duckdb.ts";
 import { EXPECTED } from "./scenarios.ts";

@@ -45,6 +45,8 @@ export const OUTCOME_MODELS = [
   "outcomes_episodes",
   "outcomes_alerts",
   "outcomes_save_rates",
+  "outcomes_severity_strata",
+  "outcomes_no_action_matched",
   "outcomes_owners",
   "outcomes_before_after",
 ] as const;
@@ -59,6 +61,33 @@ export type SaveRate = {
   save_rate_low: number | null;
   save_rate_high: number | null;
   median_days_to_first_action: number | null;
+};
+
+/** The no-action save rate matched to the acted episodes' severity (outcomes_no_action_matched). */
+export type MatchedNoAction = {
+  acted_episodes: number;
+  acted_matched: number;
+  acted_unmatched: number;
+  not_acted_episodes: number;
+  not_acted_matched: number;
+  strata_used: number;
+  effective_episodes: number | null;
+  save_rate: number | null;
+  save_rate_low: number | null;
+  save_rate_high: number | null;
+};
+
+/** One severity stratum of the like-with-like comparison (outcomes_severity_strata). */
+export type SeverityStratum = {
+  worst_tier: string;
+  length_band: string;
+  is_renewal_window: boolean;
+  acted: number;
+  acted_saved: number;
+  not_acted: number;
+  not_acted_saved: number;
+  not_acted_save_rate: number | null;
+  match_weight: number | null;
 };
 
 export type OwnerResponse = {
@@ -99,6 +128,9 @@ export interface OutcomesReport {
   episodes: { total: number; decided: number; open: number; too_recent: number; acted_on: number };
   alerts: { total: number; acted_on: number; median_days_to_first_action: number | null };
   save_rates: SaveRate[];
+  /** The no-action save rate of episodes like the acted ones; save_rates' "none" is the raw one. */
+  no_action_matched: MatchedNoAction;
+  severity_strata: SeverityStratum[];
   owners: OwnerResponse[];
   before_after: { periods: PeriodOutcome[]; conclusive: boolean; warning: string | null } | null;
   definitions: Record<string, string>;
@@ -160,6 +192,8 @@ export async function outcomesReport(
     { lead_in_days: options.leadInDays, gap_weeks: formula.formula.alerts.clear_after_weeks },
   ))!;
   const saveRates = await db.all<SaveRate>("select * from outcomes_save_rates");
+  const matched = (await db.one<MatchedNoAction>("select * exclude (comparison) from outcomes_no_action_matched"))!;
+  const strata = await db.all<SeverityStratum>("select * from outcomes_severity_strata");
   const owners = await db.all<OwnerResponse>("select * from outcomes_owners order by alerts desc, owner");
   let beforeAfter: OutcomesReport["before_after"] = null;
   if (options.goLive) {
@@ -183,6 +217,8 @@ export async function outcomesReport(
     episodes,
     alerts,
     save_rates: saveRates,
+    no_action_matched: matched,
+    severity_strata: strata,
     owners,
     before_after: beforeAfter,
     definitions: definitions(formula, options),
@@ -226,7 +262,14 @@ function definitions(formula: LoadedFormula, options: OutcomesOptions): Record<s
     acted_on: `An intervention on the account that started from ${options.leadInDays} days before the episode opened until ${alerts.clear_after_weeks} weeks after its last flagged week (or the churn), or one that names an alert of the episode.`,
     proactive: `The first action came before the renewal window (more than ${alerts.renewal_window_days} days before the next contract anniversary) and while no renewal_risk alert was open: only leading indicators had fired.`,
     reactive: `The first action came inside the renewal window (${alerts.renewal_window_days} days, alerts.renewal_window_days) or while a renewal_risk alert was open. The contract has no cancellation notice, so the window is the late signal.`,
-    none: "Nobody acted during the episode.",
+    none: "Nobody acted during the episode. This raw figure holds every flagged episode nobody acted on, most of them milder than the ones a team acts on (and many false alarms).",
+    no_action_matched: `Not acted on, matched to acted episodes: the no-action episodes re-weighted to the acted episodes' mix of severity (exact strata: the worst tier reached, ${riskTiers(
+      formula,
+    )
+      .map((t) => t.label)
+      .join(
+        " or ",
+      )}; length 1-2, 3-5 or 6+ flagged weeks; opened inside the renewal window or not), each weighted acted / not acted of its stratum. Acted episodes in a stratum with no unacted one are left out (acted_unmatched). Effective count: Kish's (sum w)^2 / sum w^2; interval: Wilson 95% at that count. Tier and length are taken over the whole episode, so an action that cut an episode short puts it in a milder stratum, which favours no action.`,
     saved: `Still a customer ${options.saveDays} days after the episode was last flagged (no churn from its opening until then). Episodes still flagged at the end, or last flagged less than ${options.saveDays} days before the export, are not decided and not counted in the rates.`,
     interval: "Wilson score interval at 95%.",
     alert_acted_on:

@@ -40,6 +40,14 @@ function outcomesText(r: OutcomesReport): string {
       "text",
     ),
   );
+  const m = r.no_action_matched;
+  lines.push(
+    m.effective_episodes === null
+      ? "Not acted on, matched to acted episodes: - (no acted episode shares a severity stratum with an unacted one)."
+      : `Not acted on, matched to acted episodes: ${percent(m.save_rate)} (interval ${percent(m.save_rate_low)}-${percent(m.save_rate_high)}; effective count ${days(m.effective_episodes)} from ${m.not_acted_matched} unacted episodes in the ${m.strata_used} severity strata of ${m.acted_matched} acted ones${m.acted_unmatched > 0 ? `; ${m.acted_unmatched} acted episodes had no unacted match` : ""}).`,
+    "  The raw 'not acted on' row above is every flagged episode nobody acted on; the matched figure compares like with like (see no_action_matched below).",
+    "",
+  );
   if (r.owners.length > 0) {
     lines.push("Time from alert to first action, by CSM:", "");
     lines.push(

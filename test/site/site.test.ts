@@ -621,6 +621,13 @@ describe("outcomes", () => {
     expect(rows).toHaveLength(3);
     for (const [i, rate] of outcomes.save_rates.entries()) expect(rows[i]).toContain(String(rate.episodes));
     expect(rows[2]).toContain("Not acted on");
+    const matched = page.locator("p").filter({ hasText: "Not acted on, matched to acted episodes:" });
+    await expect.poll(() => matched.count()).toBe(1);
+    expect(await matched.textContent()).toMatch(
+      outcomes.no_action_matched.save_rate === null
+        ? /nothing like-with-like to compare/
+        : /saved \(95% interval .+; effective count [\d.]+ from [\d,]+ unacted episodes/,
+    );
     await page.close();
   });
 });

@@ -18,6 +18,9 @@
 -- Status: churned (a churn from the opening to $save_days days after last seen), open (still at
 -- risk in the last scored weeks), too_recent (last seen less than $save_days days before the
 -- export), else saved (still a customer $save_days days after the episode).
+-- What the team could see of it, for the like-with-like comparison (outcomes_severity_strata):
+-- worst_tier, the worst of $risk_tiers it reached, and days_to_renewal_at_opening, from the
+-- opening to the next contract anniversary.
 with
 
 weeks as (
@@ -34,6 +37,7 @@ flagged as (
         week_start,
         week_end,
         as_of,
+        list_position(cast($risk_tiers::json as varchar[]), tier)       as tier_position,
         date_diff('day', lag(week_start) over (partition by account_id order by week_start), week_start) as gap_days
     from weeks
     where list_contains(cast($risk_tiers::json as varchar[]), tier)
@@ -57,6 +61,7 @@ runs as (
         min(as_of)                                                      as flagged_at,
         max(as_of)                                                      as last_seen_at,
         count(*)::integer                                               as weeks_at_risk,
+        cast($risk_tiers::json as varchar[])[max(tier_position)]         as worst_tier,
         max(week_start) > (select last_week_start from history) - 7 * $gap_weeks as is_open,
         -- when the account's previous episode ended: an alert raised before then opened that one
         lag(max(as_of)) over (partition by account_id order by episode_number) + to_days(7 * $gap_weeks) as previous_ended_at
@@ -175,6 +180,9 @@ final as (
         e.first_week_end,
         e.last_week_end,
         e.weeks_at_risk,
+        e.worst_tier,
+        date_diff('day', cast(e.opened_at as date), next_renewal_on(ac.contract_start_date, cast(e.opened_at as date)))::integer
+                                                                        as days_to_renewal_at_opening,
         e.opened_at,
         e.flagged_at,
         e.last_seen_at,
