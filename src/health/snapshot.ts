@@ -20,7 +20,18 @@
  * A book without export.json is never snapshot: its export date is the time of the run.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { TABLES } from "../contract/tables.ts";
@@ -157,7 +168,13 @@ export async function saveSnapshot(db: Database, dir: string, key: string, inges
     } finally {
       await db.run(`detach ${SCHEMA}_new`);
     }
-    const meta: SnapshotMeta = { version: SNAPSHOT_VERSION, key, tables, views, ingested: { ...ingested, exportedAt: ingested.exportedAt.toISOString() } };
+    const meta: SnapshotMeta = {
+      version: SNAPSHOT_VERSION,
+      key,
+      tables,
+      views,
+      ingested: { ...ingested, exportedAt: ingested.exportedAt.toISOString() },
+    };
     writeFileSync(`${tmp}.json`, `${JSON.stringify(meta)}\n`);
     renameSync(`${tmp}.duckdb`, path.join(dir, `${key}.duckdb`));
     renameSync(`${tmp}.json`, path.join(dir, `${key}.json`));
