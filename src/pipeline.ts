@@ -35,7 +35,17 @@ export async function scoreWarehouse(db: Database, locations: RunLocations, log:
   const ingested =
     restored ?? (await log.step(`checking exports in ${locations.data}`, () => ingest(db, locations.data, { onProgress: log.info })));
   for (const warning of ingested.warnings) log.warn(formatProblem(warning));
-  const afterMeasures = cache && !restored ? () => saveSnapshot(db, cache, key, ingested) : undefined;
+  // a snapshot that cannot be written (a full disk, a read-only HEALTH_CACHE) costs the next run time, not this run
+  const afterMeasures =
+    cache && !restored
+      ? async () => {
+          try {
+            await saveSnapshot(db, cache, key, ingested);
+          } catch (error) {
+            log.warn(`the data snapshot was not kept in ${cache} (${(error as Error).message}); the next run checks the exports again`);
+          }
+        }
+      : undefined;
   const health = await log.step("computing weekly health history", () =>
     computeHealth(db, ingested, formula, log.info, { restored: Boolean(restored), afterMeasures }),
   );

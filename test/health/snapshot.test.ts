@@ -5,7 +5,7 @@
  * cache's fingerprint sees every loader, the site SQL and what loaders import, and not the
  * generator or the benchmark.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { fingerprintedFiles, inputsFingerprint } from "../../loaders/engine-outputs.ts";
@@ -16,7 +16,8 @@ import { loadFormula } from "../../src/formula/load.ts";
 import { snapshotKey } from "../../src/health/snapshot.ts";
 import { tempDir, tinyWarehouse, writeCsvWarehouse } from "../helpers/warehouse.ts";
 
-const root = tempDir("health-snapshot-");
+const rootDir = tempDir("health-snapshot-");
+const root = rootDir;
 const saved = process.env.HEALTH_CACHE;
 afterEach(() => {
   if (saved === undefined) delete process.env.HEALTH_CACHE;
@@ -48,45 +49,63 @@ function reweighted(file: string): string {
   return file;
 }
 
+const savedBatch = process.env.HEALTH_CONTACTS_PER_BATCH;
+afterEach(() => {
+  if (savedBatch === undefined) delete process.env.HEALTH_CONTACTS_PER_BATCH;
+  else process.env.HEALTH_CONTACTS_PER_BATCH = savedBatch;
+});
+
 describe("formula-only re-runs", () => {
-  it("a run with another formula restores the data snapshot and writes byte for byte what a full run with that formula writes", async () => {
-    const data = path.join(root, "data");
-    await health(["generate", "--accounts", "60", "--seed", "7", "--out", data, "-q"], "off");
-    const cache = path.join(root, "cache");
-    const other = reweighted(path.join(root, "other.yaml"));
+  it.each([
+    { how: "in one pass", accounts: "60", contactsPerBatch: undefined },
+    // a book larger than one account batch: the snapshot holds the batches' measures, the scores are built by batch again
+    { how: "in account batches", accounts: "30", contactsPerBatch: "120" },
+  ])(
+    "a run with another formula restores the data snapshot and writes byte for byte what a full run with that formula writes ($how)",
+    async ({ how, accounts, contactsPerBatch }) => {
+      if (contactsPerBatch) process.env.HEALTH_CONTACTS_PER_BATCH = contactsPerBatch;
+      const root = path.join(rootDir, how.replaceAll(" ", "-"));
+      const data = path.join(root, "data");
+      await health(["generate", "--accounts", accounts, "--seed", "7", "--out", data, "-q"], "off");
+      const cache = path.join(root, "cache");
+      mkdirSync(root, { recursive: true });
+      const other = reweighted(path.join(root, "other.yaml"));
 
-    // the first run checks the exports and keeps the snapshot
-    const first = await health(["run", "--data", data, "--out", path.join(root, "default")], cache);
-    expect(first).toMatch(/validating usage_events/);
-    expect(readdirSync(cache).filter((f) => f.endsWith(".duckdb"))).toHaveLength(1);
+      // the first run checks the exports and keeps the snapshot
+      const first = await health(["run", "--data", data, "--out", path.join(root, "default")], cache);
+      expect(first).toMatch(/validating usage_events/);
+      if (contactsPerBatch) expect(first).toMatch(/account batch 2 of \d+/);
+      expect(readdirSync(cache).filter((f) => f.endsWith(".duckdb"))).toHaveLength(1);
 
-    // another formula on the same data: restored, no check, no measures
-    const quick = path.join(root, "quick");
-    const rerun = await health(["run", "--data", data, "--formula", other, "--out", quick], cache);
-    expect(rerun).toMatch(/unchanged since they were checked: measures read from/);
-    expect(rerun).not.toMatch(/validating|rolling up usage/);
-    await health(["backtest", "--data", data, "--formula", other, "--out", quick], cache);
+      // another formula on the same data: restored, no check, no measures
+      const quick = path.join(root, "quick");
+      const rerun = await health(["run", "--data", data, "--formula", other, "--out", quick], cache);
+      expect(rerun).toMatch(/unchanged since they were checked: measures read from/);
+      expect(rerun).not.toMatch(/validating|rolling up usage/);
+      await health(["backtest", "--data", data, "--formula", other, "--out", quick], cache);
 
-    // the same formula, everything computed
-    const full = path.join(root, "full");
-    const fullLog = await health(["run", "--data", data, "--formula", other, "--out", full], "off");
-    expect(fullLog).toMatch(/validating usage_events/);
-    await health(["backtest", "--data", data, "--formula", other, "--out", full], "off");
+      // the same formula, everything computed
+      const full = path.join(root, "full");
+      const fullLog = await health(["run", "--data", data, "--formula", other, "--out", full], "off");
+      expect(fullLog).toMatch(/validating usage_events/);
+      await health(["backtest", "--data", data, "--formula", other, "--out", full], "off");
 
-    const files = listFiles(full);
-    expect(files).toEqual(
-      expect.arrayContaining(["account_measures_weekly.parquet", "alerts.parquet", "backtest.json", "cohorts.parquet"]),
-    );
-    expect(listFiles(quick)).toEqual(files);
-    const differing = files.filter((f) => !readFileSync(path.join(quick, f)).equals(readFileSync(path.join(full, f))));
-    expect(differing).toEqual([]);
-    // and the reweighting did change the scores
-    expect(
-      readFileSync(path.join(quick, "account_health_weekly.parquet")).equals(
-        readFileSync(path.join(root, "default", "account_health_weekly.parquet")),
-      ),
-    ).toBe(false);
-  }, 600_000);
+      const files = listFiles(full);
+      expect(files).toEqual(
+        expect.arrayContaining(["account_measures_weekly.parquet", "alerts.parquet", "backtest.json", "cohorts.parquet"]),
+      );
+      expect(listFiles(quick)).toEqual(files);
+      const differing = files.filter((f) => !readFileSync(path.join(quick, f)).equals(readFileSync(path.join(full, f))));
+      expect(differing).toEqual([]);
+      // and the reweighting did change the scores
+      expect(
+        readFileSync(path.join(quick, "account_health_weekly.parquet")).equals(
+          readFileSync(path.join(root, "default", "account_health_weekly.parquet")),
+        ),
+      ).toBe(false);
+    },
+    600_000,
+  );
 
   it("the snapshot key follows the data and the parts of the formula the measures read, not the weights", () => {
     const data = writeCsvWarehouse(path.join(root, "keys"), tinyWarehouse());
