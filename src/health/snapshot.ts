@@ -40,8 +40,8 @@ import { ident, literal, type Database } from "../db/duckdb.ts";
 import type { LoadedFormula } from "../formula/load.ts";
 import type { IngestResult } from "../ingest/ingest.ts";
 import { prepareSession } from "../ingest/stage.ts";
-import { modelGraph } from "../sql/graph.ts";
-import { neededMeasures } from "./engine.ts";
+import { modelGraph, stageModels } from "../sql/graph.ts";
+import { enginePhases, neededMeasures } from "./engine.ts";
 
 const SNAPSHOT_VERSION = 1;
 const SCHEMA = "health_snapshot";
@@ -87,8 +87,28 @@ function codeFingerprint(): string {
   return hash.digest("hex");
 }
 
-/** What of the formula the snapshot's models read: the measures it needs and the user_health section. */
+/** The formula relations and fragments the snapshot's models may read, and what of the formula fills them. */
+const KNOWN_FORMULA_READS = new Set(["formula_score_maps", "formula_user_weights", "{{measure_unpivots}}"]);
+
+/**
+ * What the snapshot's models read of the formula, by the graph: formula_* relations and `{{ }}`
+ * fragments of the ingest, portfolio and measures models (src/sql/graph.ts derives them from the SQL).
+ */
+export function snapshotFormulaReads(): string[] {
+  const phases = enginePhases();
+  const models = [...phases.portfolio, ...phases.measures, ...stageModels("ingest")];
+  const reads = models.flatMap((m) => [...m.relations.filter((r) => r.startsWith("formula_")), ...m.fragments.map((f) => `{{${f}}}`)]);
+  return [...new Set(reads)].sort();
+}
+
+/**
+ * What of the formula the snapshot's models read: the measures it needs (measure_unpivots) and the
+ * user_health section (formula_user_weights, the user:* maps of formula_score_maps). Should a
+ * model of the snapshot read anything else of the formula, the whole formula is in the key: the
+ * snapshot stays right, only formula-only re-runs are lost, until this function learns it.
+ */
 function formulaPart(formula: LoadedFormula): string {
+  if (snapshotFormulaReads().some((read) => !KNOWN_FORMULA_READS.has(read))) return `whole formula ${formula.hash}`;
   const everyTable = new Set(TABLES.map((t) => t.name));
   return JSON.stringify({ measures: neededMeasures(formula, everyTable), user_health: formula.formula.user_health });
 }

@@ -13,7 +13,7 @@ import { main } from "../../src/cli/main.ts";
 import { listFiles } from "../../src/core/files.ts";
 import { DEFAULT_FORMULA_FILE, PROJECT_ROOT } from "../../src/core/paths.ts";
 import { loadFormula } from "../../src/formula/load.ts";
-import { snapshotKey } from "../../src/health/snapshot.ts";
+import { snapshotFormulaReads, snapshotKey } from "../../src/health/snapshot.ts";
 import { tempDir, tinyWarehouse, writeCsvWarehouse } from "../helpers/warehouse.ts";
 
 const rootDir = tempDir("health-snapshot-");
@@ -106,6 +106,11 @@ describe("formula-only re-runs", () => {
     },
     600_000,
   );
+
+  it("the snapshot's models read of the formula only its user_health section and the measures it uses", () => {
+    // a new read is not wrong (the whole formula then keys the snapshot) but ends formula-only re-runs
+    expect(snapshotFormulaReads()).toEqual(["formula_score_maps", "formula_user_weights", "{{measure_unpivots}}"]);
+  });
 
   it("the snapshot key follows the data and the parts of the formula the measures read, not the weights", () => {
     const data = writeCsvWarehouse(path.join(root, "keys"), tinyWarehouse());
