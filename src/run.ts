@@ -8,7 +8,6 @@ import { backtestStage } from "./backtest/stage.ts";
 import type { Logger } from "./core/log.ts";
 import type { Stage } from "./core/stage.ts";
 import { buildCohorts, writeCohortOutputs } from "./cohorts/cohorts.ts";
-import type { Locations } from "./core/paths.ts";
 import { withDatabase, type Database } from "./db/duckdb.ts";
 import { buildExpansion, writeExpansionOutputs } from "./expansion/expansion.ts";
 import { writeHealthOutputs } from "./health/outputs.ts";
