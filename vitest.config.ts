@@ -8,5 +8,8 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // no data snapshot in <out>/.health-cache unless a test asks for one (test/health/snapshot.test.ts):
+    // the tests that list an output directory see only the run's files
+    env: { HEALTH_CACHE: "off" },
   },
 });

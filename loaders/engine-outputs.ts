@@ -4,8 +4,11 @@
  * Every loader calls `engineOutputs()`. The first one runs the main job (`runStages`, plus the
  * site's own extracts) into `.cache/engine-outputs/<fingerprint>/`; the others, which Framework may
  * start at the same time, wait on a lock and reuse the folder. The fingerprint covers the data
- * files (path, size, mtime, links followed), the formula file's content and the engine's source, so an edit to any
- * of them gives a fresh run and a stale folder is never read.
+ * files (path, size, mtime, links followed), the formula file's content, and the code that shapes
+ * the outputs or the pages' data (fingerprintedFiles: src/ but the generator, the benchmark and the
+ * scripts; every loader and what they import), so an edit to any of them gives a fresh run and a
+ * stale folder is never read, while an edit to the generator does not. The runs share one data
+ * snapshot (`data-snapshots/` of the cache folder): a formula change re-does the scoring and what follows only.
  *
  * HEALTH_SITE_OUTPUTS=<dir> skips all of this and reads a ready output directory (a `health run
  * --out` folder, or test fixtures).
@@ -13,16 +16,19 @@
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { listFiles, statOrUndefined } from "../src/core/files.ts";
 import { createLogger, type Logger } from "../src/core/log.ts";
 import { PROJECT_ROOT, resolveLocations } from "../src/core/paths.ts";
+import { dataFingerprint, snapshotDirectory } from "../src/health/snapshot.ts";
 import { sqlFile } from "../src/sql/files.ts";
 import type { Stage } from "../src/core/stage.ts";
 import { runStages, STAGES } from "../src/run.ts";
 
 /** Where fingerprinted output folders live; `npm run clean` removes it. */
 export const ENGINE_CACHE_DIR = path.join(PROJECT_ROOT, ".cache", "engine-outputs");
+
+/** The folder of the cache holding the data snapshots (src/health/snapshot.ts) its runs share, unless HEALTH_CACHE says otherwise. */
+export const SNAPSHOTS = "data-snapshots";
 
 const COMPLETE = ".complete";
 const LOCK_WAIT_MS = 30 * 60_000;
@@ -75,28 +81,60 @@ export async function engineOutputs(options: EngineOutputsOptions = {}): Promise
     if (existsSync(path.join(dir, COMPLETE))) return; // another loader finished it while we waited
     rmSync(dir, { recursive: true, force: true });
     log.info(`engine outputs for ${locations.data} with ${locations.formula} -> ${dir}`);
-    await runStages({ ...locations, out: dir }, log, [...STAGES, siteStage]);
+    // the data snapshot is shared by every fingerprint: a formula change re-does the scoring only
+    const cache = env.HEALTH_CACHE ? snapshotDirectory(dir, env) : path.join(cacheDir, SNAPSHOTS);
+    await runStages({ ...locations, out: dir, cache }, log, [...STAGES, siteStage]);
     writeFileSync(path.join(dir, COMPLETE), `${new Date().toISOString()}\n`);
     pruneOld(cacheDir, fingerprint);
   });
   return dir;
 }
 
-/** A short hash of everything the outputs depend on. */
-export function inputsFingerprint(dataDir: string, formulaFile: string): string {
+/** Folders of src/ whose code never shapes an output: the demo generator, the benchmark, the scripts. */
+export const UNFINGERPRINTED_SRC = ["generate", "bench", "scripts"] as const;
+
+/**
+ * The project files (relative to the project root) whose content shapes the outputs and the pages'
+ * data: src/ but for UNFINGERPRINTED_SRC (the engine, the site SQL, the site's own code), every
+ * loader, and every other project file a loader imports, directly or not (e.g. reports/lib's
+ * account links), in a stable order.
+ */
+export function fingerprintedFiles(root: string = PROJECT_ROOT): string[] {
+  const skip = new Set<string>(UNFINGERPRINTED_SRC);
+  const files = new Set<string>();
+  for (const file of listFiles(path.join(root, "src")))
+    if (!skip.has(file.split("/")[0]!) && /\.(ts|js|sql|yaml|json)$/.test(file)) files.add(`src/${file}`);
+  const outside: string[] = [];
+  for (const file of listFiles(path.join(root, "loaders")))
+    if (/\.(ts|js|sql|json)$/.test(file)) {
+      files.add(`loaders/${file}`);
+      outside.push(`loaders/${file}`);
+    }
+  // what loaders import outside src/ (src/ is covered above), followed transitively
+  while (outside.length > 0) {
+    const file = outside.pop()!;
+    if (!/\.(ts|js)$/.test(file)) continue;
+    const text = readFileSync(path.join(root, file), "utf8");
+    for (const match of text.matchAll(/(?:from|import)\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g)) {
+      const target = path
+        .relative(root, path.resolve(root, path.dirname(file), match[1]!))
+        .split(path.sep)
+        .join("/");
+      if (target.startsWith("..") || target.startsWith("src/") || files.has(target) || !statOrUndefined(path.join(root, target))?.isFile())
+        continue;
+      files.add(target);
+      outside.push(target);
+    }
+  }
+  return [...files].sort();
+}
+
+/** A short hash of everything the outputs depend on: the data files, the formula, fingerprintedFiles. */
+export function inputsFingerprint(dataDir: string, formulaFile: string, root: string = PROJECT_ROOT): string {
   const hash = createHash("sha256");
-  for (const file of listFiles(dataDir)) {
-    // the ground truth of generated warehouses is for evaluation only: the engine never reads it
-    if (file.split("/")[0] === "_answers") continue;
-    const stat = statOrUndefined(path.join(dataDir, file));
-    hash.update(`data ${file} ${stat ? `${stat.size} ${stat.mtimeMs}` : "dangling link"}\n`);
-  }
+  hash.update(dataFingerprint(dataDir));
   hash.update("formula\n").update(readFileSync(formulaFile));
-  // the engine and this module: a change to either changes what the run writes
-  for (const file of listFiles(path.join(PROJECT_ROOT, "src"))) {
-    if (/\.(ts|sql|yaml|json)$/.test(file)) hash.update(`code src/${file}\n`).update(readFileSync(path.join(PROJECT_ROOT, "src", file)));
-  }
-  hash.update("code loaders/engine-outputs.ts\n").update(readFileSync(fileURLToPath(import.meta.url)));
+  for (const file of fingerprintedFiles(root)) hash.update(`code ${file}\n`).update(readFileSync(path.join(root, file)));
   return hash.digest("hex").slice(0, 16);
 }
 

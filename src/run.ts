@@ -8,13 +8,12 @@ import { backtestStage } from "./backtest/stage.ts";
 import type { Logger } from "./core/log.ts";
 import type { Stage } from "./core/stage.ts";
 import { buildCohorts, writeCohortOutputs } from "./cohorts/cohorts.ts";
-import type { Locations } from "./core/paths.ts";
 import { withDatabase, type Database } from "./db/duckdb.ts";
 import { buildExpansion, writeExpansionOutputs } from "./expansion/expansion.ts";
 import { writeHealthOutputs } from "./health/outputs.ts";
 import { outcomesStage } from "./outcomes/stage.ts";
 import { publish, runIdentity, type WrittenFile } from "./output/publish.ts";
-import { scoreWarehouse, type Scored } from "./pipeline.ts";
+import { scoreWarehouse, type RunLocations, type Scored } from "./pipeline.ts";
 
 const healthStage: Stage = {
   name: "health history",
@@ -56,7 +55,7 @@ export function stagesThrough(name: string): readonly Stage[] {
 }
 
 /** Scores the warehouse, runs `stages` and publishes their files to `locations.out`. */
-export async function runStages(locations: Locations, log: Logger, stages: readonly Stage[] = STAGES): Promise<WrittenFile[]> {
+export async function runStages(locations: RunLocations, log: Logger, stages: readonly Stage[] = STAGES): Promise<WrittenFile[]> {
   return (await runStagesThen(locations, log, stages, async () => undefined)).files;
 }
 
@@ -65,7 +64,7 @@ export async function runStages(locations: Locations, log: Logger, stages: reado
  * reads what a command prints (`read`), so the printout and the files come from the same run.
  */
 export async function runStagesThen<T>(
-  locations: Locations,
+  locations: RunLocations,
   log: Logger,
   stages: readonly Stage[],
   read: (db: Database, scored: Scored) => Promise<T>,

@@ -55,6 +55,13 @@ export interface EngineOptions {
    * per-contact weekly history of a batch, contacts x weeks rows, is the engine's largest table.
    */
   contactsPerBatch?: number;
+  /**
+   * The data relations (portfolio and measures phases) are in the database already, restored from
+   * a data snapshot (src/health/snapshot.ts): only the formula's phases are built.
+   */
+  restored?: boolean;
+  /** Called once the measures phase is built (what depends on the data alone), before the formula's phases. */
+  afterMeasures?: () => Promise<void>;
 }
 
 const DEFAULT_CONTACTS_PER_BATCH = 250_000;
@@ -111,28 +118,36 @@ export async function computeHealth(
   const phases = enginePhases();
   const transient = [...phases.measures, ...phases.scores].filter((m) => m.lifetime === "batch").map((m) => m.name);
 
-  onProgress("building weekly spine and user activity");
-  await buildAll(db, phases.portfolio, context);
-
   // Every model below reads only its account's rows (and the portfolio models above). The first
   // pass computes the measures; the book-wide models then read all of them; the second pass scores.
   const names = (models: Model[]) => models.map((m) => m.name);
-  onProgress("computing measures and scores");
+  if (options.restored) {
+    onProgress("measures restored from the data snapshot; computing scores");
+  } else {
+    onProgress("building weekly spine and user activity");
+    await buildAll(db, phases.portfolio, context);
+    onProgress("computing measures and scores");
+    if (!batched) await buildAll(db, phases.measures, context);
+    else {
+      const inputs = await scoringInputs(db, names(phases.portfolio));
+      await buildInAccountBatches(db, batches, {
+        inputs,
+        narrow: "copy",
+        keep: names(phases.measures).filter((name) => !transient.includes(name)),
+        build: async (batch, index) => {
+          onProgress(`account batch ${index + 1} of ${batches.length}: ${batch.accounts} accounts, ${batch.contacts} contacts (measures)`);
+          await buildAll(db, phases.measures, context);
+        },
+      });
+    }
+    for (const name of transient) await db.run(`drop table if exists ${ident(name)}`);
+    await options.afterMeasures?.();
+  }
   if (!batched) {
-    await buildAll(db, phases.measures, context);
     await buildAll(db, phases.book, context);
     await buildAll(db, phases.scores, context);
   } else {
     const inputs = await scoringInputs(db, names(phases.portfolio));
-    await buildInAccountBatches(db, batches, {
-      inputs,
-      narrow: "copy",
-      keep: names(phases.measures).filter((name) => !transient.includes(name)),
-      build: async (batch, index) => {
-        onProgress(`account batch ${index + 1} of ${batches.length}: ${batch.accounts} accounts, ${batch.contacts} contacts (measures)`);
-        await buildAll(db, phases.measures, context);
-      },
-    });
     await buildAll(db, phases.book, context);
     // the first pass's tables the scores read are Parquet by batch now: a filtered view reads only the batch's files
     const measureNames = new Set(names(phases.measures));

@@ -36,7 +36,7 @@ export async function healthSummary(db: Database, run: HealthRun): Promise<Healt
     `select tier, count(*)::integer as n from account_health_weekly where week_start = ${latestWeek} group by tier`,
   );
   const overall = await db.one<{ mean_score: number | null; mean_coverage: number | null }>(
-    `select avg(score) as mean_score, avg(coverage) as mean_coverage from account_health_weekly where week_start = ${latestWeek}`,
+    `select exact_sum(score) / count(score) as mean_score, exact_sum(coverage) / count(coverage) as mean_coverage from account_health_weekly where week_start = ${latestWeek}`,
   );
   const categories = await db.all<{ id: string; label: string; weight: number; n: number }>(`
     select f.category_id as id, f.label, f.weight, count(c.account_id)::integer as n

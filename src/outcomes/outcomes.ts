@@ -5,12 +5,12 @@
  * and gathers the report that `health outcomes` prints, outcomes.json holds and the Outcomes page
  * shows.
  */
-import { literal, type Database } from "../db/duckdb.ts";
+import { ident, literal, type Database } from "../db/duckdb.ts";
 import { UsageError } from "../errors.ts";
 import type { LoadedFormula } from "../formula/load.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import { sqlFile } from "../sql/files.ts";
-import { buildStage } from "../sql/graph.ts";
+import { buildStage, model as graphModel } from "../sql/graph.ts";
 import { tierFlags } from "../backtest/metrics.ts";
 import { parseHorizon } from "../backtest/options.ts";
 import { parseDay } from "../core/dates.ts";
@@ -283,7 +283,9 @@ export async function writeOutcomeOutputs(report: OutcomesReport, batch: OutputB
   batch.json("outcomes", report);
   for (const model of OUTCOME_MODELS) {
     if (model === "outcomes_before_after" && !report.before_after) continue;
-    await batch.parquet(model, `select *, ${literal(report.formula_hash)} as formula_hash from ${model}`);
+    // in key order: the models end on joins and aggregates, whose row order DuckDB does not fix
+    const key = graphModel(model).key.map(ident).join(", ");
+    await batch.parquet(model, `select *, ${literal(report.formula_hash)} as formula_hash from ${model}${key ? ` order by ${key}` : ""}`);
   }
 }
 
