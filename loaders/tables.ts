@@ -112,21 +112,58 @@ export async function expansion(outputs: Outputs): Promise<Listing> {
   return { available: true, columns: columnsOf(plainRows(rows, ["formula_hash"])) };
 }
 
+/** Cohorts of a dimension whose weekly series the page charts: the largest ones (a CSM cohort per 40 accounts would be 2,500 lines at 100k accounts). */
+export const COHORT_SERIES = 12;
+
+/** The cohorts page's data: see `cohorts`. */
+export type CohortListing =
+  | { available: false }
+  | {
+      available: true;
+      /** Weekly rows of the COHORT_SERIES largest cohorts (by their latest size) of each dimension. */
+      series: Record<string, unknown[] | DictColumn>;
+      /** One row per cohort of every dimension: its latest week, largest first. */
+      latest: Record<string, unknown[] | DictColumn>;
+      /** Per dimension: cohorts in all, and how many have a series. */
+      counts: Record<string, { cohorts: number; charted: number }>;
+    };
+
 /**
- * Cohort health and retention by week, as columns: five dimensions x cohorts x 104 weeks is
- * thousands of rows, so text repeats as dictionary codes and numbers are rounded (1.5 MB of row
- * objects at 1k accounts otherwise).
+ * Cohort health and retention as columns (text as dictionary codes, numbers rounded): the weekly
+ * series of each dimension's largest cohorts, and every cohort's latest week. All rows of all
+ * cohorts by week grew with the number of CSMs: 1.3 MiB at 10k accounts.
  */
-export async function cohorts(outputs: Outputs): Promise<Listing> {
+export async function cohorts(outputs: Outputs): Promise<CohortListing> {
   if (!outputs.has("cohorts")) return { available: false };
-  const rows = plainRows(
-    await outputs.db.all("select * exclude (formula_hash, week_start) from cohorts order by dimension, cohort, week_end"),
+  const number = (key: string, value: unknown) => round(value, key === "retained_share" ? 4 : 1);
+  const latestRows = plainRows(
+    await outputs.db.all(
+      `select * exclude (formula_hash, week_start, rank) from (
+         select *, row_number() over (partition by dimension order by cohort_size desc, cohort) as rank
+         from (select * from cohorts qualify row_number() over (partition by dimension, cohort order by week_end desc) = 1))
+       order by dimension, rank`,
+    ),
   );
-  const columns = columnsOf(rows, (key, value) => round(value, key === "retained_share" ? 4 : 1));
-  return { available: true, columns };
+  const series = plainRows(
+    await outputs.db.all(
+      `with latest as (
+         select dimension, cohort, row_number() over (partition by dimension order by cohort_size desc, cohort) as rank
+         from (select * from cohorts qualify row_number() over (partition by dimension, cohort order by week_end desc) = 1))
+       select c.* exclude (formula_hash, week_start) from cohorts as c join latest as l using (dimension, cohort)
+       where l.rank <= $n order by c.dimension, c.cohort, c.week_end`,
+      { n: COHORT_SERIES },
+    ),
+  );
+  const counts: Record<string, { cohorts: number; charted: number }> = {};
+  for (const r of latestRows) {
+    const c = (counts[String(r.dimension)] ??= { cohorts: 0, charted: 0 });
+    c.cohorts++;
+    c.charted = Math.min(c.cohorts, COHORT_SERIES);
+  }
+  return { available: true, series: columnsOf(series, number), latest: columnsOf(latestRows, number), counts };
 }
 
-const loader = (build: (outputs: Outputs) => Promise<Listing | AlertListing>) => async (dir: string) =>
+const loader = (build: (outputs: Outputs) => Promise<Listing | AlertListing | CohortListing>) => async (dir: string) =>
   JSON.stringify(await withOutputs(dir, build));
 
 /** Loader cores: JSON text for the outputs in `dir`. */

@@ -91,7 +91,7 @@ describe("the account viewer", () => {
     const history = page.locator("figure.card-figure").first();
     await expect.poll(() => history.locator("svg g[aria-label='dot'] circle").count()).toBe(shard.A0002!.history.week_end.length);
     expect(shardRequests(requests)).toEqual([shardFile(shardOf("A0002", shardCount(ACCOUNTS)))]);
-    expect(requests.some((r) => r.includes("portfolio"))).toBe(false);
+    expect(requests.some((r) => r.includes("/_file/") && r.includes("portfolio"))).toBe(false);
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -131,9 +131,15 @@ describe("the account viewer", () => {
   });
 
   it("is what an account link on the alerts page opens, showing that account", async () => {
-    const { page } = await open(`${base}alerts`);
-    // every alert of the recent weeks, so the table has rows whatever is open this week
-    await page.getByRole("radio", { name: /^Last \d+ weeks$/ }).check();
+    const { page, requests } = await open(`${base}alerts`);
+    // the older weeks' alerts are fetched only when asked for
+    expect(requests.some((r) => r.includes("/_file/data/alerts-older."))).toBe(false);
+    // every alert of the recent weeks (the older ones fetched on demand), so the table has rows whatever is open this week
+    await page
+      .getByRole("radio", { name: /^Last \d+ weeks$/ })
+      .last()
+      .check();
+    await expect.poll(() => requests.filter((r) => r.includes("/_file/data/alerts-older.")).length).toBe(1);
     const link = page.locator("table tbody a").first();
     await expect.poll(() => link.count()).toBe(1);
     const name = (await link.textContent())!;

@@ -15,7 +15,7 @@ import { DEFAULT_FORMULA_FILE } from "../../src/core/paths.ts";
 import { decodeDict, decodeTenths, rowsOf, unpackAccount } from "../../reports/components/data.ts";
 import { applyCaps, aucLowScoreChurns, recombine } from "../../reports/components/whatif.ts";
 import { accountSlug, plainRows } from "../../loaders/lib/encode.ts";
-import { alerts, expansion, olderAlerts, RECENT_ALERT_WEEKS } from "../../loaders/tables.ts";
+import { alerts, COHORT_SERIES, cohorts, expansion, olderAlerts, RECENT_ALERT_WEEKS } from "../../loaders/tables.ts";
 import { ROC_POINTS, thinRocs, whatif } from "../../loaders/validation.ts";
 import { outcomesLoader } from "../../loaders/outcomes.ts";
 import { HOSTILE_NAME, writeSiteWarehouse } from "../helpers/site-warehouse.ts";
@@ -219,6 +219,31 @@ describe("portfolio and account data", () => {
     expect(whole.size).toBe(30);
     expect([...passes.keys()].sort()).toEqual([...whole.keys()].sort());
     for (const [name, json] of whole) expect(passes.get(name), name).toBe(json);
+  });
+
+  it("sends the cohorts page every cohort's latest week and the weekly series of each dimension's largest cohorts", async () => {
+    const listing = await withOutputs(outputs, cohorts);
+    if (!listing.available) throw new Error("no cohorts output");
+    const latest = rowsOf(listing.latest);
+    const series = rowsOf(listing.series);
+    await withOutputs(outputs, async (o) => {
+      const expected = await o.db.all<{ dimension: string; n: number }>(
+        "select dimension, count(distinct cohort)::integer as n from cohorts group by dimension order by dimension",
+      );
+      for (const { dimension, n } of expected) {
+        expect(latest.filter((r) => r.dimension === dimension).length, dimension).toBe(n);
+        expect(listing.counts[dimension]).toEqual({ cohorts: n, charted: Math.min(n, COHORT_SERIES) });
+        const charted = new Set(series.filter((r) => r.dimension === dimension).map((r) => r.cohort));
+        expect(charted.size, dimension).toBe(Math.min(n, COHORT_SERIES));
+      }
+      // a charted cohort's series has every week the cohorts output has for it
+      const first = series[0]!;
+      const weeks = await o.db.one<{ n: number }>("select count(*)::integer as n from cohorts where dimension = $d and cohort = $c", {
+        d: String(first.dimension),
+        c: String(first.cohort),
+      });
+      expect(series.filter((r) => r.dimension === first.dimension && r.cohort === first.cohort).length).toBe(weeks!.n);
+    });
   });
 
   it("caps the what-if sample at whole accounts, and thins long ROC curves keeping their ends", async () => {
