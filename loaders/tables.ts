@@ -156,7 +156,8 @@ export async function cohorts(outputs: Outputs): Promise<CohortListing> {
   );
   const counts: Record<string, { cohorts: number; charted: number }> = {};
   for (const r of latestRows) {
-    const c = (counts[String(r.dimension)] ??= { cohorts: 0, charted: 0 });
+    const c = counts[String(r.dimension)] ?? { cohorts: 0, charted: 0 };
+    counts[String(r.dimension)] = c;
     c.cohorts++;
     c.charted = Math.min(c.cohorts, COHORT_SERIES);
   }

@@ -14,7 +14,7 @@ import { ATTENTION_ROWS, portfolio } from "../../loaders/portfolio.ts";
 import { DEFAULT_FORMULA_FILE } from "../../src/core/paths.ts";
 import { decodeDict, decodeTenths, rowsOf, unpackAccount } from "../../reports/components/data.ts";
 import { applyCaps, aucLowScoreChurns, recombine } from "../../reports/components/whatif.ts";
-import { accountSlug, plainRows } from "../../loaders/lib/encode.ts";
+import { plainRows } from "../../loaders/lib/encode.ts";
 import { alerts, COHORT_SERIES, cohorts, expansion, olderAlerts, RECENT_ALERT_WEEKS } from "../../loaders/tables.ts";
 import { ROC_POINTS, thinRocs, whatif } from "../../loaders/validation.ts";
 import { outcomesLoader } from "../../loaders/outcomes.ts";
