@@ -32,8 +32,8 @@ export async function buildSite(
 ): Promise<{ seconds: number; dist: string }> {
   const dist = path.resolve(options.dist ?? options.env?.HEALTH_SITE_DIST ?? process.env.HEALTH_SITE_DIST ?? DIST);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  // Framework holds every page it has parsed: at 10k account pages its RSS reached 3.4 GB, close
-  // to V8's default heap limit here (4.1 GB). HEALTH_SITE_HEAP_MB (default 8192) gives headroom.
+  // Framework holds every page it has parsed: with one page per account its RSS reached 3.4 GB at
+  // 10k accounts; one viewer page needs far less, and HEALTH_SITE_HEAP_MB (default 8192) stays as headroom.
   // Read before anything is cleared, so a bad value leaves the last build in place.
   const heapMb = numberFromEnv("HEALTH_SITE_HEAP_MB") ?? 8192;
   const started = performance.now();
