@@ -22,7 +22,7 @@ import { HOSTILE_ACCOUNT_ID, HOSTILE_NAME, writeSiteWarehouse } from "../helpers
 import { tempDir } from "../helpers/warehouse.ts";
 import { listFiles } from "../../src/core/files.ts";
 import { accountPath, PACKED_LISTS, shardFile, shardOf } from "../../reports/lib/account-link.ts";
-import { unpackAccount } from "../../reports/components/data.ts";
+import { rowsOf, unpackAccount } from "../../reports/components/data.ts";
 import { formatInt, formatMoneyShort, formatScore, formatShare } from "../../reports/components/format.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -490,7 +490,7 @@ describe("validation signals", () => {
 
 describe("churned accounts", () => {
   it("Validation lists every churned account by name, each linked to its page", async () => {
-    const churned: { account_id: string; account_name: string }[] = builtData("validation").lead_times;
+    const churned = rowsOf(builtData("validation").lead_times) as { account_id: string; account_name: string }[];
     expect(churned.length).toBeGreaterThan(1);
     // every churned account is in the viewer's data
     for (const c of churned) expect(accountData(c.account_id)?.account.name, c.account_id).toBe(c.account_name);
@@ -508,7 +508,7 @@ describe("churned accounts", () => {
 
   it("a churned account's page says churned, marks the churn on its history and offers no playbook", async () => {
     const site = builtData("site");
-    const churned: { account_id: string; churned_at: string }[] = builtData("validation").lead_times;
+    const churned = rowsOf(builtData("validation").lead_times) as { account_id: string; churned_at: string }[];
     const { page, errors } = await open(accountUrl(churned[0]!.account_id));
     const date = churned[0]!.churned_at.slice(0, 10);
     expect(await page.locator(".kpis .churn-badge").textContent()).toBe(`Churned ${date}`);
@@ -550,7 +550,7 @@ describe("narrow screens and accessibility", () => {
     name === "account"
       ? accountUrl("A0002")
       : name === "churned account"
-        ? accountUrl(builtData("validation").lead_times[0].account_id)
+        ? accountUrl(String(rowsOf(builtData("validation").lead_times)[0]!.account_id))
         : `${base}${name}`;
 
   it.each(ALL)("%s does not overflow a 390 px screen and draws no negative size", async (name) => {
