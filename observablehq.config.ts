@@ -1,10 +1,9 @@
 /**
  * Observable Framework configuration for the report site. Everything is built offline: no theme
  * fonts from a remote host (globalStylesheets: []), libraries imported from node_modules by the
- * pages, and the account pages listed from the engine outputs for the current data and formula.
+ * pages. Accounts are shown by one viewer page (reports/account.md); the build copies the
+ * account shard files beside the pages (src/site/build-site.ts), so the page count does not grow with the book.
  */
-import { accountPagePaths } from "./loaders/account-paths.ts";
-
 export default {
   root: "reports",
   // the browser tests build into a temporary folder
@@ -28,7 +27,4 @@ export default {
   search: false,
   footer:
     "Customer health workbench. Every number comes from the engine's output files for the data and formula named at the top of each page.",
-  async *dynamicPaths() {
-    yield* await accountPagePaths();
-  },
 };

@@ -1,21 +1,20 @@
 /**
- * `data/accounts.zip`: one JSON file per account (`<slug>.json`), which Framework extracts for the
- * account page of that account only. Each holds the CRM facts, the weekly health history with every
+ * `data/accounts/<shard>.json`: the account viewer's data, a shard of accounts per file, of which
+ * the viewer fetches only the one holding the account asked for. Each account's entry holds the CRM facts, the weekly health history with every
  * category, the measures at the latest week, the drivers of each 4-week change, the people, usage,
  * tickets, surveys, alerts and the playbook. Built with a handful of set-based queries (one row per
  * account each), never one query per account.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import JSZip from "jszip";
-import { shardCount, shardName, shardOf } from "../reports/lib/account-link.ts";
+import { PACKED_LISTS, shardCount, shardName, shardOf } from "../reports/lib/account-link.ts";
 import { withLock } from "./engine-outputs.ts";
 import { ident, literal, type Database } from "../src/db/duckdb.ts";
 import { accountRelations } from "../src/health/account-batches.ts";
 import { rawText } from "../src/health/explain.ts";
 import { measureById } from "../src/health/measures.ts";
 import { render, sqlFile } from "../src/sql/files.ts";
-import { accountSlug, day, plainRows, round } from "./lib/encode.ts";
+import { accountSlug, columnsOf, day, plainRows, round } from "./lib/encode.ts";
 import { withOutputs, type Outputs } from "./lib/outputs.ts";
 
 /** A week's 4-week change must be at least this many points for its drivers to be listed. */
@@ -182,7 +181,7 @@ async function withAccountsNarrowed<T>(db: Database, ids: readonly string[], wor
   }
 }
 
-export interface AccountArchiveOptions {
+export interface AccountShardOptions {
   /** Defaults to ACCOUNTS_PER_PASS. */
   accountsPerPass?: number;
   /** Defaults to `<dir>/site_accounts`. */
@@ -190,13 +189,14 @@ export interface AccountArchiveOptions {
 }
 
 /**
- * Writes every shard's archive (`<shard>.zip` holding `<slug>.json` per account) into
- * `<outputs>/site_accounts/` once, under a lock: Framework starts one loader process per shard,
- * and only the first one does the work. Accounts go through in passes ordered by shard, and a
- * shard's archive is written as soon as its last account is built, so neither DuckDB nor this
- * process holds more than a pass and a shard. Returns the folder.
+ * Writes every shard's file (`<shard>.json`: `{"<account id>": <page data>, ...}`) into
+ * `<outputs>/site_accounts/` once, under a lock: the site build copies the folder next to the
+ * pages, and the preview's shard loader (one process per shard asked for) reads its file from it.
+ * Accounts go through in passes ordered by shard, and a shard's file is written as soon as its
+ * last account is built, so neither DuckDB nor this process holds more than a pass and a shard.
+ * Returns the folder.
  */
-export async function writeAccountArchives(dir: string, options: AccountArchiveOptions = {}): Promise<string> {
+export async function writeAccountShards(dir: string, options: AccountShardOptions = {}): Promise<string> {
   const folder = options.folder ?? path.join(dir, "site_accounts");
   const perPass = options.accountsPerPass ?? ACCOUNTS_PER_PASS;
   if (existsSync(path.join(folder, ".complete"))) return folder;
@@ -207,21 +207,17 @@ export async function writeAccountArchives(dir: string, options: AccountArchiveO
     const count = await withOutputs(dir, async (outputs) => {
       const ids = (await outputs.db.all("select account_id from accounts")).map((r) => String(r.account_id));
       const shards = shardCount(ids.length);
-      const shardOfId = new Map(ids.map((id) => [id, shardOf(accountSlug(id), shards)]));
+      const shardOfId = new Map(ids.map((id) => [id, shardOf(id, shards)]));
       ids.sort((a, b) => shardOfId.get(a)!.localeCompare(shardOfId.get(b)!) || (a < b ? -1 : a > b ? 1 : 0));
       const left = new Map<string, number>();
       for (let i = 0; i < shards; i++) left.set(shardName(i), 0);
       for (const shard of shardOfId.values()) left.set(shard, left.get(shard)! + 1);
-      const zips = new Map<string, JSZip>();
-      const write = async (shard: string) => {
-        const zip = zips.get(shard) ?? new JSZip();
-        writeFileSync(
-          path.join(folder, `${shard}.zip`),
-          await zip.generateAsync({ type: "uint8array", compression: "DEFLATE", compressionOptions: { level: 6 } }),
-        );
-        zips.delete(shard);
+      const parts = new Map<string, string[]>();
+      const write = (shard: string) => {
+        writeFileSync(path.join(folder, `${shard}.json`), `{${(parts.get(shard) ?? []).join(",")}}`);
+        parts.delete(shard);
       };
-      for (const [shard, n] of left) if (n === 0) await write(shard);
+      for (const [shard, n] of left) if (n === 0) write(shard);
       for (let start = 0; start < ids.length; start += perPass) {
         const pass = ids.slice(start, start + perPass);
         const pages = await withAccountsNarrowed(outputs.db, pass, () => accountPages(outputs));
@@ -229,10 +225,10 @@ export async function writeAccountArchives(dir: string, options: AccountArchiveO
         if (pages.size !== pass.length) throw new Error(`a pass of ${pass.length} accounts built ${pages.size} account pages`);
         for (const [id, page] of pages) {
           const shard = shardOfId.get(id)!;
-          if (!zips.has(shard)) zips.set(shard, new JSZip());
-          zips.get(shard)!.file(`${accountSlug(id)}.json`, JSON.stringify(page));
+          if (!parts.has(shard)) parts.set(shard, []);
+          parts.get(shard)!.push(`${JSON.stringify(id)}:${JSON.stringify(packAccount(page))}`);
           left.set(shard, left.get(shard)! - 1);
-          if (left.get(shard) === 0) await write(shard);
+          if (left.get(shard) === 0) write(shard);
         }
       }
       return ids.length;
@@ -242,17 +238,27 @@ export async function writeAccountArchives(dir: string, options: AccountArchiveO
   return folder;
 }
 
-/** Loader core: the archive of one shard (`s07`) of account pages for the outputs in `dir`. */
-export async function accountShardLoader(dir: string, shard: string): Promise<Uint8Array> {
-  if (!/^s\d{2,}$/.test(shard)) throw new Error(`bad account shard "${shard}"`);
-  const file = path.join(await writeAccountArchives(dir), `${shard}.zip`);
-  if (!existsSync(file)) throw new Error(`no account shard ${shard} in ${dir} (the number of accounts changed? rebuild from clean)`);
-  return readFileSync(file);
+/** An account's entry as a shard holds it: the PACKED_LISTS as columns (the viewer's `unpackAccount` reverses it). */
+export function packAccount(page: Row): Row {
+  const out: Row = { ...page };
+  for (const key of PACKED_LISTS) {
+    const list = page[key];
+    if (Array.isArray(list)) out[key] = columnsOf(list as Row[]);
+  }
+  return out;
 }
 
-/** The `--shard=s07` argument Framework passes to a parameterized loader. */
+/** Loader core: the JSON text of one shard (`s007`) of account data for the outputs in `dir`. */
+export async function accountShardLoader(dir: string, shard: string): Promise<string> {
+  if (!/^s\d{3,}$/.test(shard)) throw new Error(`bad account shard "${shard}"`);
+  const file = path.join(await writeAccountShards(dir), `${shard}.json`);
+  if (!existsSync(file)) throw new Error(`no account shard ${shard} in ${dir} (the number of accounts changed? rebuild from clean)`);
+  return readFileSync(file, "utf8");
+}
+
+/** The `--shard=s007` argument Framework passes to a parameterized loader. */
 export function shardArgument(argv: readonly string[] = process.argv): string {
   const arg = argv.find((a) => a.startsWith("--shard="));
-  if (!arg) throw new Error("the account archive loader needs --shard=<shard>");
+  if (!arg) throw new Error("the account shard loader needs --shard=<shard>");
   return arg.slice("--shard=".length);
 }

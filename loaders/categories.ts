@@ -4,7 +4,7 @@
  * lowest-scoring current accounts by category.
  */
 import { sqlFile } from "../src/sql/files.ts";
-import { accountSlug, day, round } from "./lib/encode.ts";
+import { day, round } from "./lib/encode.ts";
 import { withOutputs, type Outputs } from "./lib/outputs.ts";
 
 /** Accounts in the heatmap: enough to see patterns, few enough to read each row. */
@@ -22,7 +22,6 @@ export interface Categories {
   trend: { week_end: string; category_id: string; accounts: number; mean: number; p25: number; p75: number }[];
   heatmap: {
     account_id: string;
-    slug: string;
     name: string;
     tier: string | null;
     score: number | null;
@@ -73,7 +72,6 @@ export async function categories(outputs: Outputs): Promise<Categories> {
     if (!row) {
       row = {
         account_id: h.account_id,
-        slug: accountSlug(h.account_id),
         name: h.account_name,
         tier: h.tier,
         score: round(h.score),

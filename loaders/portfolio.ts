@@ -7,7 +7,7 @@
  */
 import type { DuckDBValue } from "@duckdb/node-api";
 import { paramsFor, sqlFile } from "../src/sql/files.ts";
-import { accountSlug, dictColumn, round, day } from "./lib/encode.ts";
+import { dictColumn, round, day } from "./lib/encode.ts";
 import type { DictColumn } from "../reports/lib/columns.ts";
 import { withOutputs, type Outputs } from "./lib/outputs.ts";
 
@@ -110,7 +110,6 @@ export type RetentionRow = {
 export type AttentionRow = {
   attention_rank: number;
   account_id: string;
-  slug: string;
   account_name: string;
   arr: number;
   score: number | null;
@@ -135,7 +134,6 @@ export interface Portfolio {
   renewal_days: number;
   accounts: {
     id: string[];
-    slug: (string | null)[];
     name: string[];
     arr: number[];
     seats: number[];
@@ -281,7 +279,6 @@ export async function portfolio(outputs: Outputs): Promise<Portfolio> {
       total,
       rows: top.map((a) => ({
         ...a,
-        slug: accountSlug(a.account_id),
         arr: money(a.arr)!,
         score: round(a.score, 1),
         arr_at_stake: money(a.arr_at_stake)!,
@@ -297,8 +294,6 @@ export async function portfolio(outputs: Outputs): Promise<Portfolio> {
     renewal_days: RENEWAL_DAYS,
     accounts: {
       id: rows.map((r) => r.account_id),
-      // null when the slug is the id itself, which is almost always: saves bytes at 10k accounts
-      slug: rows.map((r) => (accountSlug(r.account_id) === r.account_id ? null : accountSlug(r.account_id))),
       name: rows.map((r) => r.account_name),
       arr: rows.map((r) => round(r.arr, 0) ?? 0),
       seats: rows.map((r) => r.seats),

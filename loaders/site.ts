@@ -3,6 +3,9 @@
  * instant, the latest week, tiers with colours and playbooks, categories with weights, and which
  * optional outputs this run has (alerts, expansion, cohorts, backtest).
  */
+import { createHash } from "node:crypto";
+import { statSync } from "node:fs";
+import path from "node:path";
 import { shardCount } from "../reports/lib/account-link.ts";
 import type { SiteMeta } from "../reports/lib/site.ts";
 import type { Outputs } from "./lib/outputs.ts";
@@ -42,7 +45,21 @@ export async function siteMeta(outputs: Outputs): Promise<SiteMeta> {
     },
     warnings: summary.warnings,
     account_shards: shardCount((await outputs.db.one<{ n: number }>("select count(*)::integer as n from accounts"))?.n ?? 0),
+    account_data_version: dataVersion(outputs.dir),
   };
+}
+
+/**
+ * A short token that changes with the output set (the account shard files keep fixed names, so the
+ * viewer asks for `?v=<token>` and a browser never shows a cached shard of an earlier run).
+ */
+function dataVersion(dir: string): string {
+  const hash = createHash("sha256");
+  for (const name of ["accounts.parquet", "account_health_weekly.parquet", "health_summary.json"]) {
+    const stat = statSync(path.join(dir, name), { throwIfNoEntry: false });
+    hash.update(`${name} ${stat ? `${stat.size} ${stat.mtimeMs}` : "-"}\n`);
+  }
+  return hash.digest("hex").slice(0, 12);
 }
 
 /** Loader core: the JSON text of `siteMeta` for the outputs in `dir`. */

@@ -28,3 +28,13 @@ export function decodeTenths(base64: string): Float64Array {
   for (let i = 0; i < u16.length; i++) out[i] = u16[i] === 65535 ? NaN : u16[i]! / 10;
   return out;
 }
+
+/** An account's entry of a viewer shard with its `lists` (sent as columns) back as rows; a list that is null stays null. */
+export function unpackAccount<T extends Record<string, unknown>>(entry: T, lists: readonly string[]): T {
+  const out: Record<string, unknown> = { ...entry };
+  for (const key of lists) {
+    const value = entry[key];
+    if (value !== null && value !== undefined) out[key] = rowsOf(value as Record<string, unknown[] | DictColumn>);
+  }
+  return out as T;
+}

@@ -58,12 +58,12 @@ export function churnBadge(churnedAt: string): HTMLElement {
 }
 
 /**
- * A link to an account page; the name is set as text, never parsed as HTML. `base` is the path
- * from the current page to the site root ("./" on top-level pages).
+ * A link to the account viewer for `accountId`; the name is set as text, never parsed as HTML.
+ * `base` is the path from the current page to the site root ("./" on top-level pages).
  */
-export function accountLink(site: SiteMeta, accountId: string, name: string, slug: string | null = null, base = "./"): HTMLAnchorElement {
+export function accountLink(_site: SiteMeta, accountId: string, name: string, _slug: string | null = null, base = "./"): HTMLAnchorElement {
   const a = document.createElement("a");
-  a.href = `${base}${accountPath(slug ?? accountId, site.account_shards)}`;
+  a.href = `${base}${accountPath(accountId)}`;
   a.textContent = name;
   return a;
 }

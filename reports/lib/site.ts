@@ -30,6 +30,8 @@ export interface SiteMeta {
   categories: SiteCategory[];
   available: { alerts: boolean; expansion: boolean; cohorts: boolean; backtest: boolean; lead_times: boolean; whatif: boolean };
   warnings: string[];
-  /** Account pages are grouped in this many shards (see reports/lib/account-link.ts). */
+  /** The account viewer's data is grouped in this many shard files (see reports/lib/account-link.ts). */
   account_shards: number;
+  /** Changes with the output set: the viewer adds it to the shard file's URL, so no stale shard is read from a browser cache. */
+  account_data_version: string;
 }

@@ -12,7 +12,7 @@
  * the next one.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { numberFromEnv } from "../db/duckdb.ts";
@@ -20,6 +20,8 @@ import { removeDeadStaging } from "../output/publish.ts";
 import { checkDist, formatReport } from "./check-dist.ts";
 import { prepareOfflineNpmCache } from "./offline-npm-cache.ts";
 import { PROJECT_ROOT } from "../core/paths.ts";
+import { writeAccountShards } from "../../loaders/accounts.ts";
+import { engineOutputs } from "../../loaders/engine-outputs.ts";
 
 export const REPORTS_ROOT = path.join(PROJECT_ROOT, "reports");
 export const DIST = path.join(PROJECT_ROOT, "dist");
@@ -30,8 +32,8 @@ export async function buildSite(
 ): Promise<{ seconds: number; dist: string }> {
   const dist = path.resolve(options.dist ?? options.env?.HEALTH_SITE_DIST ?? process.env.HEALTH_SITE_DIST ?? DIST);
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  // Framework holds every page it has parsed: at 10k account pages its RSS reached 3.4 GB, close
-  // to V8's default heap limit here (4.1 GB). HEALTH_SITE_HEAP_MB (default 8192) gives headroom.
+  // Framework holds every page it has parsed: with one page per account its RSS reached 3.4 GB at
+  // 10k accounts; one viewer page needs far less, and HEALTH_SITE_HEAP_MB (default 8192) stays as headroom.
   // Read before anything is cleared, so a bad value leaves the last build in place.
   const heapMb = numberFromEnv("HEALTH_SITE_HEAP_MB") ?? 8192;
   const started = performance.now();
@@ -62,6 +64,9 @@ export async function buildSite(
       .split("\n")
       .filter((line) => /\berror\b/i.test(stripAnsi(line)) && /\bload\b|loader/i.test(stripAnsi(line)));
     if (loaderErrors.length > 0) throw new Error(`a data loader failed:\n${loaderErrors.map(stripAnsi).join("\n")}`);
+    await copyAccountShards(building, { ...process.env, ...options.env }, log).catch((error: Error) => {
+      throw new Error(`a data loader failed: the account viewer's shards: ${error.message}`);
+    });
     fixPageShells(building);
     const report = checkDist(building);
     log(formatReport(report));
@@ -73,6 +78,29 @@ export async function buildSite(
     throw new Error(`${(error as Error).message}${kept}`);
   }
   return { seconds: (performance.now() - started) / 1000, dist };
+}
+
+/**
+ * The account viewer's data: every shard file of the engine outputs' accounts, copied to
+ * `_file/data/accounts/<shard>.json`, where the viewer fetches one (and where the preview serves
+ * it from the shard loader). Framework is not asked to build them: it would start one loader
+ * process per shard; here one pass writes them all (cached with the outputs) and the build copies.
+ */
+async function copyAccountShards(building: string, env: NodeJS.ProcessEnv, log: (line: string) => void): Promise<void> {
+  const started = performance.now();
+  const outputs = await engineOutputs({ env });
+  const folder = await writeAccountShards(outputs);
+  const target = path.join(building, "_file", "data", "accounts");
+  mkdirSync(target, { recursive: true });
+  let count = 0;
+  for (const name of readdirSync(folder)) {
+    if (!name.endsWith(".json")) continue;
+    copyFileSync(path.join(folder, name), path.join(target, name));
+    count++;
+  }
+  log(
+    `account shards: ${count} files copied to ${path.relative(building, target)} in ${((performance.now() - started) / 1000).toFixed(1)}s`,
+  );
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * A small static server for the built site on 127.0.0.1: maps Framework's clean URLs (`/risk`,
- * `/accounts/s00/A0001`) to their `.html` files. Used by `npm start` and by the browser tests.
+ * `/account?id=A0001`) to their `.html` files. Used by `npm start` and by the browser tests.
  */
 import { createReadStream, existsSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";

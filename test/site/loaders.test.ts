@@ -1,22 +1,22 @@
 /**
  * The site's loaders outside Framework: one engine run per data+formula, re-run when the formula
  * changes; the browser's what-if recombination reproduces the engine's uncapped score; the
- * portfolio stays compact; account archives hold one JSON per account.
+ * portfolio stays compact; account shard files hold every account once, in the shard its id names.
  */
 import { copyFileSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import JSZip from "jszip";
 import { beforeAll, describe, expect, it } from "vitest";
-import { accountShardLoader, writeAccountArchives } from "../../loaders/accounts.ts";
+import { accountShardLoader, writeAccountShards } from "../../loaders/accounts.ts";
+import { PACKED_LISTS, shardCount, shardName, shardOf } from "../../reports/lib/account-link.ts";
 import { engineOutputs, withLock } from "../../loaders/engine-outputs.ts";
 import { withOutputs } from "../../loaders/lib/outputs.ts";
 import { ATTENTION_ROWS, portfolio } from "../../loaders/portfolio.ts";
 import { DEFAULT_FORMULA_FILE } from "../../src/core/paths.ts";
-import { decodeDict, decodeTenths, rowsOf } from "../../reports/components/data.ts";
+import { decodeDict, decodeTenths, rowsOf, unpackAccount } from "../../reports/components/data.ts";
 import { applyCaps, aucLowScoreChurns, recombine } from "../../reports/components/whatif.ts";
-import { accountSlug, plainRows } from "../../loaders/lib/encode.ts";
-import { alerts, expansion } from "../../loaders/tables.ts";
-import { whatif } from "../../loaders/validation.ts";
+import { plainRows } from "../../loaders/lib/encode.ts";
+import { alerts, COHORT_SERIES, cohorts, expansion, olderAlerts, RECENT_ALERT_WEEKS } from "../../loaders/tables.ts";
+import { ROC_POINTS, thinRocs, whatif } from "../../loaders/validation.ts";
 import { outcomesLoader } from "../../loaders/outcomes.ts";
 import { HOSTILE_NAME, writeSiteWarehouse } from "../helpers/site-warehouse.ts";
 import { tempDir } from "../helpers/warehouse.ts";
@@ -169,21 +169,27 @@ describe("portfolio and account data", () => {
     }
   });
 
-  it("archives one JSON file per account, never an e-mail address", async () => {
-    const zip = await JSZip.loadAsync(await accountShardLoader(outputs, "s00"));
-    const names = Object.keys(zip.files);
-    expect(names.length).toBe(30);
-    for (const name of names) expect(await zip.file(name)!.async("string")).not.toMatch(/@customer\.example/);
-    expect(readdirSync(path.join(outputs, "site_accounts"))).toContain("s00.zip");
+  it("puts every account in the shard file its id names, once, never an e-mail address", async () => {
+    const shards = shardCount(30);
+    expect(shards).toBeGreaterThan(1);
+    const seen: string[] = [];
+    for (let i = 0; i < shards; i++) {
+      const text = await accountShardLoader(outputs, shardName(i));
+      expect(text).not.toMatch(/@customer\.example/);
+      for (const id of Object.keys(JSON.parse(text))) {
+        expect(shardOf(id, shards), id).toBe(shardName(i));
+        seen.push(id);
+      }
+    }
+    expect(seen.sort()).toEqual(Array.from({ length: 30 }, (_, i) => `A${String(i + 1).padStart(4, "0")}`));
+    expect(readdirSync(path.join(outputs, "site_accounts"))).toContain(`${shardName(0)}.json`);
+    await expect(accountShardLoader(outputs, shardName(shards))).rejects.toThrow(/no account shard/);
+    await expect(accountShardLoader(outputs, "../x")).rejects.toThrow(/bad account shard/);
   });
 
   it("puts each account's interventions on its page, names as given and e-mail addresses withheld", async () => {
-    const zip = await JSZip.loadAsync(await accountShardLoader(outputs, "s00"));
-    const page = (id: string) =>
-      zip
-        .file(`${accountSlug(id)}.json`)!
-        .async("string")
-        .then((t) => JSON.parse(t));
+    const page = async (id: string) =>
+      unpackAccount(JSON.parse(await accountShardLoader(outputs, shardOf(id, shardCount(30))))[id], PACKED_LISTS);
     const hostile = await page("A0003");
     expect(hostile.interventions.map((i: Record<string, unknown>) => [i.intervention_id, i.kind, i.owner])).toEqual([
       ["A0003-I1", HOSTILE_NAME, HOSTILE_NAME],
@@ -197,26 +203,72 @@ describe("portfolio and account data", () => {
     expect(outcomes.interventions).toBe(14); // 12 declining or churned accounts, two at the hostile one
   });
 
-  it("builds the same account archives in passes of a few accounts as in one pass", async () => {
-    const read = async (folder: string) => {
+  it("builds the same account shards in passes of a few accounts as in one pass", async () => {
+    const read = (folder: string) => {
       const files = new Map<string, string>();
-      for (const shard of readdirSync(folder).filter((f) => f.endsWith(".zip"))) {
-        const zip = await JSZip.loadAsync(readFileSync(path.join(folder, shard)));
-        for (const name of Object.keys(zip.files)) files.set(`${shard}/${name}`, await zip.file(name)!.async("string"));
+      for (const shard of readdirSync(folder)
+        .filter((f) => f.endsWith(".json"))
+        .sort()) {
+        for (const [id, page] of Object.entries(JSON.parse(readFileSync(path.join(folder, shard), "utf8"))))
+          files.set(`${shard}/${id}`, JSON.stringify(page));
       }
       return files;
     };
-    const whole = await read(await writeAccountArchives(outputs, { folder: path.join(root, "pages-whole"), accountsPerPass: 1000 }));
-    const passes = await read(await writeAccountArchives(outputs, { folder: path.join(root, "pages-passes"), accountsPerPass: 7 }));
+    const whole = read(await writeAccountShards(outputs, { folder: path.join(root, "pages-whole"), accountsPerPass: 1000 }));
+    const passes = read(await writeAccountShards(outputs, { folder: path.join(root, "pages-passes"), accountsPerPass: 7 }));
     expect(whole.size).toBe(30);
-    expect([...passes.keys()]).toEqual([...whole.keys()]);
+    expect([...passes.keys()].sort()).toEqual([...whole.keys()].sort());
     for (const [name, json] of whole) expect(passes.get(name), name).toBe(json);
+  });
+
+  it("sends the cohorts page every cohort's latest week and the weekly series of each dimension's largest cohorts", async () => {
+    const listing = await withOutputs(outputs, cohorts);
+    if (!listing.available) throw new Error("no cohorts output");
+    const latest = rowsOf(listing.latest);
+    const series = rowsOf(listing.series);
+    await withOutputs(outputs, async (o) => {
+      const expected = await o.db.all<{ dimension: string; n: number }>(
+        "select dimension, count(distinct cohort)::integer as n from cohorts group by dimension order by dimension",
+      );
+      for (const { dimension, n } of expected) {
+        expect(latest.filter((r) => r.dimension === dimension).length, dimension).toBe(n);
+        expect(listing.counts[dimension]).toEqual({ cohorts: n, charted: Math.min(n, COHORT_SERIES) });
+        const charted = new Set(series.filter((r) => r.dimension === dimension).map((r) => r.cohort));
+        expect(charted.size, dimension).toBe(Math.min(n, COHORT_SERIES));
+      }
+      // a charted cohort's series has every week the cohorts output has for it
+      const first = series[0]!;
+      const weeks = await o.db.one<{ n: number }>("select count(*)::integer as n from cohorts where dimension = $d and cohort = $c", {
+        d: String(first.dimension),
+        c: String(first.cohort),
+      });
+      expect(series.filter((r) => r.dimension === first.dimension && r.cohort === first.cohort).length).toBe(weeks!.n);
+    });
+  });
+
+  it("caps the what-if sample at whole accounts, and thins long ROC curves keeping their ends", async () => {
+    const full = await withOutputs(outputs, (o) => whatif(o));
+    const capped = await withOutputs(outputs, (o) => whatif(o, 60));
+    if (!full.available || !capped.available) throw new Error("no what-if sample");
+    expect(full.rows).toBeGreaterThan(60);
+    expect(capped.rows).toBeLessThanOrEqual(60);
+    expect(capped.rows).toBeGreaterThan(0);
+    const curve = Array.from({ length: 1001 }, (_, i) => ({ fpr: i / 1000, tpr: Math.sqrt(i / 1000), threshold: i }));
+    const thinned = thinRocs({ overall: { roc: curve, auc: 0.7 }, segments: [{ roc: curve.slice(0, 10) }] }) as {
+      overall: { roc: typeof curve; auc: number };
+      segments: { roc: typeof curve }[];
+    };
+    expect(thinned.overall.roc.length).toBe(ROC_POINTS);
+    expect(thinned.overall.roc[0]).toEqual(curve[0]);
+    expect(thinned.overall.roc.at(-1)).toEqual(curve.at(-1));
+    expect(thinned.overall.auc).toBe(0.7);
+    expect(thinned.segments[0]!.roc).toEqual(curve.slice(0, 10));
   });
 
   it("sends alerts and expansion as columns that decode to the published rows", async () => {
     for (const [name, build, key] of [
-      ["alerts", alerts, "alert_id"],
-      ["expansion", expansion, "account_id"],
+      ["alerts", alerts, (r: Record<string, unknown>) => `${r.account_id}|${r.kind}|${r.raised_week_end}`],
+      ["expansion", expansion, (r: Record<string, unknown>) => String(r.account_id)],
     ] as const) {
       const listing = await withOutputs(outputs, build);
       if (!listing.available) throw new Error(`no ${name} output`);
@@ -224,12 +276,40 @@ describe("portfolio and account data", () => {
       expect(rows.length, name).toBeGreaterThan(0);
       await withOutputs(outputs, async (o) => {
         const published = plainRows(await o.db.all(`select * exclude (formula_hash) from ${name}`));
-        const byKey = new Map(published.map((r) => [r[key], r]));
-        for (const { slug, ...row } of rows) {
-          expect(slug).toBe(accountSlug(String(row.account_id)));
-          expect(row).toEqual(byKey.get(row[key]));
+        const byKey = new Map(published.map((r) => [key(r), r]));
+        // the listing's columns as published (alerts: the table's columns only)
+        for (const row of rows) {
+          const full = byKey.get(key(row))!;
+          expect(row).toEqual(Object.fromEntries(Object.keys(row).map((k) => [k, full[k]])));
         }
       });
     }
+  });
+
+  it("sends the alerts page the open alerts and the last weeks', the older recent weeks in a file of their own", async () => {
+    const page = await withOutputs(outputs, alerts);
+    const older = await withOutputs(outputs, olderAlerts);
+    if (!page.available || !older.available) throw new Error("no alerts output");
+    const pageRows = rowsOf(page.columns);
+    const olderRows = rowsOf(older.columns);
+    for (const r of pageRows) expect(r.is_open || String(r.raised_week_end) > page.recent.page_since!, String(r.account_id)).toBe(true);
+    for (const r of olderRows) {
+      expect(r.is_open).toBe(false);
+      expect(String(r.raised_week_end) <= page.recent.page_since! && String(r.raised_week_end) > page.recent.since!).toBe(true);
+    }
+    expect(olderRows.length).toBeGreaterThan(0);
+    // together: every alert open or raised in the recent weeks, once; the chart's counts cover them all
+    await withOutputs(outputs, async (o) => {
+      const expected = await o.db.one<{ n: number; recent: number }>(
+        `select count(*) filter (where is_open or raised_week_end > (select max(week_end) from account_health_weekly) - $days::integer)::integer as n,
+                count(*) filter (where raised_week_end > (select max(week_end) from account_health_weekly) - $days::integer)::integer as recent
+         from alerts`,
+        { days: RECENT_ALERT_WEEKS * 7 },
+      );
+      expect(pageRows.length + olderRows.length).toBe(expected!.n);
+      expect(rowsOf(page.per_week).reduce((s, r) => s + Number(r.alerts), 0)).toBe(expected!.recent);
+    });
+    // no account-page-only columns
+    expect(Object.keys(page.columns)).not.toContain("drivers");
   });
 });

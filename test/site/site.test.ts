@@ -21,6 +21,8 @@ import { serveDist } from "../../src/site/serve.ts";
 import { HOSTILE_ACCOUNT_ID, HOSTILE_NAME, writeSiteWarehouse } from "../helpers/site-warehouse.ts";
 import { tempDir } from "../helpers/warehouse.ts";
 import { listFiles } from "../../src/core/files.ts";
+import { accountPath, PACKED_LISTS, shardFile, shardOf } from "../../reports/lib/account-link.ts";
+import { rowsOf, unpackAccount } from "../../reports/components/data.ts";
 import { formatInt, formatMoneyShort, formatScore, formatShare } from "../../reports/components/format.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
@@ -57,12 +59,17 @@ async function open(url: string, viewport = { width: 1400, height: 1000 }) {
   return { page, errors, requests };
 }
 
-/** Where the account page of `id` is, read from the built site. */
+/** The account viewer's address for `id`, once the built site is known to hold that account. */
 function accountUrl(id: string): string {
-  for (const shard of readdirSync(path.join(dist, "accounts"))) {
-    if (existsSync(path.join(dist, "accounts", shard, `${id}.html`))) return `${base}accounts/${shard}/${id}`;
-  }
-  throw new Error(`no page for ${id}`);
+  if (!accountData(id)) throw new Error(`no account ${id} in the built shards`);
+  return `${base}${accountPath(id)}`;
+}
+
+/** An account's data as the viewer reads it: its entry in the built shard file its id names. */
+function accountData(id: string) {
+  const shards = builtData("site").account_shards;
+  const entry = JSON.parse(readFileSync(path.join(dist, shardFile(shardOf(id, shards))), "utf8"))[id];
+  return entry === undefined ? undefined : unpackAccount(entry, PACKED_LISTS);
 }
 
 /** Every file under `dir`, as full paths. */
@@ -377,9 +384,7 @@ describe("account page", () => {
     const { page } = await open(accountUrl("A0002"));
     const name = (await page.locator("#account-name").textContent())!;
     expect(name).toMatch(/\S/);
-    const pageData = JSON.parse(
-      readFileSync(filesUnder(path.join(dist, "_file")).find((f) => /\/A0002\.[0-9a-f]+\.json$/.test(f))!, "utf8"),
-    );
+    const pageData = accountData("A0002");
     expect(name).toBe(pageData.account.name);
     // one dot per scored week in the score history
     const history = page.locator("figure.card-figure").first();
@@ -399,11 +404,11 @@ describe("account page", () => {
     await page.close();
   });
 
-  it("loads only its own account's data", async () => {
+  it("loads only its own account's shard", async () => {
     const { page, requests } = await open(accountUrl("A0002"));
     const data = requests.filter((r) => r.includes("/_file/"));
-    expect(data.some((r) => /\/A0002\.[0-9a-f]+\.json$/.test(r))).toBe(true);
-    expect(data.filter((r) => /\/accounts\//.test(r) && !/\/A0002\./.test(r))).toEqual([]);
+    const shard = shardFile(shardOf("A0002", builtData("site").account_shards));
+    expect(data.filter((r) => r.includes("/_file/data/accounts/")).map((r) => new URL(r).pathname.slice(1))).toEqual([shard]);
     expect(data.some((r) => r.includes("portfolio"))).toBe(false);
     await page.close();
   });
@@ -485,10 +490,10 @@ describe("validation signals", () => {
 
 describe("churned accounts", () => {
   it("Validation lists every churned account by name, each linked to its page", async () => {
-    const churned: { account_id: string; account_name: string }[] = builtData("validation").lead_times;
+    const churned = rowsOf(builtData("validation").lead_times) as { account_id: string; account_name: string }[];
     expect(churned.length).toBeGreaterThan(1);
-    // every churned account has a page
-    for (const c of churned) expect(accountUrl(c.account_id)).toContain(c.account_id);
+    // every churned account is in the viewer's data
+    for (const c of churned) expect(accountData(c.account_id)?.account.name, c.account_id).toBe(c.account_name);
     const { page, errors } = await open(`${base}validation`);
     const table = page.locator("div.card-table", { has: page.locator("h3", { hasText: "Churned accounts and their warning" }) });
     const links = await table
@@ -503,7 +508,7 @@ describe("churned accounts", () => {
 
   it("a churned account's page says churned, marks the churn on its history and offers no playbook", async () => {
     const site = builtData("site");
-    const churned: { account_id: string; churned_at: string }[] = builtData("validation").lead_times;
+    const churned = rowsOf(builtData("validation").lead_times) as { account_id: string; churned_at: string }[];
     const { page, errors } = await open(accountUrl(churned[0]!.account_id));
     const date = churned[0]!.churned_at.slice(0, 10);
     expect(await page.locator(".kpis .churn-badge").textContent()).toBe(`Churned ${date}`);
@@ -545,7 +550,7 @@ describe("narrow screens and accessibility", () => {
     name === "account"
       ? accountUrl("A0002")
       : name === "churned account"
-        ? accountUrl(builtData("validation").lead_times[0].account_id)
+        ? accountUrl(String(rowsOf(builtData("validation").lead_times)[0]!.account_id))
         : `${base}${name}`;
 
   it.each(ALL)("%s does not overflow a 390 px screen and draws no negative size", async (name) => {
