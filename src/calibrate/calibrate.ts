@@ -31,11 +31,13 @@ import { MEASURES, measureHasTables, type MeasureDefinition } from "../health/me
 import { InputError } from "../errors.ts";
 import type { IngestResult } from "../ingest/ingest.ts";
 import { render, sqlFile } from "../sql/files.ts";
-import { fitScoreMap, pointsScore, roundSignificant, type Block, type BinCount, type FittedMap } from "./bins.ts";
+import { fitScoreMap, pointsScore, roundSignificant, type Block, type BinCount, type FittedMap, type NoDataBin } from "./bins.ts";
+import { lineWithMissing, mapScore, noDataCounts, wantsMissingScore } from "./missing.ts";
 import { calibratedFormulaText, lineDiff, type CalibratedCategory } from "./formula-text.ts";
 import { rankAuc } from "../../reports/lib/auc.ts";
 import { fixed as fmt, percent as pct, times } from "../core/records.ts";
 import { fitRidgeLogistic, linearPredictor, type Design, type LogisticFit } from "./logistic.ts";
+import { aucStandardError, chooseOverReference } from "./choice.ts";
 import { chooseSplit, ruleText, type SplitAttempt } from "./splits.ts";
 import { chooseCutoffs, tierMins, type Cutoffs } from "./tiers.ts";
 
@@ -80,10 +82,11 @@ export const CALIBRATED_FORMULA_FILE = "calibrated-formula.yaml";
 export const CALIBRATED_DIFF_FILE = "calibrated-formula.diff";
 
 /**
- * The at-risk cut-off aims at this share above the target lift on the fit period (3.5x for 3x):
- * a band chosen at exactly the target regresses below it on later weeks.
+ * The at-risk cut-off: the largest band whose fit-period churn rate has a lower one-sided 95%
+ * confidence bound (each account in the band counted once) of at least the target lift x the base
+ * rate: a band chosen at its point estimate regresses below the target on later weeks.
  */
-const AT_RISK_LIFT_MARGIN = 1 / 6;
+const AT_RISK_LIFT_Z = 1.645;
 
 const LAMBDAS = [1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 0.3, 1, 3] as const;
 const DEFAULT_LAMBDA = 1e-3;
@@ -126,6 +129,8 @@ export type MeasureFit = {
   effective_weight: number;
   coefficient: number | null;
   bins: Block[];
+  /** The fit weeks with no value and the score the map gives them (`missing`), or null: no data drops out. */
+  no_data: NoDataBin | null;
 };
 
 export type CalibrateReport = {
@@ -359,8 +364,9 @@ export async function calibrate(
   onProgress("re-scoring the book with the calibrated formula");
   await computeHealth(db, ingested, draft.loaded, onProgress);
   await createBacktestWeeks(db, { horizonDays: h, from: null, to: null });
-  const fitScores = await db.all<{ score: number; label: boolean }>(
-    "select b.score, b.label from backtest_weeks as b join calibrate_fit as f using (account_id, week_start) order by account_id, week_start",
+  const fitScores = await db.all<{ score: number; label: boolean; account: number }>(
+    `select b.score, b.label, dense_rank() over (order by b.account_id)::integer as account
+     from backtest_weeks as b join calibrate_fit as f using (account_id, week_start) order by b.account_id, b.week_start`,
   );
   const cutoffs = chooseCutoffs(
     fitScores.map((r) => r.score),
@@ -368,9 +374,10 @@ export async function calibrate(
     {
       falseAlarmBudget: options.falseAlarmBudget,
       atRiskLift: options.atRiskLift,
-      liftMargin: AT_RISK_LIFT_MARGIN * options.atRiskLift,
+      liftBoundZ: AT_RISK_LIFT_Z,
       minPositives: 5,
     },
+    fitScores.map((r) => r.account),
   );
   const mins = tierMins(currentMins, cutoffs);
   const tierMinById = Object.fromEntries(tierIds.map((id, i) => [id, mins[i]!]));
@@ -502,7 +509,7 @@ export async function calibrate(
   }
   if (!cutoffs.lift_reached)
     notes.push(
-      `No at-risk cut-off reached ${options.atRiskLift}x the base rate on the fit period; the band with the highest lift (${times(cutoffs.fit.at_risk_lift)}) was taken.`,
+      `No at-risk band's lower confidence bound reached ${options.atRiskLift}x the base rate on the fit period; the band with the highest bound (${times(cutoffs.fit.at_risk_lift_lower)}, point estimate ${times(cutoffs.fit.at_risk_lift)}) was taken.`,
     );
   if ((c.at_risk?.lift ?? 0) < options.atRiskLift)
     notes.push(
@@ -670,6 +677,8 @@ type Sample = {
   y: Uint8Array;
   asOf: Float64Array;
   score: Float64Array;
+  /** Each row's account, numbered from 0 in account order. */
+  account: Int32Array;
 };
 
 /**
@@ -683,10 +692,10 @@ async function readFitWeeks(
   source: string,
   ids: readonly string[],
   columns: readonly ((id: string) => string)[],
-): Promise<{ rows: number; y: Uint8Array; asOf: Float64Array; score: Float64Array; matrices: Float64Array[] }> {
+): Promise<{ rows: number; y: Uint8Array; asOf: Float64Array; score: Float64Array; account: Int32Array; matrices: Float64Array[] }> {
   const selected = columns.flatMap((column, m) => ids.map((id, j) => `${column(literal(id))} as ${ident(`m${m}_${j}`)}`));
-  const rows = await db.all<Record<string, number | boolean | null>>(
-    `select f.label, epoch_ms(f.as_of)::double as as_of_ms, any_value(c.score)::double as current_score${selected.length > 0 ? `, ${selected.join(", ")}` : ""}
+  const rows = await db.all<Record<string, number | boolean | string | null>>(
+    `select f.account_id, f.label, epoch_ms(f.as_of)::double as as_of_ms, any_value(c.score)::double as current_score${selected.length > 0 ? `, ${selected.join(", ")}` : ""}
      from calibrate_fit as f
      left join ${source} as v using (account_id, week_start)
      left join (select account_id, week_start, score from calibrate_weeks) as c using (account_id, week_start)
@@ -700,7 +709,9 @@ async function readFitWeeks(
   const y = new Uint8Array(rows.length);
   const asOf = new Float64Array(rows.length);
   const score = new Float64Array(rows.length);
+  const account = new Int32Array(rows.length);
   rows.forEach((r, i) => {
+    account[i] = i > 0 && rows[i - 1]!.account_id === r.account_id ? account[i - 1]! : i > 0 ? account[i - 1]! + 1 : 0;
     y[i] = r.label ? 1 : 0;
     asOf[i] = r.as_of_ms as number;
     score[i] = typeof r.current_score === "number" ? r.current_score : Number.NaN;
@@ -711,7 +722,7 @@ async function readFitWeeks(
       }
     });
   });
-  return { rows: rows.length, y, asOf, score, matrices };
+  return { rows: rows.length, y, asOf, score, account, matrices };
 }
 
 /** The fit weeks with each measure's raw value and book rank (NaN = none). */
@@ -761,6 +772,7 @@ const blankFit = (c: Candidate, rows: number): MeasureFit => ({
   effective_weight: 0,
   coefficient: null,
   bins: [],
+  no_data: null,
 });
 
 /**
@@ -785,11 +797,20 @@ function fitBinnedScorecard(
     const bins = binRows.filter((b) => b.measure_id === c.def.id);
     const n = bins.reduce((s, b) => s + b.rows, 0);
     const base = blankFit(c, n);
-    const map = n > 0 ? fitScoreMap(bins, { minRows, smoothing: 5, preferHigher: c.def.higherIsBetter }) : null;
+    const noData = noDataCounts(sample, sample.ids.indexOf(c.def.id), rows);
+    const map =
+      n > 0
+        ? fitScoreMap(bins, {
+            minRows,
+            smoothing: 5,
+            preferHigher: c.def.higherIsBetter,
+            ...(wantsMissingScore(noData.share) ? { noData } : {}),
+          })
+        : null;
     if (n === 0) base.reason = "no data before the split";
     else if (!map) base.reason = "no monotone signal (one bin, or every bin pools into one)";
     else {
-      Object.assign(base, { auc_alone: map.auc, better: map.better, bins: map.blocks });
+      Object.assign(base, { auc_alone: map.auc, better: map.better, bins: map.blocks, no_data: map.missing ?? null });
       if ((map.auc ?? 0) < options.minSignalAuc)
         base.reason = `no signal: its score alone ranks churn at AUC ${fmt(map.auc)} before the split (needs ${options.minSignalAuc})`;
       else maps.set(c.def.id, map);
@@ -818,13 +839,7 @@ function weighScorecard(
 ): Scorecard {
   let kept = [...maps.keys()];
   const scoreDesign = (ids: string[], r?: Uint8Array, weights?: ReadonlyMap<string, number>, categoryOf?: ReadonlyMap<string, string>) =>
-    designOf(
-      sample,
-      ids,
-      r,
-      (id, v) => pointsScore(maps.get(id)!.points, v) / 100,
-      weights && categoryOf ? { weights, categoryOf } : undefined,
-    );
+    designOf(sample, ids, r, (id, v) => mapScore(maps.get(id)!, v) / 100, weights && categoryOf ? { weights, categoryOf } : undefined);
   const lambdaTried: { lambda: number; auc: number | null }[] = [];
   const lambda = fixedLambda ?? chooseLambda(sample, innerSplit, horizonDays, (r) => scoreDesign(kept, r), lambdaTried);
   const categoryOf = new Map(candidates.map((c) => [c.def.id, c.category]));
@@ -899,7 +914,7 @@ function fitLinearScorecard(
     candidates.map((c) => c.def.id),
     innerSplit,
     horizonDays,
-    false,
+    true,
     rows,
     fixedLambda,
   );
@@ -948,7 +963,12 @@ function fitLinearScorecard(
       }
       const auc = rankAuc(risk, y);
       Object.assign(base, { better, auc_alone: auc });
-      maps.set(c.def.id, { better, blocks: [], points, auc, rows: n, positives });
+      const line: FittedMap = { better, blocks: [], points, auc, rows: n, positives };
+      const noData = noDataCounts(sample, j, rows);
+      // the peer's missing-value term, where it has one, is the line's no-data score
+      const map = f.missing !== 0 && wantsMissingScore(noData.share) ? lineWithMissing(line, f, noData) : line;
+      base.no_data = map.missing ?? null;
+      maps.set(c.def.id, map);
     }
   }
   // the peer's coefficients fix each line's direction; the weights are refitted on the lines'
@@ -969,18 +989,23 @@ function formulaScores(sample: Sample, card: Scorecard): Float64Array {
       categoryWeight: c.weight,
       weight: m.weight,
       j: sample.ids.indexOf(m.measure),
-      points: card.maps.get(m.measure)!.points,
+      map: card.maps.get(m.measure)!,
     })),
   );
   const out = new Float64Array(sample.rows);
   const sums = new Map<string, [number, number, number]>();
   for (let r = 0; r < sample.rows; r++) {
     sums.clear();
+    // as the engine: a week with a value for no measure has no score, missing scores aside
+    if (parts.every((p) => Number.isNaN(sample.values[r * k + p.j]!))) {
+      out[r] = Number.NaN;
+      continue;
+    }
     for (const p of parts) {
-      const v = sample.values[r * k + p.j]!;
-      if (Number.isNaN(v)) continue;
+      const score = mapScore(p.map, sample.values[r * k + p.j]!);
+      if (Number.isNaN(score)) continue;
       const s = sums.get(p.category) ?? [0, 0, p.categoryWeight];
-      s[0] += p.weight * pointsScore(p.points, v);
+      s[0] += p.weight * score;
       s[1] += p.weight;
       sums.set(p.category, s);
     }
@@ -1012,7 +1037,13 @@ export type CandidateChoice = {
   /** AUC on the later part of the fit period (the weeks every candidate scores), each candidate fitted on its earlier part only. */
   inner_auc: { candidate: CandidateId; auc: number | null; auc_within_week: number | null }[];
   rule: string;
+  /** The candidate kept unless another beats it by more than `margin` (its AUC's standard error on the inner split). */
+  reference: CandidateId | null;
+  margin: number | null;
 };
+
+/** The candidate built like the fitted peer (its coefficients as straight-line maps, its missing-value terms as no-data scores). */
+const REFERENCE: CandidateId = "linear_raw";
 
 export const CANDIDATE_LABELS: Record<CandidateId, string> = {
   binned_book: "binned scorecard on book ranks",
@@ -1046,6 +1077,8 @@ function chooseCandidate(
       inner_split: null,
       inner_auc: [],
       rule: `no inner split with enough churned weeks: the ${CANDIDATE_LABELS[fallback?.id ?? "current"]}`,
+      reference: null,
+      margin: null,
     };
   }
   const scored = [
@@ -1067,10 +1100,30 @@ function chooseCandidate(
       common.map((r) => sample.asOf[r]!),
     ),
   }));
-  let best = inner_auc[inner_auc.length - 1]!;
-  for (const a of inner_auc)
-    if (a.auc_within_week !== null && (best.auc_within_week === null || a.auc_within_week > best.auc_within_week)) best = a;
-  return { chosen: best.candidate, inner_split: new Date(innerSplit).toISOString().slice(0, 10), inner_auc, rule };
+  // the reference: the linear scorecard on raw values, the fitted peer written as a formula
+  const reference: CandidateId = inner_auc.some((a) => a.candidate === REFERENCE && a.auc_within_week !== null) ? REFERENCE : "current";
+  const churned = new Set<number>();
+  const seen = new Set<number>();
+  for (const r of common) {
+    seen.add(sample.account[r]!);
+    if (sample.y[r]) churned.add(sample.account[r]!);
+  }
+  const refAuc = inner_auc.find((a) => a.candidate === reference)?.auc_within_week ?? null;
+  const margin = refAuc === null ? 0 : aucStandardError(refAuc, churned.size, seen.size - churned.size);
+  const chosen =
+    chooseOverReference(
+      inner_auc.map((a) => ({ candidate: a.candidate, auc: a.auc_within_week })),
+      reference,
+      margin,
+    ) ?? "current";
+  return {
+    chosen,
+    inner_split: new Date(innerSplit).toISOString().slice(0, 10),
+    inner_auc,
+    rule: `${rule}; the ${CANDIDATE_LABELS[reference]} is kept unless another beats it by more than the standard error of its AUC (${margin.toFixed(3)}, over ${churned.size} churned and ${seen.size - churned.size} surviving accounts)`,
+    reference,
+    margin,
+  };
 }
 
 /**
@@ -1216,7 +1269,7 @@ function designOf(
     let n = 0;
     index.forEach((r, i) => {
       const v = sample.values[r * sample.ids.length + cols[j]!]!;
-      const s = Number.isNaN(v) ? Number.NaN : map(id, v);
+      const s = map(id, v);
       x[i * k + j] = s;
       if (!Number.isNaN(s)) {
         sum += s;
@@ -1470,6 +1523,7 @@ function buildFormula(
                 ...m,
                 points: map.points,
                 relativeTo: scale === "book" ? ("book" as const) : undefined,
+                ...(map.missing ? { missing: map.missing.score } : {}),
                 ...(kind === "reweighted" ? { score: currentScoreOf(formula, m.measure) } : {}),
                 comment: [
                   `fit period: ${map.rows} weeks with data, the map reads ${reads}, score alone AUC ${fmt(map.auc)}, ${map.better} is better${fit.better !== fit.catalogue_better ? " (the catalogue says the opposite)" : ""}` +
@@ -1480,6 +1534,14 @@ function buildFormula(
                         : `; a straight line (regression coefficient ${roundSignificant(fit.coefficient ?? 0, 3)} per standard deviation)`),
                   ...(map.blocks.length > 0
                     ? [`  ${map.blocks.map((b) => `${rangeText(b)} ${pct(b.churn_rate)} (${b.rows}) -> ${b.score}`).join(" | ")}`]
+                    : []),
+                  ...(map.missing
+                    ? [
+                        `  no data: ${map.missing.rows} sampled fit weeks churning ${pct(map.missing.churn_rate)} -> ${map.missing.score}` +
+                          (map.blocks.length > 0
+                            ? " (a bin like the others)"
+                            : " (where the peer's missing-value term puts them on the line)"),
+                      ]
                     : []),
                 ],
               };
@@ -1534,7 +1596,8 @@ function headerLines(
     `Fitted only on account-weeks whose churn horizon ended by ${split} (${chosen.fit_churned} churned and ${chosen.fit_survivors} surviving accounts); nothing later was read.`,
     ...how,
     `Tiers: watch or worse flags at most ${pct(options.falseAlarmBudget)} of the fit period's non-churned weeks (${pct(cutoffs.fit.watch_recall)} of churned weeks caught);`,
-    `at risk churned ${times(cutoffs.fit.at_risk_lift)} the base rate there (target ${options.atRiskLift}x, aiming at ${times(options.atRiskLift * (1 + AT_RISK_LIFT_MARGIN))} so that it holds on later weeks).`,
+    `at risk churned ${times(cutoffs.fit.at_risk_lift)} the base rate there, ${times(cutoffs.fit.at_risk_lift_lower)} at the lower 95% bound over its ${cutoffs.fit.at_risk_accounts} accounts`,
+    `(the largest band whose bound reaches the ${options.atRiskLift}x target, so that it holds on later weeks).`,
   ];
 }
 

@@ -33,7 +33,11 @@ function formulaWith(npsMissing: number | undefined, sponsorMissing?: number): F
           // 4-week events per week: A1 5, A2 and A3 1 -> 50 and 10
           { measure: "usage_volume_4w", weight: 50, score: line(0, 10) },
           { measure: "nps_latest", weight: 30, score: { ...line(0, 10), ...(npsMissing === undefined ? {} : { missing: npsMissing }) } },
-          { measure: "sponsor_inactive_days", weight: 20, score: { ...line(90, 0), ...(sponsorMissing === undefined ? {} : { missing: sponsorMissing }) } },
+          {
+            measure: "sponsor_inactive_days",
+            weight: 20,
+            score: { ...line(90, 0), ...(sponsorMissing === undefined ? {} : { missing: sponsorMissing }) },
+          },
         ],
       },
     ],
