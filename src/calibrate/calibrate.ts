@@ -9,11 +9,19 @@
  *      monotone, scored 0-100 on its log-odds. Candidates are the catalogue's measures whose
  *      tables the book has, in the category the current formula gives them (else the category
  *      holding their family). A measure with no data or no monotone signal before the split drops.
+ *      Where some fit weeks have no value, the map gets a `missing` score (missing.ts): the
+ *      no-data weeks scored like any bin, or, on a straight line, where the peer's missing-value
+ *      term puts them. Several such candidate formulas are fitted; the one built like the peer
+ *      (linear_raw) is written unless another beats it on an inner time split of the fit period
+ *      by more than the standard error of its AUC (choice.ts).
  *   3. Weights (logistic.ts): a ridge logistic regression of churn on those scores; the penalty
  *      is chosen on a time split inside the fit period. A measure's effective weight is its
  *      coefficient's share; measures whose coefficient has the wrong sign (or rounds to 0) drop.
  *   4. The engine re-scores the book with the calibrated formula (the one scoring rule, no copy);
- *      tier cut-offs are chosen on the fit period's scores (tiers.ts) and applied by rescore.sql.
+ *      tier cut-offs are chosen on the fit period's scores (tiers.ts: the at-risk band is the
+ *      largest whose lower 95% bound of the lift, each account once, reaches the target) and
+ *      applied by rescore.sql.
+ *   The SQL it runs lives in src/sql/calibrate/*.sql (kind: query), filled by render().
  *   5. Only then is the later period read: default formula, calibrated formula and a fitted peer
  *      (a ridge logistic regression on the raw values of the same measures, fitted on the same
  *      weeks) are compared there.
@@ -221,12 +229,7 @@ export async function calibrate(
   onProgress(`split ${split} (${ruleText(chosen.rule)}): ${chosen.fit_churned} churned accounts to fit on, ${chosen.eval_churned} after`);
 
   // ---- The fit period: the only weeks read until the formula is fixed.
-  await db.run(
-    `create or replace table calibrate_fit as
-     select account_id, week_start, week_end, as_of, week_number, label from calibrate_weeks
-     where observed and as_of + to_days($h) <= $split::timestamp`,
-    { h, split },
-  );
+  await db.run(`create or replace table calibrate_fit as ${sqlFile("calibrate/calibrate_fit.sql")}`, { h, split });
   const present = new Set(ingested.tables.filter((t) => t.present).map((t) => t.table));
   const candidates = candidateMeasures(formula, present);
   await createBookValues(db, candidates);
@@ -249,12 +252,10 @@ export async function calibrate(
       late[r] = sample.asOf[r]! >= innerSplit ? 1 : 0;
       earlyRows += early[r]!;
     }
-    await db.run(
-      `create or replace temp table calibrate_inner_values as
-       select v.* from calibrate_fit_values as v join calibrate_fit as f using (account_id, week_start)
-       where epoch_ms(f.as_of)::double + $gap <= $split`,
-      { gap, split: innerSplit },
-    );
+    await db.run(`create or replace temp table calibrate_inner_values as ${sqlFile("calibrate/calibrate_inner_values.sql")}`, {
+      gap,
+      split: innerSplit,
+    });
   }
   const binsOf = (values: string, scale: Scale) =>
     db.all<Record<string, unknown> & BinCount & { measure_id: string }>(
@@ -383,21 +384,8 @@ export async function calibrate(
   const tierMinById = Object.fromEntries(tierIds.map((id, i) => [id, mins[i]!]));
 
   // ---- The later period, read only now.
-  await db.run(
-    `create or replace table calibrate_eval as
-     select c.* from calibrate_weeks as c
-     where c.observed and c.as_of >= $split::timestamp
-       and exists (select 1 from backtest_weeks as b where b.account_id = c.account_id and b.week_start = c.week_start)`,
-    { split },
-  );
-  const leftOut =
-    (
-      await db.one<{ n: number }>(
-        `select count(*)::integer as n from calibrate_weeks as c where c.observed and c.as_of >= $split::timestamp
-       and not exists (select 1 from calibrate_eval as e where e.account_id = c.account_id and e.week_start = c.week_start)`,
-        { split },
-      )
-    )?.n ?? 0;
+  await db.run(`create or replace table calibrate_eval as ${sqlFile("calibrate/calibrate_eval.sql")}`, { split });
+  const leftOut = (await db.one<{ n: number }>(sqlFile("calibrate/calibrate_left_out.sql"), { split }))?.n ?? 0;
   await createValues(db, "calibrate_eval_values", "calibrate_eval");
   for (const [name, model] of [
     ["calibrate_peer", peer],
@@ -443,25 +431,19 @@ export async function calibrate(
         "(select b.* from backtest_weeks as b where exists (select 1 from calibrate_eval as e where e.account_id = b.account_id and e.week_start = b.week_start))",
     })}`,
   );
-  await db.run(`create or replace table calibrate_eval_scored as
-    select 'default' as scope, account_id, week_start, score, label, tier_position from calibrate_eval
-    union all
-    select 'calibrated', account_id, week_start, score, label, tier_position from calibrate_rescored
-    union all
-    select 'peer', e.account_id, e.week_start, -p.log_odds, e.label, null::integer from calibrate_peer_eval_scores as p join calibrate_eval as e using (account_id, week_start)
-    union all
-    select 'peer_values', e.account_id, e.week_start, -p.log_odds, e.label, null::integer from calibrate_peer_values_eval_scores as p join calibrate_eval as e using (account_id, week_start)`);
+  const scoredOn = (side: "fit" | "eval", calibrated: string) =>
+    render(sqlFile("calibrate/calibrate_scored.sql"), {
+      weeks: `calibrate_${side}`,
+      current: "calibrate_weeks",
+      calibrated,
+      peer: `calibrate_peer_${side}_scores`,
+      peer_values: `calibrate_peer_values_${side}_scores`,
+    });
+  await db.run(`create or replace table calibrate_eval_scored as ${scoredOn("eval", "calibrate_rescored")}`);
   const figures = await periodFigures(db, "calibrate_eval_scored", tierIds);
 
   // in-sample AUC on the fit weeks, for reference
-  await db.run(`create or replace temp table calibrate_fit_scored as
-    select 'default' as scope, c.account_id, c.week_start, c.score, c.label, c.tier_position from calibrate_weeks as c join calibrate_fit using (account_id, week_start)
-    union all
-    select 'calibrated', b.account_id, b.week_start, b.score, b.label, b.tier_position from backtest_weeks as b join calibrate_fit using (account_id, week_start)
-    union all
-    select 'peer', f.account_id, f.week_start, -p.log_odds, f.label, null::integer from calibrate_peer_fit_scores as p join calibrate_fit as f using (account_id, week_start)
-    union all
-    select 'peer_values', f.account_id, f.week_start, -p.log_odds, f.label, null::integer from calibrate_peer_values_fit_scores as p join calibrate_fit as f using (account_id, week_start)`);
+  await db.run(`create or replace temp table calibrate_fit_scored as ${scoredOn("fit", "backtest_weeks")}`);
   const fitAuc = await aucByScope(db, "calibrate_fit_scored");
 
   const d = figures.get("default")!;
@@ -636,33 +618,12 @@ async function createBookValues(db: Database, candidates: readonly Candidate[]):
     parts.length > 0
       ? parts.join("\nunion all\n")
       : "select null::varchar as account_id, null::date as week_start, null::varchar as measure_id, null::double as raw_value limit 0";
-  await db.run(`create or replace table calibrate_book_values as
-    with v as (
-      select v.account_id, v.week_start, v.measure_id, round(v.raw_value, 9) as raw_value
-      from (${values}) as v
-      join int_account_weeks as w using (account_id, week_start)
-      where not isnan(v.raw_value)
-    ),
-    counted as (
-      select measure_id, week_start, raw_value, count(*) as accounts from v group by all
-    ),
-    ranked as (
-      select *,
-        coalesce(sum(accounts) over (partition by measure_id, week_start order by raw_value rows between unbounded preceding and 1 preceding), 0) as below,
-        sum(accounts) over (partition by measure_id, week_start) as total
-      from counted
-    )
-    select v.account_id, v.week_start, v.measure_id, v.raw_value, round((r.below + 0.5 * r.accounts) / r.total, 9) as pct_value
-    from v join ranked as r using (measure_id, week_start, raw_value)`);
+  await db.run(`create or replace table calibrate_book_values as ${render(sqlFile("calibrate/calibrate_book_values.sql"), { values })}`);
 }
 
 /** `table`: the candidates' raw values and book ranks on the account-weeks of `weeks`, with their label. */
 async function createValues(db: Database, table: string, weeks: string): Promise<void> {
-  await db.run(`create or replace table ${ident(table)} as
-    select v.account_id, v.week_start, v.measure_id, v.raw_value, v.pct_value, w.label
-    from calibrate_book_values as v
-    join ${ident(weeks)} as w using (account_id, week_start)
-    order by v.account_id, v.week_start, v.measure_id`);
+  await db.run(`create or replace table ${ident(table)} as ${render(sqlFile("calibrate/calibrate_values.sql"), { weeks: ident(weeks) })}`);
 }
 
 /**
@@ -695,13 +656,10 @@ async function readFitWeeks(
 ): Promise<{ rows: number; y: Uint8Array; asOf: Float64Array; score: Float64Array; account: Int32Array; matrices: Float64Array[] }> {
   const selected = columns.flatMap((column, m) => ids.map((id, j) => `${column(literal(id))} as ${ident(`m${m}_${j}`)}`));
   const rows = await db.all<Record<string, number | boolean | string | null>>(
-    `select f.account_id, f.label, epoch_ms(f.as_of)::double as as_of_ms, any_value(c.score)::double as current_score${selected.length > 0 ? `, ${selected.join(", ")}` : ""}
-     from calibrate_fit as f
-     left join ${source} as v using (account_id, week_start)
-     left join (select account_id, week_start, score from calibrate_weeks) as c using (account_id, week_start)
-     where f.week_number % $stride = 0
-     group by f.account_id, f.week_start, f.label, f.as_of
-     order by f.account_id, f.week_start`,
+    render(sqlFile("calibrate/calibrate_fit_weeks.sql"), {
+      source,
+      columns: selected.length > 0 ? `, ${selected.join(", ")}` : "",
+    }),
     { stride },
   );
   const k = ids.length;
