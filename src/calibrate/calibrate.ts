@@ -29,7 +29,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { createBacktestWeeks } from "../backtest/backtest.ts";
-import { aucByScope, scoreMetrics, stratifiedAucByScope, tierFlags, type ScoreMetrics } from "../backtest/metrics.ts";
+import { aucByScope } from "../backtest/metrics.ts";
 import { horizonLabel } from "../backtest/options.ts";
 import { ident, literal, type Database } from "../db/duckdb.ts";
 import type { LoadedFormula } from "../formula/load.ts";
@@ -46,6 +46,7 @@ import { rankAuc } from "../../reports/lib/auc.ts";
 import { fixed as fmt, percent as pct, times } from "../core/records.ts";
 import { fitRidgeLogistic, linearPredictor, type Design, type LogisticFit } from "./logistic.ts";
 import { aucStandardError, chooseOverReference } from "./choice.ts";
+import { periodFigures, type FlagFigures, type PeriodFigures } from "./figures.ts";
 import { chooseSplit, ruleText, type SplitAttempt } from "./splits.ts";
 import { chooseCutoffs, tierMins, type Cutoffs } from "./tiers.ts";
 
@@ -98,30 +99,6 @@ const AT_RISK_LIFT_Z = 1.645;
 
 const LAMBDAS = [1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 0.3, 1, 3] as const;
 const DEFAULT_LAMBDA = 1e-3;
-
-export type FlagFigures = {
-  flagged: number;
-  precision: number | null;
-  recall: number | null;
-  /** Churn rate of the band over the base rate. */
-  lift: number | null;
-  /** Share of the non-churned weeks flagged. */
-  false_alarm_share: number | null;
-  /** Share of the accounts with no churned week in the period that were flagged at least once. */
-  survivor_accounts_flagged: number | null;
-};
-
-export type PeriodFigures = {
-  rows: number;
-  positives: number;
-  base_rate: number;
-  auc: number | null;
-  /** Time-stratified AUC, as the backtest takes it: the AUC within each week, averaged over the weeks with both classes. */
-  auc_within_week: number | null;
-  top_decile_lift: number | null;
-  at_risk: FlagFigures | null;
-  watch_or_worse: FlagFigures | null;
-};
 
 export type MeasureFit = {
   measure: string;
@@ -1582,52 +1559,6 @@ function mergeCategoryWeights(current: LoadedFormula, calibrated: LoadedFormula)
   }));
 }
 
-/** Later-period figures per scope of `relation` (scope, account_id, week_start, score, label, tier_position). */
-async function periodFigures(db: Database, relation: string, tierIds: readonly string[]): Promise<Map<string, PeriodFigures>> {
-  const metrics = await scoreMetrics(db, relation, tierIds);
-  const flags = tierFlags(tierIds);
-  // the backtest's own AUC within weeks (mean over the weeks with both classes), so both commands print one figure
-  const byWeek = await stratifiedAucByScope(db, relation);
-  const accounts = await db.all<{ scope: string; survivors: number; at_risk: number; watch: number }>(
-    `with a as (
-       select scope, account_id, bool_or(label) as churned,
-              bool_or(tier_position = $at_risk) as at_risk, bool_or(tier_position >= $watch) as watch
-       from ${relation} group by scope, account_id)
-     select scope, count(*) filter (where not churned)::integer as survivors,
-            count(*) filter (where not churned and at_risk)::integer as at_risk,
-            count(*) filter (where not churned and watch)::integer as watch
-     from a group by scope`,
-    { at_risk: flags.atRiskPosition, watch: flags.watchPosition },
-  );
-  const out = new Map<string, PeriodFigures>();
-  for (const [scope, m] of metrics) {
-    const acc = accounts.find((a) => a.scope === scope);
-    const hasTiers = !scope.startsWith("peer");
-    const flag = (f: ScoreMetrics["at_risk"], survivorsFlagged: number | undefined): FlagFigures => {
-      const hits = (f.recall ?? 0) * m.positives;
-      const negatives = m.rows - m.positives;
-      return {
-        flagged: f.flagged,
-        precision: f.precision,
-        recall: f.recall,
-        lift: f.precision !== null && m.base_rate > 0 ? f.precision / m.base_rate : null,
-        false_alarm_share: negatives > 0 ? (f.flagged - hits) / negatives : null,
-        survivor_accounts_flagged: acc && acc.survivors > 0 && survivorsFlagged !== undefined ? survivorsFlagged / acc.survivors : null,
-      };
-    };
-    out.set(scope, {
-      rows: m.rows,
-      positives: m.positives,
-      base_rate: m.base_rate,
-      auc: m.auc,
-      auc_within_week: byWeek.get(scope)?.auc ?? null,
-      top_decile_lift: m.top_decile_lift,
-      at_risk: hasTiers ? flag(m.at_risk, acc?.at_risk) : null,
-      watch_or_worse: hasTiers ? flag(m.at_risk_or_watch, acc?.watch) : null,
-    });
-  }
-  return out;
-}
-
 // the report's number formats are the printer's (src/core/records.ts)
 export { fmt, pct, times };
+export type { FlagFigures, PeriodFigures };
