@@ -39,57 +39,29 @@ import { MEASURES, measureHasTables } from "../health/measures.ts";
 import { InputError } from "../errors.ts";
 import type { IngestResult } from "../ingest/ingest.ts";
 import { render, sqlFile } from "../sql/files.ts";
-import type { Block, BinCount, FittedMap, NoDataBin } from "./bins.ts";
+import type { BinCount, FittedMap } from "./bins.ts";
 import { lineDiff } from "./formula-text.ts";
 import { fixed as fmt, percent as pct, times } from "../core/records.ts";
 import { periodFigures, type FlagFigures, type PeriodFigures } from "./figures.ts";
-import {
-  CANDIDATE_LABELS,
-  chooseCandidate,
-  innerScoredRows,
-  withinWeekAuc,
-  type CandidateChoice,
-  type CandidateId,
-  type CandidateScore,
-} from "./candidates.ts";
+import { CANDIDATE_LABELS, chooseCandidate, innerScoredRows, withinWeekAuc, type CandidateScore } from "./candidates.ts";
 import { buildFormula, choiceLines, headerLines, mergeCategoryWeights, tierCommentLines } from "./formula-lines.ts";
-import { DEFAULT_LAMBDA, fitPeer, type PeerFeature } from "./peer.ts";
-import { createBookValues, createValues, innerSplitOf, loadCurrentScores, loadFitSample, SCALES, viewOf, type Scale } from "./sample.ts";
-import {
-  currentMeasures,
-  fitBinnedScorecard,
-  fitLinearScorecard,
-  formulaScores,
-  reweightCurrent,
-  type Candidate,
-  type FitContext,
-  type Scorecard,
-} from "./scorecards.ts";
-import { chooseSplit, ruleText, type SplitAttempt } from "./splits.ts";
-import { chooseCutoffs, tierMins, type Cutoffs } from "./tiers.ts";
-
-export interface CalibrateOptions {
-  horizonDays: number;
-  /** Split date YYYY-MM-DD (00:00 UTC) to try first; null = choose. */
-  split: string | null;
-  /** Most non-churned fit weeks the watch-or-worse tiers may flag (share). */
-  falseAlarmBudget: number;
-  /** The at-risk band should churn at least this many times the base rate. */
-  atRiskLift: number;
-  /** Each side of the split needs this many churned and surviving accounts. */
-  minChurned: number;
-  minSurvivors: number;
-  /** Quantile bins per measure. */
-  bins: number;
-  /** Past this many fit weeks, the regression keeps every n-th calendar week. */
-  maxFitRows: number;
-  /** A measure's score alone must reach this fit-period AUC to stay. */
-  minSignalAuc: number;
-  /** The calibrated formula must beat the current one's later-period AUC by this much. */
-  minGain: number;
-  /** Recall of a flag may not fall below this share of the current formula's unless its lift rises (and never below 5%). */
-  minRecallKept: number;
-}
+import { DEFAULT_LAMBDA, fitPeer } from "./peer.ts";
+import { createBookValues, createValues, innerSplitOf, loadCurrentScores, loadFitSample, SCALES, viewOf } from "./sample.ts";
+import { currentMeasures, fitBinnedScorecard, fitLinearScorecard, formulaScores, reweightCurrent } from "./scorecards.ts";
+import { chooseSplit, ruleText } from "./splits.ts";
+import { chooseCutoffs, tierMins } from "./tiers.ts";
+import type {
+  CalibrateOptions,
+  MeasureFit,
+  CalibrateReport,
+  Candidate,
+  FitContext,
+  Scorecard,
+  Scale,
+  CandidateChoice,
+  CandidateId,
+  PeerFeature,
+} from "./types.ts";
 
 export const CALIBRATE_DEFAULTS: CalibrateOptions = {
   horizonDays: 90,
@@ -114,83 +86,6 @@ export const CALIBRATED_DIFF_FILE = "calibrated-formula.diff";
  * rate: a band chosen at its point estimate regresses below the target on later weeks.
  */
 const AT_RISK_LIFT_Z = 1.645;
-
-export type MeasureFit = {
-  measure: string;
-  category: string;
-  kept: boolean;
-  reason: string | null;
-  /** Fit-period rows with a value. */
-  rows: number;
-  auc_alone: number | null;
-  better: "higher" | "lower" | null;
-  catalogue_better: "higher" | "lower";
-  weight: number;
-  effective_weight: number;
-  coefficient: number | null;
-  bins: Block[];
-  /** The fit weeks with no value and the score the map gives them (`missing`), or null: no data drops out. */
-  no_data: NoDataBin | null;
-};
-
-export type CalibrateReport = {
-  formula: { name: string; hash: string; file: string };
-  calibrated: { name: string; hash: string; file: string };
-  horizon: string;
-  horizon_days: number;
-  options: Omit<CalibrateOptions, "split" | "horizonDays">;
-  split: {
-    date: string;
-    rule: string;
-    tried: SplitAttempt[];
-    fit: {
-      from_week_end: string | null;
-      to_week_end: string | null;
-      account_weeks: number;
-      churned_accounts: number;
-      surviving_accounts: number;
-    };
-    evaluation: {
-      from_week_end: string | null;
-      to_week_end: string | null;
-      account_weeks: number;
-      churned_accounts: number;
-      surviving_accounts: number;
-    };
-  };
-  fit: {
-    method: string;
-    rows_used: number;
-    stride: number;
-    lambda: number;
-    lambda_validation: { inner_split: string | null; tried: { lambda: number; auc: number | null }[] };
-    /** Which candidate formula was written, chosen on the inner split of the fit period. */
-    candidate: CandidateChoice;
-    peer: { lambda: number; features: PeerFeature[]; intercept: number };
-    peer_values: { lambda: number; features: PeerFeature[]; intercept: number };
-    cutoffs: Cutoffs;
-    auc: { default: number | null; calibrated: number | null; peer: number | null; peer_values: number | null };
-  };
-  measures: MeasureFit[];
-  categories: { id: string; current: number; calibrated: number }[];
-  tiers: { id: string; current: number; calibrated: number }[];
-  evaluation: {
-    /** Later-period weeks scored by both formulas (the comparison's rows). */
-    account_weeks: number;
-    /** Later-period weeks the default scores but the calibrated formula has no data for. */
-    left_out: number;
-    default: PeriodFigures;
-    calibrated: PeriodFigures;
-    /** Ridge logistic regression on the raw values and on which measures have no data. */
-    peer: PeriodFigures;
-    /** The same on the raw values alone (no data filled with the mean): what a formula can see. */
-    peer_values: PeriodFigures;
-  };
-  improved: boolean;
-  verdict: string;
-  notes: string[];
-  files: { formula: string; diff: string };
-};
 
 export type CalibrateResult = { report: CalibrateReport; formulaText: string; diff: string };
 
@@ -591,5 +486,5 @@ export function candidateMeasures(formula: LoadedFormula, present: ReadonlySet<s
 
 // the report's number formats are the printer's (src/core/records.ts)
 export { fmt, pct, times };
-export type { CandidateChoice, CandidateId, FlagFigures, PeerFeature, PeriodFigures };
+export type { CalibrateOptions, CalibrateReport, CandidateChoice, CandidateId, FlagFigures, MeasureFit, PeerFeature, PeriodFigures };
 export { CANDIDATE_LABELS, withinWeekAuc };

@@ -5,8 +5,7 @@
  */
 import { rankAuc } from "../../reports/lib/auc.ts";
 import { aucStandardError, chooseOverReference } from "./choice.ts";
-import type { Sample } from "./sample.ts";
-import type { Scorecard } from "./scorecards.ts";
+import type { Scorecard, Sample, CandidateChoice, CandidateId } from "./types.ts";
 
 export type CandidateScore = { candidate: CandidateId; scores: Float64Array };
 
@@ -16,18 +15,6 @@ export function innerScoredRows(sample: Sample, late: Uint8Array): Uint8Array {
   for (let r = 0; r < sample.rows; r++) rows[r] = late[r] && !Number.isNaN(sample.score[r]!) ? 1 : 0;
   return rows;
 }
-
-export type CandidateChoice = {
-  /** What calibrate wrote: a fitted scorecard, or the current formula with only its tiers recalibrated. */
-  chosen: CandidateId;
-  inner_split: string | null;
-  /** AUC on the later part of the fit period (the weeks every candidate scores), each candidate fitted on its earlier part only. */
-  inner_auc: { candidate: CandidateId; auc: number | null; auc_within_week: number | null }[];
-  rule: string;
-  /** The candidate kept unless another beats it by more than `margin` (its AUC's standard error on the inner split). */
-  reference: CandidateId | null;
-  margin: number | null;
-};
 
 /** The candidate built like the fitted peer (its coefficients as straight-line maps, its missing-value terms as no-data scores). */
 export const REFERENCE: CandidateId = "linear_raw";
@@ -136,5 +123,3 @@ export function withinWeekAuc(risk: readonly number[], y: readonly number[], wee
   }
   return pairs > 0 ? wins / pairs : null;
 }
-
-export type CandidateId = "binned_book" | "binned_raw" | "linear_book" | "linear_raw" | "current_reweighted" | "current";

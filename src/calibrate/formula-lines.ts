@@ -8,13 +8,13 @@ import { horizonLabel } from "../backtest/options.ts";
 import { fixed as fmt, percent as pct, times } from "../core/records.ts";
 import type { LoadedFormula } from "../formula/load.ts";
 import { roundSignificant, type Block, type FittedMap } from "./bins.ts";
-import type { CalibrateOptions, CalibrateReport, MeasureFit } from "./calibrate.ts";
-import { CANDIDATE_LABELS, type CandidateChoice } from "./candidates.ts";
+
+import { CANDIDATE_LABELS } from "./candidates.ts";
 import { calibratedFormulaText, type CalibratedCategory } from "./formula-text.ts";
-import type { Scale } from "./sample.ts";
-import type { Scorecard } from "./scorecards.ts";
+
 import type { SplitAttempt } from "./splits.ts";
 import type { Cutoffs } from "./tiers.ts";
+import type { CalibrateOptions, MeasureFit, CalibrateReport, Scorecard, Scale, CandidateChoice } from "./types.ts";
 
 /** The current formula's score map of `measure`, as written. */
 export function currentScoreOf(formula: LoadedFormula, measure: string): unknown {

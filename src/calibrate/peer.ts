@@ -5,7 +5,7 @@
  */
 import { rankAuc } from "../../reports/lib/auc.ts";
 import { fitRidgeLogistic, linearPredictor, type Design } from "./logistic.ts";
-import type { Sample } from "./sample.ts";
+import type { Sample, PeerFeature } from "./types.ts";
 
 export const LAMBDAS = [1e-4, 1e-3, 1e-2, 3e-2, 1e-1, 0.3, 1, 3] as const;
 
@@ -43,8 +43,6 @@ export function chooseLambda(
   }
   return best;
 }
-
-export type PeerFeature = { id: string; center: number; scale: number; lo: number; hi: number; coef: number; missing: number };
 
 /** The fitted peer: ridge logistic regression on clipped, standardised raw values plus missing-value terms. */
 export function fitPeer(

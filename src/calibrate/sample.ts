@@ -7,7 +7,7 @@ import { ident, literal, type Database } from "../db/duckdb.ts";
 import type { LoadedFormula } from "../formula/load.ts";
 import { MEASURES } from "../health/measures.ts";
 import { render, sqlFile } from "../sql/files.ts";
-import type { Candidate } from "./scorecards.ts";
+import type { Candidate, Sample, Scale } from "./types.ts";
 
 /**
  * `calibrate_book_values`: every candidate's raw value on every account-week of the book with its
@@ -35,22 +35,6 @@ export async function createBookValues(db: Database, candidates: readonly Candid
 export async function createValues(db: Database, table: string, weeks: string): Promise<void> {
   await db.run(`create or replace table ${ident(table)} as ${render(sqlFile("calibrate/calibrate_values.sql"), { weeks: ident(weeks) })}`);
 }
-
-/**
- * The fit weeks: raw values (`values`) and book ranks (`pct`) per measure, NaN = none, and the
- * current formula's score (`score`, NaN = none).
- */
-export type Sample = {
-  rows: number;
-  ids: string[];
-  values: Float64Array;
-  pct: Float64Array;
-  y: Uint8Array;
-  asOf: Float64Array;
-  score: Float64Array;
-  /** Each row's account, numbered from 0 in account order. */
-  account: Int32Array;
-};
 
 /**
  * The fit weeks (every `stride`-th calendar week, by account and week) with their label, as-of and
@@ -101,9 +85,6 @@ export async function loadFitSample(db: Database, ids: readonly string[], stride
   ]);
   return { ...weeks, ids: [...ids], values: matrices[0]!, pct: matrices[1]! };
 }
-
-/** What a candidate's score maps read: the raw value, or its percentile rank in the book that week. */
-export type Scale = "raw" | "book";
 
 export const SCALES: readonly Scale[] = ["book", "raw"];
 

@@ -7,31 +7,14 @@
 import { rankAuc } from "../../reports/lib/auc.ts";
 import { fixed as fmt } from "../core/records.ts";
 import type { LoadedFormula } from "../formula/load.ts";
-import { MEASURES, type MeasureDefinition } from "../health/measures.ts";
+import { MEASURES } from "../health/measures.ts";
 import { fitScoreMap, pointsScore, roundSignificant, type BinCount, type FittedMap } from "./bins.ts";
-import type { CalibrateOptions, MeasureFit } from "./calibrate.ts";
-import type { CandidateId } from "./candidates.ts";
+
 import type { CalibratedCategory } from "./formula-text.ts";
 import { fitRidgeLogistic, type LogisticFit } from "./logistic.ts";
 import { lineWithMissing, mapScore, noDataCounts, wantsMissingScore } from "./missing.ts";
 import { chooseLambda, designOf, fitPeer } from "./peer.ts";
-import type { Sample, Scale } from "./sample.ts";
-
-export type Candidate = { def: MeasureDefinition; category: string };
-
-export type FitContext = { candidates: readonly Candidate[]; options: CalibrateOptions; horizonDays: number };
-
-/** A candidate formula: score maps and whole-number weights per category, and how each measure fared. */
-export type Scorecard = {
-  id: CandidateId;
-  kind: "binned" | "linear" | "reweighted";
-  scale: Scale;
-  maps: Map<string, FittedMap>;
-  measures: MeasureFit[];
-  categories: CalibratedCategory[];
-  lambda: number;
-  lambdaTried: { lambda: number; auc: number | null }[];
-};
+import type { MeasureFit, Candidate, FitContext, Scorecard, Sample, Scale } from "./types.ts";
 
 export const blankFit = (c: Candidate, rows: number): MeasureFit => ({
   measure: c.def.id,
