@@ -89,7 +89,9 @@ describe("health calibrate on a generated book", () => {
       expect(Math.min(...all)).toBe(0);
       expect(Math.max(...all)).toBe(100);
       if (chosen.startsWith("binned"))
-        expect(Math.min(...report.measures.filter((m) => m.measure === use.measure).flatMap((m) => m.bins.map((b) => b.score)))).toBe(0);
+        expect(
+          Math.min(...report.measures.filter((m) => m.measure === use.measure).flatMap((m) => m.bins.map((b) => b.score)), missing ?? 100),
+        ).toBe(0);
       if (chosen.startsWith("linear")) expect(points).toHaveLength(2);
     }
     expect(loaded.formula.tiers.map((t) => t.min)).toEqual(report.tiers.map((t) => t.calibrated));
