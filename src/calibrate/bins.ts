@@ -31,11 +31,21 @@ export interface Block {
   score: number;
 }
 
+/** The fit-period weeks with no value for a measure (a scorecard's "missing" bin) and the score they get. */
+export interface NoDataBin {
+  rows: number;
+  positives: number;
+  churn_rate: number;
+  score: number;
+}
+
 export interface FittedMap {
   /** "higher" when higher raw values churn less (and score more). */
   better: "higher" | "lower";
   blocks: Block[];
   points: [number, number][];
+  /** The score of no data (the formula map's `missing`), or none: no data drops out. */
+  missing?: NoDataBin;
   /** Rank AUC of the block score alone on the fit rows with data (ties inside a block one half). */
   auc: number | null;
   rows: number;
@@ -49,6 +59,11 @@ export interface BinOptions {
   smoothing: number;
   /** Direction to prefer when both fit equally well. */
   preferHigher: boolean;
+  /**
+   * The weeks with no value, scored like any bin on the same log-odds scale (the riskiest of the
+   * bins and this one scores 0, the safest 100); left out when fewer than `minRows`.
+   */
+  noData?: { rows: number; positives: number };
 }
 
 /**
@@ -96,11 +111,24 @@ export function fitScoreMap(bins: readonly BinCount[], options: BinOptions): Fit
       logOdds: logit(smoothed),
     };
   });
-  const worst = Math.max(...blocks.map((b) => b.logOdds));
-  const best = Math.min(...blocks.map((b) => b.logOdds));
-  if (!(worst - best > 1e-9)) return null;
-  const scored: Block[] = blocks.map(({ logOdds, ...b }) => ({ ...b, score: Math.round((100 * (worst - logOdds)) / (worst - best)) }));
-  return { better, blocks: scored, points: mapPoints(scored), auc: blockAuc(scored), rows, positives };
+  const noData =
+    options.noData && options.noData.rows >= options.minRows
+      ? {
+          ...options.noData,
+          logOdds: logit((options.noData.positives + options.smoothing * base) / (options.noData.rows + options.smoothing)),
+        }
+      : null;
+  const blockWorst = Math.max(...blocks.map((b) => b.logOdds));
+  const blockBest = Math.min(...blocks.map((b) => b.logOdds));
+  if (!(blockWorst - blockBest > 1e-9)) return null;
+  const worst = Math.max(blockWorst, noData?.logOdds ?? blockWorst);
+  const best = Math.min(blockBest, noData?.logOdds ?? blockBest);
+  const score = (logOdds: number) => Math.round((100 * (worst - logOdds)) / (worst - best));
+  const scored: Block[] = blocks.map(({ logOdds, ...b }) => ({ ...b, score: score(logOdds) }));
+  const missing = noData
+    ? { rows: noData.rows, positives: noData.positives, churn_rate: noData.positives / noData.rows, score: score(noData.logOdds) }
+    : undefined;
+  return { better, blocks: scored, points: mapPoints(scored), auc: blockAuc(scored), rows, positives, ...(missing ? { missing } : {}) };
 }
 
 /** The score of a raw value under the blocks as steps (the value's block), for fitting weights. */

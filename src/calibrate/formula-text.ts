@@ -13,6 +13,8 @@ export interface CalibratedMeasure {
   points: [number, number][];
   /** The map reads the value's percentile rank in the book that week. */
   relativeTo?: "book";
+  /** The score of no data (the map's `missing`); absent: no data drops out. */
+  missing?: number;
   /** The score map to write as it is (the current formula's), instead of `points`. */
   score?: unknown;
   /** Comment lines written above the measure (its bins and churn rates). */
@@ -70,7 +72,11 @@ export function calibratedFormulaText(
           measures: c.measures.map((m) => ({
             measure: m.measure,
             weight: m.weight,
-            score: m.score ?? (m.relativeTo ? { relative_to: m.relativeTo, points: m.points } : { points: m.points }),
+            score: m.score ?? {
+              ...(m.relativeTo ? { relative_to: m.relativeTo } : {}),
+              points: m.points,
+              ...(m.missing === undefined ? {} : { missing: m.missing }),
+            },
           })),
         };
       });

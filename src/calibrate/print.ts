@@ -1,7 +1,8 @@
 /** Renders a calibration report: the split and what was tried, the later-period comparison, the measures, the verdict. */
 import { formatRecords, type OutputFormat } from "../core/records.ts";
-import { CANDIDATE_LABELS, fmt, pct, times, type CalibrateReport, type PeriodFigures } from "./calibrate.ts";
+import { CANDIDATE_LABELS, fmt, pct, times, type PeriodFigures } from "./calibrate.ts";
 import { ruleText } from "./splits.ts";
+import type { CalibrateReport } from "./types.ts";
 
 /** Later-period figures, one row per score: default formula, calibrated formula, fitted peer. */
 export function comparisonRows(report: CalibrateReport): Record<string, unknown>[] {

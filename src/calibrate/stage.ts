@@ -1,6 +1,7 @@
 /** Calibration as a stage after scoring: writes calibrate.json, the calibrated formula and its diff. */
 import type { Stage } from "../core/stage.ts";
-import { calibrate, CALIBRATED_DIFF_FILE, CALIBRATED_FORMULA_FILE, type CalibrateOptions, type CalibrateResult } from "./calibrate.ts";
+import { calibrate, CALIBRATED_DIFF_FILE, CALIBRATED_FORMULA_FILE, type CalibrateResult } from "./calibrate.ts";
+import type { CalibrateOptions } from "./types.ts";
 
 export const CALIBRATE_STAGE = "calibrate";
 

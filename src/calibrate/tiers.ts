@@ -3,8 +3,13 @@
  *   - watch or worse (score below the healthy tier's min): as many churned weeks as the
  *     false-alarm budget allows, i.e. at most `falseAlarmBudget` of the non-churned weeks flagged;
  *   - at risk (below the watch tier's min): the highest cut-off whose band churns at least
- *     `atRiskLift` (plus `liftMargin` where a band reaches it) times the base rate and flags at most a quarter of the false alarms allowed (with at least `minPositives` churned weeks in it), or, when
- *     no cut-off reaches it, the one with the highest lift.
+ *     `atRiskLift` times the base rate and flags at most a quarter of the false alarms allowed
+ *     (with at least `minPositives` churned weeks in it), or, when no cut-off reaches it, the one
+ *     with the highest lift. With `accounts` given, "churns at least" means the lower confidence
+ *     bound of the band's churn rate (Wilson, one-sided, z = `liftBoundZ`, counting each account in
+ *     the band once, as its weeks are not independent) reaches `atRiskLift` x the base rate: a
+ *     band chosen at its point estimate regresses below the target on later weeks, the more so the
+ *     fewer accounts it holds. Without accounts, `liftMargin` is added to the target instead.
  * Pure functions.
  */
 
@@ -17,6 +22,15 @@ export interface CutoffOptions {
    */
   liftMargin?: number;
   minPositives: number;
+  /** One-sided z of the lower bound of the band's churn rate (with `accounts`); default 1.645 (95%). */
+  liftBoundZ?: number;
+}
+
+/** Wilson lower bound of a share `p` observed on `n` units at one-sided `z`. */
+export function wilsonLower(p: number, n: number, z: number): number {
+  if (!(n > 0)) return 0;
+  const z2 = z * z;
+  return (p + z2 / (2 * n) - z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / (1 + z2 / n);
 }
 
 export interface Cutoffs {
@@ -33,12 +47,27 @@ export interface Cutoffs {
     watch_false_alarms: number;
     at_risk_recall: number;
     at_risk_lift: number | null;
+    /** Lower confidence bound of the at-risk band's lift (null without accounts). */
+    at_risk_lift_lower: number | null;
+    /** Accounts with a week in the at-risk band (null without accounts). */
+    at_risk_accounts: number | null;
   };
   lift_reached: boolean;
+  /** How "reaches the target lift" was judged. */
+  lift_rule: string;
 }
 
-/** Cut-offs from fit-period `scores` (0-100, lower = riskier) and their churn `labels`. */
-export function chooseCutoffs(scores: ArrayLike<number>, labels: ArrayLike<number>, options: CutoffOptions): Cutoffs {
+/**
+ * Cut-offs from fit-period `scores` (0-100, lower = riskier), their churn `labels` and, optionally,
+ * the account of each week (any number identifying it), for the lift's confidence bound.
+ */
+export function chooseCutoffs(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  options: CutoffOptions,
+  accounts?: ArrayLike<number>,
+): Cutoffs {
+  const z = options.liftBoundZ ?? 1.645;
   const n = scores.length;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => scores[a]! - scores[b]!);
   let positives = 0;
@@ -53,11 +82,15 @@ export function chooseCutoffs(scores: ArrayLike<number>, labels: ArrayLike<numbe
   watch = Math.max(0.02, Math.floor(watch * 100) / 100);
 
   // at risk: scan cut-offs t = each distinct score below watch, flagged = score < t
-  let best: { t: number; lift: number; pos: number; rows: number } | null = null;
-  // the largest band reaching the target with its margin, else the target alone
-  let bestWithMargin: { t: number; lift: number; pos: number; rows: number } | null = null;
-  const aim = options.atRiskLift + (options.liftMargin ?? 0);
-  let highestLift: { t: number; lift: number; pos: number; rows: number } | null = null;
+  type Band = { t: number; lift: number; pos: number; rows: number };
+  let best: Band | null = null;
+  // the largest band reaching the target with its margin (or its lower bound), else the target alone
+  let bestWithMargin: Band | null = null;
+  const aim = options.atRiskLift + (accounts ? 0 : (options.liftMargin ?? 0));
+  let highestLift: Band | null = null;
+  const inBand = new Set<number>();
+  // the lift the rule judges: the point estimate, or its lower bound counting each account once
+  const judged = (pos: number, rows: number) => (accounts ? wilsonLower(pos / rows, inBand.size, z) / base : pos / rows / base);
   // the at-risk band may flag at most a quarter of the false alarms watch or worse may
   const atRiskAllowed = Math.floor((options.falseAlarmBudget / 4) * negatives);
   let rows = 0;
@@ -67,37 +100,43 @@ export function chooseCutoffs(scores: ArrayLike<number>, labels: ArrayLike<numbe
     if (t >= watch || rows - pos > atRiskAllowed) break;
     if (rows > 0 && pos >= options.minPositives) {
       const lift = pos / rows / base;
+      const bound = judged(pos, rows);
       if (lift >= options.atRiskLift) best = { t, lift, pos, rows };
-      if (lift >= aim) bestWithMargin = { t, lift, pos, rows };
-      if (!highestLift || lift > highestLift.lift) highestLift = { t, lift, pos, rows };
+      if (bound >= aim) bestWithMargin = { t, lift, pos, rows };
+      if (!highestLift || bound > highestLift.lift) highestLift = { t, lift: bound, pos, rows };
     }
     while (k < n && scores[order[k]!] === t) {
       rows++;
       pos += labels[order[k]!] ? 1 : 0;
+      if (accounts) inBand.add(accounts[order[k]!]!);
       k++;
     }
   }
   // the band of everything below watch is a candidate too
   if (rows - pos <= atRiskAllowed && rows > 0 && pos >= options.minPositives) {
     const lift = pos / rows / base;
+    const bound = judged(pos, rows);
     if (lift >= options.atRiskLift) best = { t: watch, lift, pos, rows };
-    if (lift >= aim) bestWithMargin = { t: watch, lift, pos, rows };
-    if (!highestLift || lift > highestLift.lift) highestLift = { t: watch, lift, pos, rows };
+    if (bound >= aim) bestWithMargin = { t: watch, lift, pos, rows };
+    if (!highestLift || bound > highestLift.lift) highestLift = { t: watch, lift: bound, pos, rows };
   }
-  const chosen = bestWithMargin ?? best ?? highestLift;
+  // with accounts, no band's bound reaching the target: the band with the highest bound
+  const chosen = bestWithMargin ?? (accounts ? null : best) ?? highestLift;
   let atRisk = chosen ? Math.floor(chosen.t * 100) / 100 : watch / 2;
   atRisk = Math.min(Math.max(0.01, atRisk), watch - 0.01);
 
   const flaggedBelow = (cut: number) => {
     let r = 0;
     let p = 0;
+    const ids = new Set<number>();
     for (let i = 0; i < n; i++) {
       if (scores[i]! < cut) {
         r++;
         p += labels[i] ? 1 : 0;
+        if (accounts) ids.add(accounts[i]!);
       }
     }
-    return { rows: r, positives: p };
+    return { rows: r, positives: p, accounts: ids.size };
   };
   const w = flaggedBelow(watch);
   const a = flaggedBelow(atRisk);
@@ -112,8 +151,13 @@ export function chooseCutoffs(scores: ArrayLike<number>, labels: ArrayLike<numbe
       watch_false_alarms: negatives > 0 ? (w.rows - w.positives) / negatives : 0,
       at_risk_recall: positives > 0 ? a.positives / positives : 0,
       at_risk_lift: a.rows > 0 && base > 0 ? a.positives / a.rows / base : null,
+      at_risk_lift_lower: accounts && a.rows > 0 && base > 0 ? wilsonLower(a.positives / a.rows, a.accounts, z) / base : null,
+      at_risk_accounts: accounts ? a.accounts : null,
     },
-    lift_reached: best !== null,
+    lift_reached: accounts ? bestWithMargin !== null : best !== null,
+    lift_rule: accounts
+      ? `the lower ${z === 1.645 ? "95%" : `z = ${z}`} confidence bound of the band's churn rate (Wilson, each account in the band counted once) at least ${options.atRiskLift}x the base rate`
+      : `the band's churn rate at least ${aim}x the base rate`,
   };
 }
 

@@ -28,10 +28,25 @@ const relativeTo = z
     'Score the value\'s percentile rank (0 to 1; ties count half) among the accounts with data the same week, in the whole book ("book") or in the account\'s segment ("segment"), instead of the raw value: the map\'s raw values are then percentiles.',
   );
 
+/**
+ * The score of an account-week with no value for the measure while the book has usable data for it
+ * that week (a scorecard's "missing" bin). Absent: no data drops out and its weight is shared by the
+ * rest. A measure the whole book does not record drops out either way.
+ */
+const missingScore = z
+  .number()
+  .min(0)
+  .max(100)
+  .optional()
+  .describe(
+    "Score of an account-week with no value for this measure while other accounts have one that week (health calibrate learns it from the churn of the no-data weeks). Absent: no data drops out and its weight is shared by the other measures.",
+  );
+
 /** Piecewise-linear map from raw value to score: points sorted by raw value. */
 const pointsScore = z
   .object({
     relative_to: relativeTo,
+    missing: missingScore,
     points: z
       .array(z.tuple([z.number(), z.number().min(0).max(100)]))
       .min(2, "give at least two [raw, score] points")
@@ -43,6 +58,7 @@ const pointsScore = z
 const thresholdScore = z
   .object({
     relative_to: relativeTo,
+    missing: missingScore,
     red: z.number().describe("Raw value scoring 0."),
     yellow: z.number().optional().describe("Raw value scoring 50."),
     green: z.number().describe("Raw value scoring 100."),

@@ -1,7 +1,7 @@
 /**
  * Loads a validated formula into small DuckDB tables so that scoring stays set-based SQL:
  * formula_categories, formula_measures (with the column a measure reads, `base_id`, and how it is
- * scored against the book, `relative_to`), formula_points (score maps as segments) and
+ * scored against the book, `relative_to`, and the score of no data, `missing_score`, null: drops out), formula_points (score maps as segments) and
  * formula_score_maps (the same as lists, one row per map), formula_tiers,
  * formula_caps and formula_user_weights. Values are bound as parameters, never spliced into SQL.
  */
@@ -15,7 +15,7 @@ export async function loadFormulaTables(db: Database, formula: Formula): Promise
   await db.run(sqlFile("functions.sql"));
   await db.run(`
     create or replace table formula_categories (category_id varchar, label varchar, weight double, position integer, playbook varchar);
-    create or replace table formula_measures (category_id varchar, measure_id varchar, weight double, position integer, base_id varchar, is_net boolean, relative_to varchar, zero_is_value boolean);
+    create or replace table formula_measures (category_id varchar, measure_id varchar, weight double, position integer, base_id varchar, is_net boolean, relative_to varchar, zero_is_value boolean, missing_score double);
     create or replace table formula_points (key varchar, lo double, hi double, x0 double, y0 double, slope double);
     create or replace table formula_tiers (tier_id varchar, label varchar, min_score double, max_score double, position integer, playbook varchar);
     create or replace table formula_caps (measure_id varchar, at_least double, max_score double, reason varchar);
@@ -32,7 +32,7 @@ export async function loadFormulaTables(db: Database, formula: Formula): Promise
     for (const [measurePosition, use] of category.measures.entries()) {
       const netOf = measureById(use.measure)?.netOf;
       await db.run(
-        "insert into formula_measures values ($category, $measure, $weight, $position, $base, $isNet, $relativeTo, $zeroIsValue)",
+        "insert into formula_measures values ($category, $measure, $weight, $position, $base, $isNet, $relativeTo, $zeroIsValue, $missing)",
         {
           category: category.id,
           measure: use.measure,
@@ -42,6 +42,7 @@ export async function loadFormulaTables(db: Database, formula: Formula): Promise
           isNet: netOf !== undefined,
           relativeTo: use.score.relative_to ?? null,
           zeroIsValue: measureById(use.measure)?.zeroIsValue === true,
+          missing: use.score.missing ?? null,
         },
       );
       await insertSegments(db, use.measure, use.score);

@@ -159,6 +159,7 @@ else {
         "text",
       ) +
       "\nauc_peer: ridge logistic regression on the raw values and on which measures have no data; auc_peer_values: on the values alone.\n" +
-      "candidate: the formula calibrate wrote, chosen on an inner time split of the fit period (binned or linear scorecard on book ranks or raw values, or the current formula with refitted tiers).\n",
+      "candidate: the formula calibrate wrote, chosen on an inner time split of the fit period (binned or linear scorecard on book ranks or raw values, or the current formula with refitted tiers):\n" +
+      "the linear scorecard on raw values (the peer written as a formula, its missing-value terms as no-data scores) unless another beats it there by more than its AUC's standard error.\n",
   );
 }

@@ -82,10 +82,16 @@ describe("health calibrate on a generated book", () => {
         if (fit.better === "higher") expect(points[i]![1]).toBeGreaterThanOrEqual(points[i - 1]![1]);
         else expect(points[i]![1]).toBeLessThanOrEqual(points[i - 1]![1]);
       }
-      expect(Math.min(...points.map((p) => p[1]))).toBe(0);
-      expect(Math.max(...points.map((p) => p[1]))).toBe(100);
+      // the no-data score (learned where some fit weeks have no value) is on the same 0-100 scale
+      const missing = (use.score as { missing?: number }).missing;
+      expect(missing).toBe(fit.no_data?.score);
+      const all = [...points.map((p) => p[1]), ...(missing === undefined ? [] : [missing])];
+      expect(Math.min(...all)).toBe(0);
+      expect(Math.max(...all)).toBe(100);
       if (chosen.startsWith("binned"))
-        expect(Math.min(...report.measures.filter((m) => m.measure === use.measure).flatMap((m) => m.bins.map((b) => b.score)))).toBe(0);
+        expect(
+          Math.min(...report.measures.filter((m) => m.measure === use.measure).flatMap((m) => m.bins.map((b) => b.score)), missing ?? 100),
+        ).toBe(0);
       if (chosen.startsWith("linear")) expect(points).toHaveLength(2);
     }
     expect(loaded.formula.tiers.map((t) => t.min)).toEqual(report.tiers.map((t) => t.calibrated));
@@ -100,8 +106,21 @@ describe("health calibrate on a generated book", () => {
     expect(text).toMatch(
       /# Candidate chosen on an inner split of the fit period at \d{4}-\d{2}-\d{2} .*\n# {3}AUC within weeks there: binned_book 0\.\d{3}, linear_book/,
     );
-    const best = Math.max(...report.fit.candidate.inner_auc.map((a) => a.auc_within_week ?? 0));
-    expect(report.fit.candidate.inner_auc.find((a) => a.candidate === report.fit.candidate.chosen)!.auc_within_week).toBe(best);
+    // the peer-shaped reference is kept unless another candidate beats it by more than the margin
+    const { chosen: picked, reference, margin, inner_auc } = report.fit.candidate;
+    expect(reference).toBe("linear_raw");
+    const aucOf = (id: string) => inner_auc.find((a) => a.candidate === id)!.auc_within_week!;
+    const best = Math.max(...inner_auc.map((a) => a.auc_within_week ?? 0));
+    if (picked === reference) expect(best).toBeLessThanOrEqual(aucOf(reference!) + margin!);
+    else {
+      expect(aucOf(picked)).toBe(best);
+      expect(best).toBeGreaterThan(aucOf(reference!) + margin!);
+    }
+    expect(margin!).toBeGreaterThan(0.005);
+    // the no-data scores are written with where they came from
+    for (const m of report.measures.filter((x) => x.kept && x.no_data))
+      expect(text).toMatch(new RegExp(`# {3}no data: ${m.no_data!.rows} sampled fit weeks churning \\d+(\\.\\d)?% -> ${m.no_data!.score}`));
+    expect(report.measures.some((x) => x.kept && x.no_data)).toBe(true);
     for (const m of report.measures.filter((x) => !x.kept)) expect(text).toContain(`#   ${m.measure}: ${m.reason}`);
   });
 

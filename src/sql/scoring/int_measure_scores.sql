@@ -1,13 +1,16 @@
--- grain: account, week, formula measure with data
+-- grain: account, week, formula measure with data or a no-data score
 -- key: account_id, week_start, category_id, measure_id
 -- int_measure_scores: one row per account, week and formula measure that has data: raw value, its
 -- percentile rank in the book when the formula scores it so, score (0-100), and its contribution
 -- to the health score. A category is the weighted mean of its
 -- measures with data; the health score the weighted mean of categories with data, so the
--- contributions of an account-week add up to its (uncapped) score.
+-- contributions of an account-week add up to its (uncapped) score. A measure whose map gives a
+-- `missing` score has a row (raw value null, no_data true) on an account-week that has data for
+-- some formula measure but none for it, while the book has usable data for it that week; without
+-- one, or when the whole book has none, no data drops out. Coverage counts measured weight only.
 with
 
-scored as (
+measured as (
     select
         v.account_id,
         v.week_start,
@@ -17,10 +20,37 @@ scored as (
         v.percentile,
         m.weight                                                        as measure_weight,
         -- a map relative to the book reads the percentile rank, else the raw value
-        score_by_map(case when m.relative_to is null then v.raw_value else v.percentile end, p.map) as score
+        score_by_map(case when m.relative_to is null then v.raw_value else v.percentile end, p.map) as score,
+        false                                                           as no_data
     from int_measure_inputs as v
     join formula_measures as m on m.measure_id = v.measure_id
     join formula_score_maps as p on p.key = v.measure_id
+),
+
+unmeasured as (
+    select
+        w.account_id,
+        w.week_start,
+        m.category_id,
+        m.measure_id,
+        null::double                                                    as raw_value,
+        null::double                                                    as percentile,
+        m.weight                                                        as measure_weight,
+        m.missing_score                                                 as score,
+        true                                                            as no_data
+    from (select distinct account_id, week_start from measured) as w
+    join formula_measures as m on m.missing_score is not null
+    join int_measure_book_weekly as b
+        on b.measure_id = m.base_id and b.week_start = w.week_start
+       and (b.is_informative or (m.zero_is_value and b.max_value = 0))
+    anti join measured as v
+        on v.account_id = w.account_id and v.week_start = w.week_start and v.measure_id = m.measure_id
+),
+
+scored as (
+    select * from measured
+    union all
+    select * from unmeasured
 ),
 
 categories as (
@@ -28,7 +58,8 @@ categories as (
         s.account_id,
         s.week_start,
         s.category_id,
-        exact_sum(s.measure_weight)                                     as measure_weight_with_data,
+        exact_sum(s.measure_weight)                                     as measure_weight_scored,
+        exact_sum(case when s.no_data then 0 else s.measure_weight end)  as measure_weight_with_data,
         -- exact sums: a float sum depends on the order rows arrive in, and rounding alone still
         -- flips the last digit when a sum lands near it
         round(weighted_mean(s.measure_weight, s.score), 9)    as category_score
@@ -60,11 +91,12 @@ final as (
         s.percentile,
         s.score,
         s.measure_weight,
+        s.no_data,
         f.weight                                                        as category_weight,
         c.category_score,
         -- effective weight of the measure in the health score, after renormalising over data present
-        f.weight / a.category_weight_with_data * s.measure_weight / c.measure_weight_with_data as effective_weight,
-        f.weight / a.category_weight_with_data * s.measure_weight / c.measure_weight_with_data * s.score as contribution,
+        f.weight / a.category_weight_with_data * s.measure_weight / c.measure_weight_scored as effective_weight,
+        f.weight / a.category_weight_with_data * s.measure_weight / c.measure_weight_scored * s.score as contribution,
         a.coverage
     from scored as s
     join categories as c using (account_id, week_start, category_id)
