@@ -179,7 +179,10 @@ export function checkFormula(formula: Formula): (FormulaIssue & { pathParts: (st
         "relative_to scores an account's measure against the book; user health parts take raw values only",
       );
     if (uh[part].missing !== undefined)
-      add(["user_health", part, "missing"], "missing scores an account-week with no value for a formula measure; user health parts have no such score");
+      add(
+        ["user_health", part, "missing"],
+        "missing scores an account-week with no value for a formula measure; user health parts have no such score",
+      );
   }
   const userTotal = uh.weights.recency + uh.weights.frequency + uh.weights.breadth;
   if (Math.abs(userTotal - 100) > WEIGHT_TOLERANCE)
