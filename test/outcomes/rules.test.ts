@@ -5,6 +5,7 @@
  * warning. Real DuckDB, the default formula (tiers healthy/watch/at_risk, clear_after_weeks 2,
  * renewal_window_days 90).
  */
+import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { withDatabase } from "../../src/db/duckdb.ts";
@@ -212,6 +213,19 @@ describe("outcomes rules", () => {
     expect(report.interventions).toBe(6);
     // I-STRAY falls in no episode; I-GAPS falls in no episode but answers an alert
     expect(report.interventions_unmatched).toBe(1);
+  });
+
+  it("gives the Wilson interval of a 10k-account book's counts (integer counts once overflowed)", async () => {
+    const macros = readFileSync(path.resolve("src/sql/outcomes/macros.sql"), "utf8");
+    const row = await withDatabase(async (db) => {
+      await db.run(macros);
+      return db.one<{ low: number; high: number }>(
+        "select wilson_low(29000::integer, 30000::integer) as low, wilson_high(29000::integer, 30000::integer) as high",
+      );
+    });
+    // 29,000 of 30,000, worked out by hand from the Wilson formula
+    expect(row!.low).toBeCloseTo(0.964575, 5);
+    expect(row!.high).toBeCloseTo(0.968639, 5);
   });
 
   it("links an alert to the intervention naming it before any other, else to the first one after its raise while it is open", async () => {
