@@ -235,18 +235,11 @@ export async function calibrate(
   // ---- Score the book with the calibrated formula, choose tiers on the fit period.
   const tierIds = formula.formula.tiers.map((t) => t.id);
   const currentMins = formula.formula.tiers.map((t) => t.min);
-  const draft = buildFormula(
-    currentText,
-    formula,
-    categories,
-    card?.scale ?? "raw",
-    card?.kind ?? null,
-    maps,
-    measures,
-    Object.fromEntries(tierIds.map((id, i) => [id, currentMins[i]!])),
-    [],
-    [],
-  );
+  // the calibrated formula's text with given tiers and comments: a draft with the current tiers scores
+  // the book, the final one carries the tiers chosen on those scores
+  const formulaWith = (tiers: Record<string, number>, header: string[], tierComments: string[]) =>
+    buildFormula(currentText, formula, categories, card?.scale ?? "raw", card?.kind ?? null, maps, measures, tiers, header, tierComments);
+  const draft = formulaWith(Object.fromEntries(tierIds.map((id, i) => [id, currentMins[i]!])), [], []);
   onProgress("re-scoring the book with the calibrated formula");
   await computeHealth(db, ingested, draft.loaded, onProgress);
   await createBacktestWeeks(db, { horizonDays: h, from: null, to: null });
@@ -294,18 +287,7 @@ export async function calibrate(
 
   // the calibrated formula with its tiers: formula_tiers follow it, rescore.sql applies them
   const header = [...headerLines(formula, split, chosen, options, lambda, cutoffs, card), ...choiceLines(choice)];
-  const final = buildFormula(
-    currentText,
-    formula,
-    categories,
-    card?.scale ?? "raw",
-    card?.kind ?? null,
-    maps,
-    measures,
-    tierMinById,
-    header,
-    tierCommentLines(cutoffs, options),
-  );
+  const final = formulaWith(tierMinById, header, tierCommentLines(cutoffs, options));
   await loadFormulaTables(db, final.loaded.formula);
   await db.run("create or replace table rescore_weights (scope varchar, category_id varchar, weight double)");
   for (const c of final.loaded.formula.categories)
