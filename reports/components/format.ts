@@ -89,3 +89,35 @@ export function wrapText(text: unknown): HTMLElement {
   span.textContent = text === null || text === undefined ? "–" : String(text);
   return span;
 }
+
+/** A cell of two lines: the main value, and a second fact in small muted text under it (set as text). */
+export function stacked(main: Node | string, sub: string | null | undefined): HTMLElement {
+  const span = document.createElement("span");
+  span.className = "stacked";
+  span.append(main);
+  if (sub) {
+    const small = document.createElement("small");
+    small.textContent = sub;
+    span.append(small);
+  }
+  return span;
+}
+
+/**
+ * A playbook in a table: its first sentence (the formula's playbooks open with their name, such as
+ * "Save."), the whole text on hover; a playbook of one sentence shows whole.
+ */
+export function playbookCell(text: string | null | undefined): HTMLElement {
+  const full = text ?? "–";
+  const span = wrapShort(full.match(/^[^.!?]*[.!?](?=\s)/)?.[0] ?? full);
+  span.title = full;
+  return span;
+}
+
+/** A short text cell that may wrap onto a second line (a label, a name), narrower than `wrapText`. */
+export function wrapShort(text: string): HTMLElement {
+  const span = document.createElement("span");
+  span.className = "wrap-short";
+  span.textContent = text;
+  return span;
+}

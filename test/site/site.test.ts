@@ -566,6 +566,20 @@ describe("narrow screens and accessibility", () => {
     await page.close();
   });
 
+  it("the alerts table fits a laptop's 1440 px screen, each playbook by its name with the whole text on hover", async () => {
+    const { page, errors } = await open(`${base}alerts`, { width: 1440, height: 900 });
+    const card = page.locator(".card-table", { has: page.locator("table") }).first();
+    await card.locator("tbody tr").first().waitFor();
+    expect(await card.evaluate((c) => c.scrollWidth - c.clientWidth)).toBeLessThanOrEqual(0);
+    const playbook = card.locator("tbody tr td:last-child .wrap-short").first();
+    const [name, whole] = [await playbook.textContent(), await playbook.getAttribute("title")];
+    expect(name?.length).toBeGreaterThan(0);
+    expect(whole?.startsWith(name!)).toBe(true);
+    expect(whole!.length).toBeGreaterThan(name!.length);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it.each(ALL)("%s has no critical or serious accessibility violation (axe)", async (name) => {
     const { page } = await open(urlOf(name));
     const result = await new AxeBuilder({ page }).analyze();
