@@ -2,10 +2,10 @@
  * The demo team's interventions, into `out_interventions`, with a causal effect whose ground truth
  * goes to `_answers/interventions.csv` and `_answers/summary.json` (`interventions`).
  *
- * Who the team acts on: only what a CSM could see. Every week, for every live account with 16 weeks
+ * Who the team acts on: only what a CSM could see. Every week, for every live account with 26 weeks
  * of history, the team looks at the data up to the end of that week, the rows the export holds:
  * - a usage decline: the account's usage events per week (usage.ts buildWeeklyUsage, the same events
- *   the export holds), the last 4 weeks against the 12 before them;
+ *   the export holds), the last 4 weeks against the 22 before them (a slow decline shows too);
  * - P0/P1 tickets opened in the last 4 weeks (out_support_tickets);
  * - detractors: at least half the NPS answers of the last 13 weeks at 6 or below (out_survey_responses);
  * - the renewal approaching: the next contract anniversary at most RENEWAL_WINDOW_DAYS away.
@@ -16,7 +16,7 @@
  * alarms too (a holiday dip, noise, a bad week of tickets), and misses real risk when nothing shows
  * or nobody has time.
  *
- * When the action is judged: SAVE_DAYS after the trouble stopped showing, the first two weeks in a
+ * When the action is judged: SAVE_DAYS after the trouble stopped showing, the first four weeks in a
  * row with the concern below TEAM_RULE.concernFrom after the action (or the account's last week):
  * the rule `health outcomes` applies to its episodes, on the team's observables instead of the
  * score. A churn before then decides it at once; otherwise it is undecided when that day is after
@@ -63,8 +63,9 @@ export const EFFECT = { proactive: 0.7, reactive: 0.3 } as const;
  * From a concern of `concernFrom`, the weekly probability of acting is min(maxWeekly, perConcern x
  * concern x (renewalBoost inside the renewal window)) x capacity, the CSM's capacity that week
  * uniform in [capacityMin, 1]. A CSM with a full book acts on some of what they see, not all: a
- * clear decline in the renewal window is acted on within its 13 weeks about half the time, so
- * accounts that look alike end up both acted on and not.
+ * clear decline in the renewal window is acted on within its 13 weeks about three times in four,
+ * one outside it within 13 weeks about half the time, so accounts that look alike end up both acted
+ * on and not (which is what lets a like-with-like comparison stand in for the counterfactual).
  */
 export const TEAM_RULE = {
   declineFrom: 0.85,
@@ -77,7 +78,7 @@ export const TEAM_RULE = {
   renewalBoost: 2,
   maxWeekly: 0.16,
   capacityMin: 0.3,
-  historyWeeks: 16,
+  historyWeeks: 26,
 } as const;
 
 const PROACTIVE_KINDS = ["executive sponsor call", "adoption workshop", "success plan review", "health check call"];
@@ -104,8 +105,8 @@ with weeks as (
 ), windowed as (
   select *,
     avg(level) over (partition by i order by w rows between 3 preceding and current row) as recent_level,
-    avg(level) over (partition by i order by w rows between 15 preceding and 4 preceding) as earlier_level,
-    count(*) filter (where is_active) over (partition by i order by w rows between 15 preceding and current row) as active_weeks,
+    avg(level) over (partition by i order by w rows between 25 preceding and 4 preceding) as earlier_level,
+    count(*) filter (where is_active) over (partition by i order by w rows between 25 preceding and current row) as active_weeks,
     sum(severe) over (partition by i order by w rows between 3 preceding and current row) as severe_4w,
     sum(nps_answers) over (partition by i order by w rows between 12 preceding and current row) as nps_13w,
     sum(detractors) over (partition by i order by w rows between 12 preceding and current row) as detractors_13w
@@ -142,9 +143,9 @@ with first_actions as (
     and (churn_date is null or action_day < churn_date)
   group by i
 ), quiet as (
-  -- weeks that end a spell of concern: this one and the next below concern_from (or the last one seen)
+  -- weeks that end a spell of concern: this one and the next three below concern_from (or the last ones seen)
   select i, w, week_start,
-    concern < $concern_from and coalesce(lead(concern) over (partition by i order by w) < $concern_from, true) as ends_spell
+    coalesce(max(concern) over (partition by i order by w rows between current row and 3 following) < $concern_from, true) as ends_spell
   from gen_team_watch
 ), spells as (
   -- the trouble the team acted on is judged $save_days days after it stopped showing, as health outcomes
@@ -306,7 +307,7 @@ export async function plantedInterventionRates(db: Database): Promise<PlantedInt
   return {
     description:
       "The demo team acts on what it can see (usage decline, P0/P1 tickets, detractors, renewal approaching; src/generate/interventions.ts). " +
-      "An action is judged save_days after the trouble stopped showing (two weeks in a row below the team's concern), or at once " +
+      "An action is judged save_days after the trouble stopped showing (four weeks in a row below the team's concern), or at once " +
       "for a churn. An account that would churn at a renewal before then renews instead with probability effect.proactive (acted on " +
       "before the renewal window) or effect.reactive (inside it). arms: decided acted accounts by the renewal window at the action, " +
       "save_rate = share not churned by then. no_action: the acted accounts' share that would not have churned by then had nobody " +
