@@ -18,7 +18,7 @@ import { buildAccountBase } from "./accounts.ts";
 import { buildAnswers, churnFigures } from "./answers.ts";
 import { buildFitAssessments } from "./assessments.ts";
 import { buildInterventions, planInterventions, plantedInterventionRates } from "./interventions.ts";
-import { buildContacts } from "./contacts.ts";
+import { buildContacts, keepContactNumbers } from "./contacts.ts";
 import { buildCrmTables } from "./crm.ts";
 import { contractSelectList, copyTo, CSV_TABLES, writeContractCsv } from "./files.ts";
 import { buildOnboarding } from "./onboarding.ts";
@@ -88,7 +88,10 @@ async function generateInto(
   // the team acts on what the book shows up to each action day; the accounts it saves renew instead
   // of churning, so their story is told again (every other account's rows come out the same)
   const saved = await step("the team's interventions", () => planInterventions(db, scratchDir));
-  if (saved > 0) await buildStory(db, step);
+  if (saved > 0) {
+    await keepContactNumbers(db);
+    await buildStory(db, step);
+  }
   await buildInterventions(db);
 
   const rowCounts: Record<string, number> = {};
