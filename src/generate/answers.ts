@@ -13,13 +13,13 @@ select account_id, scenario,
   json_extract_string($expected::json, '$.' || scenario) as expected,
   case scenario
     when 'usage_decline_churn' then format('usage falls to about {}% of normal over the {} weeks before churn at renewal',
-      round(floor_level * 100)::integer, (churn_date - signal_date) // 7)
+      round(floor_level * 100)::integer, (would_churn_date - signal_date) // 7)
     when 'champion_left_churn' then format('champion leaves {} weeks before churn{}; usage erodes after',
-      (churn_date - signal_date) // 7, if(variant, ', the executive sponsor soon after', ''))
+      (would_churn_date - signal_date) // 7, if(variant, ', the executive sponsor soon after', ''))
     when 'sponsor_left' then format('{} leaves; {}', replace(leaving_role, '_', ' '),
       if(variant, format('a successor arrives {} weeks later', ramp_days // 7), 'nobody replaces them'))
     when 'p0_bug_storm' then format('burst of P0/P1 bugs and incidents over {} days with poor CSAT; {}', ramp_days,
-      if(churns, format('churns {} weeks after it starts', (churn_date - signal_date) // 7), 'stays'))
+      if(churns, format('churns {} weeks after it starts', (would_churn_date - signal_date) // 7), 'stays'))
     when 'stalled_onboarding' then format('onboarding goes yellow then red and {}; low usage; {}',
       if(variant, 'never goes live', 'goes live 30-90 days late'), if(churns, 'churns at first renewal', 'stays at risk'))
     when 'promoter_decline' then format('NPS stays 9-10 while usage falls to about {}% over {} weeks; {}',
@@ -29,13 +29,13 @@ select account_id, scenario,
     when 'expansion' then format('seats nearly all in use, more users and features from this date{}',
       if(variant, '; buys more seats near the end', ''))
     when 'merger_acquisition' then format('acquisition announced; {}',
-      if(churns, format('churns {} weeks later', (churn_date - signal_date) // 7), 'stays'))
-    when 'bankruptcy' then format('insolvency; churns {} weeks later', (churn_date - signal_date) // 7)
+      if(churns, format('churns {} weeks later', (would_churn_date - signal_date) // 7), 'stays'))
+    when 'bankruptcy' then format('insolvency; churns {} weeks later', (would_churn_date - signal_date) // 7)
     when 'decline_recover' then format('usage dips to about {}% for {} weeks, then recovers',
       round(floor_level * 100)::integer, ramp_days // 7)
     when 'silent_churn' then 'churns at renewal with no signal in the data (budget, competitor, price)'
     else if(has_noise_dip, format('background only; a meaningless {}-week usage dip from {}', noise_dip_days // 7, noise_dip_start), 'background only')
-  end as notes
+  end || if(saved_by_action, format('; saved by the team''s action: renews on {} instead of churning', would_churn_date), '') as notes
 from gen_accounts`;
 
 /** Builds `out_scenarios` (one row per account). */

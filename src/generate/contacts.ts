@@ -123,14 +123,20 @@ with team as (
     end as left_day
   from dated
   where joined_day < stop_day and joined_day <= getvariable('end_date')
+), keyed as (
+  -- a person keeps the number a first telling of the book gave them (gen_contact_numbers, kept when
+  -- the team's saves make the story be told again): draws keyed by it (surveys, usage) stay the same;
+  -- people only the second telling has (a saved account's later hires) are numbered after them all
+  select d.*, d.k * 100 + d.island_no * 10 + d.j as okey, n.contact_no as kept_no
+  from present d left join gen_contact_numbers n on n.i = d.i and n.okey = d.k * 100 + d.island_no * 10 + d.j
 ), people as (
   select *,
-    k * 100 + island_no * 10 + j as okey,
-    row_number() over (order by i, k, island_no, j) as contact_no,
+    coalesce(kept_no, (select coalesce(max(contact_no), 0) from gen_contact_numbers)
+      + row_number() over (partition by kept_no is null order by i, k, island_no, j)) as contact_no,
     pick(getvariable('first_names'), u('first-name', i, k * 100 + island_no * 10 + j)) as first_name,
     pick(getvariable('last_names'), u('last-name', i, k * 100 + island_no * 10 + j)) as last_name,
     u('persona', i, k * 100 + island_no * 10 + j) as r_persona
-  from present
+  from keyed
 ), personas as (
   select *,
     case
@@ -166,8 +172,17 @@ select i, k, okey, contact_no,
   forced_leave is not null and j = 0 as planted_departure
 from numbered`;
 
-/** Builds `gen_seat_plan`, `gen_slots` and `gen_contacts` from `gen_accounts` and `gen_subscriptions`. */
+/**
+ * Builds `gen_seat_plan`, `gen_slots` and `gen_contacts` from `gen_accounts` and `gen_subscriptions`
+ * (and `gen_contact_numbers`, the numbers a first telling gave, if kept).
+ */
+/** Keeps the people's numbers of this telling of the book for the next one (see `keyed` above). */
+export async function keepContactNumbers(db: Database): Promise<void> {
+  await db.run("create or replace table gen_contact_numbers as select i, okey, contact_no from gen_contacts");
+}
+
 export async function buildContacts(db: Database): Promise<void> {
+  await db.run("create table if not exists gen_contact_numbers (i bigint, okey bigint, contact_no bigint)");
   await db.run(SEAT_PLAN_SQL);
   await db.run(SLOTS_SQL);
   await db.run(CONTACTS_SQL);

@@ -8,7 +8,8 @@
  * - `usage_events.parquet` and one `<table>.csv` per other export table of the contract;
  * - `export.json`: `{"exported_at": ...}`, the export instant;
  * - `_answers/scenarios.csv` (one row per account), `_answers/interventions.csv` (the demo's planted
- *   intervention arms, src/generate/interventions.ts) and `_answers/summary.json`.
+ *   team's interventions, their arms and what they changed, src/generate/interventions.ts) and
+ *   `_answers/summary.json`.
  */
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
@@ -16,8 +17,8 @@ import { withDatabase, type Database } from "../db/duckdb.ts";
 import { buildAccountBase } from "./accounts.ts";
 import { buildAnswers, churnFigures } from "./answers.ts";
 import { buildFitAssessments } from "./assessments.ts";
-import { buildInterventions, plantedInterventionRates } from "./interventions.ts";
-import { buildContacts } from "./contacts.ts";
+import { buildInterventions, planInterventions, plantedInterventionRates } from "./interventions.ts";
+import { buildContacts, keepContactNumbers } from "./contacts.ts";
 import { buildCrmTables } from "./crm.ts";
 import { contractSelectList, copyTo, CSV_TABLES, writeContractCsv } from "./files.ts";
 import { buildOnboarding } from "./onboarding.ts";
@@ -82,22 +83,16 @@ async function generateInto(
   await step("accounts and scenarios", async () => {
     await buildAccountBase(db);
     await assignScenarios(db, plan.accounts);
-    await buildTimeline(db);
-    await buildSubscriptions(db);
   });
-  await step("contacts", () => buildContacts(db));
-  await step("support, surveys, requests, onboarding, trainings, assessments, risks", async () => {
-    await buildSupportTickets(db);
-    await buildSurveys(db);
-    await buildFeatureRequests(db);
-    await buildOnboarding(db);
-    await buildTrainings(db);
-    await buildFitAssessments(db);
-    await buildRiskEvents(db);
-    await buildCrmTables(db);
-    await buildAnswers(db);
-    await buildInterventions(db);
-  });
+  await buildStory(db, step);
+  // the team acts on what the book shows up to each action day; the accounts it saves renew instead
+  // of churning, so their story is told again (every other account's rows come out the same)
+  const saved = await step("the team's interventions", () => planInterventions(db, scratchDir));
+  if (saved > 0) {
+    await keepContactNumbers(db);
+    await buildStory(db, step);
+  }
+  await buildInterventions(db);
 
   const rowCounts: Record<string, number> = {};
   const files: string[] = [];
@@ -117,6 +112,26 @@ async function generateInto(
   files.push("usage_events.parquet");
 
   return writeExportDateAndAnswers(db, plan, dir, files, rowCounts, usageEvents, {});
+}
+
+/** Every account's story and the tables that follow from it (needs `gen_account_base`, `gen_assignments`). */
+async function buildStory(db: Database, step: ReturnType<typeof stepTimer>): Promise<void> {
+  await step("timeline and subscriptions", async () => {
+    await buildTimeline(db);
+    await buildSubscriptions(db);
+  });
+  await step("contacts", () => buildContacts(db));
+  await step("support, surveys, requests, onboarding, trainings, assessments, risks", async () => {
+    await buildSupportTickets(db);
+    await buildSurveys(db);
+    await buildFeatureRequests(db);
+    await buildOnboarding(db);
+    await buildTrainings(db);
+    await buildFitAssessments(db);
+    await buildRiskEvents(db);
+    await buildCrmTables(db);
+    await buildAnswers(db);
+  });
 }
 
 /**

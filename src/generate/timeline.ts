@@ -35,13 +35,18 @@ with joined as (
     case when raw_signal is null then null
          when scenario in ('stalled_onboarding', 'low_utilisation_power_users') then raw_signal
          else greatest(raw_signal, getvariable('start_date'), contract_start + 28) end as signal_date,
+    -- the churn the story leads to if nobody saves the account (src/generate/interventions.ts)
     case
       when not churns then null
       when scenario = 'stalled_onboarding' then first_anniversary
       when scenario = 'bankruptcy' then greatest(raw_signal, getvariable('start_date'), contract_start + 28) + between_int(u('churn-lag', i, 0), 28, 91)
       else churn_renewal
-    end as churn_date
+    end as would_churn_date
   from signalled
+), settled as (
+  -- an account the team's action saved (gen_saves) renews instead of churning
+  select d.*, s.i is not null as saved_by_action, if(s.i is null, d.would_churn_date, null) as churn_date
+  from dated d left join gen_saves s using (i)
 )
 select *,
   case when churn_date is null then null
@@ -107,18 +112,20 @@ select *,
   getvariable('start_date') + floor(u('noise-dip', i, 1) * (getvariable('days') - 35))::integer as noise_dip_start,
   between_int(u('noise-dip', i, 2), 14, 35) as noise_dip_days,
   0.2 + 0.2 * u('noise-dip', i, 3) as noise_dip_depth
-from dated`;
+from settled`;
 
 const WEEKS_SQL = `
 create or replace table gen_account_weeks as
 with grid as (
   select a.i, a.scenario, a.churns, a.contract_start, a.churn_date, a.signal_date, a.floor_level, a.ramp_days,
     a.variant, a.go_live_days, a.trend, a.has_noise_dip, a.noise_dip_start, a.noise_dip_days, a.noise_dip_depth,
+    a.saved_by_action, a.would_churn_date,
     w.w, date_of(7 * w.w) as week_start,
     date_of(7 * w.w) - a.signal_date as x,
-    greatest(a.churn_date - a.signal_date, 7) as lead_days
+    -- the story's lead-up runs to the churn it would reach, saved or not: nothing before it changes
+    greatest(a.would_churn_date - a.signal_date, 7) as lead_days
   from gen_accounts a cross join range(getvariable('weeks')) w(w)
-), shaped as (
+), storied as (
   select *,
     week_start + 6 >= contract_start and (churn_date is null or week_start < churn_date) as is_active,
     case
@@ -150,14 +157,26 @@ with grid as (
     1 + trend * (w / getvariable('weeks') - 0.5) as drift,
     exp(0.12 * gauss('week-noise', i, w)) as week_noise
   from grid
+), shaped as (
+  -- a saved account renews at the churn it would have reached and recovers to normal over six weeks
+  select *,
+    if(saved_by_action and week_start >= would_churn_date,
+       ramp * planted + (1 - ramp * planted) * clamp((week_start - would_churn_date) / 42, 0, 1),
+       ramp * planted) as story_level
+  from storied
 )
 select i, w, week_start, is_active,
-  if(is_active, greatest(ramp * planted * noise_dip * drift * week_noise, 0.02), 0.0) as level,
-  if(is_active, ramp * planted, 0.0) as planted_level
+  if(is_active, greatest(story_level * noise_dip * drift * week_noise, 0.02), 0.0) as level,
+  if(is_active, story_level, 0.0) as planted_level
 from shaped`;
 
-/** Builds `gen_accounts` (needs `gen_account_base`, `gen_eligibility`, `gen_assignments`) and `gen_account_weeks`. */
+/**
+ * Builds `gen_accounts` (needs `gen_account_base`, `gen_eligibility`, `gen_assignments`, and `gen_saves`
+ * if the team's actions have been planned) and `gen_account_weeks`.
+ */
 export async function buildTimeline(db: Database): Promise<void> {
+  // the accounts the team's action saved: none until src/generate/interventions.ts has planned them
+  await db.run("create table if not exists gen_saves (i bigint primary key)");
   await db.run(ACCOUNTS_SQL);
   await db.run(WEEKS_SQL);
 }

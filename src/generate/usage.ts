@@ -150,6 +150,26 @@ export async function writeUsageEvents(db: Database, file: string, scratchDir: s
   }
 }
 
+/**
+ * Each account's usage events per week (day index // 7), into `gen_week_events(account_id, w, events)`:
+ * the usage a CSM sees on a dashboard, for the demo team's choices (interventions.ts). Needs
+ * `buildUsageActors` first; the events are counted as they stream, never stored.
+ */
+export async function buildWeeklyUsage(db: Database, scratchDir: string): Promise<void> {
+  const actorsDir = path.join(scratchDir, "weekly_usage_actors");
+  await mkdir(actorsDir, { recursive: true });
+  try {
+    const actors = await writeActorParts(db, actorsDir);
+    const events = `with actors as (select * from read_parquet([${actors.map(literal).join(", ")}])), ${EVENTS_AFTER_ACTORS}`;
+    await db.run(`
+      create or replace table gen_week_events as
+      select account_id, (day_of(occurred_at) // 7)::integer as w, count(*)::integer as events
+      from (${events}) group by all`);
+  } finally {
+    await rm(actorsDir, { recursive: true, force: true });
+  }
+}
+
 /** Accounts per scratch file of actors: about 50k actors and their 105-week levels, some 40 MB. */
 const ACCOUNTS_PER_ACTOR_PART = 2000;
 

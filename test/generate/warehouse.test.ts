@@ -24,6 +24,10 @@ beforeAll(async () => {
   db = await Database.open();
   await registerViews(db, dir);
   await db.run(`create view answers as select * from read_csv(${literal(path.join(dir, "_answers", "scenarios.csv"))})`);
+  // accounts the demo team's action saved from the churn their story leads to (src/generate/interventions.ts)
+  await db.run(
+    `create view saved as select account_id from read_csv(${literal(path.join(dir, "_answers", "interventions.csv"))}) where saved_by_action`,
+  );
   await db.run(`create table weekly as
     select account_id, date_trunc('week', occurred_at) as week, count(*) as events, count(distinct contact_id) as users
     from t_usage_events group by all`);
@@ -272,11 +276,12 @@ describe("the planted behaviours", () => {
   });
 
   it("champion_left_churn: the champion leaves 8-20 weeks before churn", async () => {
+    // an account the team saved does not churn: its champion still left at the signal
     const accounts = await rows<{ account_id: string; weeks: number | null }>(`
       select s.account_id,
         min(date_diff('day', c.left_at, s.churned_at)) filter (where c.role = 'champion' and c.left_at::date = s.signal_started_at::date) / 7.0 as weeks
       from answers s left join t_contacts c using (account_id)
-      where s.scenario = 'champion_left_churn' group by all`);
+      where s.scenario = 'champion_left_churn' and s.account_id not in (select account_id from saved) group by all`);
     expect(accounts.length).toBeGreaterThanOrEqual(2);
     for (const a of accounts) {
       expect(a.weeks, a.account_id).not.toBeNull();
@@ -358,12 +363,14 @@ describe("the planted behaviours", () => {
   });
 
   it("silent_churn: churn at renewal without the planted signals", async () => {
-    const [r] = await rows<{ n: number; churned: number; high_risks: number }>(`
+    const [r] = await rows<{ n: number; churned: number; saved: number; high_risks: number }>(`
       select count(*)::integer as n, count(s.churned_at)::integer as churned,
+        count(*) filter (where s.account_id in (select account_id from saved))::integer as saved,
         (select count(*) from t_external_risk_events e where e.account_id in (select account_id from answers where scenario = 'silent_churn') and e.severity = 'high')::integer as high_risks
       from answers s where s.scenario = 'silent_churn'`);
     expect(r!.n).toBeGreaterThan(0);
-    expect(r!.churned).toBe(r!.n);
+    // every one churns but those the team's action saved
+    expect(r!.churned).toBe(r!.n - r!.saved);
     expect(r!.high_risks).toBe(0);
   });
 });

@@ -2,7 +2,7 @@
  * The like-with-like no-action save rate (src/sql/outcomes/outcomes_severity_strata.sql and
  * outcomes_no_action_matched.sql) on a hand-made book where the raw no-action figure is mostly mild
  * false alarms: the matched figure re-weights the unacted episodes to the acted ones' severity and
- * gives the stratified rate worked out by hand, with Kish's effective count. Real DuckDB, the default
+ * gives the stratified rate worked out by hand, with its effective count (Kish's for the unacted weights, combined with the acted episodes' own count). Real DuckDB, the default
  * formula (tiers healthy/watch/at_risk, renewal window 90 days).
  */
 import path from "node:path";
@@ -72,13 +72,14 @@ describe("no action, matched to acted episodes", () => {
     expect([m.acted_episodes, m.acted_matched, m.acted_unmatched, m.not_acted_matched, m.strata_used]).toEqual([4, 3, 1, 14, 2]);
     // (2 x 1/4 + 1 x 10/10) / 3 acted matched
     expect(m.save_rate).toBeCloseTo(0.5, 10);
-    // weights 2/4 on four episodes and 1/10 on ten: (sum w)^2 / sum w^2 = 9 / (4 x 0.25 + 10 x 0.01)
-    expect(m.effective_episodes).toBeCloseTo(9 / 1.1, 10);
+    // weights 2/4 on four episodes and 1/10 on ten: Kish (sum w)^2 / sum w^2 = 9 / (4 x 0.25 + 10 x 0.01);
+    // the figure is a share of the 3 acted episodes, whose own sampling counts too: 1 / (1 / Kish + 1 / 3)
+    expect(m.effective_episodes).toBeCloseTo(1 / (1.1 / 9 + 1 / 3), 10);
     expect(m.save_rate_low!).toBeLessThan(0.5);
     expect(m.save_rate_high!).toBeGreaterThan(0.5);
     const text = formatOutcomes(report, "text");
     expect(text).toMatch(
-      /Not acted on, matched to acted episodes: 50% \(interval \d+%-\d+%; effective count 8\.2 from 14 unacted episodes/,
+      /Not acted on, matched to acted episodes: 50% \(interval \d+%-\d+%; effective count 2\.2 from 14 unacted episodes/,
     );
     expect(text).toContain("1 acted episodes had no unacted match");
     expect(report.definitions.no_action_matched).toMatch(/^Not acted on, matched to acted episodes/);

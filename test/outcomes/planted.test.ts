@@ -1,12 +1,12 @@
 /**
  * The demo plants the answer (src/generate/interventions.ts) and `health outcomes` finds it: on a
- * real generated book, scored by the real engine, the proactive and reactive save rates the
- * generator planted lie inside the intervals the command prints. The command never reads
- * `_answers/`; only this test does. The planted no-action rate is not checked: it is the save rate
- * of planted at-risk accounts nobody acted on, a population no tool can pick out (most episodes
- * nobody acts on are the score's false alarms on accounts with no planted risk); what is checked is
- * the like-with-like no-action figure the command prints next to the raw one. Plus bad command
- * lines and bad input.
+ * real generated book, scored by the real engine. The generated team acts on what it can see (usage
+ * falling, P0/P1 tickets, detractors, the renewal approaching) and its action saves some accounts
+ * that would have churned, more often when taken before the renewal window. The generator knows
+ * each acted account's outcome had nobody acted, so `_answers/` states the proactive and reactive
+ * save rates and the no-action counterfactual of the acted accounts; the command never reads
+ * `_answers/`, only this test does, and each lies inside the interval the command prints. Plus bad
+ * command lines and bad input.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -14,7 +14,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { main } from "../../src/cli/main.ts";
 import { withDatabase, literal } from "../../src/db/duckdb.ts";
 import { generateDemoWarehouse } from "../../src/generate/demo-warehouse.ts";
-import type { PlantedArm } from "../../src/generate/interventions.ts";
+import type { PlantedArm, PlantedInterventions } from "../../src/generate/interventions.ts";
 import type { OutcomesReport } from "../../src/outcomes/outcomes.ts";
 import { formatOutcomes } from "../../src/outcomes/print.ts";
 import { tempDir } from "../helpers/warehouse.ts";
@@ -23,6 +23,7 @@ const root = tempDir("outcomes-planted-");
 const book = path.join(root, "book");
 const out = path.join(root, "out");
 let report: OutcomesReport;
+let truth: PlantedInterventions;
 let planted: Record<string, PlantedArm>;
 
 async function health(args: string[]) {
@@ -35,46 +36,121 @@ async function health(args: string[]) {
 beforeAll(async () => {
   await generateDemoWarehouse({ accounts: 300, seed: 20, outDir: book });
   const summary = JSON.parse(readFileSync(path.join(book, "_answers", "summary.json"), "utf8"));
-  planted = Object.fromEntries((summary.interventions.arms as PlantedArm[]).map((a) => [a.arm, a]));
+  truth = summary.interventions as PlantedInterventions;
+  planted = Object.fromEntries(truth.arms.map((a) => [a.arm, a]));
   const run = await health(["outcomes", "--data", book, "--out", out, "--format", "json", "--go-live", "2026-01-05"]);
   expect(run.stderr).not.toContain("unexpected");
   expect(run.code).toBe(0);
   report = JSON.parse(run.stdout) as OutcomesReport;
 }, 600_000);
 
+/** Wilson 95% bounds, as src/sql/outcomes/macros.sql computes them. */
+function wilson(k: number, n: number, z: number): number {
+  const p = k / n;
+  return (p + (z * z) / (2 * n) + z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n))) / (1 + (z * z) / n);
+}
+const wilsonLow = (k: number, n: number) => wilson(k, n, -1.96);
+const wilsonHigh = (k: number, n: number) => wilson(k, n, 1.96);
+
+const answers = (file: string) => literal(path.join(book, "_answers", file));
+const exported = (file: string) => literal(path.join(book, file));
+
+describe("the generated team and what its action does", () => {
+  it("acts on false alarms as well as on accounts that would churn, and saves some of the latter", async () => {
+    const acted = await withDatabase((db) =>
+      db.one<{
+        acted: number;
+        decided: number;
+        decided_unacted: number;
+        would_churn: number;
+        saved: number;
+        saved_churned: number;
+        never_at_risk: number;
+      }>(`
+        select count(*)::integer as acted, count(*) filter (where i.is_decided)::integer as decided,
+          count(*) filter (where i.is_decided_unacted)::integer as decided_unacted,
+          count(*) filter (where i.is_decided_unacted and i.would_churn)::integer as would_churn,
+          count(*) filter (where i.saved_by_action)::integer as saved,
+          count(*) filter (where i.saved_by_action and i.churned)::integer as saved_churned,
+          count(*) filter (where s.expected <> 'at_risk')::integer as never_at_risk
+        from read_csv(${answers("interventions.csv")}) as i join read_csv(${answers("scenarios.csv")}) as s using (account_id)`),
+    );
+    expect(acted!.acted).toBe(report.interventions);
+    expect(acted!.decided).toBe(planted.proactive!.accounts + planted.reactive!.accounts);
+    expect(acted!.acted - acted!.decided).toBe(truth.undecided);
+    expect(acted!.would_churn).toBeGreaterThan(5);
+    expect(acted!.never_at_risk).toBeGreaterThan(acted!.acted / 4);
+    expect(acted!.saved).toBe(truth.saved_by_action);
+    expect(acted!.saved).toBeGreaterThan(0);
+    expect(acted!.saved_churned).toBe(0);
+    expect(truth.effect.proactive).toBeGreaterThan(truth.effect.reactive);
+    // the counterfactual: the acted accounts' share that would not have churned had nobody acted
+    expect(truth.no_action.accounts).toBe(acted!.decided_unacted);
+    expect(truth.no_action.saved).toBe(acted!.decided_unacted - acted!.would_churn);
+  });
+
+  it("changes the saved accounts' future: no churn in the CRM, usage after the renewal they would have left at", async () => {
+    const saved = await withDatabase((db) =>
+      db.all<{ account_id: string; churned_at: string | null; events_after: number }>(`
+        select i.account_id, a.churned_at::varchar as churned_at,
+          (select count(*)::integer from read_parquet(${exported("usage_events.parquet")}) as e
+            where e.account_id = i.account_id and e.occurred_at >= i.would_churn_date + 7) as events_after
+        from read_csv(${answers("interventions.csv")}) as i
+        join read_csv(${exported("accounts.csv")}, all_varchar = true) as a using (account_id)
+        where i.saved_by_action`),
+    );
+    expect(saved.length).toBe(truth.saved_by_action);
+    for (const s of saved) {
+      expect(s.churned_at, s.account_id).toBeNull();
+      expect(s.events_after, s.account_id).toBeGreaterThan(0);
+    }
+  });
+});
+
 describe("health outcomes on a generated book", () => {
   it("recovers the planted proactive and reactive save rates within their intervals", () => {
     const rates = Object.fromEntries(report.save_rates.map((r) => [r.response, r]));
-    // the planted effect: early action saves more than late action
-    expect(planted.proactive!.save_rate!).toBeGreaterThan(planted.reactive!.save_rate! + 0.2);
-    for (const arm of ["proactive", "reactive"] as const) {
-      const measured = rates[arm]!;
-      expect(measured.episodes, arm).toBeGreaterThanOrEqual(5);
-      expect(planted[arm]!.save_rate!, arm).toBeGreaterThanOrEqual(measured.save_rate_low!);
-      expect(planted[arm]!.save_rate!, arm).toBeLessThanOrEqual(measured.save_rate_high!);
-    }
-    expect(rates.proactive!.save_rate!).toBeGreaterThan(rates.reactive!.save_rate!);
+    for (const arm of ["proactive", "reactive"] as const) expect(rates[arm]!.episodes, arm).toBeGreaterThanOrEqual(5);
+    const reactive = rates.reactive!;
+    expect(planted.reactive!.save_rate!).toBeGreaterThanOrEqual(reactive.save_rate_low!);
+    expect(planted.reactive!.save_rate!).toBeLessThanOrEqual(reactive.save_rate_high!);
+    // Proactive: the team's early actions land on accounts whose trouble mostly fades, and the planted
+    // rate is all or nearly all of them (94 of 94 on the demo). The planted share is itself a sample,
+    // of the acted accounts judged on the team's signals, where the tool counts acted episodes judged
+    // on the score: one churned episode (a churn a few days after the generator's judging day) puts any
+    // Wilson interval below 100%. So the check is that the two 95% intervals overlap.
+    const proactive = rates.proactive!;
+    const plantedHigh = wilsonHigh(planted.proactive!.saved, planted.proactive!.accounts);
+    const plantedLow = wilsonLow(planted.proactive!.saved, planted.proactive!.accounts);
+    expect(plantedHigh).toBeGreaterThanOrEqual(proactive.save_rate_low!);
+    expect(plantedLow).toBeLessThanOrEqual(proactive.save_rate_high!);
+    expect(proactive.save_rate!).toBeGreaterThan(reactive.save_rate!);
+    expect(planted.proactive!.save_rate!).toBeGreaterThan(planted.reactive!.save_rate!);
   });
 
-  it("reports no action matched to the acted episodes' severity next to the raw figure, which is mostly false alarms", async () => {
+  it("recovers the acted accounts' no-action counterfactual with the matched figure, where the raw one is mostly false alarms", async () => {
     const none = report.save_rates.find((r) => r.response === "none")!;
     const m = report.no_action_matched;
+    expect(truth.no_action.save_rate!).toBeGreaterThanOrEqual(m.save_rate_low!);
+    expect(truth.no_action.save_rate!).toBeLessThanOrEqual(m.save_rate_high!);
     // the raw group: every flagged episode nobody acted on; most are on accounts with no planted risk
     // at all (read from _answers/ only to say so), the score's false alarms, and nearly all are saved
     const onUnplanted = await withDatabase((db) =>
       db.one<{ share: number }>(`
         select avg((s.expected <> 'at_risk')::integer) as share
         from read_parquet(${literal(path.join(out, "outcomes_episodes.parquet"))}) as e
-        join read_csv(${literal(path.join(book, "_answers", "scenarios.csv"))}) as s using (account_id)
+        join read_csv(${answers("scenarios.csv")}) as s using (account_id)
         where e.response = 'none' and e.status in ('saved', 'churned')`),
     );
     expect(onUnplanted!.share).toBeGreaterThan(0.5);
+    expect(none.save_rate!).toBeGreaterThan(truth.no_action.save_rate!);
     // matched: the unacted episodes re-weighted to the acted ones' strata, which are more severe
     expect(m.acted_matched).toBeGreaterThan(0);
     expect(m.acted_matched + m.acted_unmatched).toBe(m.acted_episodes);
     expect(m.acted_episodes).toBe(report.save_rates.filter((r) => r.response !== "none").reduce((n, r) => n + r.episodes, 0));
+    // the effective count is bounded by the acted episodes the figure is about
     expect(m.effective_episodes!).toBeGreaterThan(10);
-    expect(m.effective_episodes!).toBeLessThan(m.not_acted_matched);
+    expect(m.effective_episodes!).toBeLessThan(m.acted_matched);
     expect(m.save_rate!).toBeLessThan(none.save_rate!);
     expect(m.save_rate_low!).toBeLessThan(m.save_rate!);
     expect(m.save_rate_high!).toBeGreaterThan(m.save_rate!);
@@ -86,7 +162,7 @@ describe("health outcomes on a generated book", () => {
 
   it("says who acted and how fast, and compares before and after the go-live with its warning", () => {
     expect(report.has_interventions).toBe(true);
-    expect(report.interventions).toBe(planted.proactive!.accounts + planted.reactive!.accounts);
+    expect(report.interventions).toBe(planted.proactive!.accounts + planted.reactive!.accounts + truth.undecided);
     expect(report.alerts.acted_on).toBeGreaterThan(0);
     const acted = report.owners.reduce((n, o) => n + o.acted_on, 0);
     expect(acted).toBe(report.alerts.acted_on);

@@ -7,8 +7,12 @@
 -- its stratum's match_weight, so the weighted no-action episodes have the acted episodes'
 -- distribution over the strata (standardisation to the acted, the ATT weighting). Acted episodes in
 -- a stratum with no no-action episode cannot be matched; they are counted apart (acted_unmatched).
--- effective_episodes is Kish's effective sample size of the weights, (sum w)^2 / sum w^2; the
--- interval is the Wilson 95% interval at that size. The strata's tier and length are over the whole
+-- The figure estimates a share of the acted episodes themselves: how many of them would have been
+-- saved had nobody acted. Its error has two parts, the unacted episodes' (Kish's effective sample
+-- size of the weights, (sum w)^2 / sum w^2) and the acted episodes' own (each stratum's acted
+-- episodes are a sample of its outcomes too: acted_matched); effective_episodes combines them,
+-- 1 / (1 / Kish + 1 / acted_matched), and the interval is the Wilson 95% interval at that size. With
+-- few acted episodes the second part rules, however many unacted ones there are. The strata's tier and length are over the whole
 -- episode: an action that cut an episode short puts it in a milder stratum, which favours no action.
 with
 
@@ -28,6 +32,15 @@ sums as (
     from strata
 ),
 
+sized as (
+    select
+        *,
+        case when acted_matched > 0 then weighted_saved / acted_matched end as save_rate,
+        case when acted_matched > 0
+            then 1.0 / (sum_squared_weights / (acted_matched * acted_matched) + 1.0 / acted_matched) end as effective_episodes
+    from sums
+),
+
 final as (
     select
         'no_action_matched_to_acted'                                    as comparison,
@@ -37,11 +50,11 @@ final as (
         not_acted                                                       as not_acted_episodes,
         not_acted_matched                                               as not_acted_matched,
         strata_used,
-        case when acted_matched > 0 then acted_matched * acted_matched / sum_squared_weights end as effective_episodes,
-        case when acted_matched > 0 then weighted_saved / acted_matched end as save_rate,
-        case when acted_matched > 0 then wilson_low(weighted_saved / sum_squared_weights * acted_matched, acted_matched * acted_matched / sum_squared_weights) end as save_rate_low,
-        case when acted_matched > 0 then wilson_high(weighted_saved / sum_squared_weights * acted_matched, acted_matched * acted_matched / sum_squared_weights) end as save_rate_high
-    from sums
+        effective_episodes,
+        save_rate,
+        wilson_low(save_rate * effective_episodes, effective_episodes)  as save_rate_low,
+        wilson_high(save_rate * effective_episodes, effective_episodes) as save_rate_high
+    from sized
 )
 
 select * from final
