@@ -87,6 +87,16 @@ export const CALIBRATED_DIFF_FILE = "calibrated-formula.diff";
  */
 const AT_RISK_LIFT_Z = 1.645;
 
+/**
+ * Churned accounts the at-risk band must hold in the fit period: a fifth of the fit period's, and
+ * at least 5. On a small book the lower bound alone can pass a band of two or three churned
+ * accounts' worst weeks, which later weeks seldom fall into; a band holding a share of the book's
+ * churners is a part of the book, not its extremes, and scales with the book.
+ */
+export function atRiskMinChurned(fitChurnedAccounts: number): number {
+  return Math.max(5, Math.ceil(fitChurnedAccounts / 5));
+}
+
 export type CalibrateResult = { report: CalibrateReport; formulaText: string; diff: string };
 
 /**
@@ -256,6 +266,7 @@ export async function calibrate(
       atRiskLift: options.atRiskLift,
       liftBoundZ: AT_RISK_LIFT_Z,
       minPositives: 5,
+      minChurnedAccounts: atRiskMinChurned(chosen.fit_churned),
     },
     fitScores.map((r) => r.account),
   );

@@ -36,7 +36,10 @@ describe("net-of-book candidates", () => {
         ('A4', date '2025-01-13', 0.05, 40.0)
       ) as t(account_id, week_start, usage_trend_13w, usage_volume_4w)`);
       await db.run(`create table int_account_weeks as select account_id, week_start from measures_adoption where account_id <> 'A4'`);
-      const candidates = ["usage_trend_13w_net", "usage_volume_4w"].map((id) => ({ def: MEASURES.find((m) => m.id === id)!, category: "adoption" }));
+      const candidates = ["usage_trend_13w_net", "usage_volume_4w"].map((id) => ({
+        def: MEASURES.find((m) => m.id === id)!,
+        category: "adoption",
+      }));
       await createBookValues(db, candidates);
       return db.all<{ account_id: string; week: string; measure_id: string; raw_value: number; pct_value: number }>(
         `select account_id, strftime(week_start, '%Y-%m-%d') as week, measure_id, raw_value, pct_value
