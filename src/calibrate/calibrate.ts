@@ -14,8 +14,9 @@
  *      term puts them. Several such candidate formulas are fitted; the one built like the peer
  *      (linear_raw) is written unless another beats it on an inner time split of the fit period
  *      by more than the standard error of its AUC (choice.ts).
- *   3. Weights (logistic.ts): a ridge logistic regression of churn on those scores; the penalty
- *      is chosen on a time split inside the fit period. A measure's effective weight is its
+ *   3. Weights (logistic.ts): a ridge logistic regression of churn on those scores (a linear
+ *      scorecard takes the fitted peer's own coefficients instead); the penalty is chosen on a time
+ *      split inside the fit period. A measure's effective weight is its
  *      coefficient's share; measures whose coefficient has the wrong sign (or rounds to 0) drop.
  *   4. The engine re-scores the book with the calibrated formula (the one scoring rule, no copy);
  *      tier cut-offs are chosen on the fit period's scores (tiers.ts: the at-risk band is the
@@ -49,7 +50,7 @@ import { DEFAULT_LAMBDA, fitPeer } from "./peer.ts";
 import { createBookValues, createValues, innerSplitOf, loadCurrentScores, loadFitSample, SCALES, viewOf } from "./sample.ts";
 import { currentMeasures, fitBinnedScorecard, fitLinearScorecard, formulaScores, reweightCurrent } from "./scorecards.ts";
 import { chooseSplit, ruleText } from "./splits.ts";
-import { chooseCutoffs, tierMins } from "./tiers.ts";
+import { atRiskMinChurned, chooseCutoffs, tierMins } from "./tiers.ts";
 import type {
   CalibrateOptions,
   MeasureFit,
@@ -86,16 +87,6 @@ export const CALIBRATED_DIFF_FILE = "calibrated-formula.diff";
  * rate: a band chosen at its point estimate regresses below the target on later weeks.
  */
 const AT_RISK_LIFT_Z = 1.645;
-
-/**
- * Churned accounts the at-risk band must hold in the fit period: a fifth of the fit period's, and
- * at least 5. On a small book the lower bound alone can pass a band of two or three churned
- * accounts' worst weeks, which later weeks seldom fall into; a band holding a share of the book's
- * churners is a part of the book, not its extremes, and scales with the book.
- */
-export function atRiskMinChurned(fitChurnedAccounts: number): number {
-  return Math.max(5, Math.ceil(fitChurnedAccounts / 5));
-}
 
 export type CalibrateResult = { report: CalibrateReport; formulaText: string; diff: string };
 
@@ -426,7 +417,7 @@ export async function calibrate(
             ? "the current formula's measures and score maps, weights from a ridge logistic regression (IRLS) on their scores on the fit period, the penalty chosen on a time split inside it"
             : card.kind === "binned"
               ? `score maps from each measure's churn rate by quantile bin of its ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"} on the fit period, made monotone by pool-adjacent-violators and scored on the log-odds; weights from a ridge logistic regression (IRLS) on those scores, the penalty chosen on a time split inside the fit period`
-              : `straight-line score maps over each measure's ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"} (clipped to its 1st-99th percentile, direction from a ridge logistic regression on the standardised values), weights from a ridge logistic regression (IRLS) on the lines' scores, the penalty chosen on a time split inside the fit period`,
+              : `straight-line score maps over each measure's ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"} (clipped to its 1st-99th percentile), direction and weight from the fitted peer (a ridge logistic regression on the standardised values, the penalty chosen on a time split inside the fit period): each weight is |coefficient| / (standard deviation x line slope), so the score ranks weeks as the peer's log-odds do`,
       rows_used: sample.rows,
       stride,
       lambda,

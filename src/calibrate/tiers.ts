@@ -33,6 +33,16 @@ export interface CutoffOptions {
   liftBoundZ?: number;
 }
 
+/**
+ * Churned accounts the at-risk band must hold in the fit period: a fifth of the fit period's, and
+ * at least 5. On a small book the lower bound alone can pass a band of two or three churned
+ * accounts' worst weeks, which later weeks seldom fall into; a band holding a share of the book's
+ * churners is a part of the book, not its extremes, and scales with the book.
+ */
+export function atRiskMinChurned(fitChurnedAccounts: number): number {
+  return Math.max(5, Math.ceil(fitChurnedAccounts / 5));
+}
+
 /** Wilson lower bound of a share `p` observed on `n` units at one-sided `z`. */
 export function wilsonLower(p: number, n: number, z: number): number {
   if (!(n > 0)) return 0;

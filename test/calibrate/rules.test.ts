@@ -9,8 +9,7 @@ import { describe, expect, it } from "vitest";
 import { fitScoreMap, type BinCount, type FittedMap } from "../../src/calibrate/bins.ts";
 import { aucStandardError, chooseOverReference } from "../../src/calibrate/choice.ts";
 import { lineWithMissing, mapScore, noDataCounts, wantsMissingScore } from "../../src/calibrate/missing.ts";
-import { chooseCutoffs, wilsonLower } from "../../src/calibrate/tiers.ts";
-import { atRiskMinChurned } from "../../src/calibrate/calibrate.ts";
+import { atRiskMinChurned, chooseCutoffs, wilsonLower } from "../../src/calibrate/tiers.ts";
 
 const bin = (lower: number, upper: number, rows: number, positives: number): BinCount => ({
   lower,
