@@ -14,8 +14,9 @@
  *      term puts them. Several such candidate formulas are fitted; the one built like the peer
  *      (linear_raw) is written unless another beats it on an inner time split of the fit period
  *      by more than the standard error of its AUC (choice.ts).
- *   3. Weights (logistic.ts): a ridge logistic regression of churn on those scores; the penalty
- *      is chosen on a time split inside the fit period. A measure's effective weight is its
+ *   3. Weights (logistic.ts): a ridge logistic regression of churn on those scores (a linear
+ *      scorecard takes the fitted peer's own coefficients instead); the penalty is chosen on a time
+ *      split inside the fit period. A measure's effective weight is its
  *      coefficient's share; measures whose coefficient has the wrong sign (or rounds to 0) drop.
  *   4. The engine re-scores the book with the calibrated formula (the one scoring rule, no copy);
  *      tier cut-offs are chosen on the fit period's scores (tiers.ts: the at-risk band is the
@@ -33,7 +34,7 @@ import { aucByScope } from "../backtest/metrics.ts";
 import { horizonLabel } from "../backtest/options.ts";
 import { ident, type Database } from "../db/duckdb.ts";
 import type { LoadedFormula } from "../formula/load.ts";
-import { computeHealth } from "../health/engine.ts";
+import { computeHealth, enginePhases } from "../health/engine.ts";
 import { loadFormulaTables } from "../health/formula-tables.ts";
 import { MEASURES, measureHasTables } from "../health/measures.ts";
 import { InputError } from "../errors.ts";
@@ -49,7 +50,7 @@ import { DEFAULT_LAMBDA, fitPeer } from "./peer.ts";
 import { createBookValues, createValues, innerSplitOf, loadCurrentScores, loadFitSample, SCALES, viewOf } from "./sample.ts";
 import { currentMeasures, fitBinnedScorecard, fitLinearScorecard, formulaScores, reweightCurrent } from "./scorecards.ts";
 import { chooseSplit, ruleText } from "./splits.ts";
-import { chooseCutoffs, tierMins } from "./tiers.ts";
+import { atRiskMinChurned, chooseCutoffs, tierMins } from "./tiers.ts";
 import type {
   CalibrateOptions,
   MeasureFit,
@@ -241,6 +242,7 @@ export async function calibrate(
     buildFormula(currentText, formula, categories, card?.scale ?? "raw", card?.kind ?? null, maps, measures, tiers, header, tierComments);
   const draft = formulaWith(Object.fromEntries(tierIds.map((id, i) => [id, currentMins[i]!])), [], []);
   onProgress("re-scoring the book with the calibrated formula");
+  await dropRestoredModels(db);
   await computeHealth(db, ingested, draft.loaded, onProgress);
   await createBacktestWeeks(db, { horizonDays: h, from: null, to: null });
   const fitScores = await db.all<{ score: number; label: boolean; account: number }>(
@@ -255,6 +257,7 @@ export async function calibrate(
       atRiskLift: options.atRiskLift,
       liftBoundZ: AT_RISK_LIFT_Z,
       minPositives: 5,
+      minChurnedAccounts: atRiskMinChurned(chosen.fit_churned),
     },
     fitScores.map((r) => r.account),
   );
@@ -414,7 +417,7 @@ export async function calibrate(
             ? "the current formula's measures and score maps, weights from a ridge logistic regression (IRLS) on their scores on the fit period, the penalty chosen on a time split inside it"
             : card.kind === "binned"
               ? `score maps from each measure's churn rate by quantile bin of its ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"} on the fit period, made monotone by pool-adjacent-violators and scored on the log-odds; weights from a ridge logistic regression (IRLS) on those scores, the penalty chosen on a time split inside the fit period`
-              : `straight-line score maps over each measure's ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"} (clipped to its 1st-99th percentile, direction from a ridge logistic regression on the standardised values), weights from a ridge logistic regression (IRLS) on the lines' scores, the penalty chosen on a time split inside the fit period`,
+              : `straight-line score maps over each measure's ${card.scale === "book" ? "percentile rank in the book that week" : "raw value"} (clipped to its 1st-99th percentile), direction and weight from the fitted peer (a ridge logistic regression on the standardised values, the penalty chosen on a time split inside the fit period): each weight is |coefficient| / (standard deviation x line slope), so the score ranks weeks as the peer's log-odds do`,
       rows_used: sample.rows,
       stride,
       lambda,
@@ -442,12 +445,32 @@ export async function calibrate(
   return { report, formulaText: final.text, diff };
 }
 
+/**
+ * A run restored from a data snapshot (src/health/snapshot.ts) holds the engine's spine and measure
+ * models as views over the read-only snapshot; the re-score builds them again as tables (the
+ * calibrated formula may need measures the snapshot's int_measure_values does not unpivot), which
+ * needs the views gone first.
+ */
+async function dropRestoredModels(db: Database): Promise<void> {
+  const phases = enginePhases();
+  const models = new Set([...phases.portfolio, ...phases.measures].map((m) => m.name));
+  const views = await db.all<{ name: string }>(
+    "select view_name as name from duckdb_views() where not internal and database_name = current_database() and schema_name = 'main'",
+  );
+  for (const v of views) if (models.has(v.name)) await db.run(`drop view ${ident(v.name)}`);
+}
+
 /** The book has a usable split but nothing to fit: exit 3 with the reason. */
 export class CalibrationError extends InputError {
   override name = "CalibrationError";
 }
 
-/** Catalogue measures whose tables the book has (net-of-book ones aside), each in the category that will hold it. */
+/**
+ * Catalogue measures whose tables the book has, each in the category that will hold it. A measure
+ * the catalogue also has net of the book (a trend) is a candidate in that form only: a movement
+ * that hits every account the same week (a season, a holiday) is not risk, and a map fitted on the
+ * base would learn the season of the fit period.
+ */
 export function candidateMeasures(formula: LoadedFormula, present: ReadonlySet<string>): Candidate[] {
   const categoryOf = new Map<string, string>();
   for (const c of formula.formula.categories) for (const m of c.measures) categoryOf.set(m.measure, c.id);
@@ -459,10 +482,9 @@ export function candidateMeasures(formula: LoadedFormula, present: ReadonlySet<s
     const best = [...counts].sort((a, b) => b[1] - a[1])[0];
     if (best) familyCategory.set(family, best[0]);
   }
-  // net-of-book measures are no column of a family model (the engine derives them from their base
-  // at scoring); calibrate bins the base's own values, so they are not candidates
-  return MEASURES.filter((m) => measureHasTables(m, present) && m.netOf === undefined)
-    .map((def) => ({ def, category: categoryOf.get(def.id) ?? familyCategory.get(def.family) ?? "" }))
+  const netted = new Set(MEASURES.flatMap((m) => (m.netOf === undefined ? [] : [m.netOf])));
+  return MEASURES.filter((m) => measureHasTables(m, present) && !netted.has(m.id))
+    .map((def) => ({ def, category: categoryOf.get(def.id) ?? categoryOf.get(def.netOf ?? "") ?? familyCategory.get(def.family) ?? "" }))
     .filter((c) => c.category !== "");
 }
 

@@ -13,7 +13,7 @@ import { CANDIDATE_LABELS } from "./candidates.ts";
 import { calibratedFormulaText, type CalibratedCategory } from "./formula-text.ts";
 
 import type { SplitAttempt } from "./splits.ts";
-import type { Cutoffs } from "./tiers.ts";
+import { atRiskMinChurned, type Cutoffs } from "./tiers.ts";
 import type { CalibrateOptions, MeasureFit, CalibrateReport, Scorecard, Scale, CandidateChoice } from "./types.ts";
 
 /** The current formula's score map of `measure`, as written. */
@@ -121,9 +121,10 @@ export function headerLines(
           : [
               `Score maps: straight lines over ${of}, clipped to its 1st-99th percentile before the split,`,
               "0 at the riskier end and 100 at the safer one.",
-              "Each line's direction is the sign of the measure's coefficient in a ridge logistic regression on all the",
-              `standardised values; weights from a ridge logistic regression (IRLS, penalty ${lambda}) of churn on the lines' scores;`,
-              "a measure's effective weight (category weight x measure weight / 100) is its coefficient's share.",
+              `The fitted peer: a ridge logistic regression (IRLS, penalty ${lambda}) of churn on all the standardised values`,
+              "(and on which have no data); each line's direction is the sign of its coefficient, and a measure's effective weight",
+              "(category weight x measure weight / 100) is its share of |coefficient| / (standard deviation x line slope), so that",
+              "the score ranks the weeks as the peer's log-odds do.",
             ];
   return [
     `Calibrated by health calibrate from ${path.basename(formula.file)} (${formula.hash}), churn within ${horizonLabel(options.horizonDays)}.`,
@@ -131,7 +132,8 @@ export function headerLines(
     ...how,
     `Tiers: watch or worse flags at most ${pct(options.falseAlarmBudget)} of the fit period's non-churned weeks (${pct(cutoffs.fit.watch_recall)} of churned weeks caught);`,
     `at risk churned ${times(cutoffs.fit.at_risk_lift)} the base rate there, ${times(cutoffs.fit.at_risk_lift_lower)} at the lower 95% bound over its ${cutoffs.fit.at_risk_accounts} accounts`,
-    `(the largest band whose bound reaches the ${options.atRiskLift}x target, so that it holds on later weeks).`,
+    `(the largest band whose bound reaches the ${options.atRiskLift}x target and that holds churned weeks of at least ${atRiskMinChurned(chosen.fit_churned)} accounts,`,
+    "so that it holds on later weeks).",
   ];
 }
 

@@ -13,12 +13,19 @@ import type { Candidate, Sample, Scale } from "./types.ts";
  * `calibrate_book_values`: every candidate's raw value on every account-week of the book with its
  * percentile rank among the accounts with a value the same week (below + half the equal) / all, as
  * int_measure_reference ranks a measure the formula scores `relative_to: book`: the same week's
- * cross-section only, so no look-ahead.
+ * cross-section only, so no look-ahead. A net-of-book candidate's value is its base measure minus
+ * the base's median over the book's accounts with a value that week, as int_measure_inputs computes
+ * it at scoring.
  */
 export async function createBookValues(db: Database, candidates: readonly Candidate[]): Promise<void> {
-  const byFamily = new Map<string, string[]>();
-  for (const c of candidates) byFamily.set(c.def.family, [...(byFamily.get(c.def.family) ?? []), c.def.id]);
-  const parts = [...byFamily].map(([family, ids]) => {
+  const byFamily = new Map<string, Set<string>>();
+  for (const c of candidates) {
+    const base = c.def.netOf ?? c.def.id;
+    const family = MEASURES.find((m) => m.id === base)?.family ?? c.def.family;
+    byFamily.set(family, (byFamily.get(family) ?? new Set()).add(base));
+  }
+  const parts = [...byFamily].map(([family, set]) => {
+    const ids = [...set];
     const columns = ids.map((id) => `${ident(id)}::double as ${ident(id)}`).join(", ");
     return `select account_id, week_start, measure_id, raw_value from (
       unpivot (select account_id, week_start, ${columns} from ${ident(`measures_${family}`)})
@@ -28,7 +35,14 @@ export async function createBookValues(db: Database, candidates: readonly Candid
     parts.length > 0
       ? parts.join("\nunion all\n")
       : "select null::varchar as account_id, null::date as week_start, null::varchar as measure_id, null::double as raw_value limit 0";
-  await db.run(`create or replace table calibrate_book_values as ${render(sqlFile("calibrate/calibrate_book_values.sql"), { values })}`);
+  const list = (ids: string[]) => (ids.length > 0 ? ids.map(literal).join(", ") : "null");
+  await db.run(
+    `create or replace table calibrate_book_values as ${render(sqlFile("calibrate/calibrate_book_values.sql"), {
+      values,
+      plain: list(candidates.filter((c) => c.def.netOf === undefined).map((c) => c.def.id)),
+      net_bases: list(candidates.filter((c) => c.def.netOf !== undefined).map((c) => c.def.netOf!)),
+    })}`,
+  );
 }
 
 /** `table`: the candidates' raw values and book ranks on the account-weeks of `weeks`, with their label. */

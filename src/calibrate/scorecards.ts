@@ -228,9 +228,20 @@ export function fitLinearScorecard(
       maps.set(c.def.id, map);
     }
   }
-  // the peer's coefficients fix each line's direction; the weights are refitted on the lines'
-  // scores with no data renormalised as the engine does (the peer fills it with the mean)
-  return weighScorecard(sample, rows, maps, measures, "linear", scale, innerSplit, fixedLambda, context);
+  // the weights are the peer's own: a line's score moves by its slope per unit of value, the peer's
+  // log-odds by coef / scale, so weight ∝ |coef| / (scale x slope) makes the score the peer's log-odds
+  // rescaled (every measure with a value or a no-data score). A second regression on the lines'
+  // scores, with its own penalty, would be another model than the peer the formula is judged against.
+  const effective = new Map<string, number>();
+  for (const [id, map] of maps) {
+    const f = model.features.find((x) => x.id === id)!;
+    const [[x0, y0], [x1, y1]] = [map.points[0]!, map.points.at(-1)!];
+    const slope = Math.abs(y1 - y0) / (x1 - x0);
+    if (slope > 0) effective.set(id, Math.abs(f.coef) / (f.scale * slope));
+  }
+  const categories = roundWeights(candidates, effective, measures);
+  for (const m of measures) m.kept = categories.some((c) => c.measures.some((x) => x.measure === m.measure));
+  return { id: `linear_${scale}`, kind: "linear", scale, maps, measures, categories, lambda: model.lambda, lambdaTried: [] };
 }
 
 /**

@@ -9,7 +9,8 @@
  *     bound of the band's churn rate (Wilson, one-sided, z = `liftBoundZ`, counting each account in
  *     the band once, as its weeks are not independent) reaches `atRiskLift` x the base rate: a
  *     band chosen at its point estimate regresses below the target on later weeks, the more so the
- *     fewer accounts it holds. Without accounts, `liftMargin` is added to the target instead.
+ *     fewer accounts it holds; and the band must hold churned weeks of at least `minChurnedAccounts`
+ *     accounts. Without accounts, `liftMargin` is added to the target instead.
  * Pure functions.
  */
 
@@ -22,8 +23,24 @@ export interface CutoffOptions {
    */
   liftMargin?: number;
   minPositives: number;
+  /**
+   * With `accounts`: the at-risk band must hold churned weeks of at least this many accounts (0:
+   * no such floor). A narrow band of a few churned accounts' worst weeks passes a lower bound by
+   * chance on a small book and is empty on later weeks.
+   */
+  minChurnedAccounts?: number;
   /** One-sided z of the lower bound of the band's churn rate (with `accounts`); default 1.645 (95%). */
   liftBoundZ?: number;
+}
+
+/**
+ * Churned accounts the at-risk band must hold in the fit period: a fifth of the fit period's, and
+ * at least 5. On a small book the lower bound alone can pass a band of two or three churned
+ * accounts' worst weeks, which later weeks seldom fall into; a band holding a share of the book's
+ * churners is a part of the book, not its extremes, and scales with the book.
+ */
+export function atRiskMinChurned(fitChurnedAccounts: number): number {
+  return Math.max(5, Math.ceil(fitChurnedAccounts / 5));
 }
 
 /** Wilson lower bound of a share `p` observed on `n` units at one-sided `z`. */
@@ -89,6 +106,10 @@ export function chooseCutoffs(
   const aim = options.atRiskLift + (accounts ? 0 : (options.liftMargin ?? 0));
   let highestLift: Band | null = null;
   const inBand = new Set<number>();
+  // accounts with a churned week in the band, and how many the band must hold
+  const churnedInBand = new Set<number>();
+  const minChurned = accounts ? (options.minChurnedAccounts ?? 0) : 0;
+  const enough = (pos: number) => pos >= options.minPositives && churnedInBand.size >= minChurned;
   // the lift the rule judges: the point estimate, or its lower bound counting each account once
   const judged = (pos: number, rows: number) => (accounts ? wilsonLower(pos / rows, inBand.size, z) / base : pos / rows / base);
   // the at-risk band may flag at most a quarter of the false alarms watch or worse may
@@ -98,7 +119,7 @@ export function chooseCutoffs(
   for (let k = 0; k < n; ) {
     const t = scores[order[k]!]!;
     if (t >= watch || rows - pos > atRiskAllowed) break;
-    if (rows > 0 && pos >= options.minPositives) {
+    if (rows > 0 && enough(pos)) {
       const lift = pos / rows / base;
       const bound = judged(pos, rows);
       if (lift >= options.atRiskLift) best = { t, lift, pos, rows };
@@ -109,11 +130,12 @@ export function chooseCutoffs(
       rows++;
       pos += labels[order[k]!] ? 1 : 0;
       if (accounts) inBand.add(accounts[order[k]!]!);
+      if (accounts && labels[order[k]!]) churnedInBand.add(accounts[order[k]!]!);
       k++;
     }
   }
   // the band of everything below watch is a candidate too
-  if (rows - pos <= atRiskAllowed && rows > 0 && pos >= options.minPositives) {
+  if (rows - pos <= atRiskAllowed && rows > 0 && enough(pos)) {
     const lift = pos / rows / base;
     const bound = judged(pos, rows);
     if (lift >= options.atRiskLift) best = { t: watch, lift, pos, rows };
@@ -156,7 +178,7 @@ export function chooseCutoffs(
     },
     lift_reached: accounts ? bestWithMargin !== null : best !== null,
     lift_rule: accounts
-      ? `the lower ${z === 1.645 ? "95%" : `z = ${z}`} confidence bound of the band's churn rate (Wilson, each account in the band counted once) at least ${options.atRiskLift}x the base rate`
+      ? `the lower ${z === 1.645 ? "95%" : `z = ${z}`} confidence bound of the band's churn rate (Wilson, each account in the band counted once) at least ${options.atRiskLift}x the base rate${minChurned > 0 ? `, the band holding churned weeks of at least ${minChurned} accounts` : ""}`
       : `the band's churn rate at least ${aim}x the base rate`,
   };
 }

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { fitScoreMap, type BinCount, type FittedMap } from "../../src/calibrate/bins.ts";
 import { aucStandardError, chooseOverReference } from "../../src/calibrate/choice.ts";
 import { lineWithMissing, mapScore, noDataCounts, wantsMissingScore } from "../../src/calibrate/missing.ts";
-import { chooseCutoffs, wilsonLower } from "../../src/calibrate/tiers.ts";
+import { atRiskMinChurned, chooseCutoffs, wilsonLower } from "../../src/calibrate/tiers.ts";
 
 const bin = (lower: number, upper: number, rows: number, positives: number): BinCount => ({
   lower,
@@ -143,6 +143,31 @@ describe("the at-risk band's lift bound", () => {
     expect(lower(bound.at_risk_below + 1)).toBeLessThan(3);
     expect(bound.lift_reached).toBe(true);
     expect(bound.lift_rule).toMatch(/lower 95% confidence bound/);
+  });
+
+  it("holds churned weeks of at least the accounts asked, not the worst weeks of two or three", () => {
+    // two accounts churn in 8 of their 10 weeks at the lowest scores; of the other 198, one in 20
+    // churns one week. The bound alone passes a band of the two (few accounts, but a churn rate
+    // far above the base); a floor of 5 churned accounts widens the band to hold 5 of them
+    const scores: number[] = [];
+    const labels: number[] = [];
+    const accounts: number[] = [];
+    for (let a = 0; a < 200; a++)
+      for (let w = 0; w < 10; w++) {
+        scores.push(a);
+        labels.push(a < 2 ? (w < 8 ? 1 : 0) : a % 20 === 0 && w === 0 ? 1 : 0);
+        accounts.push(a);
+      }
+    const options = { falseAlarmBudget: 0.9, atRiskLift: 3, minPositives: 5 };
+    const churnedIn = (cut: number) => new Set(scores.flatMap((s, i) => (s < cut && labels[i] ? [accounts[i]!] : []))).size;
+    const alone = chooseCutoffs(scores, labels, options, accounts);
+    expect(churnedIn(alone.at_risk_below)).toBeLessThan(5);
+    const floored = chooseCutoffs(scores, labels, { ...options, minChurnedAccounts: 5 }, accounts);
+    expect(churnedIn(floored.at_risk_below)).toBeGreaterThanOrEqual(5);
+    expect(floored.at_risk_below).toBeGreaterThan(alone.at_risk_below);
+    expect(floored.lift_rule).toMatch(/churned weeks of at least 5 accounts/);
+    // a fifth of the fit period's churned accounts, and at least 5
+    expect([10, 24, 25, 26, 51, 200].map(atRiskMinChurned)).toEqual([5, 5, 5, 6, 11, 40]);
   });
 
   it("is Wilson's lower bound", () => {
