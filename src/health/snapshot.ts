@@ -41,7 +41,7 @@ import type { LoadedFormula } from "../formula/load.ts";
 import type { IngestResult } from "../ingest/ingest.ts";
 import { prepareSession } from "../ingest/stage.ts";
 import { modelGraph, stageModels } from "../sql/graph.ts";
-import { enginePhases, neededMeasures } from "./engine.ts";
+import { enginePhases, neededMeasures, SNAPSHOT_FORMULA_READS } from "./engine.ts";
 
 const SNAPSHOT_VERSION = 1;
 const SCHEMA = "health_snapshot";
@@ -87,8 +87,6 @@ function codeFingerprint(): string {
   return hash.digest("hex");
 }
 
-/** The formula relations and fragments the snapshot's models may read, and what of the formula fills them. */
-const KNOWN_FORMULA_READS = new Set(["formula_score_maps", "formula_user_weights", "{{measure_unpivots}}"]);
 
 /**
  * What the snapshot's models read of the formula, by the graph: formula_* relations and `{{ }}`
@@ -96,7 +94,7 @@ const KNOWN_FORMULA_READS = new Set(["formula_score_maps", "formula_user_weights
  */
 export function snapshotFormulaReads(): string[] {
   const phases = enginePhases();
-  const models = [...phases.portfolio, ...phases.measures, ...stageModels("ingest")];
+  const models = [...phases.portfolio, ...phases.measures, ...phases.book, ...phases.ranks, ...stageModels("ingest")];
   const reads = models.flatMap((m) => [...m.relations.filter((r) => r.startsWith("formula_")), ...m.fragments.map((f) => `{{${f}}}`)]);
   return [...new Set(reads)].sort();
 }
@@ -108,7 +106,7 @@ export function snapshotFormulaReads(): string[] {
  * snapshot stays right, only formula-only re-runs are lost, until this function learns it.
  */
 function formulaPart(formula: LoadedFormula): string {
-  if (snapshotFormulaReads().some((read) => !KNOWN_FORMULA_READS.has(read))) return `whole formula ${formula.hash}`;
+  if (snapshotFormulaReads().some((read) => !SNAPSHOT_FORMULA_READS.has(read))) return `whole formula ${formula.hash}`;
   const everyTable = new Set(TABLES.map((t) => t.name));
   return JSON.stringify({ measures: neededMeasures(formula, everyTable), user_health: formula.formula.user_health });
 }
