@@ -87,7 +87,6 @@ function codeFingerprint(): string {
   return hash.digest("hex");
 }
 
-
 /**
  * What the snapshot's models read of the formula, by the graph: formula_* relations and `{{ }}`
  * fragments of the ingest, portfolio and measures models (src/sql/graph.ts derives them from the SQL).

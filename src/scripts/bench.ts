@@ -224,7 +224,9 @@ if (values.site) {
     // snapshot (HEALTH_CACHE). The build then reads that folder (HEALTH_SITE_OUTPUTS), so its time
     // is the site's own work.
     const siteEnv = { ...process.env, HEALTH_DATA: data, HEALTH_FORMULA: formulaFile, HEALTH_CACHE: snapshots };
-    const reusedBefore = existsSync(siteCache) ? readdirSync(siteCache).filter((name) => existsSync(path.join(siteCache, name, ".complete"))) : [];
+    const reusedBefore = existsSync(siteCache)
+      ? readdirSync(siteCache).filter((name) => existsSync(path.join(siteCache, name, ".complete")))
+      : [];
     const started = performance.now();
     const outputsDir = await log.step("site: engine outputs for this data, formula and code (loaders/engine-outputs.ts)", () =>
       engineOutputs({ env: siteEnv, cacheDir: siteCache, log }),
@@ -263,7 +265,9 @@ if (values.site) {
       account_shards: report.accountShards,
       account_shard_max_kib: kib(report.accountShardMaxData),
     };
-    say(`site build ${figures.site.seconds}s (the site's own work: its loaders read the outputs above); data per page (KiB; target <= 1024 at 10k accounts, 2048 at 100k):`);
+    say(
+      `site build ${figures.site.seconds}s (the site's own work: its loaders read the outputs above); data per page (KiB; target <= 1024 at 10k accounts, 2048 at 100k):`,
+    );
     say(formatRecords(figures.site.pages, "text"));
     say(`account viewer: ${figures.site.account_shards} shard files, the largest ${figures.site.account_shard_max_kib} KiB\n`);
   } catch (error) {
