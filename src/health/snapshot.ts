@@ -2,9 +2,10 @@
  * The data snapshot: what depends on the exports alone, kept per data fingerprint so that a run
  * with a changed formula re-does only the scoring and the stages after it.
  *
- * After the measures phase of a run (src/health/engine.ts), every relation of the database but the
+ * Once a run has built what depends on the data alone (src/health/engine.ts: the measures, their
+ * book figures and each value's rank in the book), every relation of the database but the
  * formula's (the checked and staged exports, the usage rollup, the weekly spine, per-contact
- * activity, every measure family and the measure values) is copied into one DuckDB file,
+ * activity, every measure family, the measure values and int_measure_ranked) is copied into one DuckDB file,
  * `<dir>/<key>.duckdb`, with `<key>.json` beside it (the ingest result: tables, warnings, export
  * date; and the SQL of the views over the usage files). Both are written under temporary names and
  * renamed, the JSON last, so a snapshot that is read is complete. A later run whose key matches
@@ -89,7 +90,7 @@ function codeFingerprint(): string {
 
 /**
  * What the snapshot's models read of the formula, by the graph: formula_* relations and `{{ }}`
- * fragments of the ingest, portfolio and measures models (src/sql/graph.ts derives them from the SQL).
+ * fragments of the ingest, portfolio, measures, book and ranks models (src/sql/graph.ts derives them from the SQL).
  */
 export function snapshotFormulaReads(): string[] {
   const phases = enginePhases();
