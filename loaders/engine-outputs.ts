@@ -30,7 +30,8 @@ export const ENGINE_CACHE_DIR = path.join(PROJECT_ROOT, ".cache", "engine-output
 /** The folder of the cache holding the data snapshots (src/health/snapshot.ts) its runs share, unless HEALTH_CACHE says otherwise. */
 export const SNAPSHOTS = "data-snapshots";
 
-const COMPLETE = ".complete";
+/** The marker of a complete output folder. */
+export const COMPLETE = ".complete";
 const LOCK_WAIT_MS = 30 * 60_000;
 /** Folders kept besides the current one, so switching formula back and forth stays quick. */
 const KEEP_OLD = 2;
@@ -44,7 +45,8 @@ export const SITE_EXTRACTS = [
   "site_arr_timeline",
 ] as const;
 
-const siteStage: Stage = {
+/** The site's own extracts and the parsed formula, written after the engine's stages into the same folder. */
+export const siteStage: Stage = {
   name: "site extracts",
   async run({ batch, scored }) {
     for (const name of SITE_EXTRACTS) await batch.parquet(name, sqlFile(`site/${name}.sql`));

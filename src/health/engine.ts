@@ -60,7 +60,7 @@ export interface EngineOptions {
    * a data snapshot (src/health/snapshot.ts): only the formula's phases are built.
    */
   restored?: boolean;
-  /** Called once the measures phase is built (what depends on the data alone), before the formula's phases. */
+  /** Called once what depends on the data alone is built (the measures, their book figures and ranks), before the formula's phases. */
   afterMeasures?: () => Promise<void>;
 }
 
@@ -72,25 +72,48 @@ export interface EnginePhases {
   portfolio: Model[];
   /** Per-account models that need no book-wide model: the measures (first batch pass). */
   measures: Model[];
-  /** Book-wide models, between the two passes (scope book). */
+  /** Book-wide models that depend on the data alone, between the two passes (scope book). */
   book: Model[];
-  /** Per-account models that read a book-wide model, directly or not: the scores (second pass). */
+  /**
+   * Per-account models that read a book-wide model and depend on the data alone (a value's rank in
+   * the book that week): the second batch pass builds them first, and the data snapshot keeps them.
+   */
+  ranks: Model[];
+  /** Book-wide models that read the formula. */
+  formulaBook: Model[];
+  /** Per-account models that read the formula (or a model that does) and a book-wide model: the scores. */
   scores: Model[];
 }
+
+/**
+ * The formula relations and template fragments a model may read and still depend on "the data
+ * alone" as the data snapshot's key sees it (src/health/snapshot.ts puts what fills them in the
+ * key): the measures to compute and the user_health section.
+ */
+export const SNAPSHOT_FORMULA_READS = new Set(["formula_score_maps", "formula_user_weights", "{{measure_unpivots}}"]);
 
 /** The models of stage "score" (src/sql/intermediate, measures, scoring), split into the engine's phases. */
 export function enginePhases(): EnginePhases {
   const models = stageModels("score");
-  const book = models.filter((m) => m.scope === "book");
-  const bookNames = new Set(book.map((m) => m.name));
+  const bookNames = new Set(models.filter((m) => m.scope === "book").map((m) => m.name));
   const afterBook = new Set<string>();
   // dependency order: a model reads a book model, or a model that does
   for (const m of models) if (m.scope === "account" && m.inputs.some((i) => bookNames.has(i) || afterBook.has(i))) afterBook.add(m.name);
+  // a model reads the formula beyond what the snapshot's key holds, or reads a model that does
+  const formula = new Set<string>();
+  for (const m of models) {
+    const reads = [...m.relations.filter((r) => r.startsWith("formula_")), ...m.fragments.map((f) => `{{${f}}}`)];
+    if (reads.some((r) => !SNAPSHOT_FORMULA_READS.has(r)) || m.inputs.some((i) => formula.has(i))) formula.add(m.name);
+  }
+  const book = models.filter((m) => bookNames.has(m.name));
+  const second = models.filter((m) => afterBook.has(m.name));
   return {
     portfolio: models.filter((m) => m.scope === "portfolio"),
     measures: models.filter((m) => m.scope === "account" && !afterBook.has(m.name)),
-    book,
-    scores: models.filter((m) => afterBook.has(m.name)),
+    book: book.filter((m) => !formula.has(m.name)),
+    ranks: second.filter((m) => !formula.has(m.name)),
+    formulaBook: book.filter((m) => formula.has(m.name)),
+    scores: second.filter((m) => formula.has(m.name)),
   };
 }
 
@@ -116,11 +139,30 @@ export async function computeHealth(
   const batches = await planAccountBatches(db, contactsPerBatch);
   const batched = batches.length > 1;
   const phases = enginePhases();
-  const transient = [...phases.measures, ...phases.scores].filter((m) => m.lifetime === "batch").map((m) => m.name);
+  const transient = [...phases.measures, ...phases.ranks, ...phases.scores].filter((m) => m.lifetime === "batch").map((m) => m.name);
 
   // Every model below reads only its account's rows (and the portfolio models above). The first
-  // pass computes the measures; the book-wide models then read all of them; the second pass scores.
+  // pass computes the measures; the book-wide models then read all of them; the second pass ranks
+  // each value in the book (data alone, kept by the snapshot), then scores.
   const names = (models: Model[]) => models.map((m) => m.name);
+  // the staged and portfolio relations a batch reads, once the portfolio models are built (or restored)
+  const batchInputs = () => scoringInputs(db, names(phases.portfolio));
+  const measureNames = new Set(names(phases.measures));
+  /** A second pass over the account batches building `models`, which may read the first pass's tables (Parquet by batch now). */
+  const secondPass = async (models: Model[], label: string, earlier: Set<string>) => {
+    if (!batched) return buildAll(db, models, context);
+    // a filtered view reads only the batch's files
+    const read = [...new Set(models.flatMap((m) => m.inputs))].filter((name) => earlier.has(name)).sort();
+    await buildInAccountBatches(db, batches, {
+      inputs: [...(await batchInputs()), ...read],
+      narrow: "view",
+      keep: names(models),
+      build: async (batch, index) => {
+        onProgress(`account batch ${index + 1} of ${batches.length}: ${label}`);
+        await buildAll(db, models, context);
+      },
+    });
+  };
   if (options.restored) {
     onProgress("measures restored from the data snapshot; computing scores");
   } else {
@@ -129,9 +171,8 @@ export async function computeHealth(
     onProgress("computing measures and scores");
     if (!batched) await buildAll(db, phases.measures, context);
     else {
-      const inputs = await scoringInputs(db, names(phases.portfolio));
       await buildInAccountBatches(db, batches, {
-        inputs,
+        inputs: await batchInputs(),
         narrow: "copy",
         keep: names(phases.measures).filter((name) => !transient.includes(name)),
         build: async (batch, index) => {
@@ -141,27 +182,13 @@ export async function computeHealth(
       });
     }
     for (const name of transient) await db.run(`drop table if exists ${ident(name)}`);
+    await buildAll(db, phases.book, context);
+    await secondPass(phases.ranks, "ranks in the book", measureNames);
+    for (const name of transient) await db.run(`drop table if exists ${ident(name)}`);
     await options.afterMeasures?.();
   }
-  if (!batched) {
-    await buildAll(db, phases.book, context);
-    await buildAll(db, phases.scores, context);
-  } else {
-    const inputs = await scoringInputs(db, names(phases.portfolio));
-    await buildAll(db, phases.book, context);
-    // the first pass's tables the scores read are Parquet by batch now: a filtered view reads only the batch's files
-    const measureNames = new Set(names(phases.measures));
-    const firstPass = [...new Set(phases.scores.flatMap((m) => m.inputs))].filter((name) => measureNames.has(name)).sort();
-    await buildInAccountBatches(db, batches, {
-      inputs: [...inputs, ...firstPass],
-      narrow: "view",
-      keep: names(phases.scores),
-      build: async (batch, index) => {
-        onProgress(`account batch ${index + 1} of ${batches.length}: scores`);
-        await buildAll(db, phases.scores, context);
-      },
-    });
-  }
+  await buildAll(db, phases.formulaBook, context);
+  await secondPass(phases.scores, "scores", new Set([...measureNames, ...names(phases.ranks)]));
   for (const name of transient) await db.run(`drop table if exists ${ident(name)}`);
 
   const withoutData = await measuresWithoutData(db, formula, present, ingested.ticketColumns);

@@ -2,9 +2,10 @@
  * The data snapshot: what depends on the exports alone, kept per data fingerprint so that a run
  * with a changed formula re-does only the scoring and the stages after it.
  *
- * After the measures phase of a run (src/health/engine.ts), every relation of the database but the
+ * Once a run has built what depends on the data alone (src/health/engine.ts: the measures, their
+ * book figures and each value's rank in the book), every relation of the database but the
  * formula's (the checked and staged exports, the usage rollup, the weekly spine, per-contact
- * activity, every measure family and the measure values) is copied into one DuckDB file,
+ * activity, every measure family, the measure values and int_measure_ranked) is copied into one DuckDB file,
  * `<dir>/<key>.duckdb`, with `<key>.json` beside it (the ingest result: tables, warnings, export
  * date; and the SQL of the views over the usage files). Both are written under temporary names and
  * renamed, the JSON last, so a snapshot that is read is complete. A later run whose key matches
@@ -41,7 +42,7 @@ import type { LoadedFormula } from "../formula/load.ts";
 import type { IngestResult } from "../ingest/ingest.ts";
 import { prepareSession } from "../ingest/stage.ts";
 import { modelGraph, stageModels } from "../sql/graph.ts";
-import { enginePhases, neededMeasures } from "./engine.ts";
+import { enginePhases, neededMeasures, SNAPSHOT_FORMULA_READS } from "./engine.ts";
 
 const SNAPSHOT_VERSION = 1;
 const SCHEMA = "health_snapshot";
@@ -87,16 +88,13 @@ function codeFingerprint(): string {
   return hash.digest("hex");
 }
 
-/** The formula relations and fragments the snapshot's models may read, and what of the formula fills them. */
-const KNOWN_FORMULA_READS = new Set(["formula_score_maps", "formula_user_weights", "{{measure_unpivots}}"]);
-
 /**
  * What the snapshot's models read of the formula, by the graph: formula_* relations and `{{ }}`
- * fragments of the ingest, portfolio and measures models (src/sql/graph.ts derives them from the SQL).
+ * fragments of the ingest, portfolio, measures, book and ranks models (src/sql/graph.ts derives them from the SQL).
  */
 export function snapshotFormulaReads(): string[] {
   const phases = enginePhases();
-  const models = [...phases.portfolio, ...phases.measures, ...stageModels("ingest")];
+  const models = [...phases.portfolio, ...phases.measures, ...phases.book, ...phases.ranks, ...stageModels("ingest")];
   const reads = models.flatMap((m) => [...m.relations.filter((r) => r.startsWith("formula_")), ...m.fragments.map((f) => `{{${f}}}`)]);
   return [...new Set(reads)].sort();
 }
@@ -108,7 +106,7 @@ export function snapshotFormulaReads(): string[] {
  * snapshot stays right, only formula-only re-runs are lost, until this function learns it.
  */
 function formulaPart(formula: LoadedFormula): string {
-  if (snapshotFormulaReads().some((read) => !KNOWN_FORMULA_READS.has(read))) return `whole formula ${formula.hash}`;
+  if (snapshotFormulaReads().some((read) => !SNAPSHOT_FORMULA_READS.has(read))) return `whole formula ${formula.hash}`;
   const everyTable = new Set(TABLES.map((t) => t.name));
   return JSON.stringify({ measures: neededMeasures(formula, everyTable), user_health: formula.formula.user_health });
 }

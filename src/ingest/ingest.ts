@@ -62,6 +62,9 @@ export async function ingest(db: Database, dataDir: string, options: IngestOptio
   failOnErrors(fileProblems);
 
   await createStagingViews(db, discovery, facts);
+  // The file checks passed, so every value casts: the small exports are read and typed once, into
+  // tables, and the row, key and reference checks below read those, not the files again.
+  await materialiseSmallTables(db, discovery);
   const targets = [...discovery.tables.values()].map(
     (source): CheckTarget => ({
       table: source.table,
@@ -86,7 +89,6 @@ export async function ingest(db: Database, dataDir: string, options: IngestOptio
   for (const target of targets) referenceProblems.push(...(await checkReferences(db, target)));
   failOnErrors(referenceProblems);
 
-  await materialiseSmallTables(db, discovery);
   // Book-wide facts the per-account models read, built before any account batch narrows the
   // staged tables: churn episodes (the spine and the backtest labels) and which optional ticket
   // columns the help desk records: the models of stage "ingest" (src/sql/graph.ts) but the rollup's.

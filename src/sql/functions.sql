@@ -12,6 +12,9 @@ create or replace macro interpolate(x, x0, y0, slope) as y0 + (x - x0) * slope;
 create or replace macro map_segment(x, los) as len(list_filter(los, l -> l <= x));
 create or replace macro score_by_map(x, m) as
     m.y0s[map_segment(x, m.los)] + (x - m.x0s[map_segment(x, m.los)]) * m.slopes[map_segment(x, m.los)];
+-- The same score given the segment `i` = map_segment(x, m.los): a model over many rows computes the
+-- segment once, in a column, and reads the score from it (score_by_map finds the segment thrice).
+create or replace macro score_in_segment(x, m, i) as m.y0s[i] + (x - m.x0s[i]) * m.slopes[i];
 -- The health score's rule, stated once (reports/lib/score.ts is the same rule in TypeScript; the
 -- test test/site/score-rule.test.ts checks that they agree): a score is the weighted mean of the
 -- scores below it that have data, renormalised over their weights (callers keep only the rows with

@@ -33,7 +33,11 @@ async function health(args: string[], cache: string): Promise<string> {
   return log;
 }
 
-/** The default formula with the adoption and stakeholder categories reweighted (35/15 -> 25/25). */
+/**
+ * The default formula with the adoption and stakeholder categories reweighted (35/15 -> 25/25), and
+ * licence utilisation ranked in the account's segment instead of the whole book: the ranks are
+ * data (int_measure_ranked, kept by the snapshot) whichever way the formula reads them.
+ */
 function reweighted(file: string): string {
   const text = readFileSync(DEFAULT_FORMULA_FILE, "utf8");
   const lines = text.split("\n");
@@ -45,6 +49,9 @@ function reweighted(file: string): string {
   expect(lines[stakeholders]).toBe("    weight: 15");
   lines[adoption] = "    weight: 25";
   lines[stakeholders] = "    weight: 25";
+  const licence = lines.indexOf("      - measure: licence_utilisation") + 2;
+  expect(lines[licence]).toBe("        score: { relative_to: book, points: [[0.05, 0], [0.1, 50], [0.25, 100]] }");
+  lines[licence] = lines[licence]!.replace("relative_to: book", "relative_to: segment");
   writeFileSync(file, lines.join("\n"));
   return file;
 }

@@ -55,16 +55,29 @@ measured as (
     join int_core_features_weekly as k on k.week_start = w.week_start
 ),
 
-scored as (
+segmented as (
     select
         m.*,
-        score_by_map(m.days_since_active, r.map)                        as recency_score,
-        score_by_map(m.active_days_28d, f.map)                          as frequency_score,
-        score_by_map(m.breadth_28d, b.map)                              as breadth_score
+        r.map                                                           as recency_map,
+        f.map                                                           as frequency_map,
+        b.map                                                           as breadth_map,
+        -- each value's segment of its map, found once (score_in_segment in functions.sql)
+        map_segment(m.days_since_active, r.map.los)                     as recency_segment,
+        map_segment(m.active_days_28d, f.map.los)                       as frequency_segment,
+        map_segment(m.breadth_28d, b.map.los)                           as breadth_segment
     from measured as m
     cross join (select map from formula_score_maps where key = 'user:recency') as r
     cross join (select map from formula_score_maps where key = 'user:frequency') as f
     cross join (select map from formula_score_maps where key = 'user:breadth') as b
+),
+
+scored as (
+    select
+        s.*,
+        score_in_segment(s.days_since_active, s.recency_map, s.recency_segment) as recency_score,
+        score_in_segment(s.active_days_28d, s.frequency_map, s.frequency_segment) as frequency_score,
+        score_in_segment(s.breadth_28d, s.breadth_map, s.breadth_segment) as breadth_score
+    from segmented as s
 ),
 
 final as (

@@ -5,7 +5,8 @@
 -- formula scores it relative to the book or segment, its percentile rank that week, which the
 -- score map then reads. A measure not informative so far (one value across the whole book, see
 -- int_measure_book_weekly) has no data, unless it counts events and that value is 0 (nothing
--- happened anywhere yet is still a value).
+-- happened anywhere yet is still a value). What depends on the data alone is in
+-- int_measure_ranked; this is its join with the formula's measures.
 with
 
 uses as (
@@ -17,20 +18,11 @@ final as (
         v.account_id,
         v.week_start,
         u.measure_id,
-        case when u.is_net then round(v.raw_value - b.median_value, 9) else v.raw_value end as raw_value,
-        case u.relative_to when 'book' then r.pct_book when 'segment' then r.pct_segment end as percentile
-    from int_measure_values as v
+        case when u.is_net then round(v.raw_value - v.median_value, 9) else v.raw_value end as raw_value,
+        case u.relative_to when 'book' then v.pct_book when 'segment' then v.pct_segment end as percentile
+    from int_measure_ranked as v
     join uses as u on u.base_id = v.measure_id
-    join int_measure_book_weekly as b
-        on b.measure_id = v.measure_id and b.week_start = v.week_start
-       and (b.is_informative or (u.zero_is_value and b.max_value = 0))
-    join int_account_weeks as w
-        on w.account_id = v.account_id and w.week_start = v.week_start
-    left join int_measure_reference as r
-        on r.measure_id = v.measure_id
-       and r.week_start = v.week_start
-       and r.segment = coalesce(w.segment, '')
-       and r.raw_value = v.raw_value
+    where v.is_informative or u.zero_is_value
 )
 
 select * from final

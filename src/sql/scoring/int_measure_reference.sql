@@ -1,20 +1,17 @@
--- grain: measure scored against the book, week, segment, raw value
+-- grain: measure, week, segment, raw value
 -- key: measure_id, week_start, segment, raw_value
 -- scope: book
--- int_measure_reference: one row per measure the formula scores relative to the book, week,
--- segment and raw value: that value's percentile rank among the accounts with data the same week,
--- in the whole book (pct_book) and in the segment (pct_segment), as (accounts below it + half the
--- accounts equal to it) / accounts. The cross-section of the same week only: no look-ahead.
+-- int_measure_reference: one row per measure, week, segment and raw value: that value's percentile
+-- rank among the accounts with data the same week, in the whole book (pct_book) and in the segment
+-- (pct_segment), as (accounts below it + half the accounts equal to it) / accounts. The
+-- cross-section of the same week only: no look-ahead. It depends on the data alone (every measure
+-- computed, whether the formula scores it relative to the book or not), so the data snapshot keeps
+-- it and a formula-only re-run reads it.
 with
-
-relative as (
-    select distinct base_id as measure_id from formula_measures where relative_to is not null
-),
 
 measure_values as (
     select v.measure_id, v.week_start, coalesce(w.segment, '') as segment, v.raw_value
     from int_measure_values as v
-    join relative using (measure_id)
     join int_account_weeks as w using (account_id, week_start)
 ),
 

@@ -10,21 +10,36 @@
 -- one, or when the whole book has none, no data drops out. Coverage counts measured weight only.
 with
 
-measured as (
+mapped as (
     select
-        v.account_id,
-        v.week_start,
+        v.*,
         m.category_id,
-        v.measure_id,
-        v.raw_value,
-        v.percentile,
         m.weight                                                        as measure_weight,
+        p.map,
         -- a map relative to the book reads the percentile rank, else the raw value
-        score_by_map(case when m.relative_to is null then v.raw_value else v.percentile end, p.map) as score,
-        false                                                           as no_data
+        case when m.relative_to is null then v.raw_value else v.percentile end as map_input
     from int_measure_inputs as v
     join formula_measures as m on m.measure_id = v.measure_id
     join formula_score_maps as p on p.key = v.measure_id
+),
+
+segmented as (
+    -- the value's segment of its map, found once (score_in_segment in functions.sql)
+    select *, map_segment(map_input, map.los) as map_segment from mapped
+),
+
+measured as (
+    select
+        account_id,
+        week_start,
+        category_id,
+        measure_id,
+        raw_value,
+        percentile,
+        measure_weight,
+        score_in_segment(map_input, map, map_segment)                   as score,
+        false                                                           as no_data
+    from segmented
 ),
 
 unmeasured as (

@@ -1,0 +1,29 @@
+-- grain: account, week, measure with a usable value
+-- key: account_id, week_start, measure_id
+-- int_measure_ranked: one row per account, week and computed measure with a value the formula can
+-- use: the raw value, the book's median that week (what a net-of-book measure subtracts), the
+-- value's percentile rank in the book and in the account's segment that week
+-- (int_measure_reference), and whether the measure is informative so far or has been 0 everywhere
+-- (int_measure_book_weekly; a measure that counts events may use that 0). It depends on the data
+-- alone: the data snapshot keeps it, and the formula's step (int_measure_inputs) is a join with
+-- the formula's few measure rows.
+select
+    v.account_id,
+    v.week_start,
+    v.measure_id,
+    v.raw_value,
+    b.median_value,
+    b.is_informative,
+    r.pct_book,
+    r.pct_segment
+from int_measure_values as v
+join int_measure_book_weekly as b
+    on b.measure_id = v.measure_id and b.week_start = v.week_start
+   and (b.is_informative or b.max_value = 0)
+join int_account_weeks as w
+    on w.account_id = v.account_id and w.week_start = v.week_start
+left join int_measure_reference as r
+    on r.measure_id = v.measure_id
+   and r.week_start = v.week_start
+   and r.segment = coalesce(w.segment, '')
+   and r.raw_value = v.raw_value
