@@ -6,18 +6,12 @@
  * (each account once) must reach the target lift.
  */
 import { describe, expect, it } from "vitest";
-import { fitScoreMap, type BinCount, type FittedMap } from "../../src/calibrate/bins.ts";
+import { fitScoreMap, type FittedMap } from "../../src/calibrate/bins.ts";
 import { aucStandardError, chooseOverReference } from "../../src/calibrate/choice.ts";
 import { lineWithMissing, mapScore, noDataCounts, wantsMissingScore } from "../../src/calibrate/missing.ts";
 import { atRiskMinChurned, chooseCutoffs, wilsonLower } from "../../src/calibrate/tiers.ts";
+import { bin } from "../helpers/bins.ts";
 
-const bin = (lower: number, upper: number, rows: number, positives: number): BinCount => ({
-  lower,
-  upper,
-  median: (lower + upper) / 2,
-  rows,
-  positives,
-});
 const logit = (p: number) => Math.log(p / (1 - p));
 
 describe("the no-data score", () => {

@@ -3,19 +3,13 @@
  * regression, and the tier cut-offs, on small inputs whose answers are worked out by hand.
  */
 import { describe, expect, it } from "vitest";
-import { blockScore, fitScoreMap, pointsScore, type BinCount } from "../../src/calibrate/bins.ts";
+import { blockScore, fitScoreMap, pointsScore } from "../../src/calibrate/bins.ts";
 import { rankAuc } from "../../reports/lib/auc.ts";
 import { fitRidgeLogistic, linearPredictor, type Design } from "../../src/calibrate/logistic.ts";
 import { chooseCutoffs, tierMins } from "../../src/calibrate/tiers.ts";
 import { withinWeekAuc } from "../../src/calibrate/calibrate.ts";
+import { bin } from "../helpers/bins.ts";
 
-const bin = (lower: number, upper: number, rows: number, positives: number): BinCount => ({
-  lower,
-  upper,
-  median: (lower + upper) / 2,
-  rows,
-  positives,
-});
 const options = { minRows: 10, smoothing: 0, preferHigher: true };
 
 describe("scorecard bins", () => {

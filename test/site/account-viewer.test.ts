@@ -7,6 +7,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import type { Server } from "node:http";
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
+import { openPage } from "../helpers/browser.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineOutputs } from "../../loaders/engine-outputs.ts";
 import { shardCount, shardFile, shardOf } from "../../reports/lib/account-link.ts";
@@ -23,20 +24,7 @@ let base: string;
 let dist: string;
 
 /** Opens `url` in a fresh page that records console errors, failed responses and every request. */
-async function open(url: string) {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 1000 } });
-  const page = await context.newPage();
-  page.on("close", () => context.close().catch(() => {}));
-  const errors: string[] = [];
-  const requests: string[] = [];
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("request", (r) => requests.push(r.url()));
-  page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
-  await page.goto(url, { waitUntil: "networkidle" });
-  await page.waitForFunction(() => document.querySelectorAll(".observablehq--loading").length === 0);
-  return { page, errors, requests };
-}
+const open = (url: string) => openPage(browser, url);
 
 /** The built shard file that holds `id`, parsed. */
 function shardOfBuilt(id: string): Record<string, { account: { name: string }; history: { week_end: string[] } }> {

@@ -12,6 +12,7 @@ import type { Server } from "node:http";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { chromium, type Browser, type Page } from "playwright-core";
+import { openPage } from "../helpers/browser.ts";
 import { parse as parseYaml } from "yaml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { engineOutputs } from "../../loaders/engine-outputs.ts";
@@ -37,27 +38,7 @@ let data: string;
 const EXPORTED_ON_A_WEDNESDAY = "2025-07-09T00:00:00Z";
 
 /** Opens `url` in a fresh page that records console errors, failed responses, dialogs and every request. */
-async function open(url: string, viewport = { width: 1400, height: 1000 }) {
-  // a context of its own (axe needs one), closed with the page
-  const context = await browser.newContext({ viewport, acceptDownloads: true });
-  const page = await context.newPage();
-  // closing after the browser went (afterAll) rejects: nothing is left to close then
-  page.on("close", () => context.close().catch(() => {}));
-  const errors: string[] = [];
-  const requests: string[] = [];
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
-  page.on("pageerror", (e) => errors.push(String(e)));
-  page.on("dialog", (d) => {
-    errors.push(`dialog opened: ${d.message()}`);
-    d.dismiss().catch(() => {});
-  });
-  page.on("request", (r) => requests.push(r.url()));
-  page.on("response", (r) => r.status() >= 400 && errors.push(`${r.status()} ${r.url()}`));
-  await page.goto(url, { waitUntil: "networkidle" });
-  // Framework renders cells asynchronously after load
-  await page.waitForFunction(() => document.querySelectorAll(".observablehq--loading").length === 0);
-  return { page, errors, requests };
-}
+const open = (url: string, viewport?: { width: number; height: number }) => openPage(browser, url, viewport);
 
 /** The account viewer's address for `id`, once the built site is known to hold that account. */
 function accountUrl(id: string): string {
