@@ -16,14 +16,12 @@
  * alarms too (a holiday dip, noise, a bad week of tickets), and misses real risk when nothing shows
  * or nobody has time.
  *
- * When the action is judged: SAVE_DAYS after the trouble stopped showing, the first four weeks in a
- * row with the concern below TEAM_RULE.concernFrom after the action (or the account's last week):
- * the rule `health outcomes` applies to its episodes, on the team's observables instead of the
- * score. A churn before then decides it at once; otherwise it is undecided when that day is after
- * the history (the no-action outcome likewise, with the churn the story would have reached).
+ * How far the action reaches: to SAVE_DAYS after the trouble stopped showing, the first four weeks
+ * in a row with the concern below TEAM_RULE.concernFrom after the action (or the account's last
+ * week), `judged_on`. A churn the story reaches after that is not the action's to prevent.
  *
  * What the action does (EFFECT): an account that would churn at a renewal at least a week after the
- * action and before it is judged renews instead with probability `proactive` if acted on more than
+ * action and by `judged_on` renews instead with probability `proactive` if acted on more than
  * RENEWAL_WINDOW_DAYS before that renewal, `reactive` if inside the window. An insolvency is never
  * saved; an account that would not churn stays as it was. Acting changes nothing else.
  *
@@ -36,12 +34,20 @@
  * numbers in the ids of time-ordered tables (TKT-, RSP-, SUB-...), which the saved accounts' extra
  * rows shift. Draws are salted `intervention-*`, a stream of their own.
  *
- * The truth (`_answers/`): for each acted account, its arm (proactive or reactive, by the renewal
- * window at the action, the rule `health outcomes` applies), when it is judged, whether it would
- * have churned by then without the action, whether the action saved it, and whether it churned.
- * Per arm, the realised save rate of the decided ones; and `no_action`, the share of the decided
- * acted accounts that would have survived without action: the ATT counterfactual that
- * `health outcomes`' matched no-action figure estimates from the unacted episodes.
+ * The truth (`_answers/interventions.csv`, one row per acted account): its intervention, its arm
+ * (proactive or reactive, by the renewal window at the action: the rule `health outcomes` applies)
+ * and both potential outcomes as dates: `would_churn_date`, the churn the story reaches had nobody
+ * acted (none: it stays), and `churn_date`, the churn it had (none when it stays or the action saved
+ * it). With them the truth is known for any judge day D: saved = no churn_date by D, saved without
+ * the action = no would_churn_date by D. One judging rule for truth and tool, with no circularity:
+ * the generator never computes the tool's score or episodes; the evaluation
+ * (src/sql/evaluation/planted_outcomes.sql, `npm run demo:evaluate`, test/outcomes/planted.test.ts)
+ * reads the truth at the judge day of each episode `health outcomes` judged, on its population.
+ * `_answers/summary.json` (`interventions`) states the same truth at the team's own judge day,
+ * `judged_on`, per acted account: per arm, the share of the decided ones with no churn by then; and
+ * `no_action`, the share of the decided acted accounts with no would-be churn by then (the ATT
+ * counterfactual); the columns judged_on, churned, would_churn, is_decided and is_decided_unacted
+ * give it row by row.
  */
 import type { Database } from "../db/duckdb.ts";
 import { buildUsageActors, buildWeeklyUsage } from "./usage.ts";
@@ -49,7 +55,7 @@ import { buildUsageActors, buildWeeklyUsage } from "./usage.ts";
 /** The renewal window the demo team works in (the default formula's alerts.renewal_window_days). */
 export const RENEWAL_WINDOW_DAYS = 90;
 
-/** Days after the trouble stopped showing that an action's outcome is judged (health outcomes' --save-after default). */
+/** Days after the trouble stopped showing that an action still reaches a churn, and the team's judge day in summary.json (health outcomes' --save-after default). */
 export const SAVE_DAYS = 90;
 
 /** The causal effect: probability that an action saves an account that would churn at its renewal. */
@@ -148,8 +154,8 @@ with first_actions as (
     coalesce(max(concern) over (partition by i order by w rows between current row and 3 following) < $concern_from, true) as ends_spell
   from gen_team_watch
 ), spells as (
-  -- the trouble the team acted on is judged $save_days days after it stopped showing, as health outcomes
-  -- judges an episode (never after the history: undecided then)
+  -- the action reaches to $save_days days after the trouble it answered stopped showing: the team's
+  -- judge day of summary.json (undecided there when after the history)
   select f.i, any_value(f.action_day) as action_day, any_value(f.next_renewal) as next_renewal,
     coalesce(min(q.week_start) filter (where q.w > f.w and q.ends_spell), max(q.week_start) + 7) - 1 + $save_days as judged_on
   from first_actions f join quiet q on q.i = f.i
@@ -200,12 +206,14 @@ from numbered`;
 const ANSWERS_SQL = `
 create or replace table out_intervention_answers as
 with outcomes as (
-  select g.*, coalesce(a.churn_date <= g.judged_on, false) as churned,
+  select g.*, i.intervention_id, i.started_at, a.churn_date,
+    coalesce(a.churn_date <= g.judged_on, false) as churned,
     coalesce(g.judged_on <= getvariable('end_date') or a.churn_date <= least(g.judged_on, getvariable('end_date')), false) as is_decided
   from gen_intervention_arms g join gen_accounts a using (i)
+  join out_interventions i on i.account_id = g.account_id
 )
-select account_id, scenario, arm, action_day, next_renewal, judged_on, would_churn_date, would_churn, is_decided_unacted,
-  saved_by_action, churned, is_decided
+select account_id, intervention_id, started_at, scenario, arm, action_day, next_renewal, would_churn_date, churn_date,
+  saved_by_action, judged_on, would_churn, is_decided_unacted, churned, is_decided
 from outcomes`;
 
 /**
@@ -307,11 +315,13 @@ export async function plantedInterventionRates(db: Database): Promise<PlantedInt
   return {
     description:
       "The demo team acts on what it can see (usage decline, P0/P1 tickets, detractors, renewal approaching; src/generate/interventions.ts). " +
-      "An action is judged save_days after the trouble stopped showing (four weeks in a row below the team's concern), or at once " +
-      "for a churn. An account that would churn at a renewal before then renews instead with probability effect.proactive (acted on " +
-      "before the renewal window) or effect.reactive (inside it). arms: decided acted accounts by the renewal window at the action, " +
-      "save_rate = share not churned by then. no_action: the acted accounts' share that would not have churned by then had nobody " +
-      "acted (the ATT counterfactual).",
+      "An account that would churn at a renewal by save_days after the trouble stopped showing (four weeks in a row below the " +
+      "team's concern) renews instead with probability effect.proactive (acted on before the renewal window) or effect.reactive " +
+      "(inside it). _answers/interventions.csv gives each acted account's churn_date and would_churn_date (had nobody acted), so " +
+      "the truth is known at any judge day; these figures take the team's own, that day (judged_on), per acted account: arms, " +
+      "decided acted accounts by the renewal window at the action, save_rate = share with no churn by then; no_action, the share " +
+      "with no would-be churn by then (the ATT counterfactual). npm run demo:evaluate restates them on the episodes health " +
+      "outcomes judged, at its judge days.",
     save_days: SAVE_DAYS,
     renewal_window_days: RENEWAL_WINDOW_DAYS,
     effect: { ...EFFECT },

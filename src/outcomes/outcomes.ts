@@ -82,6 +82,8 @@ export type SeverityStratum = {
   worst_tier: string;
   length_band: string;
   is_renewal_window: boolean;
+  /** The account's usage decline at the opening (down 50%+, down 20-50%, not down, no baseline), or 'any' where the bands were merged. */
+  usage_decline_band: string;
   acted: number;
   acted_saved: number;
   not_acted: number;
@@ -269,7 +271,7 @@ function definitions(formula: LoadedFormula, options: OutcomesOptions): Record<s
       .map((t) => t.label)
       .join(
         " or ",
-      )}; length 1-2, 3-5 or 6+ flagged weeks; opened inside the renewal window or not), each weighted acted / not acted of its stratum. Acted episodes in a stratum with no unacted one are left out (acted_unmatched). It estimates how many of the acted episodes themselves would have been saved with no action, so its effective count combines the unacted episodes' (Kish's (sum w)^2 / sum w^2) and the acted ones' (acted_matched): 1 / (1 / Kish + 1 / acted_matched); interval: Wilson 95% at that count. Tier and length are taken over the whole episode, so an action that cut an episode short puts it in a milder stratum, which favours no action.`,
+      )}; length 1-2, 3-5 or 6+ flagged weeks; opened inside the renewal window or not; the account's usage of the last 4 weeks against its own 26 before, as of the opening: down 50%+, down 20-50%, not down, no baseline), each weighted acted / not acted of its stratum. Where a usage band has acted episodes and no unacted one, that stratum's usage bands are merged ('any'). Acted episodes in a stratum with no unacted one are left out (acted_unmatched). It estimates how many of the acted episodes themselves would have been saved with no action, so its effective count combines the unacted episodes' (Kish's (sum w)^2 / sum w^2) and the acted ones' (acted_matched): 1 / (1 / Kish + 1 / acted_matched); interval: Wilson 95% at that count. Tier and length are taken over the whole episode, so an action that cut an episode short puts it in a milder stratum, which favours no action.`,
     saved: `Still a customer ${options.saveDays} days after the episode was last flagged (no churn from its opening until then). Episodes still flagged at the end, or last flagged less than ${options.saveDays} days before the export, are not decided and not counted in the rates.`,
     interval: "Wilson score interval at 95%.",
     alert_acted_on:

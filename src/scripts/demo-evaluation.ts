@@ -24,6 +24,12 @@ export interface DemoEvaluation {
    * (planted_signal.sql); null without backtest_weeks.parquet.
    */
   signal: Row[] | null;
+  /**
+   * The planted proactive, reactive and matched no-action save rates restated on the episodes
+   * `health outcomes` judged, at its judge days, beside the measured ones and their intervals
+   * (planted_outcomes.sql); null without outcomes_episodes.parquet or _answers/interventions.csv.
+   */
+  outcomes: Row[] | null;
 }
 
 /** The answers file of `data` and the published files of `out` that the evaluation reads. */
@@ -34,6 +40,13 @@ export function evaluationFiles(data: string, out: string) {
     alerts_file: path.join(out, "alerts.parquet"),
     expansion_file: path.join(out, "expansion.parquet"),
     backtest_file: path.join(out, "backtest_weeks.parquet"),
+    outcomes: {
+      answers_file: path.join(data, "_answers", "interventions.csv"),
+      episodes_file: path.join(out, "outcomes_episodes.parquet"),
+      strata_file: path.join(out, "outcomes_severity_strata.parquet"),
+      save_rates_file: path.join(out, "outcomes_save_rates.parquet"),
+      matched_file: path.join(out, "outcomes_no_action_matched.parquet"),
+    },
   };
 }
 
@@ -43,7 +56,7 @@ export async function evaluateDemo(db: Database, data: string, out: string, best
   for (const file of [files.answers_file, files.health_file]) {
     if (!existsSync(file)) throw new Error(`missing ${file}: generate the demo and run \`health run\` first`);
   }
-  const { answers_file, health_file, alerts_file, expansion_file, backtest_file } = files;
+  const { answers_file, health_file, alerts_file, expansion_file, backtest_file, outcomes } = files;
   return {
     flags: await db.all(sqlFile("evaluation/planted_flags.sql"), { answers_file, health_file, best_tier: bestTier }),
     alerts: existsSync(alerts_file)
@@ -53,5 +66,8 @@ export async function evaluateDemo(db: Database, data: string, out: string, best
       ? ((await db.one(sqlFile("evaluation/planted_expansion.sql"), { answers_file, expansion_file })) ?? null)
       : null,
     signal: existsSync(backtest_file) ? await db.all(sqlFile("evaluation/planted_signal.sql"), { answers_file, backtest_file }) : null,
+    outcomes: Object.values(outcomes).every((file) => existsSync(file))
+      ? await db.all(sqlFile("evaluation/planted_outcomes.sql"), outcomes)
+      : null,
   };
 }

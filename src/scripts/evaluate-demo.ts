@@ -2,7 +2,8 @@
  * `npm run demo:evaluate`: how well the published files catch the demo's planted cases. Prints, per
  * planted scenario, the share of accounts flagged (watch or worse) and how early before churn; the
  * planted churners alerted between their signal and their churn, and how many days ahead; and where
- * the planted expansion accounts rank in the expansion list. Run `health run` (or `npm start`)
+ * the planted expansion accounts rank in the expansion list; and the planted save rates of the team's
+ * interventions against what `health outcomes` measured. Run `health run` (or `npm start`)
  * first; pass --data/--out like any health command.
  */
 import { parseArgs } from "node:util";
@@ -28,6 +29,13 @@ try {
       "\nBacktest: churn visible at all (positive weeks before any planted signal; AUC before and after it; " +
         "ceiling = a perfect score after the signal, chance before it)\n\n" +
         formatRecords(result.signal, "text"),
+    );
+  }
+  if (result.outcomes) {
+    process.stdout.write(
+      "\nOutcomes: the planted save rates on the episodes health outcomes judged, at its judge days, " +
+        "beside the measured ones and their 95% intervals\n\n" +
+        formatRecords(result.outcomes, "text"),
     );
   }
   if (result.expansion) {

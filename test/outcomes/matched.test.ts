@@ -68,6 +68,9 @@ describe("no action, matched to acted episodes", () => {
       ["at_risk", "6+ weeks", false, 2, 4, 1],
       ["watch", "1-2 weeks", false, 1, 10, 10],
     ]);
+    // no usage baseline anywhere in this book: one decline band, kept where it matches the acted
+    // episodes, merged ('any') in the stratum whose acted episode has no unacted one at all
+    expect(report.severity_strata.map((s) => s.usage_decline_band)).toEqual(["any", "no baseline", "no baseline"]);
     const m = report.no_action_matched;
     expect([m.acted_episodes, m.acted_matched, m.acted_unmatched, m.not_acted_matched, m.strata_used]).toEqual([4, 3, 1, 14, 2]);
     // (2 x 1/4 + 1 x 10/10) / 3 acted matched
@@ -83,6 +86,44 @@ describe("no action, matched to acted episodes", () => {
     );
     expect(text).toContain("1 acted episodes had no unacted match");
     expect(report.definitions.no_action_matched).toMatch(/^Not acted on, matched to acted episodes/);
+  });
+
+  it("splits a stratum by the usage decline at the opening, and merges the bands where an acted band has no unacted match", async () => {
+    const accounts: OutcomeInputs["accounts"] = [];
+    const tiers: OutcomeInputs["tiers"] = {};
+    const usageVsBaseline: NonNullable<OutcomeInputs["usageVsBaseline"]> = {};
+    const interventions: NonNullable<OutcomeInputs["interventions"]> = [];
+    const churns: NonNullable<OutcomeInputs["churns"]> = [];
+    // usage against the account's baseline by week; the episode opens at week 2 (its first flagged
+    // week), so week 2's value is the one that counts; week 3's comes after the opening
+    const add = (id: string, weeks: string, atOpening: number, acted: boolean, churned: boolean) => {
+      accounts.push({ account_id: id, contract_start_date: START, csm_owner: "Kim" });
+      tiers[id] = { from: FROM, weeks };
+      usageVsBaseline[id] = [0, 0, atOpening, atOpening < -0.5 ? 0 : -0.7, ...Array(22).fill(0)];
+      if (acted) interventions.push({ intervention_id: `I-${id}`, account_id: id, started_at: week(2, 1), owner: "Kim" });
+      if (churned) churns.push({ account_id: id, churned_at: "2025-03-10T00:00:00" });
+    };
+    // severe: the acted accounts' usage had halved, like two unacted ones that churned; four unacted
+    // ones with steady usage were saved
+    add("SEV-ACT-1", h(2) + a(6) + h(18), -0.6, true, false);
+    add("SEV-ACT-2", h(2) + a(6) + h(18), -0.6, true, false);
+    for (const n of [1, 2]) add(`SEV-DOWN-${n}`, h(2) + a(6), -0.6, false, true);
+    for (const n of [1, 2, 3, 4]) add(`SEV-STEADY-${n}`, h(2) + a(6) + h(18), 0.1, false, false);
+    // mild: the acted one is down 30%, no unacted one is: the stratum's bands are merged
+    add("MILD-ACT", h(2) + "w" + h(23), -0.3, true, false);
+    for (let n = 1; n <= 10; n++) add(`MILD-NONE-${n}`, h(2) + "w" + h(23), 0, false, false);
+    const report = await run({ exportedAt: EXPORT, accounts, tiers, interventions, churns, usageVsBaseline });
+    expect(
+      report.severity_strata.map((s) => [s.worst_tier, s.length_band, s.usage_decline_band, s.acted, s.not_acted, s.not_acted_saved]),
+    ).toEqual([
+      ["at_risk", "6+ weeks", "down 50%+", 2, 2, 0],
+      ["at_risk", "6+ weeks", "not down", 0, 4, 4],
+      ["watch", "1-2 weeks", "any", 1, 10, 10],
+    ]);
+    const m = report.no_action_matched;
+    expect([m.acted_matched, m.acted_unmatched, m.not_acted_matched]).toEqual([3, 0, 12]);
+    // (2 x 0/2 + 1 x 10/10) / 3; without the decline split the severe stratum's 4 of 6 saved would give (2 x 4/6 + 1) / 3
+    expect(m.save_rate).toBeCloseTo(1 / 3, 10);
   });
 
   it("says so when no acted episode has an unacted match", async () => {

@@ -1,7 +1,7 @@
 /**
  * The outcome models' inputs as hand-made tables: a weekly tier history, alerts, interventions,
- * churns and accounts, in the shapes the engine gives them (account_health_weekly, alerts,
- * stg_interventions, int_churn_episodes, stg_accounts, source_tables). The rules of
+ * churns, accounts and the usage trend, in the shapes the engine gives them (account_health_weekly,
+ * alerts, stg_interventions, int_churn_episodes, stg_accounts, source_tables, measures_adoption). The rules of
  * src/sql/outcomes are checked on these exact histories, in a real DuckDB.
  */
 import type { Database } from "../../src/db/duckdb.ts";
@@ -27,6 +27,11 @@ export interface OutcomeInputs {
     alert_id?: string | null;
   }[];
   churns?: { account_id: string; churned_at: string }[];
+  /**
+   * Per account: its usage_vs_baseline_26w (measures_adoption) by week, one value per letter of its
+   * tiers (null: no baseline); an account left out has none in any week.
+   */
+  usageVsBaseline?: Record<string, (number | null)[]>;
   exportedAt: string;
 }
 
@@ -35,10 +40,17 @@ const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00
 
 /** Creates the input tables in `db`. */
 export async function createOutcomeInputs(db: Database, inputs: OutcomeInputs): Promise<void> {
-  const weeks: { account_id: string; week_start: string; tier: string }[] = [];
+  const weeks: { account_id: string; week_start: string; tier: string; usage_vs_baseline_26w: number | null }[] = [];
   for (const [account, { from, weeks: letters }] of Object.entries(inputs.tiers)) {
     [...letters].forEach((letter, i) => {
-      if (letter !== "-") weeks.push({ account_id: account, week_start: addDays(from, 7 * i), tier: TIER[letter as keyof typeof TIER] });
+      if (letter !== "-") {
+        weeks.push({
+          account_id: account,
+          week_start: addDays(from, 7 * i),
+          tier: TIER[letter as keyof typeof TIER],
+          usage_vs_baseline_26w: inputs.usageVsBaseline?.[account]?.[i] ?? null,
+        });
+      }
     });
   }
   const json = (rows: unknown[]) => JSON.stringify(rows);
@@ -46,6 +58,12 @@ export async function createOutcomeInputs(db: Database, inputs: OutcomeInputs): 
     `create or replace table account_health_weekly as
      select account_id, week_start::date as week_start, (week_start::date + 6) as week_end, (week_start::date + 7)::timestamp as as_of, tier
      from (select unnest(from_json($rows, '[{"account_id":"varchar","week_start":"varchar","tier":"varchar"}]'), recursive := true))`,
+    { rows: json(weeks) },
+  );
+  await db.run(
+    `create or replace table measures_adoption as
+     select account_id, week_start::date as week_start, usage_vs_baseline_26w
+     from (select unnest(from_json($rows, '[{"account_id":"varchar","week_start":"varchar","usage_vs_baseline_26w":"double"}]'), recursive := true))`,
     { rows: json(weeks) },
   );
   await db.run(

@@ -18,9 +18,16 @@
 -- Status: churned (a churn from the opening to $save_days days after last seen), open (still at
 -- risk in the last scored weeks), too_recent (last seen less than $save_days days before the
 -- export), else saved (still a customer $save_days days after the episode).
+-- judged_at is the day the status is decided on: $save_days days after it was last seen (a churn
+-- from the opening until then makes it churned; saved needs that day inside the export).
 -- What the team could see of it, for the like-with-like comparison (outcomes_severity_strata):
--- worst_tier, the worst of $risk_tiers it reached, and days_to_renewal_at_opening, from the
--- opening to the next contract anniversary.
+-- worst_tier, the worst of $risk_tiers it reached; length_band, its length in flagged weeks (1-2,
+-- 3-5, 6+); days_to_renewal_at_opening, from the opening to the next contract anniversary, and
+-- is_renewal_window_at_opening, that at most $renewal_window_days; usage_vs_baseline_at_opening,
+-- the account's usage of the last 4 weeks against its own 26 weeks before them
+-- (measures_adoption.usage_vs_baseline_26w: -0.4 is 40% down) as of the last scored week known at
+-- the opening, no later data; and its usage_decline_band: 'down 50%+', 'down 20-50%', 'not down'
+-- (less than 20% down, or up) and 'no baseline' (too little history or use to compare).
 with
 
 weeks as (
@@ -97,6 +104,19 @@ opened as (
     left join open_alerts as o using (account_id, episode_number)
 ),
 
+usage_at_opening as (
+    -- the usage trend of the last scored week whose as_of is at or before the opening
+    select o.account_id, o.episode_number, u.usage_vs_baseline_26w as usage_vs_baseline_at_opening
+    from opened as o
+    asof left join (
+        select w.account_id, w.as_of, m.usage_vs_baseline_26w
+        from weeks as w
+        left join measures_adoption as m using (account_id, week_start)
+    ) as u
+        on u.account_id = o.account_id
+       and u.as_of <= o.opened_at
+),
+
 churns as (
     select account_id, churned_at from int_churn_episodes
 ),
@@ -148,6 +168,7 @@ first_actions as (
         episode_number,
         count(distinct intervention_id)::integer                       as actions,
         min(started_at)                                                 as first_action_at,
+        arg_min(intervention_id, (started_at, intervention_id))         as first_intervention_id,
         arg_min(kind, started_at)                                       as first_action_kind,
         arg_min(owner, started_at)                                      as first_action_owner
     from actions
@@ -181,8 +202,18 @@ final as (
         e.last_week_end,
         e.weeks_at_risk,
         e.worst_tier,
+        case when e.weeks_at_risk <= 2 then '1-2 weeks' when e.weeks_at_risk <= 5 then '3-5 weeks' else '6+ weeks' end as length_band,
         date_diff('day', cast(e.opened_at as date), next_renewal_on(ac.contract_start_date, cast(e.opened_at as date)))::integer
                                                                         as days_to_renewal_at_opening,
+        coalesce(date_diff('day', cast(e.opened_at as date), next_renewal_on(ac.contract_start_date, cast(e.opened_at as date)))
+            <= $renewal_window_days, false)                             as is_renewal_window_at_opening,
+        ua.usage_vs_baseline_at_opening,
+        case
+            when ua.usage_vs_baseline_at_opening is null then 'no baseline'
+            when ua.usage_vs_baseline_at_opening <= -0.5 then 'down 50%+'
+            when ua.usage_vs_baseline_at_opening <= -0.2 then 'down 20-50%'
+            else 'not down'
+        end                                                             as usage_decline_band,
         e.opened_at,
         e.flagged_at,
         e.last_seen_at,
@@ -190,6 +221,7 @@ final as (
         al.first_alert_at,
         coalesce(f.actions, 0)                                          as actions,
         f.first_action_at,
+        f.first_intervention_id,
         f.first_action_kind,
         f.first_action_owner,
         round(date_diff('hour', e.opened_at, f.first_action_at) / 24.0, 1)::double as days_to_first_action,
@@ -212,12 +244,14 @@ final as (
             when e.is_open then 'open'
             when e.last_seen_at + to_days($save_days) > cast($exported_at as timestamp) then 'too_recent'
             else 'saved'
-        end                                                             as status
+        end                                                             as status,
+        e.last_seen_at + to_days($save_days)                            as judged_at
     from with_churn as e
     left join accounts as ac on ac.account_id = e.account_id
     left join alert_counts as al on al.account_id = e.account_id and al.episode_number = e.episode_number
     left join first_actions as f on f.account_id = e.account_id and f.episode_number = e.episode_number
     left join late_signals as ls on ls.account_id = e.account_id and ls.episode_number = e.episode_number
+    left join usage_at_opening as ua on ua.account_id = e.account_id and ua.episode_number = e.episode_number
 )
 
 select * from final
