@@ -47,17 +47,7 @@ import { periodFigures, type FlagFigures, type PeriodFigures } from "./figures.t
 import { CANDIDATE_LABELS, chooseCandidate, innerScoredRows, withinWeekAuc, type CandidateScore } from "./candidates.ts";
 import { buildFormula, choiceLines, headerLines, mergeCategoryWeights, tierCommentLines } from "./formula-lines.ts";
 import { DEFAULT_LAMBDA, fitPeer } from "./peer.ts";
-import {
-  createBookValues,
-  createValues,
-  innerBlocks,
-  innerOriginsOf,
-  innerSplitOf,
-  loadCurrentScores,
-  loadFitSample,
-  SCALES,
-  viewOf,
-} from "./sample.ts";
+import { createBookValues, createValues, innerSplitOf, loadCurrentScores, loadFitSample, SCALES, viewOf } from "./sample.ts";
 import { currentMeasures, fitBinnedScorecard, fitLinearScorecard, formulaScores, reweightCurrent } from "./scorecards.ts";
 import { chooseSplit, ruleText } from "./splits.ts";
 import { atRiskMinChurned, chooseCutoffs, tierMins } from "./tiers.ts";
@@ -137,11 +127,22 @@ export async function calibrate(
     candidates.map((c) => c.def.id),
     stride,
   );
-  // the penalty of each fit is chosen on the single inner split; the candidate, on the rolling one
   const innerSplit = innerSplitOf(sample, h);
-  const blocks = innerBlocks(sample, h, innerOriginsOf(sample, h, innerSplit));
+  const gap = h * 86_400_000;
+  const early = new Uint8Array(sample.rows);
   const late = new Uint8Array(sample.rows);
-  for (const b of blocks) for (let r = 0; r < sample.rows; r++) late[r] = late[r]! | b.judged[r]!;
+  let earlyRows = 0;
+  if (innerSplit !== null) {
+    for (let r = 0; r < sample.rows; r++) {
+      early[r] = sample.asOf[r]! + gap <= innerSplit ? 1 : 0;
+      late[r] = sample.asOf[r]! >= innerSplit ? 1 : 0;
+      earlyRows += early[r]!;
+    }
+    await db.run(`create or replace temp table calibrate_inner_values as ${sqlFile("calibrate/calibrate_inner_values.sql")}`, {
+      gap,
+      split: innerSplit,
+    });
+  }
   const binsOf = (values: string, scale: Scale) =>
     db.all<Record<string, unknown> & BinCount & { measure_id: string }>(
       render(sqlFile("calibrate/calibrate_bins.sql"), {
@@ -153,10 +154,12 @@ export async function calibrate(
 
   // ---- Candidate formulas, each fitted on the fit period alone: binned scorecards and linear
   // scorecards (the peer's own coefficients as straight-line maps) on raw values and on the value's
-  // rank in the book that week; which one is written is chosen on a rolling inner split of the fit
-  // period (each block of its later part scored by the candidate refitted on what came before the
-  // block), against the current formula as it is.
+  // rank in the book that week; which one is written is chosen on an inner time split of the fit
+  // period (each refitted on its earlier part, judged on its later part), against the current
+  // formula as it is.
   const cards: Scorecard[] = [];
+  const inner: CandidateScore[] = [];
+  const innerRows = innerSplit === null ? null : innerScoredRows(sample, late);
   for (const scale of SCALES) {
     const view = viewOf(sample, scale);
     const full = await binsOf("calibrate_fit_values", scale);
@@ -172,47 +175,31 @@ export async function calibrate(
     );
     const linear = fitLinearScorecard(view, undefined, scale, innerSplit, null, context);
     cards.push(binned, linear);
+    if (innerSplit !== null && innerRows !== null) {
+      const innerBins = await binsOf("calibrate_inner_values", scale);
+      const innerMinRows = Math.max(30, Math.ceil((fitRows * (sample.rows > 0 ? earlyRows / sample.rows : 0)) / (options.bins * 5)));
+      for (const [card, refit] of [
+        [binned, fitBinnedScorecard(view, early, innerBins, innerMinRows, scale, null, binned.lambda, context)],
+        [linear, fitLinearScorecard(view, early, scale, null, linear.lambda, context)],
+      ] as const) {
+        inner.push({ candidate: card.id, scores: formulaScores(view, refit) });
+      }
+    }
   }
   // the current formula's own measures and maps (book ranks, net-of-book trends), weights refitted
   const current = await loadCurrentScores(db, formula, stride);
-  const currentContext: FitContext = { ...context, candidates: current.candidates };
-  if (current.sample.ids.length > 0 && current.sample.rows === sample.rows)
-    cards.push(reweightCurrent(current.sample, undefined, innerSplit, null, currentContext));
-  const innerScores = new Map(cards.map((c) => [c.id, new Float64Array(sample.rows).fill(Number.NaN)]));
-  for (const block of blocks) {
-    await db.run(`create or replace temp table calibrate_inner_values as ${sqlFile("calibrate/calibrate_inner_values.sql")}`, {
-      gap: h * 86_400_000,
-      split: block.origin,
-    });
-    const keep = (card: Scorecard, scores: Float64Array) => {
-      const into = innerScores.get(card.id)!;
-      for (let r = 0; r < sample.rows; r++) if (block.judged[r]) into[r] = scores[r]!;
-    };
-    for (const card of cards) {
-      if (card.kind === "reweighted") {
-        keep(card, formulaScores(current.sample, reweightCurrent(current.sample, block.fit, null, card.lambda, currentContext)));
-        continue;
-      }
-      const view = viewOf(sample, card.scale);
-      if (card.kind === "binned") {
-        const innerBins = await binsOf("calibrate_inner_values", card.scale);
-        const innerMinRows = Math.max(30, Math.ceil((fitRows * (sample.rows > 0 ? block.fitRows / sample.rows : 0)) / (options.bins * 5)));
-        keep(
-          card,
-          formulaScores(view, fitBinnedScorecard(view, block.fit, innerBins, innerMinRows, card.scale, null, card.lambda, context)),
-        );
-      } else keep(card, formulaScores(view, fitLinearScorecard(view, block.fit, card.scale, null, card.lambda, context)));
+  if (current.sample.ids.length > 0 && current.sample.rows === sample.rows) {
+    const currentContext: FitContext = { ...context, candidates: current.candidates };
+    const reweighted = reweightCurrent(current.sample, undefined, innerSplit, null, currentContext);
+    cards.push(reweighted);
+    if (innerSplit !== null && innerRows !== null) {
+      inner.push({
+        candidate: reweighted.id,
+        scores: formulaScores(current.sample, reweightCurrent(current.sample, early, null, reweighted.lambda, currentContext)),
+      });
     }
   }
-  const inner: CandidateScore[] = blocks.length === 0 ? [] : cards.map((c) => ({ candidate: c.id, scores: innerScores.get(c.id)! }));
-  const innerRows = blocks.length === 0 ? null : innerScoredRows(sample, late);
-  const choice = chooseCandidate(
-    cards,
-    inner,
-    innerRows,
-    sample,
-    blocks.map((b) => b.origin),
-  );
+  const choice = chooseCandidate(cards, inner, innerRows, sample, innerSplit);
   const card = choice.chosen === "current" ? null : cards.find((c) => c.id === choice.chosen)!;
   const measures = card ? card.measures : currentMeasures(formula, candidates);
   const maps = card?.maps ?? new Map<string, FittedMap>();

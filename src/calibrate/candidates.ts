@@ -29,34 +29,26 @@ export const CANDIDATE_LABELS: Record<CandidateId, string> = {
 };
 
 /**
- * Which formula to write, chosen on the rolling inner split of the fit period (the later period is
- * never read): each block from one of `origins` to the next scored by the scorecard refitted on the
- * weeks before that origin (the `inner` scores), the current formula as it is, all judged by AUC
- * within weeks (withinWeekAuc) over the blocks' weeks all of them score. The reference wins unless
- * another beats it by more than its AUC's standard error (ties: the earlier in SCALES x binned,
- * linear, then the current formula). Without an inner split (too few churned weeks to judge on),
- * the binned scorecard on book ranks.
+ * Which formula to write, chosen on the inner time split of the fit period (the later period is
+ * never read): each scorecard refitted on the split's earlier part, and the current formula as it
+ * is, judged by AUC within weeks (withinWeekAuc) on the later part over the weeks all of them score. The best wins (ties: the
+ * earlier in SCALES x binned, linear, then the current formula). Without an inner split (too few
+ * churned weeks to judge on), the binned scorecard on book ranks.
  */
 export function chooseCandidate(
   cards: readonly Scorecard[],
   inner: readonly CandidateScore[],
   innerRows: Uint8Array | null,
   sample: Sample,
-  origins: readonly number[],
+  innerSplit: number | null,
 ): CandidateChoice {
-  const day = (t: number) => new Date(t).toISOString().slice(0, 10);
-  const rule =
-    origins.length > 1
-      ? `each block of the fit period's later part (from ${origins.map(day).join(", ")}) scored by each candidate refitted on the weeks before the block, judged by AUC within weeks`
-      : "each candidate fitted on the earlier part of the fit period, judged by AUC within weeks on its later part";
-  const innerSplit = origins[0] ?? null;
+  const rule = "each candidate fitted on the earlier part of the fit period, judged by AUC within weeks on its later part";
   const usable = cards.filter((c) => c.categories.length > 0);
   if (innerSplit === null || innerRows === null || inner.length === 0) {
     const fallback = usable.find((c) => c.id === "binned_book") ?? usable[0];
     return {
       chosen: fallback?.id ?? "current",
       inner_split: null,
-      inner_origins: [],
       inner_auc: [],
       rule: `no inner split with enough churned weeks: the ${CANDIDATE_LABELS[fallback?.id ?? "current"]}`,
       reference: null,
@@ -100,8 +92,7 @@ export function chooseCandidate(
     ) ?? "current";
   return {
     chosen,
-    inner_split: day(innerSplit),
-    inner_origins: origins.map(day),
+    inner_split: new Date(innerSplit).toISOString().slice(0, 10),
     inner_auc,
     rule: `${rule}; the ${CANDIDATE_LABELS[reference]} is kept unless another beats it by more than the standard error of its AUC (${margin.toFixed(3)}, over ${churned.size} churned and ${seen.size - churned.size} surviving accounts)`,
     reference,

@@ -37,7 +37,7 @@ export function formatCalibrate(report: CalibrateReport, diff: string, format: O
     `Fit-period AUC (in sample): default ${fmt(report.fit.auc.default)}, calibrated ${fmt(report.fit.auc.calibrated)}, fitted peer ${fmt(report.fit.auc.peer)}`,
     report.fit.candidate.inner_split === null
       ? `Candidate: ${report.fit.candidate.rule}`
-      : `Candidate (inner split ${report.fit.candidate.inner_split} of the fit period${report.fit.candidate.inner_origins.length > 1 ? `, blocks from ${report.fit.candidate.inner_origins.join(", ")} each scored by refits on the weeks before it` : ""}, AUC within weeks ${report.fit.candidate.inner_auc.map((a) => `${a.candidate} ${fmt(a.auc_within_week)}`).join(", ")}): ${CANDIDATE_LABELS[report.fit.candidate.chosen]}`,
+      : `Candidate (inner split ${report.fit.candidate.inner_split} of the fit period, AUC within weeks ${report.fit.candidate.inner_auc.map((a) => `${a.candidate} ${fmt(a.auc_within_week)}`).join(", ")}): ${CANDIDATE_LABELS[report.fit.candidate.chosen]}`,
     "",
     "Later period (after the split)",
     formatRecords(

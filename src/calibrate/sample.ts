@@ -159,69 +159,6 @@ export function innerSplitOf(sample: Sample, horizonDays: number): number | null
   return best && best.earlier >= 40 && best.later >= 20 ? best.split : null;
 }
 
-/** Blocks of the rolling inner split at most, and the churned weeks each needs. */
-export const INNER_BLOCKS = 3;
-const MIN_BLOCK_CHURNED_WEEKS = 10;
-const MIN_EARLIER_CHURNED_WEEKS = 40;
-
-/**
- * The origins (as_of, ms) of the rolling inner split that judges the candidate formulas: the first
- * leaves about half of the fit weeks' churned weeks before it (with the horizon gap) and half from
- * it on; those later churned weeks are cut into up to INNER_BLOCKS blocks of about equal count, each
- * block to be scored by the candidate refitted on the weeks whose horizon ended by the block's
- * start. Judged on several stretches of the year rather than one, by fits that each saw all that
- * came before, a candidate is not chosen for how one stretch (one season) happens to suit it. Falls
- * back to the single inner split `single` (one block) when the first origin would leave fewer than
- * 40 churned weeks before it, or there are too few churned weeks after it for two blocks of 10.
- */
-export function innerOriginsOf(sample: Sample, horizonDays: number, single: number | null): number[] {
-  const fallback = single === null ? [] : [single];
-  const positives = [...sample.asOf.filter((_, i) => sample.y[i] === 1)].sort((a, b) => a - b);
-  const gap = horizonDays * 86_400_000;
-  let best: { split: number; score: number; earlier: number } | null = null;
-  for (const split of [...new Set(sample.asOf)].sort((a, b) => a - b)) {
-    const earlier = positives.filter((t) => t + gap <= split).length;
-    const later = positives.filter((t) => t >= split).length;
-    const score = Math.min(earlier, later);
-    if (!best || score > best.score) best = { split, score, earlier };
-  }
-  if (!best || best.earlier < MIN_EARLIER_CHURNED_WEEKS) return fallback;
-  const later = positives.filter((t) => t >= best.split);
-  const blocks = Math.min(INNER_BLOCKS, Math.floor(later.length / MIN_BLOCK_CHURNED_WEEKS));
-  if (blocks < 2) return fallback;
-  const origins = [best.split];
-  for (let b = 1; b < blocks; b++) {
-    const start = later[Math.floor((b * later.length) / blocks)]!;
-    if (start > origins.at(-1)!) origins.push(start);
-  }
-  return origins.length >= 2 ? origins : fallback;
-}
-
-/**
- * Masks of the rolling inner split's blocks: block i's rows (as_of from origin i to the next
- * origin) and the rows its refit reads (horizon ended by origin i).
- */
-export function innerBlocks(
-  sample: Sample,
-  horizonDays: number,
-  origins: readonly number[],
-): { origin: number; fit: Uint8Array; judged: Uint8Array; fitRows: number }[] {
-  const gap = horizonDays * 86_400_000;
-  return origins.map((origin, i) => {
-    const end = origins[i + 1] ?? Number.POSITIVE_INFINITY;
-    const fit = new Uint8Array(sample.rows);
-    const judged = new Uint8Array(sample.rows);
-    let fitRows = 0;
-    for (let r = 0; r < sample.rows; r++) {
-      const t = sample.asOf[r]!;
-      fit[r] = t + gap <= origin ? 1 : 0;
-      judged[r] = t >= origin && t < end ? 1 : 0;
-      fitRows += fit[r]!;
-    }
-    return { origin, fit, judged, fitRows };
-  });
-}
-
 /**
  * The current formula's score of each of its measures on the fit weeks of the sample (same rows,
  * same order as loadFitSample), from the engine's int_measure_scores (0-100, NaN = no data), with

@@ -148,8 +148,6 @@ export type CandidateChoice = {
   /** What calibrate wrote: a fitted scorecard, or the current formula with only its tiers recalibrated. */
   chosen: CandidateId;
   inner_split: string | null;
-  /** Where the blocks of the rolling inner split start (the first is inner_split); one origin: a single split. */
-  inner_origins: string[];
   /** AUC on the later part of the fit period (the weeks every candidate scores), each candidate fitted on its earlier part only. */
   inner_auc: { candidate: CandidateId; auc: number | null; auc_within_week: number | null }[];
   rule: string;
