@@ -118,7 +118,7 @@ export async function calibrate(
   await db.run(`create or replace table calibrate_fit as ${sqlFile("calibrate/calibrate_fit.sql")}`, { h, split });
   const present = new Set(ingested.tables.filter((t) => t.present).map((t) => t.table));
   const candidates = candidateMeasures(formula, present);
-  await createBookValues(db, candidates);
+  await createBookValues(db, formula, candidates);
   await createValues(db, "calibrate_fit_values", "calibrate_fit");
   const fitRows = (await db.one<{ n: number }>("select count(*)::integer as n from calibrate_fit"))?.n ?? 0;
   const stride = Math.max(1, Math.ceil(fitRows / options.maxFitRows));

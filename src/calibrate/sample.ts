@@ -7,42 +7,74 @@ import { ident, literal, type Database } from "../db/duckdb.ts";
 import type { LoadedFormula } from "../formula/load.ts";
 import { MEASURES } from "../health/measures.ts";
 import { render, sqlFile } from "../sql/files.ts";
+import { buildAll, model, order, upstream, type Model } from "../sql/graph.ts";
+import { formulaFragments } from "../sql/templates.ts";
 import type { Candidate, Sample, Scale } from "./types.ts";
 
+/** The schema that holds the engine's measure models built for the candidates (see createBookValues). */
+export const CANDIDATE_SCHEMA = "calibrate_candidates";
+
 /**
- * `calibrate_book_values`: every candidate's raw value on every account-week of the book with its
- * percentile rank among the accounts with a value the same week (below + half the equal) / all, as
- * int_measure_reference ranks a measure the formula scores `relative_to: book`: the same week's
- * cross-section only, so no look-ahead. A net-of-book candidate's value is its base measure minus
- * the base's median over the book's accounts with a value that week, as int_measure_inputs computes
- * it at scoring.
+ * `calibrate_book_values`: every candidate's raw value on every scored account-week of the book
+ * with its percentile rank in the book that week, by the engine's own rule: the engine's measure
+ * models, from int_measure_values to int_measure_inputs (the long form, the book's weekly median
+ * and informativeness, the ranks, the net-of-book values), are built once more in schema
+ * CANDIDATE_SCHEMA for every candidate as a formula measure scored `relative_to: book`, and
+ * calibrate_book_values reads that int_measure_inputs. The scoring run's own tables hold the
+ * formula's measures only; calibrate's candidates are the catalogue's. So a candidate's value, its
+ * rank, its net value and which weeks have no data are what the engine would give the calibrated
+ * formula, with no second copy of the rule.
  */
-export async function createBookValues(db: Database, candidates: readonly Candidate[]): Promise<void> {
-  const byFamily = new Map<string, Set<string>>();
-  for (const c of candidates) {
-    const base = c.def.netOf ?? c.def.id;
-    const family = MEASURES.find((m) => m.id === base)?.family ?? c.def.family;
-    byFamily.set(family, (byFamily.get(family) ?? new Set()).add(base));
+export async function createBookValues(db: Database, formula: LoadedFormula, candidates: readonly Candidate[]): Promise<void> {
+  const schema = ident(CANDIDATE_SCHEMA);
+  await db.run(`create schema if not exists ${schema}`);
+  // the engine's formula_measures, same columns, one row per candidate scored against the book
+  await db.run(`create or replace table ${schema}.formula_measures as select * from main.formula_measures limit 0`);
+  for (const [position, c] of candidates.entries()) {
+    await db.run(
+      `insert into ${schema}.formula_measures by name
+       select $category as category_id, $measure as measure_id, 1.0 as weight, $position as position, $base as base_id,
+              $isNet as is_net, 'book' as relative_to, $zeroIsValue as zero_is_value, null::double as missing_score`,
+      {
+        category: c.category,
+        measure: c.def.id,
+        position,
+        base: c.def.netOf ?? c.def.id,
+        isNet: c.def.netOf !== undefined,
+        zeroIsValue: c.def.zeroIsValue === true,
+      },
+    );
   }
-  const parts = [...byFamily].map(([family, set]) => {
-    const ids = [...set];
-    const columns = ids.map((id) => `${ident(id)}::double as ${ident(id)}`).join(", ");
-    return `select account_id, week_start, measure_id, raw_value from (
-      unpivot (select account_id, week_start, ${columns} from ${ident(`measures_${family}`)})
-      on ${ids.map(ident).join(", ")} into name measure_id value raw_value)`;
-  });
-  const values =
-    parts.length > 0
-      ? parts.join("\nunion all\n")
-      : "select null::varchar as account_id, null::date as week_start, null::varchar as measure_id, null::double as raw_value limit 0";
-  const list = (ids: string[]) => (ids.length > 0 ? ids.map(literal).join(", ") : "null");
-  await db.run(
-    `create or replace table calibrate_book_values as ${render(sqlFile("calibrate/calibrate_book_values.sql"), {
-      values,
-      plain: list(candidates.filter((c) => c.def.netOf === undefined).map((c) => c.def.id)),
-      net_bases: list(candidates.filter((c) => c.def.netOf !== undefined).map((c) => c.def.netOf!)),
-    })}`,
+  const bases = new Set(candidates.map((c) => c.def.netOf ?? c.def.id));
+  const fragments = formulaFragments(
+    formula,
+    MEASURES.filter((m) => bases.has(m.id)).map((m) => m.id),
   );
+  // unqualified names resolve in the candidates' schema first: the models are created there and read
+  // each other (and formula_measures) there, everything else (measure tables, int_account_weeks) in main
+  const searchPath = (await db.one<{ path: string }>("select current_setting('search_path') as path"))?.path ?? "";
+  await db.run(`set search_path = ${literal(`${CANDIDATE_SCHEMA},main`)}`);
+  try {
+    await buildAll(db, candidateModels(), { fragments });
+  } finally {
+    await db.run(searchPath === "" ? "reset search_path" : `set search_path = ${literal(searchPath)}`);
+  }
+  await db.run(`create or replace table calibrate_book_values as ${sqlFile("calibrate/calibrate_book_values.sql")}`);
+  await db.run(`drop schema ${schema} cascade`);
+}
+
+/**
+ * The engine's models that turn the measure tables into int_measure_inputs for the formula's
+ * measures: int_measure_inputs and every model it reads that unpivots the measures or reads
+ * formula_measures, directly or through another such model.
+ */
+export function candidateModels(): Model[] {
+  const chain = [...upstream(["int_measure_inputs"]), model("int_measure_inputs")].filter((m) => m.kind === "model");
+  const mine = new Set<string>();
+  for (const m of order(chain))
+    if (m.fragments.includes("measure_unpivots") || m.relations.includes("formula_measures") || m.inputs.some((i) => mine.has(i)))
+      mine.add(m.name);
+  return chain.filter((m) => mine.has(m.name));
 }
 
 /** `table`: the candidates' raw values and book ranks on the account-weeks of `weeks`, with their label. */
