@@ -1,9 +1,12 @@
 /**
- * `data/portfolio.json`: everything the Portfolio page shows, each number a column of a `site_*`
- * model (src/sql/site/), sized for 10k accounts (under 1 MB): the key numbers and tier rows of the
- * whole book and of each slice (segment, plan, region, CSM), revenue retention by month, quarter,
- * slice and signup cohort, tiers over time in accounts and ARR, tier moves per week, "needs
- * attention this week", and the current accounts as dictionary-encoded columns.
+ * `data/portfolio.json`: everything the Portfolio page shows when opened, each number a column of
+ * a `site_*` model (src/sql/site/), with no list of accounts, so its size does not grow with the
+ * book: the key numbers, tier rows and health distribution (accounts per 5-point score bin and
+ * tier) of the whole book and of each slice (segment, plan, region, CSM), revenue retention by
+ * month, quarter, slice and signup cohort, tiers over time in accounts and ARR, tier moves per
+ * week and "needs attention this week".
+ * `data/portfolio-accounts.json`: the accounts table's rows (every current account, as
+ * dictionary-encoded columns), which the page fetches only when the reader reaches the table.
  */
 import type { DuckDBValue } from "@duckdb/node-api";
 import { paramsFor, sqlFile } from "../src/sql/files.ts";
@@ -33,8 +36,6 @@ type AccountRow = {
   score: number | null;
   tier_group: string;
   score_change_4w: number | null;
-  coverage: number | null;
-  cap_reason: string | null;
 };
 
 /** One slice's key numbers (site_portfolio_kpis). */
@@ -127,28 +128,21 @@ export type AttentionRow = {
   arr_at_stake: number;
 };
 
+/** One slice's accounts in one score bin and tier (site_portfolio_distribution). */
+export type DistributionRow = { dimension: string; slice: string; score_bin: number; tier_id: string; accounts: number };
+
 export interface Portfolio {
   latest_week_end: string | null;
   /** The export's date (UTC), from which renewals are counted. */
   exported_on: string;
   renewal_days: number;
-  accounts: {
-    id: string[];
-    name: string[];
-    arr: number[];
-    seats: number[];
-    renewal_date: (string | null)[];
-    renewal_in_days: (number | null)[];
-    score: (number | null)[];
-    change: (number | null)[];
-    coverage: (number | null)[];
-    open_alerts: (number | null)[];
-    segment: DictColumn;
-    region: DictColumn;
-    plan: DictColumn;
-    csm: DictColumn;
-    tier: DictColumn;
-    cap: DictColumn;
+  /** site_portfolio_distribution as columns (dimension, slice and tier dictionary-encoded). */
+  distribution: {
+    dimension: DictColumn;
+    slice: DictColumn;
+    score_bin: number[];
+    tier_id: DictColumn;
+    accounts: number[];
   };
   kpis: PortfolioKpis[];
   tiers: PortfolioTier[];
@@ -159,11 +153,49 @@ export interface Portfolio {
   attention: { total: number; rows: AttentionRow[] } | null;
 }
 
+/** The accounts table of the Portfolio page: every current account, the largest ARR first. */
+export interface PortfolioAccounts {
+  accounts: {
+    id: string[];
+    name: string[];
+    arr: number[];
+    seats: number[];
+    renewal_date: (string | null)[];
+    renewal_in_days: (number | null)[];
+    score: (number | null)[];
+    change: (number | null)[];
+    open_alerts: (number | null)[];
+    segment: DictColumn;
+    region: DictColumn;
+    plan: DictColumn;
+    csm: DictColumn;
+    tier: DictColumn;
+  };
+}
+
 /**
  * Builds the site_* models of the Portfolio page in the outputs' database, as temporary tables in
  * graph order (later models read earlier ones). Exported so tests read the same models.
  */
 export async function buildPortfolioModels(outputs: Outputs): Promise<void> {
+  const params = await buildAccountModels(outputs);
+  for (const model of [
+    "site_revenue_retention",
+    "site_portfolio_tiers",
+    "site_portfolio_distribution",
+    "site_portfolio_kpis",
+    "site_tier_weeks",
+  ]) {
+    await createTemp(outputs, model, params);
+  }
+  if (outputs.has("alerts")) await createTemp(outputs, "site_attention", params);
+}
+
+/**
+ * The models of the accounts table, which the others read too: site_tiers, site_alert_counts,
+ * site_account_slices and site_portfolio_accounts. Returns the models' parameters.
+ */
+async function buildAccountModels(outputs: Outputs): Promise<Record<string, string | number | boolean>> {
   const { db, summary, formula } = outputs;
   const tiers = [...formula.tiers].sort((a, b) => b.min - a.min);
   await db.run("create or replace temp table site_tiers (tier_id varchar, label varchar, position integer)");
@@ -186,17 +218,8 @@ export async function buildPortfolioModels(outputs: Outputs): Promise<void> {
          from alerts group by account_id`
       : "create or replace temp table site_alert_counts (account_id varchar, alerts_this_week integer, open_alerts integer)",
   );
-  for (const model of [
-    "site_account_slices",
-    "site_portfolio_accounts",
-    "site_revenue_retention",
-    "site_portfolio_tiers",
-    "site_portfolio_kpis",
-    "site_tier_weeks",
-  ]) {
-    await createTemp(outputs, model, params);
-  }
-  if (outputs.has("alerts")) await createTemp(outputs, "site_attention", params);
+  for (const model of ["site_account_slices", "site_portfolio_accounts"]) await createTemp(outputs, model, params);
+  return params;
 }
 
 async function createTemp(outputs: Outputs, model: string, params: Record<string, string | number | boolean>): Promise<void> {
@@ -212,9 +235,6 @@ async function createTemp(outputs: Outputs, model: string, params: Record<string
 export async function portfolio(outputs: Outputs): Promise<Portfolio> {
   const { db, summary, formula } = outputs;
   await buildPortfolioModels(outputs);
-  const rows = await db.all<AccountRow & { open_alerts: number | null }>(
-    `select a.*, c.open_alerts from site_portfolio_accounts as a left join site_alert_counts as c using (account_id) order by a.arr desc, a.account_id`,
-  );
   const hasAlerts = outputs.has("alerts");
   const rank = new Map([...formula.tiers].sort((a, b) => b.min - a.min).map((t, i) => [t.id, i]));
   const moves = new Map<string, { week_end: string; up: number; down: number }>();
@@ -267,6 +287,7 @@ export async function portfolio(outputs: Outputs): Promise<Portfolio> {
       renewal_rate_arr: share(r.renewal_rate_arr),
     }),
   );
+  const distribution = await db.all<DistributionRow>("select * from site_portfolio_distribution");
   const tierWeeks = await db.all<{ week_end: Date; tier: string; accounts: number; arr: number }>("select * from site_tier_weeks");
   let attention: Portfolio["attention"] = null;
   if (hasAlerts) {
@@ -292,23 +313,12 @@ export async function portfolio(outputs: Outputs): Promise<Portfolio> {
     latest_week_end: summary.weeks.last_week_end,
     exported_on: summary.exported_at.slice(0, 10),
     renewal_days: RENEWAL_DAYS,
-    accounts: {
-      id: rows.map((r) => r.account_id),
-      name: rows.map((r) => r.account_name),
-      arr: rows.map((r) => round(r.arr, 0) ?? 0),
-      seats: rows.map((r) => r.seats),
-      renewal_date: rows.map((r) => day(r.renewal_date)),
-      renewal_in_days: rows.map((r) => r.renewal_in_days),
-      score: rows.map((r) => round(r.score, 1)),
-      change: rows.map((r) => round(r.score_change_4w, 1)),
-      coverage: rows.map((r) => round(r.coverage, 2)),
-      open_alerts: rows.map((r) => (hasAlerts ? (r.open_alerts ?? 0) : null)),
-      segment: dictColumn(rows.map((r) => r.segment)),
-      region: dictColumn(rows.map((r) => r.region)),
-      plan: dictColumn(rows.map((r) => r.plan)),
-      csm: dictColumn(rows.map((r) => r.csm_owner)),
-      tier: dictColumn(rows.map((r) => r.tier_group)),
-      cap: dictColumn(rows.map((r) => r.cap_reason)),
+    distribution: {
+      dimension: dictColumn(distribution.map((d) => d.dimension)),
+      slice: dictColumn(distribution.map((d) => d.slice)),
+      score_bin: distribution.map((d) => d.score_bin),
+      tier_id: dictColumn(distribution.map((d) => d.tier_id)),
+      accounts: distribution.map((d) => d.accounts),
     },
     kpis,
     tiers,
@@ -319,7 +329,39 @@ export async function portfolio(outputs: Outputs): Promise<Portfolio> {
   };
 }
 
+/** Builds the accounts table's rows of an opened output set. */
+export async function portfolioAccounts(outputs: Outputs): Promise<PortfolioAccounts> {
+  await buildAccountModels(outputs);
+  const hasAlerts = outputs.has("alerts");
+  const rows = await outputs.db.all<AccountRow & { open_alerts: number | null }>(
+    `select a.*, c.open_alerts from site_portfolio_accounts as a left join site_alert_counts as c using (account_id) order by a.arr desc, a.account_id`,
+  );
+  return {
+    accounts: {
+      id: rows.map((r) => r.account_id),
+      name: rows.map((r) => r.account_name),
+      arr: rows.map((r) => round(r.arr, 0) ?? 0),
+      seats: rows.map((r) => r.seats),
+      renewal_date: rows.map((r) => day(r.renewal_date)),
+      renewal_in_days: rows.map((r) => r.renewal_in_days),
+      score: rows.map((r) => round(r.score, 1)),
+      change: rows.map((r) => round(r.score_change_4w, 1)),
+      open_alerts: rows.map((r) => (hasAlerts ? (r.open_alerts ?? 0) : null)),
+      segment: dictColumn(rows.map((r) => r.segment)),
+      region: dictColumn(rows.map((r) => r.region)),
+      plan: dictColumn(rows.map((r) => r.plan)),
+      csm: dictColumn(rows.map((r) => r.csm_owner)),
+      tier: dictColumn(rows.map((r) => r.tier_group)),
+    },
+  };
+}
+
 /** Loader core: the JSON text of `portfolio` for the outputs in `dir`. */
 export async function portfolioLoader(dir: string): Promise<string> {
   return JSON.stringify(await withOutputs(dir, portfolio));
+}
+
+/** Loader core: the JSON text of `portfolioAccounts` for the outputs in `dir`. */
+export async function portfolioAccountsLoader(dir: string): Promise<string> {
+  return JSON.stringify(await withOutputs(dir, portfolioAccounts));
 }

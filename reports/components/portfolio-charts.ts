@@ -35,14 +35,20 @@ export function tierThresholdScale(tiers: Tier[]) {
   return { type: "threshold" as const, domain: ascending.slice(1).map((t) => t.min), range: ascending.map((t) => t.color) };
 }
 
-/** Histogram of current scores, coloured by tier, with the tier thresholds as rules. */
+/** The width of the health distribution's bins, in score points (site_portfolio_distribution.score_bin). */
+export const SCORE_BIN = 5;
+
+/**
+ * Histogram of current scores, coloured by tier, with the tier thresholds as rules, from the counts
+ * of accounts per 5-point bin and tier (rows of site_portfolio_distribution for one slice).
+ */
 export function healthDistribution(
-  accounts: { score: number | null; tier: string | null }[],
+  bins: { score_bin: number; tier_id: string; accounts: number }[],
   tiers: Tier[],
   { width, height = 260 }: Size,
 ) {
   const label = labelOf(tiers);
-  const scored = accounts.filter((a) => a.score !== null).map((a) => ({ score: a.score as number, tier: label(a.tier) }));
+  const rows = bins.map((b) => ({ score: b.score_bin, score_to: b.score_bin + SCORE_BIN, tier: label(b.tier_id), accounts: b.accounts }));
   return Plot.plot({
     width,
     height,
@@ -51,8 +57,16 @@ export function healthDistribution(
     y: { label: "↑ Accounts", grid: true },
     color: tierScale(tiers),
     marks: [
-      // Plot's typings reject a bin interval next to a fill channel, which Plot itself accepts
-      Plot.rectY(scored, Plot.binX({ y: "count" }, { x: "score", fill: "tier", interval: 5, tip: true } as never)),
+      // bins stacked by tier, with the half-pixel gaps Plot's own binning draws
+      Plot.rectY(rows, {
+        x1: "score",
+        x2: "score_to",
+        y: "accounts",
+        fill: "tier",
+        insetLeft: 0.5,
+        insetRight: 0.5,
+        tip: true,
+      }),
       Plot.ruleX(
         tiers.filter((t) => t.min > 0),
         { x: "min", stroke: "currentColor", strokeDasharray: "3,3" },

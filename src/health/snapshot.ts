@@ -5,9 +5,10 @@
  * Once a run has built what depends on the data alone (src/health/engine.ts: the measures, their
  * book figures and each value's rank in the book), every relation of the database but the
  * formula's (the checked and staged exports, the usage rollup, the weekly spine, per-contact
- * activity, every measure family, the measure values and int_measure_ranked) is copied into one DuckDB file,
+ * activity, every measure family, the measure values, their book figures and ranks) is copied into one DuckDB file,
  * `<dir>/<key>.duckdb`, with `<key>.json` beside it (the ingest result: tables, warnings, export
- * date; and the SQL of the views over the usage files). Both are written under temporary names and
+ * date; and the SQL of the views over the usage files and of int_measure_ranked, a view over the
+ * snapshot's own tables). Both are written under temporary names and
  * renamed, the JSON last, so a snapshot that is read is complete. A later run whose key matches
  * attaches the file read-only and skips the check, the rollup and the measures.
  *
@@ -160,7 +161,9 @@ export async function restoreSnapshot(db: Database, dir: string, key: string): P
   const exportedAt = new Date(meta.ingested.exportedAt);
   await prepareSession(db, exportedAt);
   for (const name of meta.tables) await db.run(`create or replace view main.${ident(name)} as select * from ${SCHEMA}.${ident(name)}`);
-  for (const view of meta.views) await db.run(view.sql);
+  // the views over the exports first: a model's view may read them
+  const staged = (v: { name: string }) => (v.name.startsWith("stg_") ? 0 : 1);
+  for (const view of [...meta.views].sort((a, b) => staged(a) - staged(b))) await db.run(view.sql);
   touch(path.join(dir, `${key}.json`));
   return { ...meta.ingested, exportedAt };
 }
@@ -176,8 +179,14 @@ export async function saveSnapshot(db: Database, dir: string, key: string, inges
     select view_name, sql from duckdb_views() where not internal and database_name = current_database() and schema_name = 'main'
     order by name`);
   const data = relations.filter((r) => !NOT_DATA.test(r.name));
-  // views over the export files are kept as SQL (the files are in the key); others (batches' Parquet) are copied
-  const views = data.filter((r) => r.view_sql !== null && r.name.startsWith("stg_")).map((r) => ({ name: r.name, sql: r.view_sql! }));
+  // views over the export files are kept as SQL (the files are in the key), and so are the models
+  // built as views over the snapshot's own tables (int_measure_ranked: its rows are never stored);
+  // others (a batched book's Parquet, gone after the run) are copied
+  const graph = modelGraph();
+  const keptAsSql = (r: { name: string; view_sql: string | null }) =>
+    r.view_sql !== null &&
+    (r.name.startsWith("stg_") || (graph.get(r.name)?.materialized === "view" && !/\bread_parquet\s*\(/i.test(r.view_sql)));
+  const views = data.filter(keptAsSql).map((r) => ({ name: r.name, sql: r.view_sql! }));
   const tables = data.filter((r) => !views.some((v) => v.name === r.name)).map((r) => r.name);
   try {
     await db.run(`attach ${literal(`${tmp}.duckdb`)} as ${SCHEMA}_new`);

@@ -189,7 +189,7 @@ function renderModel(m: Model, columns: { name: string; type: string }[] | undef
     "",
     m.description,
     "",
-    `- file: \`src/sql/${m.file}\` (${m.kind}${m.kind === "model" && m.stage === "score" ? `, scope ${m.scope}` : ""}${m.lifetime ? ", dropped after its batch" : ""})`,
+    `- file: \`src/sql/${m.file}\` (${m.kind}${m.kind === "model" && m.stage === "score" ? `, scope ${m.scope}` : ""}${m.materialized === "view" ? ", built as a view" : ""}${m.lifetime ? ", dropped after its batch" : ""})`,
     `- grain: ${m.grain || "(not declared)"}`,
   ];
   if (m.kind === "model" || m.kind === "staging") lines.push(`- key: ${m.key.length > 0 ? code(m.key) : "(none declared)"}`);

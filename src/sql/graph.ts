@@ -22,6 +22,8 @@
  *   -- reads: a, b                          inputs the SQL does not name (a template fragment's tables);
  *                                           `folder/*` names every file of src/sql/folder
  *   -- lifetime: batch                      dropped once its stage is built (only feeds models of its batch)
+ *   -- materialized: view                   a model built as a view, not a table: a join or projection
+ *                                           that one model reads once, so its rows are never stored
  *   -- params: text                         how `$name` parameters are filled (names are read from the SQL)
  *   -- template: text                       how `{{ name }}` fragments are filled (src/sql/templates.ts)
  * The description's first line starts with the file's name and a colon; the catalogue
@@ -62,13 +64,15 @@ export interface Model {
   paramsNote: string | null;
   templateNote: string | null;
   lifetime: "batch" | null;
+  /** How a model is built: a table (default), or a view its readers compute as they read it. */
+  materialized: "table" | "view";
   /** The description (comment lines of the header but the tags), one paragraph. */
   description: string;
   sql: string;
 }
 
 const SQL_DIR = fileURLToPath(new URL(".", import.meta.url));
-const TAGS = new Set(["grain", "key", "kind", "stage", "scope", "reads", "lifetime", "params", "template"]);
+const TAGS = new Set(["grain", "key", "kind", "stage", "scope", "reads", "lifetime", "materialized", "params", "template"]);
 /** Folders whose models one stage builds, and folders whose files are not models by default. */
 const FOLDER_STAGE: Record<string, string> = { intermediate: "score", measures: "score", scoring: "score" };
 const FOLDER_KIND: Record<string, ModelKind> = { staging: "staging", site: "query", evaluation: "query" };
@@ -180,7 +184,8 @@ export function modelSql(m: Model, fragments: Record<string, string> = {}): stri
 
 /**
  * Creates (or replaces) table `as` (default: the model's name) from one model, with the
- * parameters and fragments it names. A failure names the file.
+ * parameters and fragments it names; a view for a model whose header says `materialized: view`
+ * (a model with parameters is always a table: a view cannot hold their values). A failure names the file.
  */
 export async function buildModel(db: Database, m: Model | string, context: BuildContext = {}, as?: string): Promise<void> {
   const target = typeof m === "string" ? model(m) : m;
@@ -188,11 +193,24 @@ export async function buildModel(db: Database, m: Model | string, context: Build
   context.onModel?.(target);
   const started = performance.now();
   const sql = modelSql(target, context.fragments);
+  const name = ident(as ?? target.name);
   try {
-    await db.run(
-      `create or replace table ${ident(as ?? target.name)} as ${sql}`,
-      paramsFor(sql, context.params ?? {}) as Record<string, DuckDBValue>,
-    );
+    if (target.materialized === "view" && target.params.length === 0) {
+      // a table of the same name (an earlier build's) would refuse the replacement
+      const table = await db.one("select 1 as found from duckdb_tables() where table_name = $name and schema_name = current_schema()", {
+        name: as ?? target.name,
+      });
+      if (table) await db.run(`drop table ${name}`);
+      await db.run(`create or replace view ${name} as ${sql}`);
+    } else {
+      if (
+        await db.one("select 1 as found from duckdb_views() where view_name = $name and schema_name = current_schema()", {
+          name: as ?? target.name,
+        })
+      )
+        await db.run(`drop view ${name}`);
+      await db.run(`create or replace table ${name} as ${sql}`, paramsFor(sql, context.params ?? {}) as Record<string, DuckDBValue>);
+    }
   } catch (error) {
     throw new Error(`building ${target.name} (src/sql/${target.file}) failed: ${(error as Error).message}`);
   }
@@ -319,6 +337,9 @@ export function parseModel(file: string, sql: string): Model {
     throw new Error(`src/sql/${file}: scope "${scope}": expected portfolio, account or book`);
   const lifetime = tags.get("lifetime") ?? null;
   if (lifetime !== null && lifetime !== "batch") throw new Error(`src/sql/${file}: lifetime "${lifetime}": expected batch`);
+  const materialized = tags.get("materialized") ?? "table";
+  if (materialized !== "table" && materialized !== "view")
+    throw new Error(`src/sql/${file}: materialized "${materialized}": expected table or view`);
   const body = stripCommentsAndStrings(sql);
   const ctes = new Set(
     [...body.matchAll(/\b([a-z_][a-z0-9_]*)\s+as\s+(?:not\s+)?(?:materialized\s+)?\(/gi)].map((m) => m[1]!.toLowerCase()),
@@ -342,6 +363,7 @@ export function parseModel(file: string, sql: string): Model {
     paramsNote: tags.get("params") ?? null,
     templateNote: tags.get("template") ?? null,
     lifetime: lifetime as Model["lifetime"],
+    materialized,
     description: firstSentence(description),
     sql,
   };

@@ -10,11 +10,11 @@ import { accountShardLoader, writeAccountShards } from "../../loaders/accounts.t
 import { PACKED_LISTS, shardCount, shardName, shardOf } from "../../reports/lib/account-link.ts";
 import { engineOutputs, withLock } from "../../loaders/engine-outputs.ts";
 import { withOutputs } from "../../loaders/lib/outputs.ts";
-import { ATTENTION_ROWS, portfolio } from "../../loaders/portfolio.ts";
+import { ATTENTION_ROWS, portfolio, portfolioAccounts } from "../../loaders/portfolio.ts";
 import { DEFAULT_FORMULA_FILE } from "../../src/core/paths.ts";
 import { decodeDict, decodeTenths, rowsOf, unpackAccount } from "../../reports/components/data.ts";
 import { applyCaps, aucLowScoreChurns, recombine } from "../../reports/components/whatif.ts";
-import { plainRows } from "../../loaders/lib/encode.ts";
+import { plainRows, round } from "../../loaders/lib/encode.ts";
 import { alerts, COHORT_SERIES, cohorts, expansion, olderAlerts, RECENT_ALERT_WEEKS } from "../../loaders/tables.ts";
 import { ROC_POINTS, thinRocs, whatif } from "../../loaders/validation.ts";
 import { outcomesLoader } from "../../loaders/outcomes.ts";
@@ -112,13 +112,41 @@ describe("what-if recombination", () => {
 
 describe("portfolio and account data", () => {
   it("lists current accounts with names as given", async () => {
-    const p = await withOutputs(outputs, portfolio);
+    const p = await withOutputs(outputs, portfolioAccounts);
     const rows = rowsOf(p.accounts);
     await withOutputs(outputs, async (o) => {
       const current = await o.db.one<{ n: number }>("select count(*)::integer as n from accounts where not is_churned");
       expect(rows.length).toBe(current!.n);
     });
     expect(rows.map((r) => r.name)).toContain(HOSTILE_NAME);
+  });
+
+  it("counts the health distribution of every slice from the current accounts' scores, with no list of accounts in portfolio.json", async () => {
+    await withOutputs(outputs, async (o) => {
+      const p = await portfolio(o);
+      expect(Object.keys(p)).not.toContain("accounts");
+      const bins = rowsOf(p.distribution) as { dimension: string; slice: string; score_bin: number; tier_id: string; accounts: number }[];
+      // worked out here from site_portfolio_accounts, the table's own rows, in plain JS
+      const scored = await o.db.all<{ dimension: string; slice: string; score: number; tier_group: string }>(
+        `select s.dimension, s.slice, a.score, a.tier_group from site_portfolio_accounts as a join site_account_slices as s using (account_id)
+         where a.score is not null and s.dimension in ('all', 'segment', 'plan', 'region', 'csm')`,
+      );
+      const expected = new Map<string, number>();
+      for (const a of scored) {
+        const key = `${a.dimension}|${a.slice}|${Math.min(Math.floor((round(a.score, 1) ?? 0) / 5) * 5, 95)}|${a.tier_group}`;
+        expected.set(key, (expected.get(key) ?? 0) + 1);
+      }
+      const got = new Map(bins.map((b) => [`${b.dimension}|${b.slice}|${b.score_bin}|${b.tier_id}`, b.accounts]));
+      expect(got).toEqual(expected);
+      // each slice's bins add up to its scored accounts; the book's scores spread over several bins and tiers
+      for (const k of p.kpis.filter((k) => k.dimension !== "signup_quarter")) {
+        const sum = bins.filter((b) => b.dimension === k.dimension && b.slice === k.slice).reduce((s, b) => s + b.accounts, 0);
+        expect(sum, `${k.dimension} ${k.slice}`).toBe(k.scored_accounts);
+      }
+      const all = bins.filter((b) => b.dimension === "all");
+      expect(new Set(all.map((b) => b.score_bin)).size).toBeGreaterThan(2);
+      expect(new Set(all.map((b) => b.tier_id)).size).toBeGreaterThan(1);
+    });
   });
 
   it("lists each account that needs attention once, in the stated order, with its most severe open alert's reason and playbook", async () => {

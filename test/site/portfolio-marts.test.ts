@@ -18,7 +18,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { engineOutputs } from "../../loaders/engine-outputs.ts";
 import { withOutputs } from "../../loaders/lib/outputs.ts";
-import { portfolio, type Portfolio } from "../../loaders/portfolio.ts";
+import { portfolio, portfolioAccounts, type Portfolio, type PortfolioAccounts } from "../../loaders/portfolio.ts";
 import { rowsOf } from "../../reports/components/data.ts";
 import { tempDir, writeCsvWarehouse, type Row } from "../helpers/warehouse.ts";
 
@@ -97,6 +97,7 @@ function retentionBook() {
 }
 
 let p: Portfolio;
+let table: PortfolioAccounts;
 let outputs: string;
 
 beforeAll(async () => {
@@ -104,6 +105,7 @@ beforeAll(async () => {
   const data = writeCsvWarehouse(path.join(root, "warehouse"), retentionBook(), EXPORTED_AT);
   outputs = await engineOutputs({ env: { HEALTH_DATA: data }, cacheDir: path.join(root, "cache"), log: quiet });
   p = await withOutputs(outputs, portfolio);
+  table = await withOutputs(outputs, portfolioAccounts);
 }, 180_000);
 
 const retention = (kind: string, start: string, dimension = "all", slice = "All accounts") => {
@@ -219,7 +221,7 @@ describe("portfolio key numbers", () => {
   });
 
   it("counts renewals due within 90 days from the export's date with the contract's dates, a Wednesday export included", () => {
-    const accounts = rowsOf(p.accounts);
+    const accounts = rowsOf(table.accounts);
     const byId = new Map(accounts.map((a) => [a.id, a]));
     expect(p.exported_on).toBe("2026-03-04");
     expect(byId.get("A1")).toMatchObject({ renewal_date: "2026-03-20", renewal_in_days: 16 });
@@ -243,7 +245,7 @@ describe("portfolio key numbers", () => {
 
   it("names unscored accounts as such and keeps them out of the tiers' ARR", () => {
     const all = p.kpis.find((k) => k.dimension === "all")!;
-    const accounts = rowsOf(p.accounts);
+    const accounts = rowsOf(table.accounts);
     const notScored = accounts.filter((a) => a.score === null);
     expect(all.not_scored_accounts).toBe(notScored.length);
     expect(all.scored_accounts + all.not_scored_accounts).toBe(all.accounts);
@@ -253,6 +255,34 @@ describe("portfolio key numbers", () => {
     expect(all.not_best_arr).toBe(notBest.reduce((s, a) => s + Number(a.arr), 0));
     const scored = accounts.filter((a) => a.score !== null);
     expect(all.mean_score).toBeCloseTo(scored.reduce((s, a) => s + Number(a.score), 0) / scored.length, 0);
+  });
+});
+
+describe("health distribution", () => {
+  it("counts each slice's scored accounts once, in the 5-point bin of the score the table shows and in its tier", () => {
+    const bins = rowsOf(p.distribution) as { dimension: string; slice: string; score_bin: number; tier_id: string; accounts: number }[];
+    const accounts = rowsOf(table.accounts) as { id: string; score: number | null; tier: string; segment: string | null }[];
+    // every bin from the accounts table's scores (one decimal): A1..A6 less the churned A3
+    const binOf = (score: number) => Math.min(Math.floor(score / 5) * 5, 95);
+    const expected = (rows: typeof accounts) => {
+      const counts = new Map<string, number>();
+      for (const a of rows.filter((r) => r.score !== null)) {
+        const key = `${binOf(a.score!)} ${a.tier}`;
+        counts.set(key, (counts.get(key) ?? 0) + 1);
+      }
+      return [...counts].sort();
+    };
+    const of = (dimension: string, slice: string) =>
+      bins
+        .filter((b) => b.dimension === dimension && b.slice === slice)
+        .map((b) => [`${b.score_bin} ${b.tier_id}`, b.accounts] as [string, number])
+        .sort();
+    const all = p.kpis.find((k) => k.dimension === "all")!;
+    expect(of("all", "All accounts").reduce((s, [, n]) => s + n, 0)).toBe(all.scored_accounts);
+    expect(of("all", "All accounts")).toEqual(expected(accounts));
+    const smb = p.kpis.find((k) => k.dimension === "segment" && k.slice === "smb")!;
+    expect(of("segment", "smb").reduce((s, [, n]) => s + n, 0)).toBe(smb.scored_accounts);
+    expect(of("segment", "smb")).toEqual(expected(accounts.filter((a) => a.segment === "smb")));
   });
 });
 

@@ -238,9 +238,35 @@ describe("slide exports", () => {
   });
 });
 
+/** Scrolls the Portfolio page to its accounts table, which it fetches only then, and waits for its rows. */
+async function showAccounts(page: Page) {
+  await page.locator("#accounts-section").scrollIntoViewIfNeeded();
+  await page.locator("#accounts-shown").waitFor();
+}
+
 describe("portfolio", () => {
+  it("fetches the accounts table's file only when the reader scrolls to it, and draws the health distribution without it", async () => {
+    const { page, errors, requests } = await open(base);
+    const accountsFile = (r: string) => /\/_file\/data\/portfolio-accounts\.[0-9a-f]+\.json/.test(r);
+    // the histogram is drawn from the distribution: one bar per bin and tier, counts adding up to the scored accounts
+    const p = builtData("portfolio");
+    const all = p.kpis.find((k: { dimension: string }) => k.dimension === "all");
+    const bins = rowsOf(p.distribution).filter((b) => b.dimension === "all");
+    expect(bins.reduce((s, b) => s + Number(b.accounts), 0)).toBe(all.scored_accounts);
+    const card = page.locator("figure.card-figure", { hasText: "Health distribution" });
+    await expect.poll(() => card.locator("svg g[aria-label='rect'] rect").count()).toBe(bins.length);
+    expect(requests.filter(accountsFile)).toEqual([]);
+    expect(await page.locator("#accounts-waiting").textContent()).toContain(formatInt(all.accounts));
+    await showAccounts(page);
+    expect(requests.filter(accountsFile)).toHaveLength(1);
+    expect(await page.locator("#accounts-shown").textContent()).toMatch(new RegExp(`^${all.accounts} of ${all.accounts} accounts`));
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   it("a filter changes the accounts table", async () => {
     const { page } = await open(base);
+    await showAccounts(page);
     const shown = page.locator("#accounts-shown");
     const count = async () => Number((await shown.textContent())!.match(/^(\d+)/)![1]);
     const before = await count();
@@ -266,6 +292,7 @@ describe("portfolio", () => {
     expect(png.bytes.readUInt32BE(20)).toBe(900);
     const svg = await download(page, () => card.getByRole("button", { name: "SVG" }).click());
     expect(svg.bytes.toString("utf8")).toMatch(/^<svg[^>]*width="1600"/);
+    await showAccounts(page);
     const csv = await download(page, () => page.locator("#accounts-table").getByRole("button", { name: "CSV" }).click());
     const lines = csv.bytes.toString("utf8").trim().split("\n");
     expect(lines[0]).toMatch(/^account_id,account,tier,score/);
@@ -275,6 +302,7 @@ describe("portfolio", () => {
 
   it("shows a hostile account name as text", async () => {
     const { page, errors } = await open(base);
+    await showAccounts(page);
     await page.getByPlaceholder("Search accounts…").fill("onerror");
     await expect.poll(() => page.locator("#accounts-table tbody a").allTextContents()).toEqual([HOSTILE_NAME]);
     expect(await page.locator('img[src="x"]').count()).toBe(0);
@@ -327,6 +355,7 @@ describe("portfolio key numbers, from the site marts", () => {
       new RegExp(`^${due.length} accounts`),
     );
     // the accounts table shows each contract's renewal date, counted from the export's date
+    await showAccounts(page);
     await page.getByLabel("Renewal within").selectOption({ label: "90 days" });
     await expect.poll(() => page.locator("#accounts-shown").textContent()).toMatch(new RegExp(`^${due.length} of`));
     const soonest = due.sort((a, b) => a.renewal_date!.localeCompare(b.renewal_date!))[0]!;

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database } from "../../src/db/duckdb.ts";
 import { checkAccounts, checkKey } from "../../src/sql/checks.ts";
 import { buildWholeGraph, type GraphBuild } from "../../src/sql/catalogue.ts";
-import { model, modelGraph, order, parseModel, stageModels } from "../../src/sql/graph.ts";
+import { buildModel, model, modelGraph, order, parseModel, stageModels } from "../../src/sql/graph.ts";
 import { ALERT_EXPORT, alertWarehouse } from "../helpers/alert-warehouse.ts";
 import { BACKTEST_EXPORT, backtestWarehouse } from "../helpers/backtest-warehouse.ts";
 import { defaultFormulaInput, formulaFrom } from "../helpers/health.ts";
@@ -34,6 +34,37 @@ describe("every model of src/sql declares itself", () => {
     );
     expect(m.inputs.sort()).toEqual(["int_health_scores", "stg_accounts"]);
     expect(m.params).toEqual(["from"]);
+  });
+
+  it("builds a model whose header says `materialized: view` as a view, over a table of the same name too, and refuses another value", async () => {
+    const sql = (materialized: string) =>
+      `-- grain: account\n-- key: account_id\n-- materialized: ${materialized}\n-- x: doubled\nselect account_id, n * 2 as n from base`;
+    const view = parseModel("scoring/x.sql", sql("view"));
+    expect(view.materialized).toBe("view");
+    expect(parseModel("scoring/x.sql", "-- grain: account\n-- key: account_id\nselect 1").materialized).toBe("table");
+    expect(() => parseModel("scoring/x.sql", sql("ephemeral"))).toThrow(/materialized "ephemeral": expected table or view/);
+    const db = await Database.open();
+    try {
+      await db.run("create table base as select * from (values ('A1', 1), ('A2', 2)) v(account_id, n)");
+      // an earlier build left a table: the view replaces it, and reads what the base holds now
+      await db.run("create table x as select 'old' as account_id, 0 as n");
+      await buildModel(db, view);
+      await db.run("insert into base values ('A3', 3)");
+      expect(await db.all("select * from x order by account_id")).toEqual([
+        { account_id: "A1", n: 2 },
+        { account_id: "A2", n: 4 },
+        { account_id: "A3", n: 6 },
+      ]);
+      expect(await db.all("select view_name from duckdb_views() where view_name = 'x'")).toEqual([{ view_name: "x" }]);
+      // and back to a table
+      await buildModel(db, parseModel("scoring/x.sql", sql("table")));
+      expect(await db.all("select table_name from duckdb_tables() where table_name = 'x'")).toEqual([{ table_name: "x" }]);
+      // the engine's view: the ranked values are never stored; the formula's inputs, read from them, are
+      expect(model("int_measure_ranked").materialized).toBe("view");
+      expect(model("int_measure_inputs").materialized).toBe("table");
+    } finally {
+      db.close();
+    }
   });
 
   it("orders a stage by what its models read: the engine's scores after their inputs", () => {

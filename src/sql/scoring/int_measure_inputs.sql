@@ -6,7 +6,9 @@
 -- score map then reads. A measure not informative so far (one value across the whole book, see
 -- int_measure_book_weekly) has no data, unless it counts events and that value is 0 (nothing
 -- happened anywhere yet is still a value). What depends on the data alone is in
--- int_measure_ranked; this is its join with the formula's measures.
+-- int_measure_ranked; this is its join with the formula's measures. A table, where the ranked
+-- values are a view: as a view too, int_measure_scores ran the ranked join inside its own query
+-- and took 647 s at 10k accounts on a loaded machine (about 530 s for the three models before).
 with
 
 uses as (

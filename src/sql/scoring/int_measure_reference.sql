@@ -21,12 +21,15 @@ by_segment as (
     group by all
 ),
 
+-- each level's two sums share one window (one sort of its rows): the running sum up to this value
+-- and the sum over the whole partition; below is the running sum less the value's own accounts
 segment_ranked as (
     select
         *,
-        coalesce(sum(accounts) over (partition by measure_id, week_start, segment order by raw_value rows between unbounded preceding and 1 preceding), 0) as below,
-        sum(accounts) over (partition by measure_id, week_start, segment) as total
+        sum(accounts) over (ranked rows between unbounded preceding and current row) - accounts as below,
+        sum(accounts) over (ranked rows between unbounded preceding and unbounded following) as total
     from by_segment
+    window ranked as (partition by measure_id, week_start, segment order by raw_value)
 ),
 
 book as (
@@ -38,9 +41,10 @@ book as (
 book_ranked as (
     select
         *,
-        coalesce(sum(accounts) over (partition by measure_id, week_start order by raw_value rows between unbounded preceding and 1 preceding), 0) as below,
-        sum(accounts) over (partition by measure_id, week_start) as total
+        sum(accounts) over (ranked rows between unbounded preceding and current row) - accounts as below,
+        sum(accounts) over (ranked rows between unbounded preceding and unbounded following) as total
     from book
+    window ranked as (partition by measure_id, week_start order by raw_value)
 ),
 
 final as (
