@@ -41,8 +41,8 @@ function book(): OutcomeInputs {
   add("SEV-ACT-2", h(2) + a(6) + h(18), true);
   add("SEV-NONE-SAVED", h(2) + a(6) + h(18), false);
   for (const n of [1, 2, 3]) add(`SEV-NONE-CHURNED-${n}`, h(2) + a(6), false, "2025-03-10T00:00:00");
-  add("MILD-ACT", h(2) + "w" + h(23), true);
-  for (let n = 1; n <= 10; n++) add(`MILD-NONE-${n}`, h(2) + "w" + h(23), false);
+  add("MILD-ACT", `${h(2)}w${h(23)}`, true);
+  for (let n = 1; n <= 10; n++) add(`MILD-NONE-${n}`, `${h(2)}w${h(23)}`, false);
   add("MID-ACT", h(2) + a(4) + h(20), true);
   return { exportedAt: EXPORT, accounts, tiers, interventions, churns };
 }
@@ -110,8 +110,8 @@ describe("no action, matched to acted episodes", () => {
     for (const n of [1, 2]) add(`SEV-DOWN-${n}`, h(2) + a(6), -0.6, false, true);
     for (const n of [1, 2, 3, 4]) add(`SEV-STEADY-${n}`, h(2) + a(6) + h(18), 0.1, false, false);
     // mild: the acted one is down 30%, no unacted one is: the stratum's bands are merged
-    add("MILD-ACT", h(2) + "w" + h(23), -0.3, true, false);
-    for (let n = 1; n <= 10; n++) add(`MILD-NONE-${n}`, h(2) + "w" + h(23), 0, false, false);
+    add("MILD-ACT", `${h(2)}w${h(23)}`, -0.3, true, false);
+    for (let n = 1; n <= 10; n++) add(`MILD-NONE-${n}`, `${h(2)}w${h(23)}`, 0, false, false);
     const report = await run({ exportedAt: EXPORT, accounts, tiers, interventions, churns, usageVsBaseline });
     expect(
       report.severity_strata.map((s) => [s.worst_tier, s.length_band, s.usage_decline_band, s.acted, s.not_acted, s.not_acted_saved]),

@@ -61,7 +61,9 @@ beforeAll(async () => {
   expect(run.stderr).not.toContain("unexpected");
   expect(run.code).toBe(0);
   report = JSON.parse(run.stdout) as OutcomesReport;
-  const rows = await withDatabase((db) => db.all<Restated>(sqlFile("evaluation/planted_outcomes.sql"), evaluationFiles(book, out).outcomes));
+  const rows = await withDatabase((db) =>
+    db.all<Restated>(sqlFile("evaluation/planted_outcomes.sql"), evaluationFiles(book, out).outcomes),
+  );
   restated = Object.fromEntries(rows.map((r) => [r.figure, r])) as typeof restated;
 }, 600_000);
 
@@ -104,7 +106,13 @@ describe("the generated team and what its action does", () => {
 
   it("writes both potential outcomes of each acted account as dates, with its intervention", async () => {
     const rows = await withDatabase((db) =>
-      db.one<{ acted: number; same_intervention: number; churn_is_would_churn: number; saved_no_churn: number; churned_as_exported: number }>(`
+      db.one<{
+        acted: number;
+        same_intervention: number;
+        churn_is_would_churn: number;
+        saved_no_churn: number;
+        churned_as_exported: number;
+      }>(`
         select count(*)::integer as acted,
           count(*) filter (where x.started_at = i.started_at::timestamp)::integer as same_intervention,
           count(*) filter (where not i.saved_by_action and i.churn_date is not distinct from i.would_churn_date)::integer as churn_is_would_churn,
@@ -170,7 +178,9 @@ describe("health outcomes on a generated book", () => {
       expect(truth.misclassified!, arm).toBeLessThanOrEqual(Math.max(2, truth.planted_episodes / 10));
       expect(truth.judged_otherwise, arm).toBe(0);
     }
-    expect(restated.proactive.planted_episodes + restated.reactive.planted_episodes).toBe(rates.proactive!.episodes + rates.reactive!.episodes);
+    expect(restated.proactive.planted_episodes + restated.reactive.planted_episodes).toBe(
+      rates.proactive!.episodes + rates.reactive!.episodes,
+    );
     expect(rates.proactive!.save_rate!).toBeGreaterThan(rates.reactive!.save_rate!);
     expect(restated.proactive.planted_save_rate!).toBeGreaterThan(restated.reactive.planted_save_rate!);
     // summary.json's figures, at the team's own judge day per acted account, tell the same story
