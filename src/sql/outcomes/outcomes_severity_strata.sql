@@ -35,7 +35,9 @@ fine as (
         is_renewal_window,
         usage_decline_band,
         count(*) filter (where response <> 'none')::integer             as acted,
-        count(*) filter (where response = 'none')::integer              as not_acted
+        count(*) filter (where response <> 'none' and status = 'saved')::integer as acted_saved,
+        count(*) filter (where response = 'none')::integer              as not_acted,
+        count(*) filter (where response = 'none' and status = 'saved')::integer as not_acted_saved
     from episodes
     group by all
 ),
@@ -47,29 +49,19 @@ split as (
     group by all
 ),
 
-banded as (
-    select
-        e.worst_tier,
-        e.length_band,
-        e.is_renewal_window,
-        case when s.is_split then e.usage_decline_band else 'any' end   as usage_decline_band,
-        e.response,
-        e.status
-    from episodes as e
-    join split as s using (worst_tier, length_band, is_renewal_window)
-),
-
 counts as (
+    -- the fine counts, summed over the decline bands of a stratum that is not split
     select
-        worst_tier,
-        length_band,
-        is_renewal_window,
-        usage_decline_band,
-        count(*) filter (where response <> 'none')::integer             as acted,
-        count(*) filter (where response <> 'none' and status = 'saved')::integer as acted_saved,
-        count(*) filter (where response = 'none')::integer              as not_acted,
-        count(*) filter (where response = 'none' and status = 'saved')::integer as not_acted_saved
-    from banded
+        f.worst_tier,
+        f.length_band,
+        f.is_renewal_window,
+        case when s.is_split then f.usage_decline_band else 'any' end   as usage_decline_band,
+        sum(f.acted)::integer                                           as acted,
+        sum(f.acted_saved)::integer                                     as acted_saved,
+        sum(f.not_acted)::integer                                       as not_acted,
+        sum(f.not_acted_saved)::integer                                 as not_acted_saved
+    from fine as f
+    join split as s using (worst_tier, length_band, is_renewal_window)
     group by all
 ),
 
