@@ -15,21 +15,8 @@
 --   alerts.playbooks.<kind> in the formula overrides all of these.
 with
 
-episodes as (
-    select * from int_alert_episodes
-),
-
-conditions as (
-    select * from int_alert_conditions
-),
-
 raised as (
-    select e.*, c.severity, c.reason, c.drivers, c.ref_week_start, c.score_before, c.week_index
-    from episodes as e
-    join conditions as c
-        on c.account_id = e.account_id
-       and c.kind = e.kind
-       and c.week_start = e.raised_week_start
+    select * from int_alert_raised
 ),
 
 catalogue as (
@@ -50,6 +37,14 @@ reference_scores as (
     where r.kind in ('score_drop', 'tier_down')
 ),
 
+-- each alert with its two weeks (one if they are the same), joined on the week: joined on the
+-- account with the weeks as a filter, each alert met the account's whole history
+alert_weeks as (
+    select account_id, kind, raised_week_start, ref_week_start, score_then, raised_week_start as week_start from reference_scores
+    union
+    select account_id, kind, raised_week_start, ref_week_start, score_then, ref_week_start from reference_scores
+),
+
 both_weeks as (
     select
         r.account_id,
@@ -65,10 +60,10 @@ both_weeks as (
         any_value(m.score) filter (where m.week_start = r.raised_week_start) as score_now,
         any_value(m.effective_weight) filter (where m.week_start = r.ref_week_start) as weight_before,
         any_value(m.effective_weight) filter (where m.week_start = r.raised_week_start) as weight_now
-    from reference_scores as r
+    from alert_weeks as r
     join int_measure_scores as m
         on m.account_id = r.account_id
-       and m.week_start in (r.raised_week_start, r.ref_week_start)
+       and m.week_start = r.week_start
     group by r.account_id, r.kind, r.raised_week_start, r.ref_week_start, m.measure_id
 ),
 
@@ -118,8 +113,10 @@ category_losses as (
         from reference_scores as r
         join int_category_scores as n on n.account_id = r.account_id and n.week_start = r.raised_week_start
         join (
-            select account_id, week_start, category_id, sum(effective_weight) as weight
-            from int_measure_scores
+            select m.account_id, m.week_start, m.category_id, sum(m.effective_weight) as weight
+            from int_measure_scores as m
+            -- the weeks alerts were raised in only, not the whole book's
+            semi join reference_scores as r on r.account_id = m.account_id and r.raised_week_start = m.week_start
             group by all
         ) as w on w.account_id = n.account_id and w.week_start = n.week_start and w.category_id = n.category_id
         left join int_category_scores as b
