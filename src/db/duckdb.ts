@@ -2,7 +2,8 @@
  * The one module that owns DuckDB. Every pipeline step receives a `Database` and never opens its own,
  * so a run shares one in-memory catalogue (staged views, rollups) and one memory budget.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
 import { UsageError } from "../errors.ts";
@@ -25,6 +26,8 @@ export class Database {
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
+    /** This database's own spill folder (see `open`), removed by `close`. */
+    private spill: string | undefined,
   ) {}
 
   /** Opens an in-memory database with the given limits. */
@@ -35,16 +38,24 @@ export class Database {
     const tempDirectory = options.tempDirectory ?? process.env.HEALTH_DUCKDB_TEMP_DIR;
     if (memoryLimit) settings.memory_limit = memoryLimit;
     if (threads) settings.threads = String(threads);
-    if (tempDirectory) {
-      checkTempDirectory(tempDirectory);
-      settings.temp_directory = tempDirectory;
-    }
+    if (tempDirectory) checkTempDirectory(tempDirectory);
+    // A spill folder of this database's own inside the setting (default .tmp in the working
+    // directory): DuckDB names its spill file the same in every process, so two runs sharing the
+    // folder overwrote each other's spilled data (seen: a 100k-account run failed reading it back).
+    const spill = privateSpillFolder(tempDirectory);
+    settings.temp_directory = spill;
     // Keep row order stable so that generated files are byte-identical from run to run.
     settings.preserve_insertion_order = "true";
-    const instance = await createInstance(settings);
+    let instance: DuckDBInstance;
+    try {
+      instance = await createInstance(settings);
+    } catch (error) {
+      rmSync(spill, { recursive: true, force: true });
+      throw error;
+    }
     const connection = await instance.connect();
     await connection.run("set timezone = 'UTC'");
-    return new Database(instance, connection);
+    return new Database(instance, connection, spill);
   }
 
   /** Runs one statement (with bound `$name` parameters) or, without parameters, a script of several. */
@@ -112,12 +123,14 @@ export class Database {
     return this.scratch;
   }
 
-  /** Closes the connection and the instance, and removes the scratch folder; safe to call twice. */
+  /** Closes the connection and the instance, and removes the scratch and spill folders; safe to call twice. */
   close(): void {
     this.connection.closeSync();
     this.instance.closeSync();
     if (this.scratch) rmSync(this.scratch, { recursive: true, force: true });
     this.scratch = undefined;
+    if (this.spill) rmSync(this.spill, { recursive: true, force: true });
+    this.spill = undefined;
   }
 }
 
@@ -198,6 +211,41 @@ async function createInstance(settings: Record<string, string>): Promise<DuckDBI
       }
     }
     throw error;
+  }
+}
+
+const SPILL_PREFIX = "duckdb-";
+
+/**
+ * Makes `<base>/duckdb-<pid>-XXXXXX` for one database and removes the folders of processes no
+ * longer running (a killed run's spilled gigabytes), as a killed run's staging folder is removed
+ * by the next run.
+ */
+function privateSpillFolder(setting: string | undefined): string {
+  let base = path.resolve(setting || ".tmp");
+  try {
+    mkdirSync(base, { recursive: true });
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? String(error);
+    if (setting) throw new UsageError(`HEALTH_DUCKDB_TEMP_DIR: cannot create the spill folder "${base}" (${reason})`);
+    // a working directory one may not write to (npx health from /): the system's temporary folder
+    base = path.join(os.tmpdir(), "health-spill");
+    mkdirSync(base, { recursive: true });
+  }
+  for (const entry of readdirSync(base)) {
+    const pid = new RegExp(`^${SPILL_PREFIX}(\\d+)-`).exec(entry)?.[1];
+    if (pid && !processRunning(Number(pid))) rmSync(path.join(base, entry), { recursive: true, force: true });
+  }
+  return mkdtempSync(path.join(base, `${SPILL_PREFIX}${process.pid}-`));
+}
+
+function processRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it runs, as another user
+    return (error as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 
