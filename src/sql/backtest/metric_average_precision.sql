@@ -24,9 +24,10 @@ cumulative as (
     select
         scope,
         positives,
-        sum(positives) over by_threshold                                as true_positives,
-        sum(rows) over by_threshold                                     as flagged,
-        sum(positives) over (partition by scope)                        as all_positives
+        -- counts summed as doubles, exact below 2^53 (a window sum of integers is a 128-bit sum, 3x slower)
+        sum(positives::double) over by_threshold                        as true_positives,
+        sum(rows::double) over by_threshold                             as flagged,
+        sum(positives::double) over (partition by scope)                as all_positives
     from by_score
     window by_threshold as (partition by scope order by score rows between unbounded preceding and current row)
 ),

@@ -25,10 +25,11 @@ cumulative as (
     select
         scope,
         score,
-        sum(positives) over by_threshold                                as true_positives,
-        sum(negatives) over by_threshold                                as false_positives,
-        sum(positives) over (partition by scope)                        as all_positives,
-        sum(negatives) over (partition by scope)                        as all_negatives,
+        -- counts summed as doubles, exact below 2^53 (a window sum of integers is a 128-bit sum, 3x slower)
+        sum(positives::double) over by_threshold                        as true_positives,
+        sum(negatives::double) over by_threshold                        as false_positives,
+        sum(positives::double) over (partition by scope)                as all_positives,
+        sum(negatives::double) over (partition by scope)                as all_negatives,
         row_number() over by_threshold                                  as point,
         count(*) over (partition by scope)                              as points
     from by_score
