@@ -214,29 +214,38 @@ async function createInstance(settings: Record<string, string>): Promise<DuckDBI
   }
 }
 
-const SPILL_PREFIX = "duckdb-";
+const SPILL_PREFIX = "health-spill-";
 
 /**
- * Makes `<base>/duckdb-<pid>-XXXXXX` for one database and removes the folders of processes no
+ * Makes `<base>/health-spill-<pid>-XXXXXX` for one database and removes the folders of processes no
  * longer running (a killed run's spilled gigabytes), as a killed run's staging folder is removed
  * by the next run.
  */
 function privateSpillFolder(setting: string | undefined): string {
-  let base = path.resolve(setting || ".tmp");
+  const base = path.resolve(setting || ".tmp");
   try {
-    mkdirSync(base, { recursive: true });
+    return spillFolderIn(base);
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? String(error);
-    if (setting) throw new UsageError(`HEALTH_DUCKDB_TEMP_DIR: cannot create the spill folder "${base}" (${reason})`);
+    if (setting) throw new UsageError(`HEALTH_DUCKDB_TEMP_DIR: cannot make a spill folder in "${base}" (${reason})`);
     // a working directory one may not write to (npx health from /): the system's temporary folder
-    base = path.join(os.tmpdir(), "health-spill");
-    mkdirSync(base, { recursive: true });
+    return spillFolderIn(os.tmpdir());
   }
+}
+
+function spillFolderIn(base: string): string {
+  mkdirSync(base, { recursive: true });
+  const folder = mkdtempSync(path.join(base, `${SPILL_PREFIX}${process.pid}-`));
   for (const entry of readdirSync(base)) {
     const pid = new RegExp(`^${SPILL_PREFIX}(\\d+)-`).exec(entry)?.[1];
-    if (pid && !processRunning(Number(pid))) rmSync(path.join(base, entry), { recursive: true, force: true });
+    if (!pid || processRunning(Number(pid))) continue;
+    try {
+      rmSync(path.join(base, entry), { recursive: true, force: true });
+    } catch {
+      // best effort: another user's folder may not be ours to remove
+    }
   }
-  return mkdtempSync(path.join(base, `${SPILL_PREFIX}${process.pid}-`));
+  return folder;
 }
 
 function processRunning(pid: number): boolean {

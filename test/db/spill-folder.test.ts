@@ -45,8 +45,8 @@ describe("DuckDB's spill folder", () => {
 
   it("removes the spill folders of processes that are gone, and keeps those of running ones", async () => {
     const dir = base();
-    const gone = path.join(dir, "duckdb-999999999-abcdef");
-    const running = path.join(dir, `duckdb-${process.pid}-abcdef`);
+    const gone = path.join(dir, "health-spill-999999999-abcdef");
+    const running = path.join(dir, `health-spill-${process.pid}-abcdef`);
     const other = path.join(dir, "not-ours");
     for (const folder of [gone, running, other]) mkdirSync(folder);
     const db = await Database.open({ tempDirectory: dir });
