@@ -6,6 +6,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } fro
 import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
+import { processAlive } from "../core/process.ts";
 import { UsageError } from "../errors.ts";
 
 /** Resource limits for DuckDB; each falls back to its HEALTH_DUCKDB_* environment variable, then DuckDB's default. */
@@ -238,7 +239,7 @@ function spillFolderIn(base: string): string {
   const folder = mkdtempSync(path.join(base, `${SPILL_PREFIX}${process.pid}-`));
   for (const entry of readdirSync(base)) {
     const pid = new RegExp(`^${SPILL_PREFIX}(\\d+)-`).exec(entry)?.[1];
-    if (!pid || processRunning(Number(pid))) continue;
+    if (!pid || processAlive(Number(pid))) continue;
     try {
       rmSync(path.join(base, entry), { recursive: true, force: true });
     } catch {
@@ -246,16 +247,6 @@ function spillFolderIn(base: string): string {
     }
   }
   return folder;
-}
-
-function processRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it runs, as another user
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
 }
 
 function checkTempDirectory(dir: string): void {
