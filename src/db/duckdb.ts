@@ -2,11 +2,11 @@
  * The one module that owns DuckDB. Every pipeline step receives a `Database` and never opens its own,
  * so a run shares one in-memory catalogue (staged views, rollups) and one memory budget.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from "@duckdb/node-api";
-import { processAlive } from "../core/process.ts";
+import { removeDeadProcessFolders } from "../core/process.ts";
 import { UsageError } from "../errors.ts";
 
 /** Resource limits for DuckDB; each falls back to its HEALTH_DUCKDB_* environment variable, then DuckDB's default. */
@@ -237,14 +237,10 @@ function privateSpillFolder(setting: string | undefined): string {
 function spillFolderIn(base: string): string {
   mkdirSync(base, { recursive: true });
   const folder = mkdtempSync(path.join(base, `${SPILL_PREFIX}${process.pid}-`));
-  for (const entry of readdirSync(base)) {
-    const pid = new RegExp(`^${SPILL_PREFIX}(\\d+)-`).exec(entry)?.[1];
-    if (!pid || processAlive(Number(pid))) continue;
-    try {
-      rmSync(path.join(base, entry), { recursive: true, force: true });
-    } catch {
-      // best effort: another user's folder may not be ours to remove
-    }
+  try {
+    removeDeadProcessFolders(base, SPILL_PREFIX);
+  } catch {
+    // best effort: in a shared folder, another user's may not be ours to remove
   }
   return folder;
 }

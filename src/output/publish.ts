@@ -15,11 +15,12 @@
  * removed by the next batch in that directory.
  */
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { ident, literal, type Database } from "../db/duckdb.ts";
 import { listFiles, statOrUndefined } from "../core/files.ts";
 import { copyCsv } from "./csv.ts";
+import { removeDeadProcessFolders } from "../core/process.ts";
 
 export interface WrittenFile {
   file: string;
@@ -182,29 +183,5 @@ export function runIdentity(dataDir: string, formulaHash: string, exportedAt: Da
 
 /** Removes staging folders in `dir` (named `<prefix><pid>-...`) whose process is no longer alive. */
 export function removeDeadStaging(dir: string, prefix = STAGING_PREFIX): string[] {
-  const removed: string[] = [];
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return removed;
-  }
-  for (const name of entries) {
-    if (!name.startsWith(prefix)) continue;
-    const pid = Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]);
-    if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid || processAlive(pid)) continue;
-    rmSync(path.join(dir, name), { recursive: true, force: true });
-    removed.push(name);
-  }
-  return removed;
-}
-
-/** Whether a process with this id exists (one we may not signal counts as alive). */
-export function processAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
-  }
+  return removeDeadProcessFolders(dir, prefix);
 }
