@@ -20,8 +20,11 @@ select
     r.pct_book,
     r.pct_segment
 from int_measure_values as v
+-- `+ 0` keeps the optimiser from inferring w.week_start = b.week_start from the two joins: it then
+-- paired every account-week with the book's weekly figures first (31M rows at 10k accounts) and
+-- probed that with the values; as written, the values meet each small side once (18.7 s -> 8.4 s)
 join int_measure_book_weekly as b
-    on b.measure_id = v.measure_id and b.week_start = v.week_start
+    on b.measure_id = v.measure_id and b.week_start = v.week_start + 0
    and (b.is_informative or b.max_value = 0)
 join int_account_weeks as w
     on w.account_id = v.account_id and w.week_start = v.week_start
