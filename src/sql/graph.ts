@@ -33,11 +33,11 @@
  * name another model or a staging view, plus `-- reads:`; other relations (formula_* tables, the
  * run context) are made by TypeScript before the stage and listed as `relations`.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DuckDBValue } from "@duckdb/node-api";
-import { ident, type Database } from "../db/duckdb.ts";
+import { ident, literal, type Database } from "../db/duckdb.ts";
 import { paramsFor, render } from "./files.ts";
 
 export type ModelKind = "model" | "staging" | "query" | "macros";
@@ -194,6 +194,8 @@ export async function buildModel(db: Database, m: Model | string, context: Build
   const started = performance.now();
   const sql = modelSql(target, context.fragments);
   const name = ident(as ?? target.name);
+  const profile = profileFile(as ?? target.name);
+  if (profile) await db.run(`set enable_profiling = 'json'; set profiling_mode = 'detailed'; set profiling_output = ${literal(profile)}`);
   try {
     if (target.materialized === "view" && target.params.length === 0) {
       // a table of the same name (an earlier build's) would refuse the replacement
@@ -213,11 +215,28 @@ export async function buildModel(db: Database, m: Model | string, context: Build
     }
   } catch (error) {
     throw new Error(`building ${target.name} (src/sql/${target.file}) failed: ${(error as Error).message}`);
+  } finally {
+    if (profile) await db.run("set enable_profiling = 'no_output'; pragma disable_profiling");
   }
   const timing = { model: target.name, seconds: (performance.now() - started) / 1000 };
   context.timings?.push(timing);
   for (const recorder of recorders) recorder.push({ ...timing, stage: target.stage });
   if (process.env.HEALTH_LOG_MODELS) process.stderr.write(`[model] ${target.name} (${target.stage}) ${timing.seconds.toFixed(3)}s\n`);
+}
+
+/**
+ * With HEALTH_PROFILE_MODELS=DIR, each model's build writes DuckDB's profile (operator timings and
+ * row counts, JSON) to DIR/<model>.json, or <model>-2.json and on for a model built per batch:
+ * what the engine's speed work reads (`npm run profile:top -- DIR/<model>.json`).
+ */
+function profileFile(name: string): string | undefined {
+  const dir = process.env.HEALTH_PROFILE_MODELS;
+  if (!dir) return undefined;
+  mkdirSync(dir, { recursive: true });
+  for (let n = 1; ; n++) {
+    const file = path.resolve(dir, n === 1 ? `${name}.json` : `${name}-${n}.json`);
+    if (!existsSync(file)) return file;
+  }
 }
 
 const recorders = new Set<StageTiming[]>();

@@ -5,6 +5,7 @@
  * model names is an account of the book. A planted duplicate, null key or unknown account is
  * reported, so the checks are known to bite.
  */
+import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Database } from "../../src/db/duckdb.ts";
@@ -63,6 +64,39 @@ describe("every model of src/sql declares itself", () => {
       expect(model("int_measure_ranked").materialized).toBe("view");
       expect(model("int_measure_inputs").materialized).toBe("table");
     } finally {
+      db.close();
+    }
+  });
+
+  it("with HEALTH_PROFILE_MODELS writes each build's DuckDB profile, one file per build, and profiles nothing after it", async () => {
+    const dir = path.join(tempDir(), "profiles");
+    const m = parseModel(
+      "scoring/x.sql",
+      "-- grain: account\n-- key: account_id\nselect account_id, sum(n) as n from base group by account_id",
+    );
+    const db = await Database.open();
+    const before = process.env.HEALTH_PROFILE_MODELS;
+    process.env.HEALTH_PROFILE_MODELS = dir;
+    try {
+      await db.run("create table base as select 'A' || (i % 7) as account_id, i as n from range(1000) t(i)");
+      await buildModel(db, m);
+      await buildModel(db, m); // a model built per account batch: the second build's own file
+      delete process.env.HEALTH_PROFILE_MODELS;
+      await buildModel(db, m, {}, "y");
+      expect(readdirSync(dir).sort()).toEqual(["x-2.json", "x.json"]);
+      // the profile is of this build: its aggregate over the 1,000 rows, 7 groups out
+      const operators: { operator_name?: string; operator_cardinality?: number }[] = [];
+      const walk = (n: { children?: unknown[] } & (typeof operators)[number]) => {
+        operators.push(n);
+        for (const c of n.children ?? []) walk(c as typeof n);
+      };
+      walk(JSON.parse(readFileSync(path.join(dir, "x.json"), "utf8")));
+      const groupBy = operators.find((o) => o.operator_name?.includes("GROUP_BY"));
+      expect(groupBy?.operator_cardinality).toBe(7);
+      expect(await db.one("select count(*)::integer as n from y")).toEqual({ n: 7 });
+    } finally {
+      if (before === undefined) delete process.env.HEALTH_PROFILE_MODELS;
+      else process.env.HEALTH_PROFILE_MODELS = before;
       db.close();
     }
   });
