@@ -131,7 +131,7 @@ export async function buildBacktest(
   const formula = health.formula;
   const tierIds = formula.formula.tiers.map((t) => t.id);
   const flags = tierFlags(tierIds);
-  const hasAlerts = await tableExists(db, "alerts");
+  const hasAlerts = await relationExists(db, "alerts");
 
   // the models of stage "backtest" (backtest_weeks, then lead_times over it), in dependency order
   await buildStage(db, BACKTEST_MODELS_STAGE, {
@@ -375,9 +375,18 @@ function emptyLeads(lookbackWeeks: number): { atRisk: LeadTimeSummary; alert: Le
 }
 
 /** Whether the run's database has a table `name` (the alerts stage may not have run). */
-export async function tableExists(db: Database, name: string): Promise<boolean> {
+/**
+ * Whether `name` is a table or a view of the current schema: a book scored in account batches
+ * holds its alerts as a view over the batches' Parquet (src/health/account-batches.ts), and a
+ * check of tables alone reported such a book's backtest without alerts.
+ */
+export async function relationExists(db: Database, name: string): Promise<boolean> {
   const row = await db.one<{ n: number }>(
-    "select count(*)::integer as n from duckdb_tables() where table_name = $name and database_name = current_database() and schema_name = current_schema()",
+    `select count(*)::integer as n from (
+       select table_name as name from duckdb_tables() where database_name = current_database() and schema_name = current_schema()
+       union all
+       select view_name from duckdb_views() where database_name = current_database() and schema_name = current_schema()
+     ) where name = $name`,
     { name },
   );
   return (row?.n ?? 0) > 0;

@@ -6,6 +6,8 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildAlerts } from "../../src/alerts/alerts.ts";
+import { buildBacktest } from "../../src/backtest/backtest.ts";
+import { BACKTEST_DEFAULTS } from "../../src/backtest/options.ts";
 import { buildCohorts } from "../../src/cohorts/cohorts.ts";
 import { buildExpansion } from "../../src/expansion/expansion.ts";
 import { Database, literal } from "../../src/db/duckdb.ts";
@@ -140,6 +142,17 @@ describe("scoring in account batches", () => {
     other.close();
     expect(existsSync(otherScratch)).toBe(false);
     expect(existsSync(scratch)).toBe(true);
+  });
+
+  it("backtests a batched book as the whole one, its alerts' precision and lead times included", async () => {
+    const wholeReport = await buildBacktest(whole, wholeRun, BACKTEST_DEFAULTS);
+    const batchedReport = await buildBacktest(batched, batchedRun, BACKTEST_DEFAULTS);
+    // the batched book's alerts are a view over the batches' Parquet: they count as alerts
+    expect(batchedReport.alerts_available).toBe(true);
+    expect(wholeReport.alert_kinds!.length).toBeGreaterThan(1);
+    expect(batchedReport.alert_kinds).toEqual(wholeReport.alert_kinds);
+    expect(batchedReport.overall.alert_lead_time).toEqual(wholeReport.overall.alert_lead_time);
+    expect(batchedReport.overall.auc).toEqual(wholeReport.overall.auc);
   });
 
   it("keeps no per-contact weekly history after scoring", async () => {
