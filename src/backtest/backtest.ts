@@ -12,7 +12,7 @@ import type { Database } from "../db/duckdb.ts";
 import type { HealthRun, MeasureWithoutData } from "../health/engine.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import { render, sqlFile } from "../sql/files.ts";
-import { buildModel, buildStage } from "../sql/graph.ts";
+import { buildModel, buildStage, relationsInDatabase } from "../sql/graph.ts";
 import { fullMetrics, tierFlags, type FullMetrics } from "./metrics.ts";
 import { horizonLabel, LEAD_WEEKS_SHARES, type BacktestOptions } from "./options.ts";
 
@@ -131,7 +131,8 @@ export async function buildBacktest(
   const formula = health.formula;
   const tierIds = formula.formula.tiers.map((t) => t.id);
   const flags = tierFlags(tierIds);
-  const hasAlerts = await relationExists(db, "alerts");
+  // a table, or a view over the Parquet of a book scored in account batches (src/health/account-batches.ts)
+  const hasAlerts = (await relationsInDatabase(db)).has("alerts");
 
   // the models of stage "backtest" (backtest_weeks, then lead_times over it), in dependency order
   await buildStage(db, BACKTEST_MODELS_STAGE, {
@@ -372,24 +373,6 @@ export function emptyLeadTimeSummary(lookbackWeeks: number): LeadTimeSummary {
 function emptyLeads(lookbackWeeks: number): { atRisk: LeadTimeSummary; alert: LeadTimeSummary } {
   const empty = emptyLeadTimeSummary(lookbackWeeks);
   return { atRisk: empty, alert: empty };
-}
-
-/** Whether the run's database has a table `name` (the alerts stage may not have run). */
-/**
- * Whether `name` is a table or a view of the current schema: a book scored in account batches
- * holds its alerts as a view over the batches' Parquet (src/health/account-batches.ts), and a
- * check of tables alone reported such a book's backtest without alerts.
- */
-export async function relationExists(db: Database, name: string): Promise<boolean> {
-  const row = await db.one<{ n: number }>(
-    `select count(*)::integer as n from (
-       select table_name as name from duckdb_tables() where database_name = current_database() and schema_name = current_schema()
-       union all
-       select view_name from duckdb_views() where database_name = current_database() and schema_name = current_schema()
-     ) where name = $name`,
-    { name },
-  );
-  return (row?.n ?? 0) > 0;
 }
 
 function definitions(options: BacktestOptions, tierIds: readonly string[]): Record<string, string> {
