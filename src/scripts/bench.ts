@@ -99,16 +99,14 @@ const scanned = await reference("reference: GROUP BY account, week (before)");
 
 // every model any stage builds, timed by the runner (src/sql/graph.ts), summed over account batches
 const modelTimings = recordTimings();
-// the data snapshot's key as the pipeline wrote it; the re-run below finds it only if no code or data changed since
-let pipelineKey = "";
+const formula = loadFormula(formulaFile);
+// the data snapshot's key as the pipeline writes it; the re-run below finds it only if no code or data changed since
+const pipelineKey = snapshotKey(data, formula);
 const engine = await withDatabase(async (db) => {
-  const formula = loadFormula(formulaFile);
   const ingested = await timed("check (ingest and validate)", () => ingest(db, data, { onProgress: log.info }));
   // the score step includes writing the data snapshot, as `health run` does
-  const key = snapshotKey(data, formula);
-  pipelineKey = key;
   const health = await timed("score (weekly history)", () =>
-    computeHealth(db, ingested, formula, log.info, { afterMeasures: () => saveSnapshot(db, snapshots, key, ingested) }),
+    computeHealth(db, ingested, formula, log.info, { afterMeasures: () => saveSnapshot(db, snapshots, pipelineKey, ingested) }),
   );
   const scored = { formula, ingested, health };
   const locations = { data, formula: formulaFile, out };
@@ -130,7 +128,7 @@ const rerunStep = values.site
   : "formula-only re-run (health run, data snapshot restored)";
 // A change to the engine's code (or the data) while the bench ran gives the re-run another key: it
 // would rebuild the measures and its figure would be a full run's, not a formula-only one
-const rerunKey = snapshotKey(data, loadFormula(formulaFile));
+const rerunKey = snapshotKey(data, formula);
 const fromSnapshot = rerunKey === pipelineKey;
 if (!fromSnapshot)
   log.warn(
