@@ -17,7 +17,7 @@ beforeAll(async () => {
     create table int_measure_values as
     select
         'A' || a.i                                                      as account_id,
-        date '2025-01-06' + (7 * w.i)::integer                          as week_start,
+        date '2025-01-06' + (7 * w.i)::integer                                   as week_start,
         m.id                                                            as measure_id,
         case m.id
             when 'few_values' then (hash(a.i, w.i) % 5)::double - 2
@@ -44,7 +44,7 @@ describe("the book's weekly figures of each measure", () => {
       select b.measure_id, b.week_start::varchar as week_start, b.accounts, b.median_value, e.expected
       from int_measure_book_weekly as b
       join (
-          select measure_id, week_start, round(quantile_cont(raw_value, 0.5), 9) as expected
+          select measure_id, week_start, round(quantile_cont(raw_value, 0.5), 9) as expected, count(*) as n
           from int_measure_values group by all
       ) as e using (measure_id, week_start)
       order by all`);

@@ -13,9 +13,7 @@ with
 -- The median is read off the book's counts of each value in int_measure_reference (the values in
 -- order, accounts below and with each), not taken by quantile_cont: that aggregate holds every
 -- value of a group in memory that DuckDB's memory limit does not bound (270M values, over 2 GB, at
--- 100k accounts), and grouping the values again cost as much as the ranks' own grouping. The
--- reference counts the values on the account-week spine, which is every value: each measure table
--- is built on int_account_weeks.
+-- 100k accounts), and grouping the values again cost as much as the ranks' own grouping.
 weekly as (
     select
         measure_id,
