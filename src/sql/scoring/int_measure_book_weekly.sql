@@ -10,23 +10,37 @@
 -- so a later export never changes an earlier week.
 with
 
--- The median is read off the book's counts of each value in int_measure_reference (the values in
--- order, accounts below and with each), not taken by quantile_cont: that aggregate holds every
--- value of a group in memory that DuckDB's memory limit does not bound (270M values, over 2 GB, at
--- 100k accounts), and grouping the values again cost as much as the ranks' own grouping.
+-- The median is read off the week's distinct values and their running count, not taken by
+-- quantile_cont: that aggregate holds every value of a group in memory that DuckDB's memory limit
+-- does not bound (270M values, over 2 GB, at 100k accounts), where a grouping and a window spill.
+value_counts as (
+    select measure_id, week_start, raw_value, count(*) as accounts
+    from int_measure_values
+    group by all
+),
+
+positioned as (
+    select
+        *,
+        -- counts summed as doubles (exact below 2^53): a window sum of integers is a 128-bit sum
+        sum(accounts::double) over (ranked rows between unbounded preceding and current row) as through,
+        sum(accounts::double) over (ranked rows between unbounded preceding and unbounded following) as total
+    from value_counts
+    window ranked as (partition by measure_id, week_start order by raw_value)
+),
+
 weekly as (
     select
         measure_id,
         week_start,
-        any_value(book_total)                                           as accounts,
+        any_value(total)::integer                                       as accounts,
         min(raw_value)                                                  as min_value,
         max(raw_value)                                                  as max_value,
         -- the sorted values at 0-based positions floor((n - 1) / 2) and ceil((n - 1) / 2): a value
-        -- sits at position k when more than k accounts have it or a lower one (a row per segment
-        -- repeats the book's counts, which min does not mind)
-        min(raw_value) filter (where book_below + book_accounts > (book_total - 1) // 2) as lower_middle,
-        min(raw_value) filter (where book_below + book_accounts > book_total // 2)       as upper_middle
-    from int_measure_reference
+        -- sits at position k when more than k values are at most it
+        min(raw_value) filter (where through > floor((total - 1) / 2))  as lower_middle,
+        min(raw_value) filter (where through > ceil((total - 1) / 2))   as upper_middle
+    from positioned
     group by measure_id, week_start
 ),
 

@@ -3,8 +3,7 @@
 -- scope: book
 -- int_measure_reference: one row per measure, week, segment and raw value: that value's percentile
 -- rank among the accounts with data the same week, in the whole book (pct_book) and in the segment
--- (pct_segment), as (accounts below it + half the accounts equal to it) / accounts, and the book's
--- counts behind pct_book, from which int_measure_book_weekly reads the week's median. The
+-- (pct_segment), as (accounts below it + half the accounts equal to it) / accounts. The
 -- cross-section of the same week only: no look-ahead. It depends on the data alone (every measure
 -- computed, whether the formula scores it relative to the book or not), so the data snapshot keeps
 -- it and a formula-only re-run reads it.
@@ -56,11 +55,7 @@ final as (
         s.segment,
         s.raw_value,
         round((b.below + 0.5 * b.accounts) / b.total, 9)                as pct_book,
-        round((s.below + 0.5 * s.accounts) / s.total, 9)                as pct_segment,
-        -- in the book that week: accounts below this value, with it, and with any value
-        b.below::integer                                                as book_below,
-        b.accounts::integer                                             as book_accounts,
-        b.total::integer                                                as book_total
+        round((s.below + 0.5 * s.accounts) / s.total, 9)                as pct_segment
     from segment_ranked as s
     join book_ranked as b using (measure_id, week_start, raw_value)
 )
