@@ -38,6 +38,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { DuckDBValue } from "@duckdb/node-api";
 import { ident, literal, type Database } from "../db/duckdb.ts";
+import { isOutOfMemory, memoryReport } from "../db/memory-report.ts";
 import { paramsFor, render } from "./files.ts";
 
 export type ModelKind = "model" | "staging" | "query" | "macros";
@@ -214,14 +215,17 @@ export async function buildModel(db: Database, m: Model | string, context: Build
       await db.run(`create or replace table ${name} as ${sql}`, paramsFor(sql, context.params ?? {}) as Record<string, DuckDBValue>);
     }
   } catch (error) {
-    throw new Error(`building ${target.name} (src/sql/${target.file}) failed: ${(error as Error).message}`);
+    // what held the memory: the tables kept from earlier models, or this query's own work
+    const held = isOutOfMemory(error) ? ` (DuckDB then held ${await memoryReport(db).catch(() => "an unknown amount")})` : "";
+    throw new Error(`building ${target.name} (src/sql/${target.file}) failed: ${(error as Error).message}${held}`);
   } finally {
     if (profile) await db.run("set enable_profiling = 'no_output'; pragma disable_profiling");
   }
   const timing = { model: target.name, seconds: (performance.now() - started) / 1000 };
   context.timings?.push(timing);
   for (const recorder of recorders) recorder.push({ ...timing, stage: target.stage });
-  if (process.env.HEALTH_LOG_MODELS) process.stderr.write(`[model] ${target.name} (${target.stage}) ${timing.seconds.toFixed(3)}s\n`);
+  if (process.env.HEALTH_LOG_MODELS)
+    process.stderr.write(`[model] ${target.name} (${target.stage}) ${timing.seconds.toFixed(3)}s; ${await memoryReport(db)}\n`);
 }
 
 /**
