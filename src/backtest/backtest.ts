@@ -8,11 +8,11 @@
  * of the same length, and how often each kind of alert was followed by churn.
  */
 import path from "node:path";
-import type { Database } from "../db/duckdb.ts";
+import { ident, type Database } from "../db/duckdb.ts";
 import type { HealthRun, MeasureWithoutData } from "../health/engine.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import { render, sqlFile } from "../sql/files.ts";
-import { buildModel, buildStage, relationsInDatabase } from "../sql/graph.ts";
+import { buildModel, relationsInDatabase } from "../sql/graph.ts";
 import { fullMetrics, tierFlags, type FullMetrics } from "./metrics.ts";
 import { horizonLabel, LEAD_WEEKS_SHARES, type BacktestOptions } from "./options.ts";
 
@@ -114,8 +114,6 @@ export type BacktestReport = {
   definitions: Record<string, string>;
 };
 
-/** The graph's stage of the backtest's models (src/sql/backtest: backtest_weeks, lead_times). */
-const BACKTEST_MODELS_STAGE = "backtest";
 /** The `alerts` fragment of lead_times.sql when the run has no alerts table. */
 const NO_ALERTS = "(select null::varchar as account_id, null::varchar as kind, null::date as raised_week_end where false)";
 
@@ -134,17 +132,9 @@ export async function buildBacktest(
   // a table, or a view over the Parquet of a book scored in account batches (src/health/account-batches.ts)
   const hasAlerts = (await relationsInDatabase(db)).has("alerts");
 
-  // the models of stage "backtest" (backtest_weeks, then lead_times over it), in dependency order
-  await buildStage(db, BACKTEST_MODELS_STAGE, {
-    params: {
-      horizon_days: options.horizonDays,
-      from: options.from,
-      to: options.to,
-      lookback_weeks: options.lookbackWeeks,
-      at_risk_position: flags.atRiskPosition,
-    },
-    fragments: { weeks: "backtest_weeks", alerts: hasAlerts ? "alerts" : NO_ALERTS },
-  });
+  // the models of stage "backtest": backtest_weeks, then lead_times over it
+  await createBacktestWeeks(db, options);
+  await createLeadTimes(db, "lead_times", "backtest_weeks", hasAlerts, options.lookbackWeeks, flags.atRiskPosition);
 
   await db.run(
     `create or replace temp table backtest_scoped as
@@ -242,9 +232,18 @@ export async function createBacktestWeeks(db: Database, options: Pick<BacktestOp
 }
 
 /**
+ * Warning windows are built for buckets of accounts holding about this many weeks each, then put
+ * together: every window reads its own account's weeks and alerts only, and the whole of a 100k-account
+ * book at once (8M weeks) ran out of DuckDB's 2.5 GB limit inside the query itself (0.16 GB of tables
+ * resident). A book of up to a million backtest weeks (10k accounts) is built in one piece.
+ */
+export const LEAD_WEEKS_PER_BUCKET = 1_000_000;
+
+/**
  * Creates table `name` of warning windows (see lead_times.sql: one per churn episode, one per survivor's
  * labelled week) of `weeks`, a relation shaped like backtest_weeks (label null when censored);
- * alerts come from the `alerts` table when `hasAlerts`.
+ * alerts come from the `alerts` table when `hasAlerts`. Built in account buckets of about
+ * `weeksPerBucket` weeks (the same rows in the same order as in one piece).
  */
 export async function createLeadTimes(
   db: Database,
@@ -253,14 +252,32 @@ export async function createLeadTimes(
   hasAlerts: boolean,
   lookbackWeeks: number,
   atRiskPosition: number,
+  weeksPerBucket = LEAD_WEEKS_PER_BUCKET,
 ): Promise<void> {
   const alerts = hasAlerts ? "alerts" : NO_ALERTS;
-  await buildModel(
-    db,
-    "lead_times",
-    { fragments: { alerts, weeks }, params: { lookback_weeks: lookbackWeeks, at_risk_position: atRiskPosition } },
-    name,
+  const params = { lookback_weeks: lookbackWeeks, at_risk_position: atRiskPosition };
+  const rows = Number((await db.one<{ rows: bigint }>(`select count(*) as rows from ${weeks}`))?.rows ?? 0);
+  const buckets = Math.max(1, Math.ceil(rows / weeksPerBucket));
+  if (buckets === 1) {
+    await buildModel(db, "lead_times", { fragments: { alerts, weeks, period: weeks }, params }, name);
+    return;
+  }
+  const inBucket = (relation: string, bucket: number) => `(select * from ${relation} where hash(account_id) % ${buckets} = ${bucket})`;
+  const parts = Array.from({ length: buckets }, (_, bucket) => `${name}_bucket_${bucket}`);
+  for (const [bucket, part] of parts.entries())
+    await buildModel(
+      db,
+      "lead_times",
+      { fragments: { alerts: inBucket(alerts, bucket), weeks: inBucket(weeks, bucket), period: weeks }, params },
+      part,
+    );
+  // lead_times.sql's own order (its key), so the rows come out as from one piece
+  await db.run(
+    `create or replace table ${ident(name)} as
+     select * from (${parts.map((part) => `select * from ${ident(part)}`).join(" union all ")})
+     order by churned desc, ends_at, account_id`,
   );
+  for (const part of parts) await db.run(`drop table ${ident(part)}`);
 }
 
 /** The period has nothing to measure: bad input for the command, not a bug. */

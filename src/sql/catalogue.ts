@@ -85,7 +85,7 @@ export async function buildWholeGraph(
       stride: WHATIF_DEFAULTS.stride,
       max_rows: WHATIF_DEFAULTS.maxRows,
     },
-    fragments: { weeks: "backtest_weeks", alerts: "alerts" },
+    fragments: { weeks: "backtest_weeks", period: "backtest_weeks", alerts: "alerts" },
   });
   return { outputs, batches: health.batches };
 }

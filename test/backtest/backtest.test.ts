@@ -5,7 +5,8 @@
  */
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildBacktest, type BacktestReport } from "../../src/backtest/backtest.ts";
+import { buildBacktest, createLeadTimes, type BacktestReport } from "../../src/backtest/backtest.ts";
+import { tierFlags } from "../../src/backtest/metrics.ts";
 import { BACKTEST_DEFAULTS, type BacktestOptions } from "../../src/backtest/options.ts";
 import { formatBacktest } from "../../src/backtest/print.ts";
 import { asOfDay, BACKTEST_EXPORT, backtestWarehouse, layoffFormula, weekEndDay } from "../helpers/backtest-warehouse.ts";
@@ -321,6 +322,36 @@ describe("lead times", () => {
       });
     } finally {
       await scoring.db.run("drop table alerts");
+    }
+  });
+});
+
+describe("warning windows built in account buckets", () => {
+  it("gives the same rows in the same order as in one piece, the period's bounds from every account", async () => {
+    await backtest();
+    // every week of each account and alerts, with D and E starting 10 weeks late: a bucket holding
+    // only D or E would put the period's first week 10 weeks later if it read its own weeks
+    const weeks = `(select * from backtest_weeks where not (account_id in ('D', 'E') and week_end < '${weekEndDay(10)}'::date))`;
+    await scoring.db.run(`create or replace table alerts as select * from (values
+        ('A', 'score_drop', '${weekEndDay(6)}'::date), ('A', 'p0_opened', '${weekEndDay(6)}'::date), ('B', 'key_person', '${weekEndDay(12)}'::date),
+        ('D', 'tier_down', '${weekEndDay(14)}'::date), ('E', 'external_risk', '${weekEndDay(4)}'::date), ('E', 'external_risk', '${weekEndDay(18)}'::date)
+      ) as t(account_id, kind, raised_week_end)`);
+    try {
+      const atRisk = tierFlags(scoring.run.formula.formula.tiers.map((t) => t.id)).atRiskPosition;
+      await createLeadTimes(scoring.db, "lead_whole", weeks, true, 8, atRisk);
+      // one week per bucket: nearly every account in a bucket of its own
+      await createLeadTimes(scoring.db, "lead_buckets", weeks, true, 8, atRisk, 1);
+      const whole = await scoring.db.all("select * from lead_whole");
+      const buckets = await scoring.db.all("select * from lead_buckets");
+      expect(whole.length).toBeGreaterThan(20);
+      expect(whole.filter((w) => w.first_alert_week_end !== null).length).toBeGreaterThan(4);
+      // D's and E's windows from week 10 on are observable only by the whole period's first week
+      expect(whole.filter((w) => (w.account_id === "D" || w.account_id === "E") && w.is_observable).length).toBeGreaterThan(0);
+      expect(buckets).toEqual(whole);
+      const left = await scoring.db.all("select table_name from duckdb_tables() where table_name like 'lead_buckets_bucket_%'");
+      expect(left).toEqual([]);
+    } finally {
+      await scoring.db.run("drop table alerts; drop table if exists lead_whole; drop table if exists lead_buckets");
     }
   });
 });

@@ -2,7 +2,7 @@
 -- key: account_id, churned, ends_at
 -- reads: backtest_weeks
 -- params: $lookback_weeks, $at_risk_position from the backtest's options and the formula's tiers
--- template: `weeks` is backtest_weeks (or a re-scored copy), `alerts` the alerts table or an empty relation without alerts (src/backtest/backtest.ts)
+-- template: `weeks` is backtest_weeks (or a re-scored copy, or one account bucket of either), `period` the whole relation that `weeks` is drawn from (the period's bounds), `alerts` the alerts table or an empty relation without alerts (src/backtest/backtest.ts)
 -- lead_times: one row per warning window of the `weeks` relation (the backtest period's weeks, shaped
 -- like backtest_weeks, or a re-scored copy of them). Key (account_id, churned, ends_at). A window is
 -- the $lookback_weeks weeks before an instant, and the same rule reads it for both classes:
@@ -37,11 +37,12 @@ alerts as (
     select account_id, kind, raised_week_end, cast(raised_week_end + 1 as timestamp) as known_at from {{ alerts }}
 ),
 
+-- the period's bounds, from every account's weeks even when `weeks` holds one bucket of accounts
 observed as (
     select
         min(as_of)                                                      as first_as_of,
         max(as_of) filter (where label is not null)                     as last_labelled_as_of
-    from weeks
+    from {{ period }}
 ),
 
 -- churn episodes that fell within the horizon of a week of the period: a positive week, or a
