@@ -59,7 +59,12 @@ unmeasured as (
     join int_measure_book_weekly as b
         on b.measure_id = m.base_id and b.week_start = w.week_start
        and (b.is_informative or (m.zero_is_value and b.max_value = 0))
-    anti join int_measure_inputs as v
+    -- only the rows of measures with a no-data score can match: the hash table holds those (none
+    -- in a formula without any), not every input row (27M at 10k accounts)
+    anti join (
+        select account_id, week_start, measure_id from int_measure_inputs
+        semi join formula_measures as f on f.measure_id = int_measure_inputs.measure_id and f.missing_score is not null
+    ) as v
         on v.account_id = w.account_id and v.week_start = w.week_start and v.measure_id = m.measure_id
 ),
 
