@@ -24,7 +24,8 @@ positioned as (
         *,
         -- counts summed as doubles (exact below 2^53): a window sum of integers is a 128-bit sum
         sum(accounts::double) over (ranked rows between unbounded preceding and current row) as through,
-        sum(accounts::double) over (ranked rows between unbounded preceding and unbounded following) as total
+        -- the partition's sum without an order: as a frame of the ordered window it was summed row by row
+        sum(accounts::double) over (partition by measure_id, week_start) as total
     from value_counts
     window ranked as (partition by measure_id, week_start order by raw_value)
 ),

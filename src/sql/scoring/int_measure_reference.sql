@@ -21,14 +21,15 @@ by_segment as (
     group by all
 ),
 
--- each level's two sums share one window (one sort of its rows): the running sum up to this value
--- and the sum over the whole partition; below is the running sum less the value's own accounts
+-- each level's running sum up to this value, less the value's own accounts, is `below`; the sum
+-- over the whole partition is `total`, taken without an order: as a frame of the ordered window
+-- (from the first row to the last) it was summed row by row, 2.5x the time of both
 segment_ranked as (
     select
         *,
         -- counts summed as doubles (exact below 2^53): a window sum of integers is a 128-bit sum, 3x slower
         sum(accounts::double) over (ranked rows between unbounded preceding and current row) - accounts as below,
-        sum(accounts::double) over (ranked rows between unbounded preceding and unbounded following) as total
+        sum(accounts::double) over (partition by measure_id, week_start, segment) as total
     from by_segment
     window ranked as (partition by measure_id, week_start, segment order by raw_value)
 ),
@@ -43,7 +44,7 @@ book_ranked as (
     select
         *,
         sum(accounts::double) over (ranked rows between unbounded preceding and current row) - accounts as below,
-        sum(accounts::double) over (ranked rows between unbounded preceding and unbounded following) as total
+        sum(accounts::double) over (partition by measure_id, week_start) as total
     from book
     window ranked as (partition by measure_id, week_start order by raw_value)
 ),
