@@ -23,7 +23,8 @@ by_segment as (
 
 -- each level's running sum up to this value, less the value's own accounts, is `below`; the sum
 -- over the whole partition is `total`, taken without an order: as a frame of the ordered window
--- (from the first row to the last) it was summed row by row, 2.5x the time of both
+-- (from the first row to the last) it was summed row by row (both sums over 700k rows: 2.4-2.8 s
+-- that way, 1.0 s this way)
 segment_ranked as (
     select
         *,
