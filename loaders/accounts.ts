@@ -5,7 +5,7 @@
  * tickets, surveys, alerts and the playbook. Built with a handful of set-based queries (one row per
  * account each), never one query per account.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { PACKED_LISTS, shardCount, shardName, shardOf } from "../reports/lib/account-link.ts";
 import { withLock } from "./engine-outputs.ts";
@@ -161,17 +161,22 @@ const PASS_SCHEMA = "page_pass";
 export const ACCOUNTS_PER_PASS = 2000;
 
 /**
- * Runs `work` with every output that has an account id narrowed to `ids`: views of the same names
- * in a schema searched before main, so the page SQL runs unchanged.
+ * Runs `work` with every output that has an account id narrowed to `ids`, a run of consecutive
+ * account ids in DuckDB's order: views of the same names in a schema searched before main, so the
+ * page SQL runs unchanged. The range lets each read skip the Parquet row groups of other accounts
+ * (the outputs are written ordered by account): passes of accounts spread over the whole book read
+ * every row of every output each time, 50 times over at 100k accounts.
  */
 async function withAccountsNarrowed<T>(db: Database, ids: readonly string[], work: () => Promise<T>): Promise<T> {
   const tables = await accountRelations(db, []);
   await db.run(`drop schema if exists ${PASS_SCHEMA} cascade; create schema ${PASS_SCHEMA}`);
   await db.run(`create table ${PASS_SCHEMA}.pass_accounts (account_id varchar primary key)`);
   await db.run(`insert into ${PASS_SCHEMA}.pass_accounts values ${ids.map((id) => `(${literal(id)})`).join(", ")}`);
+  const range = `account_id between ${literal(ids[0]!)} and ${literal(ids[ids.length - 1]!)}`;
   for (const name of tables) {
     await db.run(
-      `create view ${PASS_SCHEMA}.${ident(name)} as select * from main.${ident(name)} where account_id in (select account_id from ${PASS_SCHEMA}.pass_accounts)`,
+      `create view ${PASS_SCHEMA}.${ident(name)} as select * from main.${ident(name)}
+       where ${range} and account_id in (select account_id from ${PASS_SCHEMA}.pass_accounts)`,
     );
   }
   try {
@@ -192,9 +197,10 @@ export interface AccountShardOptions {
  * Writes every shard's file (`<shard>.json`: `{"<account id>": <page data>, ...}`) into
  * `<outputs>/site_accounts/` once, under a lock: the site build copies the folder next to the
  * pages, and the preview's shard loader (one process per shard asked for) reads its file from it.
- * Accounts go through in passes ordered by shard, and a shard's file is written as soon as its
- * last account is built, so neither DuckDB nor this process holds more than a pass and a shard.
- * Returns the folder.
+ * Accounts go through in passes of consecutive ids, so each pass reads only its part of the
+ * outputs; a shard (named by a hash of the id) gathers accounts from every pass, so each pass
+ * appends its accounts to their shards' files and the files are closed after the last. Neither
+ * DuckDB nor this process holds more than a pass. Returns the folder.
  */
 export async function writeAccountShards(dir: string, options: AccountShardOptions = {}): Promise<string> {
   const folder = options.folder ?? path.join(dir, "site_accounts");
@@ -205,31 +211,30 @@ export async function writeAccountShards(dir: string, options: AccountShardOptio
     rmSync(folder, { recursive: true, force: true });
     mkdirSync(folder, { recursive: true });
     const count = await withOutputs(dir, async (outputs) => {
-      const ids = (await outputs.db.all("select account_id from accounts")).map((r) => String(r.account_id));
+      const ids = (await outputs.db.all("select account_id from accounts order by account_id")).map((r) => String(r.account_id));
       const shards = shardCount(ids.length);
-      const shardOfId = new Map(ids.map((id) => [id, shardOf(id, shards)]));
-      ids.sort((a, b) => shardOfId.get(a)!.localeCompare(shardOfId.get(b)!) || (a < b ? -1 : a > b ? 1 : 0));
-      const left = new Map<string, number>();
-      for (let i = 0; i < shards; i++) left.set(shardName(i), 0);
-      for (const shard of shardOfId.values()) left.set(shard, left.get(shard)! + 1);
-      const parts = new Map<string, string[]>();
-      const write = (shard: string) => {
-        writeFileSync(path.join(folder, `${shard}.json`), `{${(parts.get(shard) ?? []).join(",")}}`);
-        parts.delete(shard);
-      };
-      for (const [shard, n] of left) if (n === 0) write(shard);
+      const file = (shard: string) => path.join(folder, `${shard}.json`);
+      const opened = new Set<string>();
       for (let start = 0; start < ids.length; start += perPass) {
         const pass = ids.slice(start, start + perPass);
         const pages = await withAccountsNarrowed(outputs.db, pass, () => accountPages(outputs));
         // a table left un-narrowed would give pages of other accounts and shards written twice
         if (pages.size !== pass.length) throw new Error(`a pass of ${pass.length} accounts built ${pages.size} account pages`);
-        for (const [id, page] of pages) {
-          const shard = shardOfId.get(id)!;
-          if (!parts.has(shard)) parts.set(shard, []);
-          parts.get(shard)!.push(`${JSON.stringify(id)}:${JSON.stringify(packAccount(page))}`);
-          left.set(shard, left.get(shard)! - 1);
-          if (left.get(shard) === 0) write(shard);
+        const entries = new Map<string, string[]>();
+        for (const id of pass) {
+          const shard = shardOf(id, shards);
+          if (!entries.has(shard)) entries.set(shard, []);
+          entries.get(shard)!.push(`${JSON.stringify(id)}:${JSON.stringify(packAccount(pages.get(id)!))}`);
         }
+        for (const [shard, list] of entries) {
+          appendFileSync(file(shard), `${opened.has(shard) ? "," : "{"}${list.join(",")}`);
+          opened.add(shard);
+        }
+      }
+      for (let i = 0; i < shards; i++) {
+        const shard = shardName(i);
+        if (opened.has(shard)) appendFileSync(file(shard), "}");
+        else writeFileSync(file(shard), "{}");
       }
       return ids.length;
     });
