@@ -8,7 +8,8 @@
  * formula-only re-run (`health run` restoring the data snapshot the pipeline wrote) and its ratio. DuckDB's
  * limits come from HEALTH_DUCKDB_MEMORY_LIMIT, HEALTH_DUCKDB_THREADS and HEALTH_DUCKDB_TEMP_DIR.
  * With --site it then builds the report site on the same warehouse and prints each page's data
- * payload (the portfolio's target is at most 1 MB) and the time to its first chart in Chromium. DuckDB's memory limit defaults to 2.5GB here;
+ * payload (the portfolio's target is at most 1 MB), the time to its first chart in Chromium and the
+ * build's peak RSS (this process, which writes the account shards, and its largest child process). DuckDB's memory limit defaults to 2.5GB here;
  * books with more than HEALTH_CONTACTS_PER_BATCH contacts (250 000) are scored in account batches.
  * Then every SQL model of every stage with its build time (the runner's, src/sql/graph.ts).
  * The figures are also written to DIR/bench-N.json.
@@ -19,6 +20,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { DirectorySizeSampler } from "../bench/disk.ts";
 import { RssSampler } from "../bench/memory.ts";
+import { ProcessTreeSampler } from "../bench/process-tree.ts";
 import { referenceScan } from "../bench/reference.ts";
 import { formatRecords } from "../core/records.ts";
 import { DEFAULT_FORMULA_FILE, PROJECT_ROOT } from "../core/paths.ts";
@@ -60,7 +62,6 @@ const rerunOut = path.join(benchDir, `out-${suffix}-rerun`);
 const formulaFile = path.resolve(values.formula ?? process.env.HEALTH_FORMULA ?? DEFAULT_FORMULA_FILE);
 // The target is a peak RSS of at most 4 GB. DuckDB's limit does not cover every allocation (3GB
 // peaked at 4.1 GB while writing Parquet), so it gets 2.5 GB and spills beyond, unless told otherwise.
-const memoryLimitGiven = process.env.HEALTH_DUCKDB_MEMORY_LIMIT !== undefined;
 process.env.HEALTH_DUCKDB_MEMORY_LIMIT ??= "2.5GB";
 const log = createLogger();
 mkdirSync(benchDir, { recursive: true });
@@ -229,6 +230,11 @@ interface SiteFigures {
   pages: { page: string; kib: number; on_demand_kib: number | null; first_chart_ms: number | null }[];
   account_shards: number;
   account_shard_max_kib: number;
+  /** Peak RSS of the bench's own process during the build (it writes the account shards). */
+  peak_rss_gb: number;
+  /** The build's largest child process (Framework or a loader) at its peak, and all of them at once; null without /proc. */
+  largest_child: { peak_rss_gb: number; command: string } | null;
+  children_peak_rss_gb: number | null;
 }
 if (values.site) {
   const dist = path.join(benchDir, `site-${suffix}`);
@@ -254,21 +260,20 @@ if (values.site) {
       ? `the formula-only re-run's output folder (${outputsDir}), complete for this data, formula and code: nothing recomputed`
       : `the pipeline's data snapshot (${snapshots}): a formula-only run and the site's extracts into ${outputsDir}`;
     say(`site: engine outputs ${round(outputsSeconds)}s, reusing ${reused}`);
+    // the site's processes (Framework, a process per loader) under the same DuckDB limit as the
+    // pipeline: the account shards are built in passes of accounts, so no loader needs more
+    const tree = new ProcessTreeSampler();
+    sampler.reset();
     const built = await log.step(`site build (its loaders read ${outputsDir}; log in ${buildLog})`, () =>
       buildSite({
-        // The 2.5 GB default is for timing the pipeline; the site's loaders build every account's
-        // page data at once, and at 10k accounts that ran out of it (a loader exited with DuckDB's
-        // out-of-memory error after a 35-minute build). They get DuckDB's own default unless told.
-        env: {
-          HEALTH_DATA: data,
-          HEALTH_FORMULA: formulaFile,
-          HEALTH_SITE_OUTPUTS: outputsDir,
-          ...(memoryLimitGiven ? {} : { HEALTH_DUCKDB_MEMORY_LIMIT: "" }),
-        },
+        env: { HEALTH_DATA: data, HEALTH_FORMULA: formulaFile, HEALTH_SITE_OUTPUTS: outputsDir },
         dist,
         log: (line) => appendFileSync(buildLog, `${line}\n`),
       }),
     );
+    const treePeak = tree.stop();
+    // the build writes the account shards in this process, then runs Framework and its loaders
+    const ownPeak = gb(sampler.reset());
     const report = checkDist(built.dist);
     const kib = (bytes: number) => Math.round((bytes / 1024) * 10) / 10;
     // the account viewer opened on the book's first account
@@ -277,7 +282,7 @@ if (values.site) {
       firstChartTimes(built.dist, Object.keys(report.pageData), { query: { "account.html": `?id=${encodeURIComponent(firstAccount)}` } }),
     );
     const firstChart = new Map(charts.map((c) => [c.page, c.first_chart_ms]));
-    figures.site = {
+    const site: SiteFigures = {
       engine_outputs_seconds: round(outputsSeconds),
       engine_outputs_reused: reused,
       seconds: round(built.seconds),
@@ -289,12 +294,20 @@ if (values.site) {
       })),
       account_shards: report.accountShards,
       account_shard_max_kib: kib(report.accountShardMaxData),
+      peak_rss_gb: ownPeak,
+      largest_child: treePeak?.largest ? { peak_rss_gb: gb(treePeak.largest.bytes), command: treePeak.largest.command } : null,
+      children_peak_rss_gb: treePeak ? gb(treePeak.totalBytes) : null,
     };
+    figures.site = site;
     say(
-      `site build ${figures.site.seconds}s (the site's own work: its loaders read the outputs above); data per page (KiB; target <= 1024 at 10k accounts, 2048 at 100k) and its first chart (ms; target < 1000 at 10k):`,
+      `site build ${site.seconds}s (the site's own work: its loaders read the outputs above); data per page (KiB; target <= 1024 at 10k accounts, 2048 at 100k) and its first chart (ms; target < 1000 at 10k):`,
     );
-    say(formatRecords(figures.site.pages, "text"));
-    say(`account viewer: ${figures.site.account_shards} shard files, the largest ${figures.site.account_shard_max_kib} KiB\n`);
+    say(formatRecords(site.pages, "text"));
+    say(`account viewer: ${site.account_shards} shard files, the largest ${site.account_shard_max_kib} KiB`);
+    const largest = site.largest_child;
+    say(
+      `site build peak RSS: ${ownPeak} GiB in this process (the account shards), ${largest ? `${largest.peak_rss_gb} GiB in its largest child process (${largest.command})` : "its child processes not measured (no /proc)"}, ${site.children_peak_rss_gb ?? "-"} GiB in all its children at once\n`,
+    );
   } catch (error) {
     say(`site build failed: ${(error as Error).message} (its log: ${buildLog})`);
     process.exitCode = 1;
