@@ -90,7 +90,8 @@ export function chartCard(render: ChartRender, options: ChartCardOptions): HTMLE
 /** A card holding a table element, with a CSV button for `rows()` (the rows currently shown). */
 export function tableCard(
   table: HTMLElement,
-  rows: () => Record<string, unknown>[],
+  /** The CSV's rows; a promise when they are still to be fetched (the rest of a long list). */
+  rows: () => Record<string, unknown>[] | Promise<Record<string, unknown>[]>,
   options: { title?: string; filename: string; columns?: string[] },
 ): HTMLElement {
   const card = element("div", "card-table");
@@ -102,8 +103,8 @@ export function tableCard(
   card.append(table);
   const buttons = element("div", "downloads");
   buttons.append(
-    button("CSV", options.title, () =>
-      downloadBlob(new Blob([toCsv(rows(), options.columns)], { type: "text/csv" }), `${options.filename}.csv`),
+    button("CSV", options.title, async () =>
+      downloadBlob(new Blob([toCsv(await rows(), options.columns)], { type: "text/csv" }), `${options.filename}.csv`),
     ),
   );
   card.append(buttons);

@@ -15,23 +15,23 @@ const aq: typeof Arquero = (bundled as unknown as { default?: typeof Arquero }).
 
 /** The dimensions the page can slice by, with the accounts table's column for each. */
 export const SLICE_DIMENSIONS = [
-  { id: "all", label: "Whole book", column: null },
-  { id: "segment", label: "Segment", column: "segment" },
-  { id: "plan", label: "Plan", column: "plan" },
-  { id: "region", label: "Region", column: "region" },
-  { id: "csm", label: "CSM", column: "csm" },
+  { id: "all", label: "Whole book", plural: "whole book", column: null },
+  { id: "segment", label: "Segment", plural: "segments", column: "segment" },
+  { id: "plan", label: "Plan", plural: "plans", column: "plan" },
+  { id: "region", label: "Region", plural: "regions", column: "region" },
+  { id: "csm", label: "CSM", plural: "CSMs", column: "csm" },
 ] as const;
 
 export type SliceDimension = (typeof SLICE_DIMENSIONS)[number]["id"];
 type SliceRow = { dimension: string; slice: string };
 
-/** The slices of `dimension` in the key-number rows, the largest ARR first. */
-export function sliceValues(kpis: readonly (SliceRow & { arr: number })[], dimension: SliceDimension): string[] {
+/** The slices of `dimension` in the key-number rows, in the mart's slice_rank (the largest ARR first). */
+export function sliceValues(kpis: readonly (SliceRow & { slice_rank: number })[], dimension: SliceDimension): string[] {
   return aq
     .from(kpis as object[])
     .params({ dimension })
     .filter((d: SliceRow, $: { dimension: string }) => d.dimension === $.dimension)
-    .orderby(aq.desc("arr"), "slice")
+    .orderby("slice_rank")
     .array("slice") as string[];
 }
 
@@ -66,4 +66,22 @@ export function filterAccounts<T extends Record<string, unknown>>(accounts: read
     );
   }
   return table.objects() as T[];
+}
+
+/**
+ * The rows in which every word of `query` begins a word of one of `columns`, ignoring case: the
+ * matching of Observable Inputs' search box, apart from the rows, so that the box stays as it is
+ * (focus and text) while the page fetches the rest of the rows it searches.
+ */
+export function searchRows<T extends Record<string, unknown>>(
+  rows: readonly T[],
+  query: string,
+  columns: readonly (keyof T & string)[],
+): T[] {
+  const terms = query.split(/\s+/).filter((t) => t !== "");
+  if (terms.length === 0) return [...rows];
+  const tests = terms.map((t) => new RegExp(`(?:^|[^\\p{L}-])${t.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}`, "iu"));
+  return rows.filter((row) =>
+    tests.every((test) => columns.some((c) => row[c] !== null && row[c] !== undefined && test.test(String(row[c])))),
+  );
 }

@@ -1,6 +1,9 @@
 -- site_portfolio_kpis: the Portfolio page's key numbers, for the whole book and each slice of it.
 -- grain: one row per slice (dimension, slice)
 -- key: dimension, slice
+--   slice_rank                       1 for the slice with the most ARR in its dimension, then down
+--                                    (ties by name): the order of the page's slice list, whose
+--                                    first slices the page's file holds (loaders/portfolio.ts)
 --   accounts, arr                    current customers and their ARR (accounts export)
 --   scored_accounts, mean_score      those with a health score and their mean score
 --   not_scored_accounts, _arr        those without one ("Not scored": in no tier)
@@ -66,6 +69,7 @@ final as (
     select
         k.dimension,
         k.slice,
+        (row_number() over (partition by k.dimension order by k.arr desc, k.slice))::integer as slice_rank,
         k.accounts,
         k.arr,
         k.scored_accounts,
@@ -93,4 +97,4 @@ final as (
     left join trailing_year as t using (dimension, slice)
 )
 
-select * from final order by dimension = 'all' desc, dimension, arr desc, slice
+select * from final order by dimension = 'all' desc, dimension, slice_rank
