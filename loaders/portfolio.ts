@@ -1,16 +1,21 @@
 /**
  * `data/portfolio.json`: everything the Portfolio page shows when opened, each number a column of
- * a `site_*` model (src/sql/site/), with no list of accounts, so its size does not grow with the
- * book: the key numbers, tier rows and health distribution (accounts per 5-point score bin and
- * tier) of the whole book and of each slice (segment, plan, region, CSM), revenue retention by
- * month, quarter, slice and signup cohort, tiers over time in accounts and ARR, tier moves per
- * week and "needs attention this week".
- * `data/portfolio-accounts.json`: the accounts table's rows (every current account, as
- * dictionary-encoded columns), which the page fetches only when the reader reaches the table.
+ * a `site_*` model (src/sql/site/), of a size that does not grow with the book: the key numbers,
+ * tier rows and health distribution (accounts per 5-point score bin and tier) of the whole book and
+ * of the first SLICE_ROWS slices of each dimension (segment, plan, region, CSM; most ARR first),
+ * with the count of each dimension's slices, revenue retention by month, quarter and signup
+ * cohort, tiers over time in accounts and ARR, tier moves per week and the first rows of "needs
+ * attention this week". A large book has a CSM per ~40 accounts: at 100k accounts the CSMs' rows
+ * were most of this file's 4.6 MiB.
+ * `data/portfolio-slices-rest.json`: the same for the other slices, fetched when the reader picks
+ * a dimension that has more.
+ * `data/portfolio-accounts.json`: the accounts table's first ACCOUNT_ROWS rows (the largest ARR
+ * first, as the table opens) and the count of all, fetched when the reader reaches the table;
+ * `data/portfolio-accounts-rest.json` the other rows, fetched when the reader asks for more.
  */
 import type { DuckDBValue } from "@duckdb/node-api";
 import { paramsFor, sqlFile } from "../src/sql/files.ts";
-import { dictColumn, round, day } from "./lib/encode.ts";
+import { columnsOf, dictColumn, round, day } from "./lib/encode.ts";
 import type { DictColumn } from "../reports/lib/columns.ts";
 import { withOutputs, type Outputs } from "./lib/outputs.ts";
 
@@ -21,6 +26,20 @@ export const RETENTION_MONTHS = 24;
 export const RETENTION_QUARTERS = 8;
 /** Rows of "needs attention this week" sent to the page (the count of all is sent too). */
 export const ATTENTION_ROWS = 25;
+/**
+ * Slices of each dimension in `data/portfolio.json` (a list a reader scans). A slice as columns is
+ * 0.35 KiB on the demo (key numbers 0.14, 4 tier rows 0.12, distribution 0.1) and at most about
+ * 1.3 KiB however many accounts it has (20 bins x 4 tiers of distribution), so 4 dimensions x 25
+ * slices stay under 150 KiB at any book size. The rest file, fetched when the reader picks the CSMs
+ * of a large book, is about 0.5 KiB a CSM: some 1.2 MiB for the 2,500 CSMs of 100k accounts.
+ */
+export const SLICE_ROWS = 25;
+/**
+ * Rows of the accounts table's first file (the table shows 20 at a time; a reader scrolls a few
+ * hundred at most). An account is about 85 bytes as columns (84 on the demo, 74 at 100k accounts),
+ * so 1,000 rows stay under 100 KiB at any book size.
+ */
+export const ACCOUNT_ROWS = 1000;
 
 type AccountRow = {
   account_id: string;
@@ -131,30 +150,40 @@ export type AttentionRow = {
 /** One slice's accounts in one score bin and tier (site_portfolio_distribution). */
 export type DistributionRow = { dimension: string; slice: string; score_bin: number; tier_id: string; accounts: number };
 
-export interface Portfolio {
+/** Rows as columns (`columnsOf`; the page's `rowsOf` gives the rows back). */
+export type Columns = Record<string, unknown[] | DictColumn>;
+
+/** Some slices' rows of the three slice marts, as columns. */
+export interface PortfolioSlices {
+  /** site_portfolio_kpis (rows: PortfolioKpis), in the mart's order. */
+  kpis: Columns;
+  /** site_portfolio_tiers (rows: PortfolioTier), by dimension, slice_rank and tier. */
+  tiers: Columns;
+  /** site_portfolio_distribution (rows: DistributionRow), by dimension, slice_rank, bin and tier. */
+  distribution: Columns;
+}
+
+export interface Portfolio extends PortfolioSlices {
   latest_week_end: string | null;
   /** The export's date (UTC), from which renewals are counted. */
   exported_on: string;
   renewal_days: number;
-  /** site_portfolio_distribution as columns (dimension, slice and tier dictionary-encoded). */
-  distribution: {
-    dimension: DictColumn;
-    slice: DictColumn;
-    score_bin: number[];
-    tier_id: DictColumn;
-    accounts: number[];
-  };
-  kpis: PortfolioKpis[];
-  tiers: PortfolioTier[];
+  /** The slices of each dimension the key numbers have (site_portfolio_kpis), by dimension. */
+  slice_counts: Record<string, number>;
+  /** `kpis`, `tiers` and `distribution` hold each dimension's slices of slice_rank up to this; portfolio-slices-rest.json the others. */
+  slice_rows: number;
   tier_weeks: { week_end: string; tier: string; accounts: number; arr: number }[];
   moves: { week_end: string; up: number; down: number }[];
+  /** The whole book's months, quarters and last 12 months, and the signup cohorts' last 12 months (the other slices' are in `kpis`). */
   retention: RetentionRow[];
   /** null when the run has no alerts. */
   attention: { total: number; rows: AttentionRow[] } | null;
 }
 
-/** The accounts table of the Portfolio page: every current account, the largest ARR first. */
+/** Rows of the accounts table of the Portfolio page, in the table's opening order: the largest ARR first. */
 export interface PortfolioAccounts {
+  /** Every current account (site_portfolio_accounts), whatever part of them `accounts` holds. */
+  total: number;
   accounts: {
     id: string[];
     name: string[];
@@ -231,25 +260,30 @@ async function createTemp(outputs: Outputs, model: string, params: Record<string
   }
 }
 
-/** Builds the portfolio data of an opened output set. */
-export async function portfolio(outputs: Outputs): Promise<Portfolio> {
-  const { db, summary, formula } = outputs;
-  await buildPortfolioModels(outputs);
-  const hasAlerts = outputs.has("alerts");
-  const rank = new Map([...formula.tiers].sort((a, b) => b.min - a.min).map((t, i) => [t.id, i]));
-  const moves = new Map<string, { week_end: string; up: number; down: number }>();
-  for (const m of await db.all<{ week_end: Date; from_tier: string; to_tier: string; accounts: number }>(
-    sqlFile("site/site_tier_moves.sql"),
-  )) {
-    const week = day(m.week_end)!;
-    const entry = moves.get(week) ?? { week_end: week, up: 0, down: 0 };
-    if ((rank.get(m.to_tier) ?? 0) > (rank.get(m.from_tier) ?? 0)) entry.down += m.accounts;
-    else entry.up += m.accounts;
-    moves.set(week, entry);
-  }
-  const money = (v: number | null) => round(v, 0);
-  const share = (v: number | null) => round(v, 4);
-  const kpis = (await db.all<PortfolioKpis>("select * from site_portfolio_kpis")).map((k) => ({
+/** How many rows of a list a file holds: a positive whole number. */
+function checkRows(name: string, rows: number): number {
+  if (!Number.isInteger(rows) || rows < 1) throw new Error(`${name} must be a positive whole number, got ${rows}`);
+  return rows;
+}
+
+const money = (v: number | null) => round(v, 0);
+const share = (v: number | null) => round(v, 4);
+
+/**
+ * The slice marts' rows of the slices of slice_rank up to `sliceRows` in each dimension (`part`
+ * "first", the page's file) or after it ("rest"). The models must be built.
+ */
+async function slicesOf(outputs: Outputs, part: "first" | "rest", sliceRows: number): Promise<PortfolioSlices> {
+  const { db } = outputs;
+  // one of two fixed conditions; the cap travels as a parameter
+  const keep = part === "first" ? "k.slice_rank <= $n" : "k.slice_rank > $n";
+  const n = { n: sliceRows };
+  const kpis = (
+    await db.all<PortfolioKpis>(
+      `select * from site_portfolio_kpis as k where ${keep} order by dimension = 'all' desc, dimension, slice_rank`,
+      n,
+    )
+  ).map((k) => ({
     ...k,
     arr: money(k.arr)!,
     mean_score: round(k.mean_score, 1),
@@ -264,30 +298,62 @@ export async function portfolio(outputs: Outputs): Promise<Portfolio> {
     nrr_12m: share(k.nrr_12m),
     logo_churn_12m: share(k.logo_churn_12m),
   }));
-  const tiers = (await db.all<PortfolioTier>("select * from site_portfolio_tiers")).map((t) => ({
-    ...t,
-    arr: money(t.arr)!,
-    renewals_due_arr: money(t.renewals_due_arr)!,
-  }));
-  const retention = (await db.all<RetentionRow & { period_start: Date; period_end: Date }>("select * from site_revenue_retention")).map(
-    (r) => ({
-      ...r,
-      period_start: day(r.period_start)!,
-      period_end: day(r.period_end)!,
-      start_arr: money(r.start_arr)!,
-      churned_arr: money(r.churned_arr)!,
-      contraction_arr: money(r.contraction_arr)!,
-      expansion_arr: money(r.expansion_arr)!,
-      new_arr: money(r.new_arr)!,
-      end_arr: money(r.end_arr)!,
-      grr: share(r.grr),
-      nrr: share(r.nrr),
-      logo_churn: share(r.logo_churn),
-      renewal_rate: share(r.renewal_rate),
-      renewal_rate_arr: share(r.renewal_rate_arr),
-    }),
+  const tiers = (
+    await db.all<PortfolioTier>(
+      `select t.* from site_portfolio_tiers as t join site_portfolio_kpis as k using (dimension, slice)
+       where ${keep} order by t.dimension, k.slice_rank, t.tier_position`,
+      n,
+    )
+  ).map((t) => ({ ...t, arr: money(t.arr)!, renewals_due_arr: money(t.renewals_due_arr)! }));
+  const distribution = await db.all<DistributionRow>(
+    `select d.* from site_portfolio_distribution as d join site_portfolio_kpis as k using (dimension, slice)
+     where ${keep} order by d.dimension, k.slice_rank, d.score_bin, d.tier_id`,
+    n,
   );
-  const distribution = await db.all<DistributionRow>("select * from site_portfolio_distribution");
+  return { kpis: columnsOf(kpis), tiers: columnsOf(tiers), distribution: columnsOf(distribution) };
+}
+
+/** Builds the portfolio data of an opened output set, with the first `sliceRows` slices of each dimension. */
+export async function portfolio(outputs: Outputs, options: { sliceRows?: number } = {}): Promise<Portfolio> {
+  const sliceRows = checkRows("sliceRows", options.sliceRows ?? SLICE_ROWS);
+  const { db, summary, formula } = outputs;
+  await buildPortfolioModels(outputs);
+  const hasAlerts = outputs.has("alerts");
+  const rank = new Map([...formula.tiers].sort((a, b) => b.min - a.min).map((t, i) => [t.id, i]));
+  const moves = new Map<string, { week_end: string; up: number; down: number }>();
+  for (const m of await db.all<{ week_end: Date; from_tier: string; to_tier: string; accounts: number }>(
+    sqlFile("site/site_tier_moves.sql"),
+  )) {
+    const week = day(m.week_end)!;
+    const entry = moves.get(week) ?? { week_end: week, up: 0, down: 0 };
+    if ((rank.get(m.to_tier) ?? 0) > (rank.get(m.from_tier) ?? 0)) entry.down += m.accounts;
+    else entry.up += m.accounts;
+    moves.set(week, entry);
+  }
+  const counts = await db.all<{ dimension: string; slices: number }>(
+    "select dimension, count(*)::integer as slices from site_portfolio_kpis group by dimension order by dimension",
+  );
+  // the slices' own last 12 months travel in kpis; the page shows the book's periods and the cohorts'
+  const retention = (
+    await db.all<RetentionRow & { period_start: Date; period_end: Date }>(
+      "select * from site_revenue_retention where dimension in ('all', 'signup_quarter')",
+    )
+  ).map((r) => ({
+    ...r,
+    period_start: day(r.period_start)!,
+    period_end: day(r.period_end)!,
+    start_arr: money(r.start_arr)!,
+    churned_arr: money(r.churned_arr)!,
+    contraction_arr: money(r.contraction_arr)!,
+    expansion_arr: money(r.expansion_arr)!,
+    new_arr: money(r.new_arr)!,
+    end_arr: money(r.end_arr)!,
+    grr: share(r.grr),
+    nrr: share(r.nrr),
+    logo_churn: share(r.logo_churn),
+    renewal_rate: share(r.renewal_rate),
+    renewal_rate_arr: share(r.renewal_rate_arr),
+  }));
   const tierWeeks = await db.all<{ week_end: Date; tier: string; accounts: number; arr: number }>("select * from site_tier_weeks");
   let attention: Portfolio["attention"] = null;
   if (hasAlerts) {
@@ -313,15 +379,9 @@ export async function portfolio(outputs: Outputs): Promise<Portfolio> {
     latest_week_end: summary.weeks.last_week_end,
     exported_on: summary.exported_at.slice(0, 10),
     renewal_days: RENEWAL_DAYS,
-    distribution: {
-      dimension: dictColumn(distribution.map((d) => d.dimension)),
-      slice: dictColumn(distribution.map((d) => d.slice)),
-      score_bin: distribution.map((d) => d.score_bin),
-      tier_id: dictColumn(distribution.map((d) => d.tier_id)),
-      accounts: distribution.map((d) => d.accounts),
-    },
-    kpis,
-    tiers,
+    slice_counts: Object.fromEntries(counts.map((c) => [c.dimension, c.slices])),
+    slice_rows: sliceRows,
+    ...(await slicesOf(outputs, "first", sliceRows)),
     tier_weeks: tierWeeks.map((t) => ({ week_end: day(t.week_end)!, tier: t.tier, accounts: t.accounts, arr: round(t.arr, 0) ?? 0 })),
     moves: [...moves.values()],
     retention,
@@ -329,14 +389,34 @@ export async function portfolio(outputs: Outputs): Promise<Portfolio> {
   };
 }
 
-/** Builds the accounts table's rows of an opened output set. */
-export async function portfolioAccounts(outputs: Outputs): Promise<PortfolioAccounts> {
+/** The slice marts' rows of the slices `portfolio` leaves out: each dimension's after its first `sliceRows`. */
+export async function portfolioSlicesRest(outputs: Outputs, options: { sliceRows?: number } = {}): Promise<PortfolioSlices> {
+  const sliceRows = checkRows("sliceRows", options.sliceRows ?? SLICE_ROWS);
+  await buildPortfolioModels(outputs);
+  return slicesOf(outputs, "rest", sliceRows);
+}
+
+/**
+ * The accounts table's rows of an opened output set, in the table's opening order (the largest
+ * ARR first): the first `accountRows` (`part` "first") or the others ("rest"), with the count of all.
+ */
+export async function portfolioAccounts(
+  outputs: Outputs,
+  options: { part?: "first" | "rest"; accountRows?: number } = {},
+): Promise<PortfolioAccounts> {
+  const accountRows = checkRows("accountRows", options.accountRows ?? ACCOUNT_ROWS);
   await buildAccountModels(outputs);
   const hasAlerts = outputs.has("alerts");
+  const total = (await outputs.db.one<{ n: number }>("select count(*)::integer as n from site_portfolio_accounts"))?.n ?? 0;
+  // one of two fixed clauses; the cap travels as a parameter
+  const part = (options.part ?? "first") === "first" ? "limit $n" : "offset $n";
   const rows = await outputs.db.all<AccountRow & { open_alerts: number | null }>(
-    `select a.*, c.open_alerts from site_portfolio_accounts as a left join site_alert_counts as c using (account_id) order by a.arr desc, a.account_id`,
+    `select a.*, c.open_alerts from site_portfolio_accounts as a left join site_alert_counts as c using (account_id)
+     order by a.arr desc, a.account_id ${part}`,
+    { n: accountRows },
   );
   return {
+    total,
     accounts: {
       id: rows.map((r) => r.account_id),
       name: rows.map((r) => r.account_name),
@@ -361,7 +441,17 @@ export async function portfolioLoader(dir: string): Promise<string> {
   return JSON.stringify(await withOutputs(dir, portfolio));
 }
 
-/** Loader core: the JSON text of `portfolioAccounts` for the outputs in `dir`. */
+/** Loader core: the JSON text of `portfolioSlicesRest` for the outputs in `dir`. */
+export async function portfolioSlicesRestLoader(dir: string): Promise<string> {
+  return JSON.stringify(await withOutputs(dir, portfolioSlicesRest));
+}
+
+/** Loader core: the JSON text of the accounts table's first rows for the outputs in `dir`. */
 export async function portfolioAccountsLoader(dir: string): Promise<string> {
-  return JSON.stringify(await withOutputs(dir, portfolioAccounts));
+  return JSON.stringify(await withOutputs(dir, (o) => portfolioAccounts(o, { part: "first" })));
+}
+
+/** Loader core: the JSON text of the accounts table's other rows for the outputs in `dir`. */
+export async function portfolioAccountsRestLoader(dir: string): Promise<string> {
+  return JSON.stringify(await withOutputs(dir, (o) => portfolioAccounts(o, { part: "rest" })));
 }

@@ -10,7 +10,16 @@ import { accountShardLoader, writeAccountShards } from "../../loaders/accounts.t
 import { PACKED_LISTS, shardCount, shardName, shardOf } from "../../reports/lib/account-link.ts";
 import { engineOutputs, withLock } from "../../loaders/engine-outputs.ts";
 import { withOutputs } from "../../loaders/lib/outputs.ts";
-import { ATTENTION_ROWS, portfolio, portfolioAccounts } from "../../loaders/portfolio.ts";
+import {
+  ACCOUNT_ROWS,
+  ATTENTION_ROWS,
+  portfolio,
+  portfolioAccounts,
+  portfolioSlicesRest,
+  type PortfolioAccounts,
+  type PortfolioKpis,
+  type PortfolioSlices,
+} from "../../loaders/portfolio.ts";
 import { DEFAULT_FORMULA_FILE } from "../../src/core/paths.ts";
 import { decodeDict, decodeTenths, rowsOf, unpackAccount } from "../../reports/components/data.ts";
 import { applyCaps, aucLowScoreChurns, recombine } from "../../reports/components/whatif.ts";
@@ -139,7 +148,7 @@ describe("portfolio and account data", () => {
       const got = new Map(bins.map((b) => [`${b.dimension}|${b.slice}|${b.score_bin}|${b.tier_id}`, b.accounts]));
       expect(got).toEqual(expected);
       // each slice's bins add up to its scored accounts; the book's scores spread over several bins and tiers
-      for (const k of p.kpis.filter((k) => k.dimension !== "signup_quarter")) {
+      for (const k of rowsOf(p.kpis) as PortfolioKpis[]) {
         const sum = bins.filter((b) => b.dimension === k.dimension && b.slice === k.slice).reduce((s, b) => s + b.accounts, 0);
         expect(sum, `${k.dimension} ${k.slice}`).toBe(k.scored_accounts);
       }
@@ -147,6 +156,73 @@ describe("portfolio and account data", () => {
       expect(new Set(all.map((b) => b.score_bin)).size).toBeGreaterThan(2);
       expect(new Set(all.map((b) => b.tier_id)).size).toBeGreaterThan(1);
     });
+  });
+
+  it("holds each dimension's first slices in portfolio.json, most ARR first, the others in the rest file, and the count of each", async () => {
+    const cap = 2;
+    await withOutputs(outputs, async (o) => {
+      const first = await portfolio(o, { sliceRows: cap });
+      const rest = await portfolioSlicesRest(o, { sliceRows: cap });
+      // every slice, in the order of the page's slice list, worked out here from the key numbers' mart
+      const marts = async (model: string) =>
+        (await o.db.all<Record<string, unknown>>(`select * from ${model}`)).map((r) => JSON.stringify(r));
+      const all = await o.db.all<{ dimension: string; slice: string; arr: number }>(
+        "select dimension, slice, arr from site_portfolio_kpis",
+      );
+      const ordered = (dimension: string) =>
+        all
+          .filter((k) => k.dimension === dimension)
+          .sort((a, b) => b.arr - a.arr || (a.slice < b.slice ? -1 : 1))
+          .map((k) => k.slice);
+      const slicesOf = (part: PortfolioSlices, dimension: string) =>
+        (rowsOf(part.kpis) as PortfolioKpis[]).filter((k) => k.dimension === dimension).map((k) => k.slice);
+      const dimensions = [...new Set(all.map((k) => k.dimension))];
+      expect(dimensions.filter((d) => ordered(d).length > cap)).toContain("csm");
+      for (const dimension of dimensions) {
+        expect(slicesOf(first, dimension), dimension).toEqual(ordered(dimension).slice(0, cap));
+        expect(slicesOf(rest, dimension), dimension).toEqual(ordered(dimension).slice(cap));
+        expect(first.slice_counts[dimension], dimension).toBe(ordered(dimension).length);
+      }
+      expect(first.slice_rows).toBe(cap);
+      // each part's tier and distribution rows are its own slices' rows; together the marts' rows, none twice
+      const key = (r: Record<string, unknown>) => `${r.dimension}|${r.slice}`;
+      for (const part of [first, rest]) {
+        const own = new Set((rowsOf(part.kpis) as PortfolioKpis[]).map(key));
+        for (const list of [part.tiers, part.distribution]) for (const row of rowsOf(list)) expect(own.has(key(row)), key(row)).toBe(true);
+      }
+      const rows = (list: Record<string, unknown>[]) => list.map((r) => JSON.stringify(r));
+      for (const [name, model] of [
+        ["tiers", "site_portfolio_tiers"],
+        ["distribution", "site_portfolio_distribution"],
+      ] as const) {
+        const union = [...rows(rowsOf(first[name])), ...rows(rowsOf(rest[name]))];
+        expect(new Set(union).size, name).toBe(union.length);
+        // the loader rounds money to whole units and the marts' sums here are of whole ARR: the same rows
+        expect(union.sort(), name).toEqual((await marts(model)).sort());
+      }
+      // on a book whose slices all fit, the rest file is empty
+      expect(rowsOf((await portfolioSlicesRest(o)).kpis)).toEqual([]);
+    });
+  });
+
+  it("holds the accounts table's first rows, largest ARR first, the others in the rest file, and the count of all", async () => {
+    const cap = 7;
+    const ids = (part: PortfolioAccounts) => part.accounts.id;
+    const first = await withOutputs(outputs, (o) => portfolioAccounts(o, { accountRows: cap }));
+    const rest = await withOutputs(outputs, (o) => portfolioAccounts(o, { part: "rest", accountRows: cap }));
+    const whole = await withOutputs(outputs, portfolioAccounts);
+    const expected = await withOutputs(outputs, (o) =>
+      o.db.all<{ account_id: string }>("select account_id from accounts where not is_churned order by arr desc, account_id"),
+    );
+    expect(expected.length).toBeGreaterThan(cap);
+    expect(expected.length).toBeLessThanOrEqual(ACCOUNT_ROWS);
+    expect(ids(first)).toEqual(expected.slice(0, cap).map((r) => r.account_id));
+    expect(ids(rest)).toEqual(expected.slice(cap).map((r) => r.account_id));
+    for (const part of [first, rest, whole]) expect(part.total).toBe(expected.length);
+    // the two parts are the whole table, row for row; a book under the cap has it all in the first file
+    expect([...rowsOf(first.accounts), ...rowsOf(rest.accounts)]).toEqual(rowsOf(whole.accounts));
+    expect(ids(whole)).toHaveLength(expected.length);
+    expect(ids(await withOutputs(outputs, (o) => portfolioAccounts(o, { part: "rest" })))).toEqual([]);
   });
 
   it("lists each account that needs attention once, in the stated order, with its most severe open alert's reason and playbook", async () => {

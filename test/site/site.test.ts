@@ -25,6 +25,8 @@ import { listFiles } from "../../src/core/files.ts";
 import { accountPath, PACKED_LISTS, shardFile, shardOf } from "../../reports/lib/account-link.ts";
 import { rowsOf, unpackAccount } from "../../reports/components/data.ts";
 import { formatInt, formatMoneyShort, formatScore, formatShare } from "../../reports/components/format.ts";
+import { withOutputs } from "../../loaders/lib/outputs.ts";
+import { portfolio, portfolioAccounts, portfolioSlicesRest } from "../../loaders/portfolio.ts";
 
 const CHROMIUM = "/usr/bin/chromium";
 const PAGES = ["", "risk", "alerts", "expansion", "cohorts", "validation", "outcomes", "formula"];
@@ -244,22 +246,141 @@ async function showAccounts(page: Page) {
   await page.locator("#accounts-shown").waitFor();
 }
 
+/** The Portfolio page's data files, by name, that `requests` holds. */
+const portfolioFiles = (requests: string[], name: string) =>
+  requests.filter((r) => new RegExp(`/_file/data/${name}\\.[0-9a-f]+\\.json$`).test(r));
+const ON_DEMAND_FILES = ["portfolio-slices-rest", "portfolio-accounts", "portfolio-accounts-rest"];
+
+/**
+ * The Portfolio page's four files as the loaders write them with caps of 2 slices and 10 accounts,
+ * so that the 40-account book has the rest of its lists on demand; each rest file is answered only
+ * once its gate opens, so a test sees what the page says while it loads.
+ */
+async function cappedPortfolio() {
+  const files: Record<string, string> = await withOutputs(outputsDir, async (o) => ({
+    portfolio: JSON.stringify(await portfolio(o, { sliceRows: 2 })),
+    "portfolio-slices-rest": JSON.stringify(await portfolioSlicesRest(o, { sliceRows: 2 })),
+    "portfolio-accounts": JSON.stringify(await portfolioAccounts(o, { accountRows: 10 })),
+    "portfolio-accounts-rest": JSON.stringify(await portfolioAccounts(o, { part: "rest", accountRows: 10 })),
+  }));
+  const gates = new Map<string, () => void>();
+  const opened = new Map(
+    ["portfolio-slices-rest", "portfolio-accounts-rest"].map((name) => [name, new Promise<void>((r) => gates.set(name, r))]),
+  );
+  const route = (page: Page) =>
+    page.route(/\/_file\/data\/portfolio(?:-slices-rest|-accounts|-accounts-rest)?\.[0-9a-f]+\.json$/, async (r) => {
+      const name = new URL(r.request().url()).pathname
+        .split("/")
+        .at(-1)!
+        .replace(/\.[0-9a-f]+\.json$/, "");
+      await opened.get(name);
+      await r.fulfill({ contentType: "application/json", body: files[name]! });
+    });
+  return {
+    files: Object.fromEntries(Object.entries(files).map(([k, v]) => [k, JSON.parse(v)])),
+    open: (name: string) => gates.get(name)!(),
+    route,
+  };
+}
+
 describe("portfolio", () => {
   it("fetches the accounts table's file only when the reader scrolls to it, and draws the health distribution without it", async () => {
     const { page, errors, requests } = await open(base);
-    const accountsFile = (r: string) => /\/_file\/data\/portfolio-accounts\.[0-9a-f]+\.json/.test(r);
     // the histogram is drawn from the distribution: one bar per bin and tier, counts adding up to the scored accounts
     const p = builtData("portfolio");
-    const all = p.kpis.find((k: { dimension: string }) => k.dimension === "all");
+    const all = rowsOf(p.kpis).find((k) => k.dimension === "all")!;
     const bins = rowsOf(p.distribution).filter((b) => b.dimension === "all");
     expect(bins.reduce((s, b) => s + Number(b.accounts), 0)).toBe(all.scored_accounts);
     const card = page.locator("figure.card-figure", { hasText: "Health distribution" });
     await expect.poll(() => card.locator("svg g[aria-label='rect'] rect").count()).toBe(bins.length);
-    expect(requests.filter(accountsFile)).toEqual([]);
-    expect(await page.locator("#accounts-waiting").textContent()).toContain(formatInt(all.accounts));
+    for (const name of ON_DEMAND_FILES) expect(portfolioFiles(requests, name), name).toEqual([]);
+    expect(await page.locator("#accounts-waiting").textContent()).toContain(formatInt(Number(all.accounts)));
     await showAccounts(page);
-    expect(requests.filter(accountsFile)).toHaveLength(1);
+    expect(portfolioFiles(requests, "portfolio-accounts")).toHaveLength(1);
     expect(await page.locator("#accounts-shown").textContent()).toMatch(new RegExp(`^${all.accounts} of ${all.accounts} accounts`));
+    // a book whose accounts and slices all fit in the page's files never fetches the rest: not to search, filter or slice by CSM
+    await page.getByPlaceholder("Search accounts…").fill("onerror");
+    await expect.poll(() => page.locator("#accounts-shown").textContent()).toMatch(new RegExp(`^1 of ${all.accounts} accounts`));
+    await page.getByLabel("Slice by").selectOption({ label: "CSM" });
+    await expect.poll(() => page.locator("#accounts-shown").textContent()).toMatch(/\(csm: /);
+    expect(portfolioFiles(requests, "portfolio-slices-rest")).toEqual([]);
+    expect(portfolioFiles(requests, "portfolio-accounts-rest")).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("with more accounts and slices than its files' first rows, fetches the rest only when asked, says so, then shows every one", async () => {
+    const capped = await cappedPortfolio();
+    const { page, errors, requests } = await openPage(browser, base, undefined, capped.route);
+    const total = capped.files["portfolio-accounts"].total as number;
+    for (const name of ON_DEMAND_FILES) expect(portfolioFiles(requests, name), name).toEqual([]);
+    // the first scroll: the table's first 10 rows, said to be so, and nothing more
+    await showAccounts(page);
+    expect(portfolioFiles(requests, "portfolio-accounts")).toHaveLength(1);
+    expect(await page.locator("#accounts-shown").textContent()).toMatch(new RegExp(`^The 10 accounts with the most ARR of ${total} shown`));
+    expect(await page.locator("#accounts-table tbody tr").count()).toBe(10);
+    expect(portfolioFiles(requests, "portfolio-accounts-rest")).toEqual([]);
+    // searching for an account of the rest: the page says it is loading them, then finds it, the box still in use
+    const last = rowsOf(capped.files["portfolio-accounts-rest"].accounts).at(-1)!;
+    const box = page.getByPlaceholder("Search accounts…");
+    await box.fill(String(last.id));
+    await expect
+      .poll(() => page.locator("#accounts-loading").textContent())
+      .toBe(`Loading the other ${total - 10} of the ${total} accounts, to search, filter and sort them all…`);
+    capped.open("portfolio-accounts-rest");
+    await expect.poll(() => page.locator("#accounts-shown").textContent()).toMatch(new RegExp(`^1 of ${total} accounts shown`));
+    expect(await page.locator("#accounts-table tbody a").allTextContents()).toEqual([last.name]);
+    expect(await box.evaluate((input) => input === document.activeElement)).toBe(true);
+    await box.fill("");
+    await expect.poll(() => page.locator("#accounts-shown").textContent()).toMatch(new RegExp(`^${total} of ${total} accounts shown`));
+    expect(portfolioFiles(requests, "portfolio-accounts-rest")).toHaveLength(1);
+    // slicing by CSM: the 2 in the page's file while the others load, then every CSM, in the mart's order
+    const p = capped.files.portfolio;
+    const csms = [...rowsOf(p.kpis), ...rowsOf(capped.files["portfolio-slices-rest"].kpis)]
+      .filter((k) => k.dimension === "csm")
+      .sort((a, b) => Number(a.slice_rank) - Number(b.slice_rank));
+    expect(csms.length).toBeGreaterThan(2);
+    expect(p.slice_counts.csm).toBe(csms.length);
+    await page.getByLabel("Slice by").selectOption({ label: "CSM" });
+    await expect
+      .poll(() => page.locator("#slices-loading").textContent())
+      .toBe(`The 2 CSMs with the most ARR; loading the other ${csms.length - 2}…`);
+    expect(await page.getByLabel("CSM", { exact: true }).isDisabled()).toBe(true);
+    capped.open("portfolio-slices-rest");
+    const picker = page.getByLabel("CSM", { exact: true });
+    await expect.poll(() => picker.locator("option").allTextContents()).toEqual(csms.map((k) => String(k.slice)));
+    // a CSM of the rest: its key numbers and its accounts
+    const smallest = csms.at(-1)!;
+    await picker.selectOption({ label: String(smallest.slice) });
+    await expect
+      .poll(() => page.locator('#portfolio-kpis [data-kpi="accounts"] .value').textContent())
+      .toBe(formatInt(Number(smallest.accounts)));
+    await expect
+      .poll(() => page.locator("#accounts-shown").textContent())
+      .toMatch(new RegExp(`^${smallest.accounts} of ${total} accounts shown`));
+    expect(portfolioFiles(requests, "portfolio-slices-rest")).toHaveLength(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("sorts every account when the reader sorts a table that has only its first rows", async () => {
+    const capped = await cappedPortfolio();
+    capped.open("portfolio-accounts-rest");
+    capped.open("portfolio-slices-rest");
+    const { page, errors, requests } = await openPage(browser, base, undefined, capped.route);
+    await showAccounts(page);
+    const scores = [...rowsOf(capped.files["portfolio-accounts"].accounts), ...rowsOf(capped.files["portfolio-accounts-rest"].accounts)]
+      .map((a) => a.score as number | null)
+      .filter((s) => s !== null);
+    // the lowest score of all 40 is not among the 10 with the most ARR (else this test could not tell)
+    const lowest = Math.min(...scores);
+    expect(rowsOf(capped.files["portfolio-accounts"].accounts).some((a) => a.score === lowest)).toBe(false);
+    await page.locator("#accounts-table thead th", { hasText: "Health" }).click();
+    await expect.poll(() => page.locator("#accounts-shown").textContent()).toMatch(/^\d+ of \d+ accounts shown/);
+    expect(portfolioFiles(requests, "portfolio-accounts-rest")).toHaveLength(1);
+    // ascending, as a first click on a column sorts it
+    await expect.poll(() => page.locator("#accounts-table tbody tr").first().locator("td").nth(6).textContent()).toBe(formatScore(lowest));
+    expect(await page.locator("#accounts-table thead th", { hasText: "Health" }).textContent()).toContain("▴");
     expect(errors).toEqual([]);
     await page.close();
   });
@@ -330,11 +451,12 @@ describe("portfolio key numbers, from the site marts", () => {
       alerts_this_week: formatInt(k.alerts_this_week),
       mean_score: formatScore(k.mean_score),
     });
-    const all = p.kpis.find((k: { dimension: string }) => k.dimension === "all");
+    const kpis = rowsOf(p.kpis);
+    const all = kpis.find((k) => k.dimension === "all") as Record<string, number | null>;
     for (const [id, text] of Object.entries(expected(all))) expect(await tileText(page, id), id).toBe(text);
     await page.getByLabel("Slice by").selectOption({ label: "Segment" });
     await page.getByLabel("Segment").selectOption({ label: "SMB" });
-    const smb = p.kpis.find((k: { dimension: string; slice: string }) => k.dimension === "segment" && k.slice === "smb");
+    const smb = kpis.find((k) => k.dimension === "segment" && k.slice === "smb") as Record<string, number | null>;
     await expect.poll(() => tileText(page, "arr")).toBe(formatMoneyShort(smb.arr));
     for (const [id, text] of Object.entries(expected(smb))) expect(await tileText(page, id), id).toBe(text);
     expect(errors).toEqual([]);
