@@ -1,7 +1,8 @@
 /**
  * `data/validation.json`: the backtest report (backtest.json as the backtest stage writes it: ROC
- * points, lift by tier, calibration, lead-time histogram, per-segment metrics) and the churned
- * accounts' lead times; and `data/whatif.json`: the
+ * points, lift by tier, calibration, lead-time histogram, per-segment metrics) and the most recent
+ * churned accounts' lead times, with the count of all of them; `data/validation-churned-older.json`:
+ * the other churned accounts, fetched when the reader asks for them; and `data/whatif.json`: the
  * labelled account-weeks with their category scores, packed so the browser can re-weight 10k
  * accounts' history live.
  */
@@ -9,30 +10,64 @@ import { columnsOf, dictColumn, plainRows, tenthsBase64 } from "./lib/encode.ts"
 import type { DictColumn } from "../reports/lib/columns.ts";
 import { withOutputs, type Outputs } from "./lib/outputs.ts";
 
+type LeadTimeColumns = Record<string, unknown[] | DictColumn>;
+
 export type Validation =
   | { available: false }
-  | { available: true; backtest: unknown; lead_times: Record<string, unknown[] | DictColumn> | null };
+  | {
+      available: true;
+      backtest: unknown;
+      /** The most recent churners (the table's order), and how many there are in all. */
+      lead_times: { total: number; columns: LeadTimeColumns } | null;
+    };
+
+/** The churned accounts after the page's first ones (validation-churned-older.json). */
+export type OlderChurners = { available: false } | { available: true; columns: LeadTimeColumns };
 
 /** ROC points sent per curve: the chart draws a line through them, and thousands of thresholds add nothing to it. */
 export const ROC_POINTS = 200;
 /** Account-weeks of the what-if sample sent to the browser (whole accounts, picked by a hash of their id). */
 export const WHATIF_PAGE_ROWS = 20_000;
+/**
+ * Churned accounts sent with the page, the most recent first: more than a reader scrolls through,
+ * and the rest come on demand. A row is about 130 bytes of JSON (the demo: 10.0 KiB for 78
+ * churners, ids, names and dates each their own), so the list stays under 64 KiB at any book size,
+ * beside the report's ~90 KiB, which does not grow with the accounts (ROC curves of ROC_POINTS, one
+ * entry per segment, tier, score band, lookback week, alert kind and measure).
+ */
+export const LEAD_TIME_PAGE_ROWS = 500;
 
-/** The backtest report and lead times of an opened output set. */
-export async function validation(outputs: Outputs): Promise<Validation> {
+/**
+ * The churned accounts in the table's order (latest churn first, then by id; an account that
+ * churned twice has a row per churn), each with its name so the page links it: the first `cap` of
+ * them for the page, or the others.
+ */
+async function churners(outputs: Outputs, part: "page" | "older", cap: number): Promise<LeadTimeColumns> {
+  const rows = await outputs.db.all(
+    `with ranked as (
+       select l.*, a.account_name, row_number() over (order by l.churned_at desc, l.account_id) as churn_rank
+       from lead_times as l left join accounts as a using (account_id))
+     select * exclude (churn_rank) from ranked where churn_rank ${part === "page" ? "<=" : ">"} $cap order by churn_rank`,
+    { cap },
+  );
+  return columnsOf(plainRows(rows, ["formula_hash"]));
+}
+
+/** The backtest report, the first `pageRows` churned accounts and their count, of an opened output set. */
+export async function validation(outputs: Outputs, pageRows = LEAD_TIME_PAGE_ROWS): Promise<Validation> {
   if (!outputs.has("backtest")) return { available: false };
-  // each churned account named, so Validation links every one of them; as columns (one row per churner)
-  const leadTimes = outputs.has("lead_times")
-    ? columnsOf(
-        plainRows(
-          await outputs.db.all(
-            "select l.*, a.account_name from lead_times as l left join accounts as a using (account_id) order by l.churned_at, l.account_id",
-          ),
-          ["formula_hash"],
-        ),
-      )
-    : null;
+  let leadTimes: { total: number; columns: LeadTimeColumns } | null = null;
+  if (outputs.has("lead_times")) {
+    const count = await outputs.db.one<{ n: number }>("select count(*)::integer as n from lead_times");
+    leadTimes = { total: count?.n ?? 0, columns: await churners(outputs, "page", pageRows) };
+  }
   return { available: true, backtest: thinRocs(outputs.json("backtest")), lead_times: leadTimes };
+}
+
+/** The churned accounts after the first `pageRows` (none on a book that fits), in the same order. */
+export async function olderChurners(outputs: Outputs, pageRows = LEAD_TIME_PAGE_ROWS): Promise<OlderChurners> {
+  if (!outputs.has("backtest") || !outputs.has("lead_times")) return { available: false };
+  return { available: true, columns: await churners(outputs, "older", pageRows) };
 }
 
 /** Every `roc` list in the report (overall and per segment) thinned to at most ROC_POINTS points, the first and last kept. */
@@ -101,5 +136,6 @@ export async function whatif(outputs: Outputs, maxRows = WHATIF_PAGE_ROWS): Prom
 }
 
 /** Loader cores: JSON text for the outputs in `dir`. */
-export const validationLoader = async (dir: string) => JSON.stringify(await withOutputs(dir, validation));
+export const validationLoader = async (dir: string) => JSON.stringify(await withOutputs(dir, (o) => validation(o)));
+export const olderChurnersLoader = async (dir: string) => JSON.stringify(await withOutputs(dir, (o) => olderChurners(o)));
 export const whatifLoader = async (dir: string) => JSON.stringify(await withOutputs(dir, (o) => whatif(o)));

@@ -25,7 +25,7 @@ import { decodeDict, decodeTenths, rowsOf, unpackAccount } from "../../reports/c
 import { applyCaps, aucLowScoreChurns, recombine } from "../../reports/components/whatif.ts";
 import { plainRows, round } from "../../loaders/lib/encode.ts";
 import { alerts, COHORT_SERIES, cohorts, expansion, olderAlerts, RECENT_ALERT_WEEKS } from "../../loaders/tables.ts";
-import { ROC_POINTS, thinRocs, whatif } from "../../loaders/validation.ts";
+import { LEAD_TIME_PAGE_ROWS, olderChurners, ROC_POINTS, thinRocs, validation, whatif } from "../../loaders/validation.ts";
 import { outcomesLoader } from "../../loaders/outcomes.ts";
 import { HOSTILE_NAME, writeSiteWarehouse } from "../helpers/site-warehouse.ts";
 import { tempDir } from "../helpers/warehouse.ts";
@@ -367,6 +367,38 @@ describe("portfolio and account data", () => {
     expect(thinned.overall.roc.at(-1)).toEqual(curve.at(-1));
     expect(thinned.overall.auc).toBe(0.7);
     expect(thinned.segments[0]!.roc).toEqual(curve.slice(0, 10));
+  });
+
+  it("sends Validation the most recent churned accounts up to its cap with the count of all, the others in a file of their own", async () => {
+    await withOutputs(outputs, async (o) => {
+      const published = plainRows(
+        await o.db.all("select l.* exclude (formula_hash), a.account_name from lead_times as l left join accounts as a using (account_id)"),
+      );
+      const cap = 3;
+      expect(published.length).toBeGreaterThan(cap + 1);
+      const page = await validation(o, cap);
+      const older = await olderChurners(o, cap);
+      if (!page.available || !page.lead_times || !older.available) throw new Error("no lead times");
+      const pageRows = rowsOf(page.lead_times.columns);
+      const olderRows = rowsOf(older.columns);
+      expect(page.lead_times.total).toBe(published.length);
+      expect(pageRows.length).toBe(cap);
+      expect(olderRows.length).toBe(published.length - cap);
+      // together, in the table's order (latest churn first, then by id): every churn once, as published
+      const key = (r: Record<string, unknown>) => `${r.account_id}|${r.churned_at}`;
+      const byOrder = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+        String(b.churned_at).localeCompare(String(a.churned_at)) || (String(a.account_id) < String(b.account_id) ? -1 : 1);
+      expect([...pageRows, ...olderRows]).toEqual([...published].sort(byOrder));
+      expect(new Set([...pageRows, ...olderRows].map(key)).size).toBe(published.length);
+      expect(pageRows.every((r) => typeof r.account_name === "string" && r.account_name !== "")).toBe(true);
+      // a book that fits under the page's cap sends them all with the page, and an empty older file
+      const whole = await validation(o);
+      const none = await olderChurners(o);
+      if (!whole.available || !whole.lead_times || !none.available) throw new Error("no lead times");
+      expect(published.length).toBeLessThan(LEAD_TIME_PAGE_ROWS);
+      expect(rowsOf(whole.lead_times.columns)).toEqual([...published].sort(byOrder));
+      expect(rowsOf(none.columns)).toEqual([]);
+    });
   });
 
   it("sends alerts and expansion as columns that decode to the published rows", async () => {

@@ -622,11 +622,11 @@ describe("validation signals", () => {
 
 describe("churned accounts", () => {
   it("Validation lists every churned account by name, each linked to its page", async () => {
-    const churned = rowsOf(builtData("validation").lead_times) as { account_id: string; account_name: string }[];
+    const churned = rowsOf(builtData("validation").lead_times.columns) as { account_id: string; account_name: string }[];
     expect(churned.length).toBeGreaterThan(1);
     // every churned account is in the viewer's data
     for (const c of churned) expect(accountData(c.account_id)?.account.name, c.account_id).toBe(c.account_name);
-    const { page, errors } = await open(`${base}validation`);
+    const { page, errors, requests } = await open(`${base}validation`);
     const table = page.locator("div.card-table", { has: page.locator("h3", { hasText: "Churned accounts and their warning" }) });
     const links = await table
       .locator("tbody a")
@@ -634,13 +634,22 @@ describe("churned accounts", () => {
     expect(links.length).toBe(churned.length);
     expect(links.map((l) => l.text).sort()).toEqual(churned.map((c) => c.account_name).sort());
     for (const link of links) expect((await page.request.get(link.href)).status(), link.href).toBe(200);
+    // a book under the page's cap: the count is the loader's, no note, no second fetch, and the CSV has every churn
+    expect(builtData("validation").lead_times.total).toBe(churned.length);
+    expect(await table.locator("h3").textContent()).toBe(
+      `Churned accounts and their warning (${formatInt(builtData("validation").lead_times.total)})`,
+    );
+    expect(await table.locator("#churned-shown").count()).toBe(0);
+    const csv = await download(page, () => table.getByRole("button", { name: "CSV" }).click());
+    expect(csv.bytes.toString("utf8").trimEnd().split("\n").length).toBe(churned.length + 1);
+    expect(requests.some((r) => r.includes("/_file/data/validation-churned-older."))).toBe(false);
     expect(errors).toEqual([]);
     await page.close();
   });
 
   it("a churned account's page says churned, marks the churn on its history and offers no playbook", async () => {
     const site = builtData("site");
-    const churned = rowsOf(builtData("validation").lead_times) as { account_id: string; churned_at: string }[];
+    const churned = rowsOf(builtData("validation").lead_times.columns) as { account_id: string; churned_at: string }[];
     const { page, errors } = await open(accountUrl(churned[0]!.account_id));
     const date = churned[0]!.churned_at.slice(0, 10);
     expect(await page.locator(".kpis .churn-badge").textContent()).toBe(`Churned ${date}`);
@@ -682,7 +691,7 @@ describe("narrow screens and accessibility", () => {
     name === "account"
       ? accountUrl("A0002")
       : name === "churned account"
-        ? accountUrl(String(rowsOf(builtData("validation").lead_times)[0]!.account_id))
+        ? accountUrl(String(rowsOf(builtData("validation").lead_times.columns)[0]!.account_id))
         : `${base}${name}`;
 
   it.each(ALL)("%s does not overflow a 390 px screen and draws no negative size", async (name) => {

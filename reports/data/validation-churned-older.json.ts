@@ -1,0 +1,3 @@
+import { olderChurnersLoader } from "../../loaders/validation.ts";
+import { runLoader } from "../../loaders/lib/run.ts";
+await runLoader(olderChurnersLoader);
