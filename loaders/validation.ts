@@ -6,7 +6,7 @@
  * labelled account-weeks with their category scores, packed so the browser can re-weight 10k
  * accounts' history live.
  */
-import { columnsOf, dictColumn, plainRows, tenthsBase64 } from "./lib/encode.ts";
+import { columnsOf, plainRows, tenthsBase64 } from "./lib/encode.ts";
 import type { DictColumn } from "../reports/lib/columns.ts";
 import { withOutputs, type Outputs } from "./lib/outputs.ts";
 
@@ -85,6 +85,12 @@ export function thinRocs(report: unknown): unknown {
   return out;
 }
 
+/**
+ * The what-if sample as the page reads it, and nothing else: at WHATIF_PAGE_ROWS rows each
+ * category costs 52 KiB (uint16 tenths in base64, 2.7 bytes a row), the cap as much and the labels
+ * 20 KiB, so the default formula's 8 categories make 488 KiB. The rows' segment, tier and engine
+ * score are left out: the page re-tiers the re-weighted scores itself and has no per-segment view.
+ */
 export type WhatIf =
   | { available: false }
   | {
@@ -94,14 +100,10 @@ export type WhatIf =
       categories: { id: string; weight: number }[];
       /** Per category: uint16 tenths of a point, base64, 65535 = no data. */
       scores: Record<string, string>;
-      /** 1 = churned within the horizon, 0 = did not. */
-      label: number[];
-      /** The engine's score, to check the recombination matches. */
-      score: string;
+      /** One character a row: "1" = churned within the horizon, "0" = did not. */
+      label: string;
       /** The week's cap (uint16 tenths, 65535 = none): caps do not depend on the weights. */
       cap: string;
-      segment: DictColumn;
-      tier: DictColumn;
     };
 
 /** The what-if sample of an opened output set, packed for the browser. */
@@ -127,11 +129,8 @@ export async function whatif(outputs: Outputs, maxRows = WHATIF_PAGE_ROWS): Prom
     rows: rows.length,
     categories: categories.map((c) => ({ id: c.id, weight: c.weight })),
     scores,
-    label: rows.map((r) => (r.label === true || Number(r.label) === 1 ? 1 : 0)),
-    score: tenthsBase64(rows.map((r) => num(r.score))),
+    label: rows.map((r) => (r.label === true || Number(r.label) === 1 ? "1" : "0")).join(""),
     cap: tenthsBase64(rows.map((r) => num(r.cap_score))),
-    segment: dictColumn(rows.map((r) => (r.segment === null || r.segment === undefined ? null : String(r.segment)))),
-    tier: dictColumn(rows.map((r) => (r.tier === null || r.tier === undefined ? null : String(r.tier)))),
   };
 }
 

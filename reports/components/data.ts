@@ -29,6 +29,11 @@ export function decodeTenths(base64: string): Float64Array {
   return out;
 }
 
+/** A string of "0" and "1", one character a row, to a Uint8Array of 0 and 1. */
+export function decodeFlags(flags: string): Uint8Array {
+  return Uint8Array.from(flags, (c) => (c === "1" ? 1 : 0));
+}
+
 /** An account's entry of a viewer shard with its `lists` (sent as columns) back as rows; a list that is null stays null. */
 export function unpackAccount<T extends Record<string, unknown>>(entry: T, lists: readonly string[]): T {
   const out: Record<string, unknown> = { ...entry };

@@ -21,7 +21,7 @@ import {
   type PortfolioSlices,
 } from "../../loaders/portfolio.ts";
 import { DEFAULT_FORMULA_FILE } from "../../src/core/paths.ts";
-import { decodeDict, decodeTenths, rowsOf, unpackAccount } from "../../reports/components/data.ts";
+import { decodeFlags, decodeTenths, rowsOf, unpackAccount } from "../../reports/components/data.ts";
 import { applyCaps, aucLowScoreChurns, recombine } from "../../reports/components/whatif.ts";
 import { plainRows, round } from "../../loaders/lib/encode.ts";
 import { alerts, COHORT_SERIES, cohorts, expansion, olderAlerts, RECENT_ALERT_WEEKS } from "../../loaders/tables.ts";
@@ -87,12 +87,17 @@ describe("what-if recombination", () => {
     const first = packed.categories[0]!.id;
     const decoded = decodeTenths(packed.scores[first]!);
     await withOutputs(outputs, async (o) => {
-      const rows = await o.db.all<Record<string, number | null>>(`select "category_${first}" as v from whatif_sample`);
+      const rows = await o.db.all<Record<string, number | null>>(
+        `select "category_${first}" as v, label::integer as label from whatif_sample order by account_id, week_end`,
+      );
+      expect(rows.length).toBe(packed.rows);
       rows.forEach((r, i) =>
         r.v === null ? expect(decoded[i]).toBeNaN() : expect(Math.abs(decoded[i]! - r.v!)).toBeLessThanOrEqual(0.05 + 1e-9),
       );
+      // one label a row, as the sample has them, and both classes present
+      expect(Array.from(decodeFlags(packed.label))).toEqual(rows.map((r) => r.label));
+      expect(new Set(rows.map((r) => r.label))).toEqual(new Set([0, 1]));
     });
-    expect(decodeDict(packed.segment).length).toBe(packed.rows);
   });
 
   it("re-scores the sample as the engine did: recombined category scores, capped by the week's cap", async () => {
@@ -106,9 +111,12 @@ describe("what-if recombination", () => {
       ),
       decodeTenths(packed.cap),
     );
-    const engine = decodeTenths(packed.score);
-    // category scores and the engine's score travel in tenths: each is off by at most 0.05
-    scores.forEach((s, i) => expect(Math.abs(s - engine[i]!)).toBeLessThanOrEqual(0.1 + 1e-9));
+    const engine = await withOutputs(outputs, (o) =>
+      o.db.all<{ score: number }>("select score from whatif_sample order by account_id, week_end"),
+    );
+    expect(engine.length).toBe(scores.length);
+    // category scores and caps travel in tenths: the re-score is off the engine's by at most 0.05
+    scores.forEach((s, i) => expect(Math.abs(s - engine[i]!.score)).toBeLessThanOrEqual(0.05 + 1e-9));
   });
 
   it("computes AUC 1 for a perfect score, 0.5 for a constant one", () => {
