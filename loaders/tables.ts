@@ -1,5 +1,5 @@
 /**
- * The list pages' data: alerts, expansion opportunities and cohorts, straight from the outputs of
+ * The list pages' data: expansion opportunities and cohorts (alerts: ./alerts.ts), straight from the outputs of
  * the stages that make them. A run without such a stage gives `{available: false}`, and the page
  * says so instead of failing.
  */
@@ -7,108 +7,35 @@ import { columnsOf, plainRows, round } from "./lib/encode.ts";
 import type { DictColumn } from "../reports/lib/columns.ts";
 import { withOutputs, type Outputs } from "./lib/outputs.ts";
 
-/** Weeks of closed alerts the site offers besides the open ones. */
-export const RECENT_ALERT_WEEKS = 13;
-/** Weeks of closed alerts in the alerts page's own file; the older ones of RECENT_ALERT_WEEKS come on demand. */
-export const PAGE_ALERT_WEEKS = 4;
-
-/** A list as columns (`columnsOf`): at 10k accounts the alerts as row objects were 6.4 MiB. */
+/** A list as columns (`columnsOf`): text dictionary-encoded, so a repeated name costs a small number. */
 export type Listing = { available: false } | { available: true; columns: Record<string, unknown[] | DictColumn> };
 
-/** The alerts listing, with the spans the page offers and the per-week counts it charts. */
-export type AlertListing =
-  | { available: false }
-  | {
-      available: true;
-      columns: Record<string, unknown[] | DictColumn>;
-      /** `since`: alerts raised after this week end are in the recent weeks; `page_since`: in this file unless open. */
-      recent: { weeks: number; since: string | null; page_weeks: number; page_since: string | null };
-      /** Alerts raised per week and kind over the recent weeks, for the chart (every alert, in this file or the older one). */
-      per_week: Record<string, unknown[] | DictColumn>;
-    };
-
 /**
- * What the alerts table shows and downloads (the account page lists each alert with its drivers;
- * an alert is named by account, kind and week raised, as its id is): leaving out the id, drivers,
- * scores before and the like halved the file.
+ * Opportunities in the expansion page's own file, the first by rank; the others are in
+ * `expansion-rest.json`, fetched when the reader searches or asks for all. A row of the demo takes
+ * about 190 bytes there (its signals are a third of it), so 500 rows are about 95 KB at any book
+ * size, where all 22,599 of a 100k book were 4.3 MB.
  */
-const ALERT_COLUMNS = [
-  "account_id",
-  "account_name",
-  "kind",
-  "severity",
-  "raised_week_end",
-  "cleared_week_end",
-  "is_open",
-  "tier",
-  "score",
-  "arr",
-  "csm_owner",
-  "days_to_renewal",
-  "reason",
-  "playbook",
-];
+export const EXPANSION_PAGE_ROWS = 500;
 
-async function alertColumns(outputs: Outputs): Promise<string> {
-  const present = new Set(
-    (await outputs.db.all<{ column_name: string }>("select column_name from (describe alerts)")).map((c) => c.column_name),
-  );
-  return ALERT_COLUMNS.filter((c) => present.has(c))
-    .map((c) => `"${c}"`)
-    .join(", ");
-}
+/** The expansion page's file: the first `cap` opportunities and how many there are in all. */
+export type ExpansionPage = { available: false } | { available: true; columns: Record<string, unknown[] | DictColumn>; total: number };
 
-/**
- * The alerts page's file: every open alert and the closed ones raised in the last PAGE_ALERT_WEEKS
- * weeks, newest first, with the counts per week and kind over RECENT_ALERT_WEEKS for the chart.
- */
-export async function alerts(outputs: Outputs): Promise<AlertListing> {
-  if (!outputs.has("alerts")) return { available: false };
-  // alerts raised after these week ends are "recent" / in the page (no date maths in the page)
-  const since = await outputs.db.one<{ since: string | null; page_since: string | null }>(
-    `select strftime(max(week_end) - $days::integer, '%Y-%m-%d') as since, strftime(max(week_end) - $page_days::integer, '%Y-%m-%d') as page_since
-     from account_health_weekly`,
-    { days: RECENT_ALERT_WEEKS * 7, page_days: PAGE_ALERT_WEEKS * 7 },
-  );
-  const rows = await outputs.db.all(
-    `select ${await alertColumns(outputs)} from alerts
-     where is_open or raised_week_end > (select max(week_end) from account_health_weekly) - $days::integer
-     order by raised_week_end desc, severity, arr desc, alert_id`,
-    { days: PAGE_ALERT_WEEKS * 7 },
-  );
-  const perWeek = await outputs.db.all(
-    `select strftime(raised_week_end, '%Y-%m-%d') as week_end, kind, count(*)::integer as alerts from alerts
-     where raised_week_end > (select max(week_end) from account_health_weekly) - $days::integer
-     group by all order by week_end, kind`,
-    { days: RECENT_ALERT_WEEKS * 7 },
-  );
-  return {
-    available: true,
-    columns: columnsOf(plainRows(rows)),
-    recent: { weeks: RECENT_ALERT_WEEKS, since: since?.since ?? null, page_weeks: PAGE_ALERT_WEEKS, page_since: since?.page_since ?? null },
-    per_week: columnsOf(plainRows(perWeek)),
-  };
-}
+/** The page's order: by rank (the engine's, by potential ARR), ties by account. */
+const EXPANSION_ORDER = "rank, account_id";
 
-/**
- * `data/alerts-older.json`, fetched only when the reader asks for all recent weeks: the closed
- * alerts raised in the weeks of RECENT_ALERT_WEEKS that the page's own file leaves out.
- */
-export async function olderAlerts(outputs: Outputs): Promise<Listing> {
-  if (!outputs.has("alerts")) return { available: false };
-  const rows = await outputs.db.all(
-    `select ${await alertColumns(outputs)} from alerts, (select max(week_end) as last from account_health_weekly)
-     where not is_open and raised_week_end <= last - $page_days::integer and raised_week_end > last - $days::integer
-     order by raised_week_end desc, severity, arr desc, alert_id`,
-    { days: RECENT_ALERT_WEEKS * 7, page_days: PAGE_ALERT_WEEKS * 7 },
-  );
-  return { available: true, columns: columnsOf(plainRows(rows)) };
-}
-
-/** Ranked expansion opportunities. */
-export async function expansion(outputs: Outputs): Promise<Listing> {
+/** The first `cap` ranked expansion opportunities, with the count of all. */
+export async function expansion(outputs: Outputs, cap = EXPANSION_PAGE_ROWS): Promise<ExpansionPage> {
   if (!outputs.has("expansion")) return { available: false };
-  const rows = await outputs.db.all("select * from expansion order by rank");
+  const rows = await outputs.db.all(`select * from expansion order by ${EXPANSION_ORDER} limit $cap`, { cap });
+  const total = (await outputs.db.one<{ n: number }>("select count(*)::integer as n from expansion"))!.n;
+  return { available: true, columns: columnsOf(plainRows(rows, ["formula_hash"])), total };
+}
+
+/** `data/expansion-rest.json`: the opportunities after the first `cap`, in the same order. */
+export async function restOfExpansion(outputs: Outputs, cap = EXPANSION_PAGE_ROWS): Promise<Listing> {
+  if (!outputs.has("expansion")) return { available: false };
+  const rows = await outputs.db.all(`select * from expansion order by ${EXPANSION_ORDER} offset $cap`, { cap });
   return { available: true, columns: columnsOf(plainRows(rows, ["formula_hash"])) };
 }
 
@@ -164,11 +91,10 @@ export async function cohorts(outputs: Outputs): Promise<CohortListing> {
   return { available: true, series: columnsOf(series, number), latest: columnsOf(latestRows, number), counts };
 }
 
-const loader = (build: (outputs: Outputs) => Promise<Listing | AlertListing | CohortListing>) => async (dir: string) =>
+const loader = (build: (outputs: Outputs) => Promise<Listing | ExpansionPage | CohortListing>) => async (dir: string) =>
   JSON.stringify(await withOutputs(dir, build));
 
 /** Loader cores: JSON text for the outputs in `dir`. */
-export const alertsLoader = loader(alerts);
-export const olderAlertsLoader = loader(olderAlerts);
-export const expansionLoader = loader(expansion);
+export const expansionLoader = loader((o) => expansion(o));
+export const restOfExpansionLoader = loader((o) => restOfExpansion(o));
 export const cohortsLoader = loader(cohorts);

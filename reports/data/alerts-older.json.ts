@@ -1,3 +1,3 @@
-import { olderAlertsLoader } from "../../loaders/tables.ts";
+import { olderAlertsLoader } from "../../loaders/alerts.ts";
 import { runLoader } from "../../loaders/lib/run.ts";
 await runLoader(olderAlertsLoader);

@@ -1,3 +1,3 @@
-import { alertsLoader } from "../../loaders/tables.ts";
+import { alertsLoader } from "../../loaders/alerts.ts";
 import { runLoader } from "../../loaders/lib/run.ts";
 await runLoader(alertsLoader);

@@ -23,8 +23,8 @@ export interface DistReport {
 
 /**
  * Attached files a page fetches only on a reader's request: `<name>-older.<hash>.json` (alerts of
- * older weeks...), `<name>-rest.<hash>.json` (the rest of a list whose first rows the page has),
- * and the Portfolio's accounts table, whose first rows it fetches when the reader scrolls to it.
+ * older weeks), `<name>-rest.<hash>.json` (the rows of a list after the first ones in the page's own
+ * file: alerts, expansion, portfolio slices and accounts), and the Portfolio's accounts table, whose first rows it fetches when the reader scrolls to it.
  */
 export const ON_DEMAND = /(?:-older|-rest|\/portfolio-accounts)\.[0-9a-f]+\.json$/;
 /** Where the build puts the account viewer's shard files (reports/lib/account-link.ts). */

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { accountShardLoader, writeAccountShards } from "../../loaders/accounts.ts";
 import { PACKED_LISTS, shardCount, shardName, shardOf } from "../../reports/lib/account-link.ts";
 import { engineOutputs, withLock } from "../../loaders/engine-outputs.ts";
-import { withOutputs } from "../../loaders/lib/outputs.ts";
+import { withOutputs, type Outputs } from "../../loaders/lib/outputs.ts";
 import {
   ACCOUNT_ROWS,
   ATTENTION_ROWS,
@@ -22,17 +22,24 @@ import {
 } from "../../loaders/portfolio.ts";
 import { DEFAULT_FORMULA_FILE } from "../../src/core/paths.ts";
 import { decodeFlags, decodeTenths, rowsOf, unpackAccount } from "../../reports/components/data.ts";
+import type { DictColumn } from "../../reports/lib/columns.ts";
 import { applyCaps, aucLowScoreChurns, recombine } from "../../reports/components/whatif.ts";
 import { plainRows, round } from "../../loaders/lib/encode.ts";
-import { alerts, COHORT_SERIES, cohorts, expansion, olderAlerts, RECENT_ALERT_WEEKS } from "../../loaders/tables.ts";
+import { COHORT_SERIES, cohorts, expansion, restOfExpansion } from "../../loaders/tables.ts";
+import { ALERT_CSM_OPTIONS, alerts, olderAlerts, RECENT_ALERT_WEEKS, restOfAlerts, SHORT_ALERT_WEEKS } from "../../loaders/alerts.ts";
+import { ALERT_VIEWS, type AlertView, filesNeeded, holdsView, inAlertView } from "../../reports/lib/alert-views.ts";
+import { byRank } from "../../reports/lib/listing.ts";
 import { LEAD_TIME_PAGE_ROWS, olderChurners, ROC_POINTS, thinRocs, validation, whatif } from "../../loaders/validation.ts";
 import { outcomesLoader } from "../../loaders/outcomes.ts";
 import { HOSTILE_NAME, writeSiteWarehouse } from "../helpers/site-warehouse.ts";
-import { tempDir } from "../helpers/warehouse.ts";
+import { tempDir, writeCsvWarehouse } from "../helpers/warehouse.ts";
+import { expansionWarehouse } from "../helpers/expansion-warehouse.ts";
+import { main } from "../../src/cli/main.ts";
 
 let root: string;
 let data: string;
 let outputs: string;
+type Columns = Record<string, unknown[] | DictColumn>;
 const quiet = { info: () => {}, warn: () => {}, step: <T>(_: string, work: () => Promise<T>) => work() };
 
 beforeAll(async () => {
@@ -410,50 +417,152 @@ describe("portfolio and account data", () => {
   });
 
   it("sends alerts and expansion as columns that decode to the published rows", async () => {
-    for (const [name, build, key] of [
-      ["alerts", alerts, (r: Record<string, unknown>) => `${r.account_id}|${r.kind}|${r.raised_week_end}`],
-      ["expansion", expansion, (r: Record<string, unknown>) => String(r.account_id)],
+    // every file of each list: the page's own and those fetched on demand
+    const parts = async (...builds: ((o: Outputs) => Promise<{ available: false } | { available: true; columns: Columns }>)[]) => {
+      const rows: Record<string, unknown>[] = [];
+      for (const build of builds) {
+        const listing = await withOutputs(outputs, build);
+        if (!listing.available) throw new Error("no listing");
+        rows.push(...rowsOf(listing.columns));
+      }
+      return rows;
+    };
+    for (const [name, rows, key] of [
+      [
+        "alerts",
+        await parts(
+          (o) => alerts(o),
+          (o) => restOfAlerts(o),
+          olderAlerts,
+        ),
+        (r: Record<string, unknown>) => `${r.account_id}|${r.kind}|${r.raised_week_end}`,
+      ],
+      [
+        "expansion",
+        await parts(
+          (o) => expansion(o),
+          (o) => restOfExpansion(o),
+        ),
+        (r: Record<string, unknown>) => String(r.account_id),
+      ],
     ] as const) {
-      const listing = await withOutputs(outputs, build);
-      if (!listing.available) throw new Error(`no ${name} output`);
-      const rows = rowsOf(listing.columns);
       expect(rows.length, name).toBeGreaterThan(0);
       await withOutputs(outputs, async (o) => {
         const published = plainRows(await o.db.all(`select * exclude (formula_hash) from ${name}`));
         const byKey = new Map(published.map((r) => [key(r), r]));
-        // the listing's columns as published (alerts: the table's columns only)
-        for (const row of rows) {
+        // the listing's columns as published (alerts: the table's columns only, and its place in the table)
+        for (const { rank, ...row } of rows) {
           const full = byKey.get(key(row))!;
           expect(row).toEqual(Object.fromEntries(Object.keys(row).map((k) => [k, full[k]])));
+          if (name === "alerts") expect(rank).toEqual(expect.any(Number));
         }
       });
     }
   });
 
-  it("sends the alerts page the open alerts and the last weeks', the older recent weeks in a file of their own", async () => {
-    const page = await withOutputs(outputs, alerts);
-    const older = await withOutputs(outputs, olderAlerts);
-    if (!page.available || !older.available) throw new Error("no alerts output");
-    const pageRows = rowsOf(page.columns);
-    const olderRows = rowsOf(older.columns);
-    for (const r of pageRows) expect(r.is_open || String(r.raised_week_end) > page.recent.page_since!, String(r.account_id)).toBe(true);
-    for (const r of olderRows) {
-      expect(r.is_open).toBe(false);
-      expect(String(r.raised_week_end) <= page.recent.page_since! && String(r.raised_week_end) > page.recent.since!).toBe(true);
+  /** Every alert the page offers (open, or raised in the recent weeks) in the table's order, from the alerts output itself. */
+  const offeredAlerts = () =>
+    withOutputs(outputs, (o) =>
+      o.db.all<{ key: string; is_open: boolean; is_short: boolean; csm_owner: string | null; kind: string }>(
+        `select account_id || '|' || kind || '|' || strftime(raised_week_end, '%Y-%m-%d') as key, is_open, csm_owner, kind,
+                raised_week_end > (select max(week_end) from account_health_weekly) - $short::integer as is_short
+         from alerts
+         where is_open or raised_week_end > (select max(week_end) from account_health_weekly) - $days::integer
+         order by raised_week_end desc, case severity when 'high' then 0 when 'medium' then 1 else 2 end, arr desc, account_id, kind`,
+        { days: RECENT_ALERT_WEEKS * 7, short: SHORT_ALERT_WEEKS * 7 },
+      ),
+    );
+  const alertKey = (r: Record<string, unknown>) => `${r.account_id}|${r.kind}|${r.raised_week_end}`;
+
+  it("sends the alerts page the first rows of its table (the open alerts first) and every view's true count, the rest in two files of their own", async () => {
+    const offered = await offeredAlerts();
+    const open = offered.filter((r) => r.is_open);
+    const closedShort = offered.filter((r) => !r.is_open && r.is_short);
+    const closedOlder = offered.filter((r) => !r.is_open && !r.is_short);
+    // the small book has open alerts and closed ones in both spans, so each cap below cuts where it says
+    expect(open.length).toBeGreaterThan(4);
+    expect(closedShort.length).toBeGreaterThan(0);
+    expect(closedOlder.length).toBeGreaterThan(0);
+    // a cap inside the open alerts, one inside the short span's closed ones, one over everything
+    for (const cap of [3, open.length + 1, offered.length + 10]) {
+      const page = await withOutputs(outputs, (o) => alerts(o, { rows: cap }));
+      const rest = await withOutputs(outputs, (o) => restOfAlerts(o, { rows: cap }));
+      const older = await withOutputs(outputs, olderAlerts);
+      if (!page.available || !rest.available || !older.available) throw new Error("no alerts output");
+      const pageRows = rowsOf(page.columns);
+      const restRows = rowsOf(rest.columns);
+      const olderRows = rowsOf(older.columns);
+      const front = [...open, ...closedShort].map((r) => r.key);
+      // the page: exactly the first `cap` of the open alerts then of the short span's closed ones, in the table's order
+      const inOrder = (keys: string[]) => offered.map((r) => r.key).filter((k) => keys.includes(k));
+      expect(pageRows.map(alertKey), `cap ${cap}`).toEqual(inOrder(front.slice(0, cap)));
+      expect(pageRows.filter((r) => r.is_open).map(alertKey)).toEqual(open.slice(0, cap).map((r) => r.key));
+      expect(restRows.map(alertKey)).toEqual(inOrder(front.slice(cap)));
+      expect(olderRows.map(alertKey)).toEqual(closedOlder.map((r) => r.key));
+      // together: every alert offered, once, and by rank in the table's order
+      const all = byRank([pageRows, restRows, olderRows]);
+      expect(all.map(alertKey)).toEqual(offered.map((r) => r.key));
+      expect(all.map((r) => r.rank)).toEqual(offered.map((_, i) => i + 1));
+      // the counts are every view's, whatever the cap, and the page's own view rule finds as many
+      expect(page.counts.open).toBe(open.length);
+      expect(page.counts.recent).toBe(offered.length);
+      for (const v of ALERT_VIEWS) expect(all.filter((r) => inAlertView(v, r, page.recent)).length, v).toBe(page.counts[v]);
+      expect(page.counts.this_week).toBeGreaterThan(0);
+      // what the page fetches: nothing for the open alerts unfiltered; the rest for a filter the page's rows cannot answer
+      expect(holdsView(pageRows, "open", page.counts, page.recent)).toBe(cap >= open.length);
+      const needs = (v: AlertView, narrowed = false) => filesNeeded(v, { narrowed, all: false }, pageRows, page.counts, page.recent);
+      expect(needs("open")).toEqual([]);
+      expect(needs("open", true)).toEqual(cap >= open.length ? [] : ["rest"]);
+      expect(needs("short")).toEqual(cap >= front.length ? [] : ["rest"]);
+      expect(needs("recent")).toEqual(cap >= front.length ? ["older"] : ["rest", "older"]);
+      expect(holdsView(byRank([pageRows, restRows]), "short", page.counts, page.recent)).toBe(true);
     }
-    expect(olderRows.length).toBeGreaterThan(0);
-    // together: every alert open or raised in the recent weeks, once; the chart's counts cover them all
-    await withOutputs(outputs, async (o) => {
-      const expected = await o.db.one<{ n: number; recent: number }>(
-        `select count(*) filter (where is_open or raised_week_end > (select max(week_end) from account_health_weekly) - $days::integer)::integer as n,
-                count(*) filter (where raised_week_end > (select max(week_end) from account_health_weekly) - $days::integer)::integer as recent
-         from alerts`,
-        { days: RECENT_ALERT_WEEKS * 7 },
-      );
-      expect(pageRows.length + olderRows.length).toBe(expected!.n);
-      expect(rowsOf(page.per_week).reduce((s, r) => s + Number(r.alerts), 0)).toBe(expected!.recent);
-    });
+  });
+
+  it("gives the alerts page's selects every kind and severity offered, and the CSMs with the most alerts", async () => {
+    const offered = await offeredAlerts();
+    const page = await withOutputs(outputs, (o) => alerts(o, { rows: 3 }));
+    if (!page.available) throw new Error("no alerts output");
+    expect(page.kinds).toEqual([...new Set(offered.map((r) => r.kind))].sort());
+    expect(["high", "medium", "low"].filter((s) => page.severities.includes(s))).toEqual(page.severities);
+    const perCsm = new Map<string, number>();
+    for (const r of offered) if (r.csm_owner !== null) perCsm.set(r.csm_owner, (perCsm.get(r.csm_owner) ?? 0) + 1);
+    expect(page.csm_count).toBe(perCsm.size);
+    expect(perCsm.size).toBeGreaterThan(2);
+    expect(perCsm.size).toBeLessThanOrEqual(ALERT_CSM_OPTIONS);
+    expect(page.csms).toEqual([...perCsm.keys()].sort());
+    // capped: the two with the most alerts (ties by name), listed by name
+    const two = await withOutputs(outputs, (o) => alerts(o, { rows: 3, csms: 2 }));
+    if (!two.available) throw new Error("no alerts output");
+    const top = [...perCsm].sort(([a, m], [b, n]) => n - m || (a < b ? -1 : 1)).slice(0, 2);
+    expect(two.csms).toEqual(top.map(([name]) => name).sort());
+    expect(two.csm_count).toBe(perCsm.size);
+    // the chart's counts cover every alert raised in the recent weeks, in the page's file or not
+    expect(rowsOf(page.per_week).reduce((s, r) => s + Number(r.alerts), 0)).toBe(
+      offered.filter((r) => r.key.split("|")[2]! > page.recent.since!).length,
+    );
     // no account-page-only columns
     expect(Object.keys(page.columns)).not.toContain("drivers");
   });
+
+  it("sends the expansion page its first opportunities by rank and the count of all, the rest in a file of its own", async () => {
+    // the site's small book has one opportunity: the expansion warehouse has several
+    const out = path.join(root, "expansion-out");
+    const data = writeCsvWarehouse(path.join(root, "expansion-data"), expansionWarehouse());
+    expect(await main(["expansion", "--data", data, "--out", out, "-q"], { stdout: () => {}, stderr: () => {} })).toBe(0);
+    const ranked = await withOutputs(out, (o) =>
+      o.db.all<{ account_id: string }>("select account_id from expansion order by rank, account_id"),
+    );
+    expect(ranked.length).toBeGreaterThan(3);
+    for (const cap of [2, ranked.length, ranked.length + 5]) {
+      const page = await withOutputs(out, (o) => expansion(o, cap));
+      const rest = await withOutputs(out, (o) => restOfExpansion(o, cap));
+      if (!page.available || !rest.available) throw new Error("no expansion output");
+      const ids = (columns: Columns) => rowsOf(columns).map((r) => r.account_id);
+      expect(ids(page.columns), `cap ${cap}`).toEqual(ranked.slice(0, cap).map((r) => r.account_id));
+      expect(page.total).toBe(ranked.length);
+      // page then rest: the whole ranked list, once
+      expect([...ids(page.columns), ...ids(rest.columns)]).toEqual(ranked.map((r) => r.account_id));
+    }
+  }, 60_000);
 });

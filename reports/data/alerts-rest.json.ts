@@ -1,0 +1,3 @@
+import { restOfAlertsLoader } from "../../loaders/alerts.ts";
+import { runLoader } from "../../loaders/lib/run.ts";
+await runLoader(restOfAlertsLoader);

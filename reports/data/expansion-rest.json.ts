@@ -1,0 +1,3 @@
+import { restOfExpansionLoader } from "../../loaders/tables.ts";
+import { runLoader } from "../../loaders/lib/run.ts";
+await runLoader(restOfExpansionLoader);
