@@ -3,7 +3,7 @@
  * are a slide (1600x900): the chart's own plot (never a legend swatch), re-rendered for the slide
  * and scaled so its text reads at 20 px, under the card's title and subtitle, with the chart's
  * colour legend, and a footer naming the week, the export date, the formula and the account where
- * there is one. A table card downloads its current rows (filters applied) as CSV.
+ * there is one. A table card downloads its list (filters applied) as CSV.
  */
 import * as Plot from "@observablehq/plot";
 import { toCsv } from "../lib/csv.js";
@@ -87,7 +87,10 @@ export function chartCard(render: ChartRender, options: ChartCardOptions): HTMLE
   return card;
 }
 
-/** A card holding a table element, with a CSV button for `rows()` (the rows currently shown). */
+/**
+ * A card holding a table element, with a CSV button for `rows()`: the rows of the list shown, all
+ * of them, so a page that shows the first rows of a longer list fetches the rest there.
+ */
 export function tableCard(
   table: HTMLElement,
   /** The CSV's rows; a promise when they are still to be fetched (the rest of a long list). */
@@ -320,7 +323,7 @@ function button(label: string, what: string | undefined, onClick: () => void | P
   b.textContent = label;
   b.title =
     label === "CSV"
-      ? `Download the rows shown${what ? ` (${what})` : ""} as CSV`
+      ? `Download the list shown${what ? ` (${what})` : ""}, every row of it, as CSV`
       : `Download “${what}” as ${label}, a ${SLIDE.width}×${SLIDE.height} slide`;
   b.addEventListener("click", () => void onClick());
   return b;

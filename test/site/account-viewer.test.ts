@@ -120,11 +120,12 @@ describe("the account viewer", () => {
 
   it("is what an account link on the alerts page opens, showing that account", async () => {
     const { page, requests } = await open(`${base}alerts`);
-    // the older weeks' alerts are fetched only when asked for
+    // the older weeks' alerts are fetched only when asked for; a small book's open and last weeks' alerts are all in the page's file
     expect(requests.some((r) => r.includes("/_file/data/alerts-older."))).toBe(false);
+    expect(requests.some((r) => r.includes("/_file/data/alerts-rest."))).toBe(false);
     // every alert of the recent weeks (the older ones fetched on demand), so the table has rows whatever is open this week
     await page
-      .getByRole("radio", { name: /^Last \d+ weeks$/ })
+      .getByRole("radio", { name: /^Last \d+ weeks/ })
       .last()
       .check();
     await expect.poll(() => requests.filter((r) => r.includes("/_file/data/alerts-older.")).length).toBe(1);

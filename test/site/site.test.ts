@@ -668,6 +668,51 @@ describe("churned accounts", () => {
   });
 });
 
+describe("the alerts and expansion lists", () => {
+  const csvRows = async (page: Page) => {
+    const csv = await download(page, () => page.locator(".card-table").getByRole("button", { name: "CSV" }).click());
+    return csv.bytes.toString("utf8").trim().split("\n").length - 1;
+  };
+
+  it("show each alerts view's true count, and download every alert of the view", async () => {
+    const { counts } = builtData("alerts");
+    const { page, errors, requests } = await open(`${base}alerts`);
+    const radios = await page.getByRole("radio").evaluateAll((inputs) => inputs.map((i) => i.closest("label")!.textContent));
+    expect(radios).toEqual([
+      `This week (${counts.this_week})`,
+      `Open (${counts.open})`,
+      expect.stringMatching(new RegExp(`^Last \\d+ weeks \\(${counts.short}\\)$`)),
+      expect.stringMatching(new RegExp(`^Last \\d+ weeks \\(${counts.recent}\\)$`)),
+    ]);
+    await expect.poll(() => page.locator("#alerts-shown").textContent()).toBe(`${counts.open} open alerts.`);
+    expect(await csvRows(page)).toBe(counts.open);
+    await page.getByRole("radio", { name: /^This week/ }).check();
+    await expect.poll(() => page.locator("#alerts-shown").textContent()).toBe(`${counts.this_week} alerts raised this week.`);
+    expect(await csvRows(page)).toBe(counts.this_week);
+    // a small book's open and last weeks' alerts are all in the page's own file
+    expect(requests.filter((r) => /\/_file\/data\/alerts-(rest|older)\./.test(r))).toEqual([]);
+    await page
+      .getByRole("radio", { name: /^Last \d+ weeks/ })
+      .last()
+      .check();
+    await expect.poll(() => page.locator("#alerts-shown").textContent()).toMatch(new RegExp(`^${counts.recent} alerts open or raised`));
+    expect(await csvRows(page)).toBe(counts.recent);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
+  it("say how many expansion opportunities there are, search them and download them all", async () => {
+    const { total } = builtData("expansion");
+    const { page, errors } = await open(`${base}expansion`);
+    await expect.poll(() => page.locator("#expansion-shown").textContent()).toBe(`${total} opportunities, by rank.`);
+    expect(await csvRows(page)).toBe(total);
+    await page.getByLabel("Search").fill("no such account anywhere");
+    await expect.poll(() => page.locator("#expansion-shown").textContent()).toBe(`0 of the ${total} opportunities match.`);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+});
+
 describe("words, not codes", () => {
   it("alert kinds, segments and table headers read as words", async () => {
     const codes = /\b(p0_opened|tier_down|score_drop|renewal_risk|key_person|mid_market|signup_quarter|at_least|max_score)\b/;
