@@ -30,6 +30,7 @@ import { ALERT_CSM_OPTIONS, alerts, olderAlerts, RECENT_ALERT_WEEKS, restOfAlert
 import { ALERT_VIEWS, type AlertView, filesNeeded, holdsView, inAlertView } from "../../reports/lib/alert-views.ts";
 import { byRank } from "../../reports/lib/listing.ts";
 import { LEAD_TIME_PAGE_ROWS, olderChurners, ROC_POINTS, thinRocs, validation, whatif } from "../../loaders/validation.ts";
+import { categories } from "../../loaders/categories.ts";
 import { outcomesLoader } from "../../loaders/outcomes.ts";
 import { HOSTILE_NAME, writeSiteWarehouse } from "../helpers/site-warehouse.ts";
 import { tempDir, writeCsvWarehouse } from "../helpers/warehouse.ts";
@@ -72,6 +73,38 @@ describe("engineOutputs", () => {
       });
     await Promise.all([slow("a"), slow("b")]);
     expect([order[0]!.split(" ")[0], order[1]!.split(" ")[0]].sort()).toEqual(order[0]!.startsWith("a") ? ["a", "a"] : ["b", "b"]);
+  });
+});
+
+describe("risk categories", () => {
+  it("sends each week's category quartiles as quantile_cont takes them, with the accounts and mean, read off the history", async () => {
+    const page = await withOutputs(outputs, categories);
+    // straight from the published history: one category column per formula category, nulls left out
+    const expected = await withOutputs(outputs, async (o) => {
+      const parts = o.formula.categories.map(
+        (c) =>
+          `select week_end, '${c.id}' as category_id, "category_${c.id}" as v from account_health_weekly where "category_${c.id}" is not null`,
+      );
+      return plainRows(
+        await o.db.all(
+          `select strftime(week_end, '%Y-%m-%d') as week_end, category_id, count(*)::integer as accounts, avg(v) as mean,
+                  quantile_cont(v, 0.25) as p25, quantile_cont(v, 0.75) as p75
+           from (${parts.join(" union all ")}) group by all order by week_end, category_id`,
+        ),
+      );
+    });
+    expect(page.trend.length).toBe(expected.length);
+    expect(new Set(page.trend.map((t) => t.p25)).size).toBeGreaterThan(3); // quartiles that vary, not a constant
+    for (const [i, e] of expected.entries()) {
+      expect(page.trend[i]).toEqual({
+        week_end: e.week_end,
+        category_id: e.category_id,
+        accounts: e.accounts,
+        mean: round(e.mean),
+        p25: round(e.p25),
+        p75: round(e.p75),
+      });
+    }
   });
 });
 
