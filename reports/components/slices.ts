@@ -67,21 +67,3 @@ export function filterAccounts<T extends Record<string, unknown>>(accounts: read
   }
   return table.objects() as T[];
 }
-
-/**
- * The rows in which every word of `query` begins a word of one of `columns`, ignoring case: the
- * matching of Observable Inputs' search box, apart from the rows, so that the box stays as it is
- * (focus and text) while the page fetches the rest of the rows it searches.
- */
-export function searchRows<T extends Record<string, unknown>>(
-  rows: readonly T[],
-  query: string,
-  columns: readonly (keyof T & string)[],
-): T[] {
-  const terms = query.split(/\s+/).filter((t) => t !== "");
-  if (terms.length === 0) return [...rows];
-  const tests = terms.map((t) => new RegExp(`(?:^|[^\\p{L}-])${t.replace(/[\\^$.*+?()[\]{}|]/g, "\\$&")}`, "iu"));
-  return rows.filter((row) =>
-    tests.every((test) => columns.some((c) => row[c] !== null && row[c] !== undefined && test.test(String(row[c])))),
-  );
-}

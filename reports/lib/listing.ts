@@ -1,14 +1,19 @@
 /**
  * Lists a page gets in parts: the first rows in its own file, the rest in files fetched on demand
- * (loaders/alerts.ts, loaders/tables.ts). Searching them and putting the parts back in order.
+ * (loaders/alerts.ts, loaders/tables.ts, loaders/portfolio.ts). Searching them and putting the parts back in order.
  * DOM-free and import-free.
  */
 
 /**
  * The rows whose `columns` hold each word of `query` at the start of a word, ignoring case (as
- * Observable Inputs' search box matches); all rows for an empty query.
+ * Observable Inputs' search box matches); all rows for an empty query. Apart from the rows, so that
+ * a page's search box stays as it is (focus and text) while the page fetches the rest of the rows.
  */
-export function searchRows<T extends Record<string, unknown>>(rows: readonly T[], query: string, columns: readonly string[]): T[] {
+export function searchRows<T extends Record<string, unknown>>(
+  rows: readonly T[],
+  query: string,
+  columns: readonly (keyof T & string)[],
+): T[] {
   const terms = query
     .split(/\s+/)
     .filter(Boolean)

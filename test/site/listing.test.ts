@@ -27,6 +27,23 @@ describe("searchRows", () => {
     expect(ids(searchRows(rows, "(a.k.a.", ["reason"]))).toEqual(["C"]);
     expect(ids(searchRows(rows, "null", ["csm"]))).toEqual([]);
   });
+
+  it("searches as Inputs' search box does: every word begins a word of one of the columns, in any case", () => {
+    const rows = [
+      { id: "A1", name: "Acme Corp", csm: "Lee Park" },
+      { id: "B2", name: "Nacme", csm: null },
+      { id: "C3", name: "<img src=x onerror=alert(1)>", csm: "Dana (EMEA)" },
+    ];
+    const found = (query: string) => searchRows(rows, query, ["id", "name", "csm"]).map((r) => r.id);
+    expect(found("")).toEqual(["A1", "B2", "C3"]);
+    expect(found("acme")).toEqual(["A1"]);
+    expect(found("ACME lee")).toEqual(["A1"]);
+    expect(found("acme dana")).toEqual([]);
+    expect(found("onerror")).toEqual(["C3"]);
+    // regular-expression characters are text; an empty CSM matches nothing
+    expect(found("(emea)")).toEqual(["C3"]);
+    expect(found("null")).toEqual([]);
+  });
 });
 
 describe("byRank", () => {
