@@ -65,11 +65,13 @@ export class Database {
 
   /** Runs one statement (with bound `$name` parameters) or, without parameters, a script of several. */
   async run(sql: string, params?: Params): Promise<void> {
+    const started = performance.now();
     try {
       await this.connection.run(sql, params);
     } catch (error) {
       throw asResourceError(error);
     }
+    logIfSlow(sql, started);
   }
 
   /**
@@ -77,7 +79,9 @@ export class Database {
    * arrives is turned into a number so results can go straight to JSON.
    */
   async all<T extends Row = Row>(sql: string, params?: Params): Promise<T[]> {
+    const started = performance.now();
     const reader = await this.connection.runAndReadAll(sql, params).catch((error: unknown) => Promise.reject(asResourceError(error)));
+    logIfSlow(sql, started);
     return reader.getRowObjectsJS().map((row) => plainRow(row) as T);
   }
 
@@ -86,7 +90,9 @@ export class Database {
    * row objects costs far more). BIGINTs become numbers, as in `all`.
    */
   async columns(sql: string, params?: Params): Promise<Record<string, unknown[]>> {
+    const started = performance.now();
     const reader = await this.connection.runAndReadAll(sql, params).catch((error: unknown) => Promise.reject(asResourceError(error)));
+    logIfSlow(sql, started);
     const out: Record<string, unknown[]> = {};
     for (const [name, values] of Object.entries(reader.getColumnsObjectJS())) out[name] = values.map(plainValue);
     return out;
@@ -150,6 +156,23 @@ export async function withDatabase<T>(work: (db: Database) => Promise<T>, option
 }
 
 /** Quotes an identifier (table, column, file path in a FROM clause) for SQL text; values go through params. */
+/**
+ * With HEALTH_SLOW_SQL=SECONDS (a number, e.g. 0.5), every statement that took longer is written to stderr with its
+ * time and its first line of SQL: the models have their own timings (src/sql/graph.ts), this
+ * finds the time spent in the queries between them (reports, checks, output files).
+ */
+function logIfSlow(sql: string, started: number): void {
+  const threshold = Number(process.env.HEALTH_SLOW_SQL);
+  if (!process.env.HEALTH_SLOW_SQL || !(threshold >= 0)) return;
+  const seconds = (performance.now() - started) / 1000;
+  if (seconds < threshold) return;
+  const text = sql
+    .replace(/--[^\n]*/g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  process.stderr.write(`[sql ${seconds.toFixed(2)}s] ${text.slice(0, 160)}\n`);
+}
+
 export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }
