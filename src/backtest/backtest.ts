@@ -13,7 +13,7 @@ import type { HealthRun, MeasureWithoutData } from "../health/engine.ts";
 import type { OutputBatch } from "../output/publish.ts";
 import { render, sqlFile } from "../sql/files.ts";
 import { buildModel, relationsInDatabase } from "../sql/graph.ts";
-import { fullMetrics, tierFlags, type FullMetrics } from "./metrics.ts";
+import { aucSql, fullMetrics, scoreCountsSql, tierFlags, type FullMetrics } from "./metrics.ts";
 import { horizonLabel, LEAD_WEEKS_SHARES, type BacktestOptions } from "./options.ts";
 
 /**
@@ -203,7 +203,7 @@ export async function buildBacktest(
       )
     : null;
   const signals = await db.all<SignalAuc>(
-    render(sqlFile("backtest/signal_auc.sql"), { auc: render(sqlFile("backtest/metric_auc.sql"), { rows: "scoped" }) }),
+    render(sqlFile("backtest/signal_auc.sql"), { counts: scoreCountsSql("scoped"), auc: aucSql("counts") }),
   );
 
   return {

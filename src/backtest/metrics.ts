@@ -109,9 +109,19 @@ export function tierFlags(tierIds: readonly string[]): TierFlags & { atRisk: str
   return { atRiskPosition, watchPosition, atRisk: tierIds.slice(atRiskPosition), watch: tierIds.slice(watchPosition) };
 }
 
+/** The positives and negatives of each scope and score of `relation` (scope, score, label): what the AUC counts. */
+export function scoreCountsSql(relation: string): string {
+  return render(sqlFile("backtest/metric_score_counts.sql"), { rows: relation });
+}
+
+/** The rank-based AUC query over `counts` (scope, score, positives, negatives; see scoreCountsSql). */
+export function aucSql(counts: string): string {
+  return render(sqlFile("backtest/metric_auc.sql"), { counts });
+}
+
 /** Rank-based AUC per scope of `relation` (scope, score, label); lower score = higher risk. */
 export async function aucByScope(db: Database, relation: string): Promise<Map<string, number | null>> {
-  const rows = await db.all<{ scope: string; auc: number | null }>(render(sqlFile("backtest/metric_auc.sql"), { rows: relation }));
+  const rows = await db.all<{ scope: string; auc: number | null }>(aucSql(`(${scoreCountsSql(relation)})`));
   return new Map(rows.map((r) => [r.scope, r.auc]));
 }
 
@@ -122,7 +132,7 @@ export async function aucByScope(db: Database, relation: string): Promise<Map<st
 export async function stratifiedAucByScope(db: Database, relation: string): Promise<Map<string, StratifiedAuc>> {
   const sql = render(sqlFile("backtest/metric_auc_weekly.sql"), {
     rows: relation,
-    auc: render(sqlFile("backtest/metric_auc.sql"), { rows: "stratified" }),
+    auc: aucSql(`(${scoreCountsSql("stratified")})`),
   });
   const rows = await db.all<StratifiedAuc & { scope: string }>(sql);
   return new Map(rows.map(({ scope, ...r }) => [scope, r]));

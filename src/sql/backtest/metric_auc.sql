@@ -1,21 +1,14 @@
 -- grain: scope
--- template: `rows` is the scoped relation of labelled account-weeks the metric reads (src/backtest/metrics.ts; backtest_scoped in the backtest)
+-- template: `counts` is metric_score_counts.sql over the scoped relation of labelled account-weeks (src/backtest/metrics.ts; signal_auc.sql)
 -- kind: query
--- metric_auc: one row per scope of the `rows` relation (scope, score, label): the rank-based AUC (Mann-Whitney):
+-- metric_auc: one row per scope of the `counts` relation (scope, score, positives, negatives): the rank-based AUC (Mann-Whitney):
 -- the probability that a churning account-week scores lower than a non-churning one, ties counting
 -- one half; lower score = higher risk. Null without both classes. Counted in integers (each
 -- positive scores 2 per safer negative and 1 per tie) so it is exact and the same on every run.
 with
 
 by_score as (
-    select
-        scope,
-        score,
-        count(*) filter (where label)                                   as positives,
-        count(*) filter (where not label)                               as negatives
-    from {{ rows }}
-    where score is not null
-    group by scope, score
+    select scope, score, positives, negatives from {{ counts }}
 ),
 
 ranked as (

@@ -1,10 +1,9 @@
 -- grain: formula category or measure
--- template: `auc` is metric_auc.sql rendered over the `scoped` CTE (src/backtest/backtest.ts)
+-- template: `counts` is metric_score_counts.sql over the `scoped` CTE, `auc` metric_auc.sql over the `counts` CTE (src/backtest/backtest.ts)
 -- kind: query
 -- signal_auc: one row per formula category and measure: the share of labelled, uncensored
 -- account-weeks where it has data, and the AUC of its 0-100 score on those weeks (lower = riskier).
 -- It says where the predictive signal sits: 0.5 is none, below 0.5 points the wrong way.
--- The auc fragment is metric_auc.sql rendered over the `scoped` CTE (one scope per kind and id).
 with
 
 labelled as (
@@ -23,20 +22,22 @@ scores as (
     where m.score is not null
 ),
 
--- read twice (coverage, auc): computed twice rather than held, 27M rows at 10k accounts, and scanned
-scoped as not materialized (
-    select kind || ':' || id as scope, * from scores
+-- one scope per category and measure, a struct rather than a string built on each of the 27M
+-- rows (at 10k accounts); counted once, by score, for both the coverage and the AUC: the coverage
+-- (its rows) and the AUC each scanned the rows, 12.7 s at 10k accounts
+scoped as (
+    select {'kind': kind, 'category_id': category_id, 'id': id} as scope, score, label from scores
 ),
 
+counts as (
+    {{ counts }}
+),
+
+-- every labelled row is a positive or a negative (a label is null only on censored weeks)
 coverage as (
-    select
-        scope,
-        kind,
-        category_id,
-        id,
-        count(*)                                                        as rows_with_data
-    from scoped
-    group by all
+    select scope, sum(positives + negatives)::bigint as rows_with_data
+    from counts
+    group by scope
 ),
 
 auc as (
@@ -45,9 +46,9 @@ auc as (
 
 final as (
     select
-        c.kind,
-        c.category_id,
-        c.id,
+        c.scope.kind                                                    as kind,
+        c.scope.category_id                                             as category_id,
+        c.scope.id                                                      as id,
         c.rows_with_data::integer                                       as rows_with_data,
         c.rows_with_data / (select count(*) from labelled)              as coverage,
         a.auc
