@@ -13,7 +13,7 @@ import { main } from "../../src/cli/main.ts";
 import { listFiles } from "../../src/core/files.ts";
 import { DEFAULT_FORMULA_FILE, PROJECT_ROOT } from "../../src/core/paths.ts";
 import { loadFormula } from "../../src/formula/load.ts";
-import { snapshotFormulaReads, snapshotKey } from "../../src/health/snapshot.ts";
+import { readBeforeScoringOnly, snapshotFormulaReads, snapshotKey } from "../../src/health/snapshot.ts";
 import { tempDir, tinyWarehouse, writeCsvWarehouse } from "../helpers/warehouse.ts";
 
 const rootDir = tempDir("health-snapshot-");
@@ -89,6 +89,11 @@ describe("formula-only re-runs", () => {
       expect(meta.tables).toEqual(expect.arrayContaining(["int_measure_values", "int_measure_reference", "int_measure_book_weekly"]));
       const views = meta.views.map((v: { name: string }) => v.name);
       expect([meta.tables.includes("int_measure_ranked"), views.includes("int_measure_ranked")]).toEqual([false, true]);
+      // what only the check and the measures read is left out: the usage rollup and the per-contact
+      // activity (the largest tables after the measure values); the account-week activity stays (a site query reads it)
+      expect(meta.tables).not.toContain("int_usage_weekly");
+      expect(meta.tables).not.toContain("int_contact_activity_weekly");
+      expect(meta.tables).toContain("int_account_activity_weekly");
 
       // another formula on the same data: restored, no check, no measures
       const quick = path.join(root, "quick");
@@ -119,6 +124,16 @@ describe("formula-only re-runs", () => {
     },
     600_000,
   );
+
+  it("leaves out only models that no step after the measures reads, nor a model kept as a view", () => {
+    const left = readBeforeScoringOnly();
+    expect([...left]).toEqual(expect.arrayContaining(["int_usage_weekly", "int_contact_activity_weekly", "measures_fit"]));
+    // read through int_measure_ranked, a view restored from its SQL
+    expect(left.has("int_measure_reference")).toBe(false);
+    // read by the scores and the alerts
+    for (const kept of ["int_measure_values", "int_account_weeks", "measures_sentiment", "int_key_people_weekly"])
+      expect(left.has(kept)).toBe(false);
+  });
 
   it("the snapshot's models read of the formula only its user_health section and the measures it uses", () => {
     // a new read is not wrong (the whole formula then keys the snapshot) but ends formula-only re-runs
