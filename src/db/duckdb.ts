@@ -155,11 +155,11 @@ export async function withDatabase<T>(work: (db: Database) => Promise<T>, option
   }
 }
 
-/** Quotes an identifier (table, column, file path in a FROM clause) for SQL text; values go through params. */
 /**
- * With HEALTH_SLOW_SQL=SECONDS (a number, e.g. 0.5), every statement that took longer is written to stderr with its
- * time and its first line of SQL: the models have their own timings (src/sql/graph.ts), this
- * finds the time spent in the queries between them (reports, checks, output files).
+ * With HEALTH_SLOW_SQL=SECONDS (a number, e.g. 0.5), every statement that took longer is written
+ * to stderr with its time and the start of its SQL: the models have their own timings
+ * (src/sql/graph.ts), this finds the time spent in the queries between them (reports, checks,
+ * output files).
  */
 function logIfSlow(sql: string, started: number): void {
   const threshold = Number(process.env.HEALTH_SLOW_SQL);
@@ -173,6 +173,7 @@ function logIfSlow(sql: string, started: number): void {
   process.stderr.write(`[sql ${seconds.toFixed(2)}s] ${text.slice(0, 160)}\n`);
 }
 
+/** Quotes an identifier (table, column, file path in a FROM clause) for SQL text; values go through params. */
 export function ident(name: string): string {
   return `"${name.replaceAll('"', '""')}"`;
 }

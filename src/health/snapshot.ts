@@ -139,7 +139,9 @@ const NOT_DATA = /^(formula_|run_context$)/;
  * none of those, so it never reads these, and the snapshot leaves them out. At 10k accounts the
  * usage rollup and the per-contact weekly activity (11M rows each) took 17 s of the 32 s it took
  * to write the snapshot. A model read by a later stage, a site query or a model built as a view
- * (kept as SQL, so read on restore) stays in.
+ * (kept as SQL, so read on restore) stays in. The graph does not see TypeScript's queries: one of
+ * a later step that read a model left out would fail on a restored run, which
+ * test/health/snapshot.test.ts makes with every stage.
  */
 export function readBeforeScoringOnly(): Set<string> {
   const phases = enginePhases();

@@ -17,7 +17,6 @@ it("writes each statement over HEALTH_SLOW_SQL seconds to stderr with its time a
     written.push(String(chunk));
     return true;
   });
-  // a statement that takes a measurable time: a sum over 20M generated rows
   const slow = "select sum(range) as s -- the sum\nfrom range(20000000)";
   vi.stubEnv("HEALTH_SLOW_SQL", "1000");
   await db.all(slow);
